@@ -1,0 +1,26 @@
+// ai.analyze: intent, sentiment, language and "wants a human" of a customer
+// message, stored on the message (the deployment's provider; offline for `local`).
+import { forkFor } from '../../platform/database.js';
+import { QUEUES, type JobDefinition } from '../../platform/queue.js';
+import { Message } from '../messages/message.entity.js';
+
+export interface AnalyzeData {
+  workspaceId: string;
+  messageId: string;
+}
+
+export const analyzeJob: JobDefinition<AnalyzeData> = {
+  name: 'ai.analyze',
+  queue: QUEUES.ai,
+  attempts: 3,
+  async handle({ workspaceId, messageId }, ctx) {
+    const em = forkFor(ctx.orm, workspaceId);
+    const message = await em.findOne(Message, { id: messageId });
+    if (!message) return { skipped: 'deleted' };
+    const a = await ctx.ai.embedder.analyze(message.body);
+    await em.nativeUpdate(Message, { id: messageId }, {
+      analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
+    });
+    return a;
+  },
+};

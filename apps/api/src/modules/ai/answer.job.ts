@@ -1,0 +1,107 @@
+// ai.answer: the assistant's reply to one customer message. Streams tokens to
+// the conversation feed, stores one AI message with citations, confidence,
+// model configuration, tokens and latency, or hands the conversation to a
+// human (missing_knowledge, customer_request, low_confidence, provider_error).
+// Keyed by (conversation, customer seq): a retried job never answers twice.
+import { detectWantsHuman } from '@switchboard/ai';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { forkFor, type Em } from '../../platform/database.js';
+import { QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
+import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
+import { applyHandOff } from '../conversations/conversation.service.js';
+import { publishConversationChanged } from '../conversations/conversation.events.js';
+import { AuthorType, Message } from '../messages/message.entity.js';
+import { appendMessage } from '../messages/message.service.js';
+import { publishMessageAdded } from '../messages/message.events.js';
+import { draftAnswer, toHistory } from './answering.js';
+import { ensureModelConfigs, pickModelConfig } from './model-config.service.js';
+
+export interface AnswerData {
+  workspaceId: string;
+  conversationId: string;
+  /** The customer message to answer. */
+  replyToSeq: number;
+}
+
+export type HandoffReason = 'missing_knowledge' | 'customer_request' | 'low_confidence' | 'provider_error';
+
+const HISTORY = 12;
+
+async function handOff(em: Em, ctx: JobContext, conversationId: string, reason: HandoffReason) {
+  const result = await em.transactional(async (tx) => {
+    const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!c || c.mode !== ConversationMode.AI) return null;
+    return { conversation: c, note: applyHandOff(tx, c, reason) };
+  });
+  if (!result) return { handedOff: false as const };
+  publishMessageAdded(ctx.pubSub, result.note);
+  publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
+  return { handedOff: reason };
+}
+
+export const answerJob: JobDefinition<AnswerData> = {
+  name: 'ai.answer',
+  queue: QUEUES.ai,
+  attempts: 3,
+  async handle({ workspaceId, conversationId, replyToSeq }, ctx) {
+    const em = forkFor(ctx.orm, workspaceId);
+    const conversation = await em.findOne(Conversation, { id: conversationId });
+    if (!conversation || conversation.mode !== ConversationMode.AI) return { skipped: 'not in AI mode' };
+    if (await em.count(Message, { conversation: conversationId, replyToSeq })) return { skipped: 'already answered' };
+    const question = await em.findOne(Message, { conversation: conversationId, seq: replyToSeq });
+    if (!question || question.authorType !== AuthorType.CUSTOMER) return { skipped: 'not a customer message' };
+
+    if (detectWantsHuman(question.body)) return handOff(em, ctx, conversationId, 'customer_request');
+
+    const mc = pickModelConfig(await ensureModelConfigs(em, ctx.config, workspaceId), conversationId);
+    const history = toHistory(
+      (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
+    );
+    let draft;
+    try {
+      draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
+        ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta }),
+      );
+    } catch (err) {
+      if (ctx.lastAttempt) {
+        ctx.logger.warn({ err: (err as Error).message, conversationId }, 'AI provider failed; handing off');
+        return handOff(em, ctx, conversationId, 'provider_error');
+      }
+      throw err;
+    }
+    const { answer, hits } = draft;
+    if (!hits.length || !answer.answer.trim()) return handOff(em, ctx, conversationId, 'missing_knowledge');
+    if (answer.confidence < mc.confidenceThreshold) return handOff(em, ctx, conversationId, 'low_confidence');
+
+    let stored: { message: Message; conversation: Conversation } | null;
+    try {
+      stored = await em.transactional(async (tx) => {
+        const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        // An agent may have taken over while the answer was being generated.
+        if (!c || c.mode !== ConversationMode.AI) return null;
+        if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
+        const message = appendMessage(tx, c, {
+          authorType: AuthorType.AI,
+          body: answer.answer.trim(),
+          ai: {
+            replyToSeq,
+            citations: answer.citations,
+            confidence: answer.confidence,
+            modelConfigId: mc.id,
+            promptTokens: answer.usage.promptTokens,
+            completionTokens: answer.usage.completionTokens,
+            latencyMs: Math.round(answer.latencyMs),
+          },
+        });
+        return { message, conversation: c };
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) return { skipped: 'already answered' };
+      throw err;
+    }
+    if (!stored) return { skipped: 'taken over' };
+    publishMessageAdded(ctx.pubSub, stored.message);
+    publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
+    return { answered: stored.message.seq, confidence: answer.confidence };
+  },
+};

@@ -1,0 +1,47 @@
+// The RAG pipeline shared by the answering job, agent suggestions and
+// evaluation runs: retrieve from the knowledge base, then generate with the
+// provider and settings of a model configuration.
+import type { ChatTurn, RagAnswer } from '@switchboard/ai';
+import type { AiProviders } from '../../platform/ai.js';
+import type { Em, Orm } from '../../platform/database.js';
+import { AuthorType, type Message } from '../messages/message.entity.js';
+import { retrieve, type RetrievalHit } from '../knowledge/retrieval.js';
+import type { ModelConfig } from './model-config.entity.js';
+
+export interface DraftResult {
+  answer: RagAnswer;
+  hits: RetrievalHit[];
+}
+
+const ROLE: Record<AuthorType, ChatTurn['role']> = {
+  [AuthorType.CUSTOMER]: 'customer',
+  [AuthorType.AGENT]: 'agent',
+  [AuthorType.AI]: 'ai',
+  [AuthorType.SYSTEM]: 'system',
+};
+
+export const toHistory = (messages: Message[]): ChatTurn[] => messages.map((m) => ({ role: ROLE[m.authorType], content: m.body }));
+
+export async function retrieveFor(orm: Orm, em: Em, ai: AiProviders, workspaceId: string, question: string, k: number) {
+  const [embedding] = await ai.embedder.embed([question]);
+  return retrieve(orm, em, workspaceId, question, embedding!, k);
+}
+
+/** Retrieves and drafts an answer; `onToken` receives the streamed text. */
+export async function draftAnswer(
+  deps: { orm: Orm; ai: AiProviders },
+  em: Em,
+  workspaceId: string,
+  mc: ModelConfig,
+  question: string,
+  history: ChatTurn[],
+  onToken?: (delta: string) => void,
+): Promise<DraftResult> {
+  const hits = await retrieveFor(deps.orm, em, deps.ai, workspaceId, question, mc.k);
+  const provider = deps.ai.get({ provider: mc.provider, model: mc.model });
+  const answer = await provider.answer(
+    { question, history, chunks: hits, systemPrompt: mc.systemPrompt, temperature: mc.temperature, model: mc.model },
+    onToken,
+  );
+  return { answer, hits };
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+export enum AiProviderName {
+  local = 'local',
+  openai = 'openai',
+}
+registerEnumType(AiProviderName, { name: 'AiProvider', description: '`local`: offline, extractive. `openai`: any OpenAI-compatible server.' });
+
+/**
+ * A versioned AI configuration. Exactly one per workspace is ACTIVE (it
+ * answers unless traffic weights split answers across several); promoting or
+ * rolling back is activating another version.
+ */
+@ObjectType({ description: 'A versioned AI answering configuration.' })
+@Entity()
+@TenantScoped()
+@Unique({ properties: ['workspace', 'version'] })
+@Index({ properties: ['workspace', 'active'] })
+export class ModelConfig {
+  [OptionalProps]?: 'id' | 'active' | 'trafficWeight' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  @Field(() => Int, { description: 'Increments per workspace.' })
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @Field()
+  @Property({ length: 120 })
+  name!: string;
+
+  @Field(() => AiProviderName)
+  @Enum(() => AiProviderName)
+  provider!: AiProviderName;
+
+  @Field({ description: 'Chat model name (ignored by `local`).' })
+  @Property({ length: 120 })
+  model!: string;
+
+  @Field(() => Float)
+  @Property({ type: 'real' })
+  temperature!: number;
+
+  @Field()
+  @Property({ type: 'text' })
+  systemPrompt!: string;
+
+  @Field(() => Int, { description: 'Knowledge chunks retrieved per answer.' })
+  @Property({ type: 'smallint' })
+  k!: number;
+
+  @Field(() => Float, { description: 'Below this confidence the conversation is handed to a human.' })
+  @Property({ type: 'real' })
+  confidenceThreshold!: number;
+
+  @Field({ description: 'The configuration that answers (exactly one per workspace).' })
+  @Property({ type: 'boolean' })
+  active: boolean = false;
+
+  @Field(() => Int, { description: 'A/B share of answers, 0–100; weights of all configurations with traffic sum to 100.' })
+  @Property({ type: 'smallint' })
+  trafficWeight: number = 0;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,221 @@
+// Support analytics computed in PostgreSQL. Raw SQL for aggregates: every
+// query is bound to the caller's workspace explicitly (the ORM filter does
+// not apply to raw SQL).
+import type { Scope } from '../../platform/context.js';
+import { workspaceActor } from '../../platform/actor.js';
+import { badInput } from '../../platform/errors.js';
+import { User } from '../auth/user.entity.js';
+import type { Analytics, AnalyticsBucket, AnalyticsFilter, Csat, DateRangeInput, DurationStats } from './analytics.types.js';
+import { Granularity } from './analytics.types.js';
+
+const MAX_RANGE_DAYS = 400;
+const MAX_BUCKETS = 1000;
+const STEP_MS: Record<Granularity, number> = { HOUR: 3600_000, DAY: 86400_000, WEEK: 7 * 86400_000 };
+const TRUNC: Record<Granularity, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week' };
+/** Handoffs the AI or the customer caused; agent take-overs are not counted as handoffs. */
+const HANDOFF = "handoff_reason is not null and handoff_reason not in ('agent_took_over', 'agent_request')";
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+function durationColumns(prefix: string, expr: string, where = 'true') {
+  return `count(*) filter (where ${expr} is not null and ${where})::int as ${prefix}_n,
+    avg(${expr}) filter (where ${where}) as ${prefix}_avg,
+    percentile_cont(0.5) within group (order by ${expr}) filter (where ${where}) as ${prefix}_med,
+    percentile_cont(0.9) within group (order by ${expr}) filter (where ${where}) as ${prefix}_p90`;
+}
+
+const durations = (r: Row, prefix: string): DurationStats => ({
+  count: Number(r[`${prefix}_n`] ?? 0),
+  avgSeconds: num(r[`${prefix}_avg`]),
+  medianSeconds: num(r[`${prefix}_med`]),
+  p90Seconds: num(r[`${prefix}_p90`]),
+});
+
+const csatOf = (r: Row, prefix: string): Csat => {
+  const ratings = Number(r[`${prefix}_ratings`] ?? 0);
+  const positive = Number(r[`${prefix}_positive`] ?? 0);
+  const resolved = Number(r[`${prefix}_resolved`] ?? 0);
+  return { ratings, score: ratings ? (positive / ratings) * 100 : null, responseRate: ratio(ratings, resolved) };
+};
+
+function csatColumns(prefix: string, where: string) {
+  return `count(csat_score) filter (where ${where})::int as ${prefix}_ratings,
+    count(*) filter (where csat_score >= 4 and ${where})::int as ${prefix}_positive,
+    count(*) filter (where resolved_at is not null and ${where})::int as ${prefix}_resolved`;
+}
+
+export class AnalyticsService {
+  constructor(private readonly scope: Scope) {}
+
+  async overview(range: DateRangeInput, granularity: Granularity, filter: AnalyticsFilter | null = {}): Promise<Analytics> {
+    filter ??= {}; // an explicit `filter: null` means no filter
+    const { workspaceId } = workspaceActor(this.scope.actor);
+    const from = range.from;
+    const to = range.to;
+    if (!(to > from)) throw badInput('range.to must be after range.from', 'range');
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`The range may span at most ${MAX_RANGE_DAYS} days`, 'range');
+    if ((to.getTime() - from.getTime()) / STEP_MS[granularity] > MAX_BUCKETS) throw badInput(`At most ${MAX_BUCKETS} buckets: choose a coarser granularity`, 'granularity');
+
+    const em = this.scope.em;
+    const where: string[] = ['c.workspace_id = ?', 'c.created_at >= ?', 'c.created_at < ?'];
+    const params: unknown[] = [workspaceId, from, to];
+    if (filter.channel) (where.push('c.channel = ?'), params.push(filter.channel));
+    if (filter.assigneeId) (where.push('c.assignee_id = ?'), params.push(filter.assigneeId));
+    if (filter.mode) (where.push('c.mode = ?'), params.push(filter.mode));
+    const conv = `with conv as (
+      select c.id, c.created_at, c.resolved_at, c.first_response_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
+        extract(epoch from c.first_response_at - c.created_at) as frt,
+        extract(epoch from c.resolved_at - c.created_at) as rt,
+        exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT') as had_agent,
+        exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI') as had_ai,
+        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1) as first_responder
+      from conversation c where ${where.join(' and ')})`;
+    const durableBefore = new Date(Math.min(to.getTime(), Date.now()) - 7 * 86400_000);
+
+    const [totals] = await em.execute<Row[]>(
+      `${conv} select
+        count(*)::int as created,
+        count(*) filter (where resolved_at is not null)::int as resolved,
+        count(*) filter (where had_ai)::int as ai_handled,
+        count(*) filter (where had_ai and resolved_at is not null and not had_agent)::int as ai_resolved,
+        count(*) filter (where ${HANDOFF})::int as handed_off,
+        count(*) filter (where resolved_at is not null and status = 'RESOLVED' and resolved_at <= ?)::int as durable,
+        ${durationColumns('frt', 'frt')},
+        ${durationColumns('frt_ai', 'frt', "first_responder = 'AI'")},
+        ${durationColumns('frt_human', 'frt', "first_responder = 'AGENT'")},
+        ${durationColumns('rt', 'rt')},
+        ${csatColumns('all', 'true')},
+        ${csatColumns('ai', 'not had_agent')},
+        ${csatColumns('human', 'had_agent')}
+      from conv`,
+      [...params, durableBefore],
+    );
+    const t = totals!;
+    const created = Number(t.created);
+    const resolved = Number(t.resolved);
+
+    const [reasons, byAuthor, tickets, backlog, breaches, agents, ai, buckets, aiBuckets] = await Promise.all([
+      em.execute<Row[]>(`${conv} select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1 order by 2 desc, 1`, params),
+      em.execute<Row[]>(
+        `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
+          where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? ${where.slice(3).map((w) => `and ${w}`).join(' ')}
+          group by 1 order by 1`,
+        [workspaceId, from, to, ...params.slice(3)],
+      ),
+      em.execute<Row[]>(
+        `select count(*) filter (where created_at >= ? and created_at < ?)::int as created,
+                count(*) filter (where resolved_at >= ? and resolved_at < ?)::int as resolved
+           from ticket where workspace_id = ?`,
+        [from, to, from, to, workspaceId],
+      ),
+      em.execute<Row[]>(
+        `select status, priority, count(*)::int as count from ticket where workspace_id = ? and status not in ('RESOLVED', 'CLOSED') group by 1, 2 order by 1, 2`,
+        [workspaceId],
+      ),
+      em.execute<Row[]>(
+        `select count(*)::int as n from ticket where workspace_id = ? and status not in ('RESOLVED', 'CLOSED') and due_at < now()`,
+        [workspaceId],
+      ),
+      em.execute<Row[]>(
+        `${conv} select assignee_id, count(*)::int as handled,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           percentile_cont(0.5) within group (order by rt) as rt_med,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv where assignee_id is not null group by 1 order by 2 desc`,
+        params,
+      ),
+      em.execute<Row[]>(
+        `select model_config_id, count(*)::int as answers, coalesce(sum(prompt_tokens), 0)::int as prompt, coalesce(sum(completion_tokens), 0)::int as completion, avg(latency_ms) as latency
+           from message where workspace_id = ? and author_type = 'AI' and created_at >= ? and created_at < ? group by 1 order by 2 desc`,
+        [workspaceId, from, to],
+      ),
+      em.execute<Row[]>(
+        `${conv} select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
+           count(*)::int as created, count(*) filter (where resolved_at is not null)::int as resolved,
+           count(*) filter (where ${HANDOFF})::int as handed_off,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv group by 1`,
+        params,
+      ),
+      em.execute<Row[]>(
+        `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket, count(*)::int as n
+           from message where workspace_id = ? and author_type = 'AI' and created_at >= ? and created_at < ? group by 1`,
+        [workspaceId, from, to],
+      ),
+    ]);
+
+    const users = await em.find(User, { id: { $in: agents.map((a) => a.assignee_id as string) } });
+    return {
+      conversationsCreated: created,
+      messagesByAuthorType: byAuthor.map((r) => ({ label: String(r.label), count: Number(r.count) })),
+      ticketsCreated: Number(tickets[0]?.created ?? 0),
+      ticketsResolved: Number(tickets[0]?.resolved ?? 0),
+      firstResponseTime: durations(t, 'frt'),
+      firstResponseTimeAi: durations(t, 'frt_ai'),
+      firstResponseTimeHuman: durations(t, 'frt_human'),
+      resolutionTime: durations(t, 'rt'),
+      resolutionRate: ratio(resolved, created),
+      automatedResolutionRate: ratio(Number(t.ai_resolved), Number(t.ai_handled)),
+      handoffRate: ratio(Number(t.handed_off), created),
+      handoffReasons: reasons.map((r) => ({ label: String(r.label), count: Number(r.count) })),
+      durableResolutionRate: ratio(Number(t.durable), resolved),
+      csat: csatOf(t, 'all'),
+      csatAi: csatOf(t, 'ai'),
+      csatHuman: csatOf(t, 'human'),
+      ticketBacklog: backlog.map((r) => ({ status: String(r.status), priority: String(r.priority), count: Number(r.count) })),
+      slaBreaches: Number(breaches[0]?.n ?? 0),
+      agents: agents.map((a) => ({
+        agent: users.find((u) => u.id === a.assignee_id) ?? null,
+        handled: Number(a.handled),
+        firstResponseMedianSeconds: num(a.frt_med),
+        resolutionMedianSeconds: num(a.rt_med),
+        csatScore: Number(a.ratings) ? (Number(a.positive) / Number(a.ratings)) * 100 : null,
+      })),
+      aiUsage: ai.map((r) => ({
+        modelConfigId: (r.model_config_id as string) ?? null,
+        answers: Number(r.answers),
+        promptTokens: Number(r.prompt),
+        completionTokens: Number(r.completion),
+        avgLatencyMs: num(r.latency),
+      })),
+      timeseries: this.fill(from, to, granularity, buckets, aiBuckets),
+    };
+  }
+
+  /** One bucket per step of the range, empty ones included. */
+  private fill(from: Date, to: Date, granularity: Granularity, rows: Row[], aiRows: Row[]): AnalyticsBucket[] {
+    const key = (d: unknown) => new Date(`${String(d instanceof Date ? d.toISOString() : d).replace(' ', 'T').replace(/Z?$/, 'Z')}`).getTime();
+    const byStart = new Map(rows.map((r) => [key(r.bucket), r]));
+    const aiByStart = new Map(aiRows.map((r) => [key(r.bucket), Number(r.n)]));
+    const first = truncUtc(from, granularity);
+    const out: AnalyticsBucket[] = [];
+    for (let s = first.getTime(); s < to.getTime(); s += STEP_MS[granularity]) {
+      const r = byStart.get(s);
+      out.push({
+        start: new Date(s),
+        conversationsCreated: Number(r?.created ?? 0),
+        resolved: Number(r?.resolved ?? 0),
+        handedOff: Number(r?.handed_off ?? 0),
+        firstResponseMedianSeconds: num(r?.frt_med),
+        csatScore: r && Number(r.ratings) ? (Number(r.positive) / Number(r.ratings)) * 100 : null,
+        aiAnswers: aiByStart.get(s) ?? 0,
+      });
+    }
+    return out;
+  }
+}
+
+/** Start of the UTC hour, day or ISO week (Monday) containing `d`, as PostgreSQL's date_trunc computes it. */
+export function truncUtc(d: Date, g: Granularity): Date {
+  const t = new Date(d);
+  t.setUTCMinutes(0, 0, 0);
+  if (g === Granularity.HOUR) return t;
+  t.setUTCHours(0);
+  if (g === Granularity.DAY) return t;
+  const day = (t.getUTCDay() + 6) % 7;
+  t.setUTCDate(t.getUTCDate() - day);
+  return t;
+}

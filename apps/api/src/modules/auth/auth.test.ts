@@ -1,0 +1,106 @@
+import { SignJWT } from 'jose';
+import { expectError, startTestServer, TEST_JWT_SECRET, type TestServer } from '../../../test/testkit.js';
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken user { id email role workspace { id name widgetKey } } } }`;
+const LOG_IN = `mutation($email: String!, $password: String!) { logIn(input: {email: $email, password: $password}) { accessToken refreshToken user { id } } }`;
+const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken } }`;
+const ME = `{ me { id email role workspace { name widgetKey } } }`;
+
+describe('auth', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.close());
+
+  it('signs up, logs in, rotates refresh tokens, detects reuse and logs out', async () => {
+    const signUp = await t.gql(SIGN_UP, { input: { workspaceName: 'Acme', name: 'Ada', email: 'Ada@Acme.test', password: 'correct horse' } });
+    expect(signUp.errors).toBeUndefined();
+    expect(signUp.data.signUp.user).toMatchObject({ email: 'ada@acme.test', role: 'ADMIN', workspace: { name: 'Acme' } });
+    expect(signUp.data.signUp.user.workspace.widgetKey).toMatch(/^wk_/);
+
+    // A second sign-up on a non-empty instance is refused and writes nothing.
+    const again = await t.gql(SIGN_UP, { input: { workspaceName: 'Other', name: 'Eve', email: 'eve@x.test', password: 'password99' } });
+    expectError(again, 'FORBIDDEN');
+    expect((await t.sql('select count(*)::int as n from workspace'))[0].n).toBe(1);
+
+    const wrong = await t.gql(LOG_IN, { email: 'ada@acme.test', password: 'nope-nope' });
+    expectError(wrong, 'UNAUTHENTICATED');
+
+    const login = await t.gql(LOG_IN, { email: 'ada@acme.test', password: 'correct horse' });
+    const first = login.data.logIn;
+    const me = await t.gql(ME, {}, first.accessToken);
+    expect(me.data.me).toMatchObject({ email: 'ada@acme.test', role: 'ADMIN' });
+
+    const r1 = await t.gql(REFRESH, { token: first.refreshToken });
+    expect(r1.errors).toBeUndefined();
+    const second = r1.data.refreshToken;
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+
+    // Reusing the rotated token is refused and revokes the whole family…
+    expectError(await t.gql(REFRESH, { token: first.refreshToken }), 'UNAUTHENTICATED');
+    // …so even the newest token of that family no longer works.
+    expectError(await t.gql(REFRESH, { token: second.refreshToken }), 'UNAUTHENTICATED');
+
+    // Tokens are stored hashed, never in clear.
+    const stored = await t.sql('select token_hash from refresh_token');
+    expect(stored.map((r) => r.token_hash)).not.toContain(first.refreshToken);
+
+    const other = (await t.gql(LOG_IN, { email: 'ada@acme.test', password: 'correct horse' })).data.logIn;
+    expect((await t.gql(`mutation($t: String!) { logOut(refreshToken: $t) }`, { t: other.refreshToken })).data.logOut).toBe(true);
+    expectError(await t.gql(REFRESH, { token: other.refreshToken }), 'UNAUTHENTICATED');
+  });
+
+  it('invites an agent who accepts once and can then log in with the AGENT role', async () => {
+    const admin = (await t.gql(LOG_IN, { email: 'ada@acme.test', password: 'correct horse' })).data.logIn.accessToken;
+    const invite = await t.gql(
+      `mutation { inviteAgent(input: {email: "bob@acme.test", name: "Bob"}) { inviteToken user { id status role } } }`,
+      {},
+      admin,
+    );
+    expect(invite.data.inviteAgent.user).toMatchObject({ status: 'INVITED', role: 'AGENT' });
+    expectError(await t.gql(LOG_IN, { email: 'bob@acme.test', password: 'whatever1' }), 'UNAUTHENTICATED');
+
+    const token = invite.data.inviteAgent.inviteToken;
+    const accept = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "bobs-password"}) { accessToken user { role status } } }`, { t: token });
+    expect(accept.data.acceptInvite.user).toEqual({ role: 'AGENT', status: 'ACTIVE' });
+    expectError(await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "again-password"}) { accessToken } }`, { t: token }), 'NOT_FOUND');
+
+    const agent = (await t.gql(LOG_IN, { email: 'bob@acme.test', password: 'bobs-password' })).data.logIn.accessToken;
+    // Agents cannot invite.
+    expectError(await t.gql(`mutation { inviteAgent(input: {email: "x@acme.test", name: "X"}) { inviteToken } }`, {}, agent), 'FORBIDDEN');
+    // Duplicate invites conflict.
+    expectError(await t.gql(`mutation { inviteAgent(input: {email: "bob@acme.test", name: "Bob"}) { inviteToken } }`, {}, admin), 'CONFLICT');
+  });
+
+  it('rejects missing, malformed and expired tokens with UNAUTHENTICATED', async () => {
+    expectError(await t.gql(ME), 'UNAUTHENTICATED');
+    const bad = await t.gql(ME, {}, 'not-a-jwt');
+    expectError(bad, 'UNAUTHENTICATED');
+    expect(bad.status).toBe(401);
+    const expired = await new SignJWT({ typ: 'access', wid: '00000000-0000-0000-0000-000000000000', role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('00000000-0000-0000-0000-000000000000')
+      .setIssuer('switchboard')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const err = expectError(await t.gql(ME, {}, expired), 'UNAUTHENTICATED');
+    expect(err.message).toMatch(/expired/i);
+    const forged = await new SignJWT({ typ: 'access', wid: 'x', role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('switchboard')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    expectError(await t.gql(ME, {}, forged), 'UNAUTHENTICATED');
+  });
+
+  it('validates sign-up input before writing anything', async () => {
+    const res = await t.gql(SIGN_UP, { input: { workspaceName: ' ', name: 'A', email: 'not-an-email', password: 'short' } });
+    const err = expectError(res, 'BAD_USER_INPUT');
+    const fields = (err.extensions!.validation as { field: string }[]).map((v) => v.field);
+    expect(fields).toEqual(expect.arrayContaining(['workspaceName', 'email', 'password']));
+    expect((await t.sql('select count(*)::int as n from "user" where email = ?', ['not-an-email']))[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+export enum UserRole {
+  ADMIN = 'ADMIN',
+  AGENT = 'AGENT',
+}
+registerEnumType(UserRole, { name: 'UserRole', description: 'Staff role within a workspace.' });
+
+export enum UserStatus {
+  INVITED = 'INVITED',
+  ACTIVE = 'ACTIVE',
+  DISABLED = 'DISABLED',
+}
+registerEnumType(UserStatus, { name: 'UserStatus' });
+
+@ObjectType({ description: 'A staff member (admin or agent) of a workspace.' })
+@Entity()
+@TenantScoped()
+export class User {
+  [OptionalProps]?: 'id' | 'role' | 'status' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  @Field()
+  @Property({ unique: true, length: 254 })
+  email!: string;
+
+  @Field()
+  @Property({ length: 120 })
+  name!: string;
+
+  @Field(() => UserRole)
+  @Enum({ items: () => UserRole })
+  role: UserRole = UserRole.AGENT;
+
+  @Field(() => UserStatus)
+  @Enum({ items: () => UserStatus })
+  status: UserStatus = UserStatus.ACTIVE;
+
+  /** argon2id hash; never exposed. Null until an invited agent sets a password. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  passwordHash?: string | null;
+
+  /** SHA-256 of the one-time invite token. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true, hidden: true })
+  inviteTokenHash?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  inviteExpiresAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  lastLoginAt?: Date | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

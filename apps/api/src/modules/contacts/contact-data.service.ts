@@ -1,0 +1,70 @@
+// Data rights: everything held about a customer (export), and erasure that
+// removes personal data while keeping anonymised metrics (timestamps,
+// statuses, ratings and counts stay, so analytics totals do not change).
+import type { Scope } from '../../platform/context.js';
+import { staff } from '../../platform/actor.js';
+import { notFound } from '../../platform/errors.js';
+import { assertId } from '../../platform/ids.js';
+import { audit } from '../audit/audit.service.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { Message } from '../messages/message.entity.js';
+import { Ticket } from '../tickets/ticket.entity.js';
+import { Contact } from './contact.entity.js';
+
+export const ERASED = '[erased]';
+
+export class ContactDataService {
+  constructor(private readonly scope: Scope) {}
+
+  private async contact(id: string) {
+    assertId(id, 'contactId');
+    const contact = await this.scope.em.findOne(Contact, { id });
+    if (!contact) throw notFound('Contact');
+    return contact;
+  }
+
+  async export(contactId: string): Promise<Record<string, unknown>> {
+    const me = staff(this.scope.actor);
+    const contact = await this.contact(contactId);
+    const em = this.scope.em;
+    const conversations = await em.find(Conversation, { contact }, { orderBy: { createdAt: 'asc' } });
+    const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) } }, { orderBy: { createdAt: 'asc' } });
+    const tickets = await em.find(Ticket, { requester: contact });
+    audit(this.scope, me.workspaceId, { action: 'contact.export', targetType: 'Contact', targetId: contact.id });
+    await em.flush();
+    return {
+      exportedAt: new Date().toISOString(),
+      contact: { id: contact.id, name: contact.name, email: contact.email, createdAt: contact.createdAt },
+      conversations: conversations.map((c) => ({
+        id: c.id,
+        createdAt: c.createdAt,
+        status: c.status,
+        channel: c.channel,
+        csatScore: c.csatScore,
+        csatComment: c.csatComment,
+        messages: messages
+          .filter((m) => m.conversation.id === c.id)
+          .map((m) => ({ seq: m.seq, authorType: m.authorType, body: m.body, createdAt: m.createdAt })),
+      })),
+      tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, description: t.description, status: t.status, createdAt: t.createdAt })),
+    };
+  }
+
+  async erase(contactId: string): Promise<boolean> {
+    const me = staff(this.scope.actor);
+    const contact = await this.contact(contactId);
+    await this.scope.em.transactional(async (em) => {
+      const conversations = await em.find(Conversation, { contact: contact.id });
+      const ids = conversations.map((c) => c.id);
+      if (ids.length) {
+        // The customer's own words and free text go; who answered, when, and how it was rated stay.
+        await em.nativeUpdate(Message, { conversation: { $in: ids }, authorType: 'CUSTOMER' as never }, { body: ERASED, analysis: null });
+        await em.nativeUpdate(Conversation, { id: { $in: ids } }, { csatComment: null });
+      }
+      await em.nativeUpdate(Ticket, { requester: contact.id }, { description: null });
+      await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null });
+      audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
+    });
+    return true;
+  }
+}

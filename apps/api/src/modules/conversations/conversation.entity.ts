@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { User } from '../auth/user.entity.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+export enum ConversationStatus {
+  OPEN = 'OPEN',
+  PENDING = 'PENDING',
+  RESOLVED = 'RESOLVED',
+}
+registerEnumType(ConversationStatus, { name: 'ConversationStatus' });
+
+export enum ConversationMode {
+  AI = 'AI',
+  HUMAN = 'HUMAN',
+}
+registerEnumType(ConversationMode, {
+  name: 'ConversationMode',
+  description: 'Who answers the customer: the AI assistant, or a human agent after a handoff.',
+});
+
+export enum Channel {
+  WEB_WIDGET = 'WEB_WIDGET',
+  EMAIL = 'EMAIL',
+  API = 'API',
+}
+registerEnumType(Channel, { name: 'Channel' });
+
+export enum Priority {
+  LOW = 'LOW',
+  NORMAL = 'NORMAL',
+  HIGH = 'HIGH',
+  URGENT = 'URGENT',
+}
+registerEnumType(Priority, { name: 'Priority' });
+
+@ObjectType({ description: 'A chat between a contact and the workspace (AI and agents).' })
+@Entity()
+@TenantScoped()
+@Index({
+  name: 'conversation_workspace_id_last_message_at_id_index',
+  expression:
+    'create index "conversation_workspace_id_last_message_at_id_index" on "conversation" ("workspace_id", "last_message_at" desc, "id" desc)',
+})
+@Index({ properties: ['workspace', 'status'] })
+@Index({ properties: ['workspace', 'assignee'] })
+@Index({ properties: ['workspace', 'createdAt'] })
+export class Conversation {
+  [OptionalProps]?: 'id' | 'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  @ManyToOne(() => Contact, { ref: true, deleteRule: 'cascade' })
+  contact!: Ref<Contact>;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  assignee?: Ref<User> | null;
+
+  @Field(() => ConversationStatus)
+  @Enum(() => ConversationStatus)
+  status: ConversationStatus = ConversationStatus.OPEN;
+
+  @Field(() => ConversationMode)
+  @Enum(() => ConversationMode)
+  mode: ConversationMode = ConversationMode.AI;
+
+  @Field(() => Channel)
+  @Enum(() => Channel)
+  channel: Channel = Channel.WEB_WIDGET;
+
+  @Field(() => Priority)
+  @Enum(() => Priority)
+  priority: Priority = Priority.NORMAL;
+
+  @Field(() => String, { nullable: true, description: 'BCP 47 language of the conversation, when known.' })
+  @Property({ type: 'string', length: 16, nullable: true })
+  language?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the conversation was handed to a human.' })
+  @Property({ type: 'string', length: 40, nullable: true })
+  handoffReason?: string | null;
+
+  @Field(() => Int, { description: 'Sequence number of the latest message (0 when empty).' })
+  @Property({ type: 'integer' })
+  lastSeq: number = 0;
+
+  /** Denormalised pointer to the message with `seq = lastSeq`, so inbox lists load last messages by id. */
+  @Property({ type: 'uuid', nullable: true })
+  lastMessageId?: string | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  lastMessageAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: 'When the first AGENT or AI reply was sent.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  resolvedAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Customer satisfaction rating, 1 to 5.' })
+  @Property({ type: 'smallint', nullable: true })
+  csatScore?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  csatComment?: string | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,73 @@
+import { IsEmail, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
+import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
+
+@InputType()
+export class ConversationFilter {
+  @Field(() => ConversationStatus, { nullable: true })
+  @IsOptional()
+  @IsEnum(ConversationStatus)
+  status?: ConversationStatus;
+
+  @Field(() => ID, { nullable: true, description: 'Only conversations assigned to this user.' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @Field({ nullable: true, description: 'true: only conversations nobody is assigned to.' })
+  @IsOptional()
+  unassigned?: boolean;
+
+  @Field(() => ConversationMode, { nullable: true })
+  @IsOptional()
+  @IsEnum(ConversationMode)
+  mode?: ConversationMode;
+}
+
+@InputType()
+export class StartConversationInput {
+  @Field()
+  @Length(4, 64)
+  widgetKey!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 120)
+  name?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @Field({ nullable: true, description: 'Optional first message from the customer.' })
+  @IsOptional()
+  @Length(1, MAX_MESSAGE_LENGTH)
+  @Matches(/\S/, { message: 'must not be blank' })
+  message?: string;
+}
+
+@ObjectType()
+export class StartConversationPayload {
+  @Field(() => Conversation)
+  conversation!: Conversation;
+
+  @Field({ description: 'Token for this conversation only; send as `Authorization: Bearer <token>`.' })
+  customerToken!: string;
+}
+
+@InputType()
+export class RateConversationInput {
+  @Field(() => Int, { description: '1 (bad) to 5 (great).' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score!: number;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(2000)
+  comment?: string;
+}

@@ -1,0 +1,179 @@
+// Conversation lifecycle: start (customer), list/read, assignment, status,
+// handoff and rating. Every change publishes an event after it commits.
+import { LockMode } from '@mikro-orm/core';
+import type { Scope } from '../../platform/context.js';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
+import { assertId } from '../../platform/ids.js';
+import { findLean } from '../../platform/lean.js';
+import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
+import { audit } from '../audit/audit.service.js';
+import { User, UserStatus } from '../auth/user.entity.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { appendMessage } from '../messages/message.service.js';
+import { AuthorType } from '../messages/message.entity.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
+import { publishConversationChanged, type ConversationChange } from './conversation.events.js';
+import type { ConversationFilter, RateConversationInput, StartConversationInput } from './conversation.inputs.js';
+import { publishMessageAdded } from '../messages/message.events.js';
+import { onCustomerMessage } from '../ai/ai.triggers.js';
+
+export class ConversationService {
+  constructor(private readonly scope: Scope) {}
+
+  private get em() {
+    return this.scope.em;
+  }
+
+  async start(input: StartConversationInput) {
+    const workspace = await this.em.findOne(Workspace, { widgetKey: input.widgetKey }, { filters: false });
+    if (!workspace) throw notFound('Widget key');
+    // From here on this request acts as the new conversation's customer.
+    this.em.setFilterParams('workspace', { id: workspace.id });
+    const { conversation, message } = await this.em.transactional(async (em) => {
+      const email = input.email?.trim().toLowerCase();
+      let contact = email
+        ? await em.findOne(Contact, { workspace, email }, { filters: false })
+        : null;
+      contact ??= em.create(Contact, { workspace, email: email ?? null, name: input.name?.trim() ?? null });
+      if (input.name && !contact.name) contact.name = input.name.trim();
+      const conversation = em.create(Conversation, { workspace, contact });
+      const message = input.message
+        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
+        : null;
+      return { conversation, message };
+    });
+    const customerToken = await this.scope.deps.tokens.signCustomer({
+      contactId: conversation.contact.id,
+      conversationId: conversation.id,
+      workspaceId: workspace.id,
+    });
+    publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
+    if (message) {
+      publishMessageAdded(this.scope.deps.pubSub, message);
+      await onCustomerMessage(this.scope.deps, conversation, message);
+    }
+    return { conversation, customerToken };
+  }
+
+  /** Loads a conversation the actor may see: NOT_FOUND across workspaces, FORBIDDEN for another customer's. */
+  async get(id: string): Promise<Conversation> {
+    assertId(id);
+    const { actor } = this.scope;
+    if (actor.kind === 'anonymous') throw unauthenticated();
+    if (actor.kind === 'customer' && actor.conversationId !== id) throw forbidden('This token is for another conversation');
+    const conversation = await this.em.findOne(Conversation, { id });
+    if (!conversation) throw notFound('Conversation');
+    return conversation;
+  }
+
+  async list(filter: ConversationFilter | null = {}, first = DEFAULT_PAGE_SIZE, after?: string): Promise<Connection<Conversation>> {
+    filter ??= {}; // an explicit `filter: null` means no filter
+    const where: Record<string, unknown> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.mode) where.mode = filter.mode;
+    if (filter.assigneeId) where.assignee = filter.assigneeId;
+    else if (filter.unassigned) where.assignee = null;
+    if (after) {
+      const c = timeIdCursor.decode(after);
+      where.$or = [{ lastMessageAt: { $lt: c.at } }, { lastMessageAt: c.at, id: { $lt: c.id } }];
+    }
+    const rows = await findLean(this.em, Conversation, where, {
+      orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+      limit: first + 1,
+    });
+    return toConnection(rows, first, (c) => timeIdCursor.encode(c.lastMessageAt, c.id), Boolean(after));
+  }
+
+  async assign(id: string, userId: string) {
+    assertId(userId, 'userId');
+    return this.change(id, async (conversation, em) => {
+      const user = await em.findOne(User, { id: userId });
+      if (!user) throw notFound('User');
+      if (user.status !== UserStatus.ACTIVE) throw badInput('User is not an active agent', 'userId');
+      conversation.assignee = em.getReference(User, user.id) as never;
+      return 'assigned';
+    });
+  }
+
+  unassign(id: string) {
+    return this.change(id, async (conversation) => {
+      conversation.assignee = null;
+      return 'unassigned';
+    });
+  }
+
+  setStatus(id: string, status: ConversationStatus) {
+    return this.change(id, async (conversation) => {
+      if (conversation.status === status) return 'updated';
+      const wasResolved = conversation.status === ConversationStatus.RESOLVED;
+      conversation.status = status;
+      if (status === ConversationStatus.RESOLVED) {
+        conversation.resolvedAt = new Date();
+        return 'resolved';
+      }
+      conversation.resolvedAt = null;
+      return wasResolved ? 'reopened' : 'updated';
+    });
+  }
+
+  /** Hands the conversation to a human: the AI stops answering and a SYSTEM note is added. */
+  async handOff(id: string, reason = 'customer_request') {
+    let note: ReturnType<typeof appendMessage> | undefined;
+    const conversation = await this.change(id, async (conversation, em) => {
+      if (conversation.mode === ConversationMode.HUMAN) throw conflict('Conversation is already handled by a human');
+      note = applyHandOff(em, conversation, reason);
+      return 'handed_off';
+    });
+    if (note) publishMessageAdded(this.scope.deps.pubSub, note);
+    return conversation;
+  }
+
+  rate(id: string, input: RateConversationInput) {
+    return this.change(id, async (conversation) => {
+      conversation.csatScore = input.score;
+      conversation.csatComment = input.comment?.trim() || null;
+      return 'rated';
+    });
+  }
+
+  /**
+   * Runs a change under a row lock, audits staff actions, and publishes after
+   * commit. `apply` must use the transaction's `em` (PGlite has one connection).
+   */
+  private async change(
+    id: string,
+    apply: (c: Conversation, em: Scope['em']) => Promise<ConversationChange>,
+  ): Promise<Conversation> {
+    await this.get(id);
+    const { actor } = this.scope;
+    let change: ConversationChange = 'updated';
+    const conversation = await this.em.transactional(async (em) => {
+      const c = await em.findOneOrFail(Conversation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      change = await apply(c, em);
+      if (actor.kind === 'user') {
+        audit({ ...this.scope, em }, c.workspace.id, { action: `conversation.${change}`, targetType: 'Conversation', targetId: c.id });
+      }
+      return c;
+    });
+    publishConversationChanged(this.scope.deps.pubSub, conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+    return conversation;
+  }
+}
+
+/**
+ * Hands a (locked) conversation to a human: the AI stops answering, the
+ * reason is recorded and a SYSTEM note tells the customer.
+ */
+export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string) {
+  conversation.mode = ConversationMode.HUMAN;
+  conversation.handoffReason = reason;
+  if (conversation.status === ConversationStatus.RESOLVED) {
+    conversation.status = ConversationStatus.OPEN;
+    conversation.resolvedAt = null;
+  }
+  return appendMessage(em, conversation, {
+    authorType: AuthorType.SYSTEM,
+    body: 'This conversation was handed to a human agent. An agent will be with you shortly.',
+  });
+}

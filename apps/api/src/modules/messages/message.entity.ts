@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { User } from '../auth/user.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+export enum AuthorType {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+  AI = 'AI',
+  SYSTEM = 'SYSTEM',
+}
+registerEnumType(AuthorType, { name: 'AuthorType' });
+
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+export interface StoredCitation {
+  faqId: string;
+  score: number;
+}
+
+export interface StoredAnalysis {
+  intent: string;
+  sentiment: number;
+  sentimentLabel: 'NEGATIVE' | 'NEUTRAL' | 'POSITIVE';
+  language: string;
+  wantsHuman: boolean;
+}
+
+@ObjectType({ description: 'One message of a conversation.' })
+@Entity()
+@TenantScoped()
+@Unique({ properties: ['conversation', 'seq'] })
+@Unique({ properties: ['conversation', 'clientMessageId'] })
+// One AI reply per customer message, however often the answering job runs.
+@Unique({ properties: ['conversation', 'replyToSeq'] })
+export class Message {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  @ManyToOne(() => Conversation, { ref: true, deleteRule: 'cascade' })
+  conversation!: Ref<Conversation>;
+
+  @Field(() => Int, {
+    description: 'Gap-free, per-conversation position (1, 2, 3, …); resume a feed after the last one you have.',
+  })
+  @Property({ type: 'integer' })
+  seq!: number;
+
+  @Field(() => AuthorType)
+  @Enum(() => AuthorType)
+  authorType!: AuthorType;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  authorUser?: Ref<User> | null;
+
+  @Field()
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Field(() => String, { nullable: true, description: 'Client-chosen id that makes retries idempotent.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  clientMessageId?: string | null;
+
+  /** For AI replies: the seq of the customer message answered. */
+  @Field(() => Int, { nullable: true, description: 'For AI replies: the customer message (seq) this answers.' })
+  @Property({ type: 'integer', nullable: true })
+  replyToSeq?: number | null;
+
+  @Property({ type: 'json', nullable: true })
+  citations?: StoredCitation[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'For AI replies: 0..1, how well the knowledge base supports the answer.' })
+  @Property({ type: 'real', nullable: true })
+  confidence?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'For AI replies: the model configuration that answered.' })
+  @Property({ type: 'uuid', nullable: true })
+  modelConfigId?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  promptTokens?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  completionTokens?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'For AI replies: generation time in ms.' })
+  @Property({ type: 'integer', nullable: true })
+  latencyMs?: number | null;
+
+  /** Intent, sentiment, language and "wants a human" of a customer message (set by the ai.analyze job). */
+  @Property({ type: 'json', nullable: true })
+  analysis?: StoredAnalysis | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

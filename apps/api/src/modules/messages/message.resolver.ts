@@ -1,0 +1,28 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
+import type { Context } from '../../platform/context.js';
+import { User } from '../auth/user.entity.js';
+import { Message } from './message.entity.js';
+import { SendMessageInput } from './message.inputs.js';
+import { MessageService } from './message.service.js';
+import { validateArgs } from '../../platform/validation.js';
+
+@Resolver(() => Message)
+export class MessageResolver {
+  @Authorized(STAFF_OR_CUSTOMER)
+  @Mutation(() => Message, { description: 'Sends a message as the signed-in agent or the customer of the conversation.' })
+  sendMessage(@Arg('input', { validateFn: validateArgs }) input: SendMessageInput, @Ctx() ctx: Context): Promise<Message> {
+    return new MessageService(ctx).send(input);
+  }
+
+  @FieldResolver(() => ID)
+  conversationId(@Root() message: Readonly<Message>): string {
+    return message.conversation.id;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The agent who wrote it (AGENT messages only).' })
+  author(@Root() message: Readonly<Message>, @Ctx() ctx: Context): Promise<User | null> | null {
+    if (ctx.actor.kind !== 'user' || !message.authorUser) return null;
+    return ctx.loaders.user.load(message.authorUser.id);
+  }
+}

@@ -1,0 +1,154 @@
+// Appending messages with a gap-free per-conversation seq, idempotent by clientMessageId.
+import { LockMode } from '@mikro-orm/core';
+import type { Scope } from '../../platform/context.js';
+import type { Em } from '../../platform/database.js';
+import { badInput, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
+import { User } from '../auth/user.entity.js';
+import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
+import { publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
+import { AuthorType, Message } from './message.entity.js';
+import { publishMessageAdded } from './message.events.js';
+import { onCustomerMessage } from '../ai/ai.triggers.js';
+import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
+import { findLean } from '../../platform/lean.js';
+
+const DEFAULT_HISTORY = 50;
+
+/**
+ * Appends a message to a conversation the caller has locked (or just created):
+ * the seq comes from the conversation row, so it is gap-free and ordered.
+ */
+export function appendMessage(
+  em: Em,
+  conversation: Conversation,
+  data: {
+    authorType: AuthorType;
+    body: string;
+    authorUserId?: string;
+    clientMessageId?: string | null;
+    /** AI replies: what they answer and how. */
+    ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
+  },
+): Message {
+  conversation.lastSeq += 1;
+  const now = new Date();
+  conversation.lastMessageAt = now;
+  conversation.updatedAt = now;
+  const message = em.create(Message, {
+    workspace: conversation.workspace,
+    conversation,
+    seq: conversation.lastSeq,
+    authorType: data.authorType,
+    authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
+    body: data.body,
+    clientMessageId: data.clientMessageId ?? null,
+    createdAt: now,
+    ...data.ai,
+  });
+  conversation.lastMessageId = message.id;
+  if ((data.authorType === AuthorType.AGENT || data.authorType === AuthorType.AI) && !conversation.firstResponseAt) {
+    conversation.firstResponseAt = now;
+  }
+  return message;
+}
+
+const seqCursor = {
+  encode: (seq: number) => encodeCursor([seq]),
+  decode: (cursor: string, field: string) => {
+    try {
+      return decodeCursor<[number]>(cursor, (p) => p.length === 1 && Number.isInteger(p[0]) && (p[0] as number) >= 0)[0];
+    } catch {
+      throw badInput('Invalid cursor', field);
+    }
+  },
+};
+
+export class MessageService {
+  constructor(private readonly scope: Scope) {}
+
+  async send(input: SendMessageInput): Promise<Message> {
+    const { actor } = this.scope;
+    if (actor.kind === 'anonymous') throw unauthenticated();
+    if (actor.kind === 'customer' && actor.conversationId !== input.conversationId) {
+      throw forbidden('This token is for another conversation');
+    }
+    const body = input.body.trim();
+    const changes: ConversationChange[] = [];
+    const result = await this.scope.em.transactional(async (em) => {
+      // The row lock serialises senders of one conversation: seq stays gap-free.
+      const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!conversation) throw notFound('Conversation');
+      if (input.clientMessageId) {
+        // Only returned to the caller, never changed: a plain row is enough.
+        const [existing] = await findLean(em, Message, { conversation: conversation.id, clientMessageId: input.clientMessageId }, { limit: 1 });
+        if (existing) return { message: existing, created: false, conversation };
+      }
+      let authorType = AuthorType.CUSTOMER;
+      if (actor.kind === 'user') {
+        authorType = AuthorType.AGENT;
+        // A human reply takes the conversation over from the AI.
+        if (conversation.mode === ConversationMode.AI) {
+          conversation.mode = ConversationMode.HUMAN;
+          conversation.handoffReason ??= 'agent_took_over';
+          changes.push('handed_off');
+        }
+        if (!conversation.assignee) {
+          conversation.assignee = em.getReference(User, actor.userId) as never;
+          changes.push('assigned');
+        }
+      }
+      if (conversation.status === ConversationStatus.RESOLVED && authorType === AuthorType.CUSTOMER) {
+        conversation.status = ConversationStatus.OPEN;
+        conversation.resolvedAt = null;
+        changes.push('reopened');
+      }
+      const message = appendMessage(em, conversation, {
+        authorType,
+        body,
+        authorUserId: actor.kind === 'user' ? actor.userId : undefined,
+        clientMessageId: input.clientMessageId,
+      });
+      return { message, created: true, conversation };
+    });
+    if (result.created) {
+      publishMessageAdded(this.scope.deps.pubSub, result.message);
+      if (result.message.authorType === AuthorType.CUSTOMER) await onCustomerMessage(this.scope.deps, result.conversation, result.message);
+      for (const change of changes) publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+    }
+    return result.message;
+  }
+
+  /** History by seq: `first/after` pages forward; `last/before` (the default) pages back from the newest. */
+  async list(conversation: Pick<Conversation, 'id' | 'lastSeq'>, args: MessagePageArgs): Promise<Connection<Message>> {
+    if (args.first != null && args.last != null) throw badInput('Use either first/after or last/before', 'first');
+    const em = this.scope.em;
+    if (args.first != null || args.after != null) {
+      const first = args.first ?? DEFAULT_HISTORY;
+      const after = args.after ? seqCursor.decode(args.after, 'after') : 0;
+      const rows = await em.find(Message, { conversation: conversation.id, seq: { $gt: after } }, { orderBy: { seq: 'asc' }, limit: first + 1 });
+      const hasNextPage = rows.length > first;
+      const page = rows.slice(0, first);
+      return this.connection(page, hasNextPage, after > 0);
+    }
+    const last = args.last ?? DEFAULT_HISTORY;
+    const before = args.before ? seqCursor.decode(args.before, 'before') : conversation.lastSeq + 1;
+    const rows = await em.find(Message, { conversation: conversation.id, seq: { $lt: before } }, { orderBy: { seq: 'desc' }, limit: last + 1 });
+    const hasPreviousPage = rows.length > last;
+    const page = rows.slice(0, last).reverse();
+    return this.connection(page, before <= conversation.lastSeq, hasPreviousPage);
+  }
+
+  private connection(page: Message[], hasNextPage: boolean, hasPreviousPage: boolean): Connection<Message> {
+    const edges = page.map((node) => ({ node, cursor: seqCursor.encode(node.seq) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+}

@@ -1,0 +1,122 @@
+// Where presence lives: in memory for one node, in Redis for many. A user is
+// online while at least one of their sockets has heartbeated within the
+// timeout; each state change is reported by exactly one node.
+import type { Redis } from 'ioredis';
+
+export type PresenceStatus = 'ONLINE' | 'AWAY' | 'OFFLINE';
+
+export interface PresenceStore {
+  /** Registers a socket; true when the user just came online. */
+  connect(userId: string, workspaceId: string, connId: string, expiresAt: number): Promise<boolean>;
+  touch(userId: string, connId: string, expiresAt: number): Promise<void>;
+  /** Removes a socket; true when it was the user's last one. */
+  disconnect(userId: string, connId: string): Promise<boolean>;
+  /** Drops expired sockets; returns users who went offline because of it. */
+  sweep(now: number): Promise<{ userId: string; workspaceId: string }[]>;
+  setStatus(userId: string, status: PresenceStatus): Promise<void>;
+  /** Chosen status of each online user of the workspace (ONLINE unless set otherwise). */
+  list(workspaceId: string): Promise<Map<string, PresenceStatus>>;
+}
+
+export class MemoryPresenceStore implements PresenceStore {
+  private conns = new Map<string, Map<string, number>>();
+  private users = new Map<string, string>();
+  private statuses = new Map<string, PresenceStatus>();
+
+  async connect(userId: string, workspaceId: string, connId: string, expiresAt: number) {
+    const conns = this.conns.get(userId) ?? new Map<string, number>();
+    this.conns.set(userId, conns);
+    conns.set(connId, expiresAt);
+    const fresh = !this.users.has(userId);
+    this.users.set(userId, workspaceId);
+    return fresh;
+  }
+
+  async touch(userId: string, connId: string, expiresAt: number) {
+    this.conns.get(userId)?.set(connId, expiresAt);
+  }
+
+  async disconnect(userId: string, connId: string) {
+    const conns = this.conns.get(userId);
+    conns?.delete(connId);
+    if (conns && conns.size > 0) return false;
+    this.conns.delete(userId);
+    return this.users.delete(userId);
+  }
+
+  async sweep(now: number) {
+    const gone: { userId: string; workspaceId: string }[] = [];
+    for (const [userId, conns] of this.conns) {
+      for (const [connId, expiresAt] of conns) if (expiresAt <= now) conns.delete(connId);
+      if (conns.size === 0) {
+        this.conns.delete(userId);
+        const workspaceId = this.users.get(userId);
+        if (workspaceId && this.users.delete(userId)) gone.push({ userId, workspaceId });
+      }
+    }
+    return gone;
+  }
+
+  async setStatus(userId: string, status: PresenceStatus) {
+    if (status === 'ONLINE') this.statuses.delete(userId);
+    else this.statuses.set(userId, status);
+  }
+
+  async list(workspaceId: string) {
+    const out = new Map<string, PresenceStatus>();
+    for (const [userId, ws] of this.users) if (ws === workspaceId) out.set(userId, this.statuses.get(userId) ?? 'ONLINE');
+    return out;
+  }
+}
+
+const K = {
+  conns: (userId: string) => `sb:presence:conns:${userId}`,
+  users: 'sb:presence:users',
+  statuses: 'sb:presence:status',
+};
+
+export class RedisPresenceStore implements PresenceStore {
+  constructor(private readonly redis: Redis) {}
+
+  async connect(userId: string, workspaceId: string, connId: string, expiresAt: number) {
+    await this.redis.zadd(K.conns(userId), expiresAt, connId);
+    return (await this.redis.hsetnx(K.users, userId, workspaceId)) === 1;
+  }
+
+  async touch(userId: string, connId: string, expiresAt: number) {
+    await this.redis.zadd(K.conns(userId), 'XX', expiresAt, connId);
+  }
+
+  async disconnect(userId: string, connId: string) {
+    await this.redis.zrem(K.conns(userId), connId);
+    return this.dropIfIdle(userId, Date.now());
+  }
+
+  async sweep(now: number) {
+    const users = await this.redis.hgetall(K.users);
+    const gone: { userId: string; workspaceId: string }[] = [];
+    for (const [userId, workspaceId] of Object.entries(users)) {
+      if (await this.dropIfIdle(userId, now)) gone.push({ userId, workspaceId });
+    }
+    return gone;
+  }
+
+  /** HDEL decides which node reports the change when several notice it at once. */
+  private async dropIfIdle(userId: string, now: number) {
+    await this.redis.zremrangebyscore(K.conns(userId), '-inf', now);
+    if ((await this.redis.zcard(K.conns(userId))) > 0) return false;
+    return (await this.redis.hdel(K.users, userId)) === 1;
+  }
+
+  async setStatus(userId: string, status: PresenceStatus) {
+    if (status === 'ONLINE') await this.redis.hdel(K.statuses, userId);
+    else await this.redis.hset(K.statuses, userId, status);
+  }
+
+  async list(workspaceId: string) {
+    const [users, statuses] = await Promise.all([this.redis.hgetall(K.users), this.redis.hgetall(K.statuses)]);
+    const out = new Map<string, PresenceStatus>();
+    for (const [userId, ws] of Object.entries(users)) if (ws === workspaceId) out.set(userId, (statuses[userId] as PresenceStatus) ?? 'ONLINE');
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+// Per-node realtime bookkeeping: open sockets and subscriptions (also shared
+// through Redis for cluster totals), staff presence heartbeats, and the
+// typing rate limiter.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { PubSub } from '../../platform/pubsub.js';
+import type { Logger } from '../../platform/logger.js';
+import { MemoryPresenceStore, RedisPresenceStore, type PresenceStatus, type PresenceStore } from '../presence/presence.store.js';
+
+export const PRESENCE_HEARTBEAT_MS = 15_000;
+export const PRESENCE_TIMEOUT_MS = 45_000;
+const NODE_STATS_TTL_S = 30;
+
+interface StaffSocket {
+  userId: string;
+  workspaceId: string;
+}
+
+export class RealtimeState {
+  readonly nodeId = randomUUID();
+  readonly startedAt = Date.now();
+  sockets = 0;
+  subscriptions = 0;
+  readonly presence: PresenceStore;
+  /** setTyping: 20 calls per 10 s per user (or customer) and conversation. */
+  readonly typingLimiter: RateLimiterAbstract;
+  private readonly staffSockets = new Map<string, StaffSocket>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly pubSub: PubSub,
+    private readonly logger: Logger,
+    private readonly redis?: Redis,
+  ) {
+    this.presence = redis ? new RedisPresenceStore(redis) : new MemoryPresenceStore();
+    this.typingLimiter = redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'sb:rl:typing', points: 20, duration: 10 })
+      : new RateLimiterMemory({ keyPrefix: 'typing', points: 20, duration: 10 });
+  }
+
+  start() {
+    const heartbeat = setInterval(() => void this.heartbeat().catch((err) => this.logger.warn({ err }, 'presence heartbeat failed')), PRESENCE_HEARTBEAT_MS);
+    const sweep = setInterval(() => void this.sweep().catch((err) => this.logger.warn({ err }, 'presence sweep failed')), PRESENCE_HEARTBEAT_MS);
+    this.timers.push(heartbeat, sweep);
+    for (const t of this.timers) t.unref();
+  }
+
+  stop() {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  async staffConnected(connId: string, userId: string, workspaceId: string) {
+    this.staffSockets.set(connId, { userId, workspaceId });
+    if (await this.presence.connect(userId, workspaceId, connId, Date.now() + PRESENCE_TIMEOUT_MS)) {
+      const status = (await this.presence.list(workspaceId)).get(userId) ?? 'ONLINE';
+      this.publishPresence(workspaceId, userId, status);
+    }
+  }
+
+  async staffDisconnected(connId: string) {
+    const s = this.staffSockets.get(connId);
+    if (!s) return;
+    this.staffSockets.delete(connId);
+    if (await this.presence.disconnect(s.userId, connId)) this.publishPresence(s.workspaceId, s.userId, 'OFFLINE');
+  }
+
+  async setStatus(workspaceId: string, userId: string, status: PresenceStatus) {
+    await this.presence.setStatus(userId, status);
+    this.publishPresence(workspaceId, userId, status);
+  }
+
+  /** Sockets and subscriptions across every API node (this node's alone without Redis). */
+  async clusterTotals(): Promise<{ nodes: number; sockets: number; subscriptions: number }> {
+    if (!this.redis) return { nodes: 1, sockets: this.sockets, subscriptions: this.subscriptions };
+    await this.reportNodeStats();
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', 'sb:node:*', 'COUNT', 100);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    let sockets = 0;
+    let subscriptions = 0;
+    for (const key of keys) {
+      const h = await this.redis.hgetall(key);
+      sockets += Number(h.sockets ?? 0);
+      subscriptions += Number(h.subscriptions ?? 0);
+    }
+    return { nodes: keys.length, sockets, subscriptions };
+  }
+
+  private async reportNodeStats() {
+    if (!this.redis) return;
+    const key = `sb:node:${this.nodeId}`;
+    await this.redis.multi().hset(key, { sockets: this.sockets, subscriptions: this.subscriptions }).expire(key, NODE_STATS_TTL_S).exec();
+  }
+
+  private async heartbeat() {
+    const expiresAt = Date.now() + PRESENCE_TIMEOUT_MS;
+    for (const [connId, s] of this.staffSockets) await this.presence.touch(s.userId, connId, expiresAt);
+    await this.reportNodeStats();
+  }
+
+  private async sweep() {
+    for (const { userId, workspaceId } of await this.presence.sweep(Date.now())) this.publishPresence(workspaceId, userId, 'OFFLINE');
+  }
+
+  private publishPresence(workspaceId: string, userId: string, status: PresenceStatus) {
+    this.pubSub.publish('presence', workspaceId, { workspaceId, userId, status, at: new Date().toISOString() });
+  }
+}

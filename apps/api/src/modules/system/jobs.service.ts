@@ -1,0 +1,31 @@
+// Failed background jobs: visible to admins, and retried on request.
+import type { Scope } from '../../platform/context.js';
+import { staff } from '../../platform/actor.js';
+import { conflict, notFound } from '../../platform/errors.js';
+import { assertId } from '../../platform/ids.js';
+import { jobs } from '../../platform/job-registry.js';
+import { audit } from '../audit/audit.service.js';
+import { JobFailure } from './job-failure.entity.js';
+
+export class JobsService {
+  constructor(private readonly scope: Scope) {}
+
+  failed(): Promise<JobFailure[]> {
+    return this.scope.em.find(JobFailure, { retriedAt: null }, { orderBy: { failedAt: 'desc' }, limit: 200 });
+  }
+
+  async retry(id: string): Promise<JobFailure> {
+    const me = staff(this.scope.actor);
+    assertId(id);
+    const failure = await this.scope.em.findOne(JobFailure, { id });
+    if (!failure) throw notFound('Failed job');
+    if (failure.retriedAt) throw conflict('This job was already retried');
+    const job = jobs.get(failure.name);
+    if (!job) throw notFound('Job type');
+    failure.retriedAt = new Date();
+    audit(this.scope, me.workspaceId, { action: 'job.retry', targetType: 'JobFailure', targetId: failure.id, metadata: { job: failure.name } });
+    await this.scope.em.flush();
+    await this.scope.deps.jobs.enqueue(job, failure.data as never, { jobId: `retry-${failure.id}` });
+    return failure;
+  }
+}

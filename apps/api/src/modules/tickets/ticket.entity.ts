@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { User } from '../auth/user.entity.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { Conversation, Priority } from '../conversations/conversation.entity.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+export enum TicketStatus {
+  OPEN = 'OPEN',
+  PENDING = 'PENDING',
+  RESOLVED = 'RESOLVED',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(TicketStatus, { name: 'TicketStatus' });
+
+@ObjectType({ description: 'A tracked piece of work, optionally raised from a conversation.' })
+@Entity()
+@TenantScoped()
+@Index({ properties: ['workspace', 'createdAt', 'id'] })
+@Index({ properties: ['workspace', 'status'] })
+export class Ticket {
+  [OptionalProps]?: 'id' | 'status' | 'priority' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  @Field()
+  @Property({ length: 200 })
+  subject!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  description?: string | null;
+
+  @Field(() => TicketStatus)
+  @Enum(() => TicketStatus)
+  status: TicketStatus = TicketStatus.OPEN;
+
+  @Field(() => Priority)
+  @Enum(() => Priority)
+  priority: Priority = Priority.NORMAL;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  assignee?: Ref<User> | null;
+
+  @ManyToOne(() => Contact, { ref: true, nullable: true, deleteRule: 'set null' })
+  requester?: Ref<Contact> | null;
+
+  @ManyToOne(() => Conversation, { ref: true, nullable: true, deleteRule: 'set null' })
+  conversation?: Ref<Conversation> | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  resolvedAt?: Date | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,29 @@
+// Who is making a request. Services receive an Actor, never a GraphQL context.
+import type { UserRole } from '../modules/auth/user.entity.js';
+import { forbidden, unauthenticated } from './errors.js';
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; userId: string; workspaceId: string; role: UserRole }
+  | { kind: 'customer'; contactId: string; conversationId: string; workspaceId: string }
+  /** A partner's API key: only its workspace, only its scopes. */
+  | { kind: 'apiKey'; keyId: string; workspaceId: string; scopes: string[] }
+  /** Background jobs acting within one workspace (never reaches GraphQL). */
+  | { kind: 'system'; workspaceId: string };
+
+export type StaffActor = Extract<Actor, { kind: 'user' }>;
+
+
+/** The workspace a signed-in user or API key acts in. */
+export function workspaceActor(actor: Actor): { workspaceId: string } {
+  if (actor.kind === 'user' || actor.kind === 'apiKey') return actor;
+  if (actor.kind === 'anonymous') throw unauthenticated();
+  throw forbidden();
+}
+
+/** Narrows to a staff actor (the auth checker has normally already ensured it). */
+export function staff(actor: Actor): StaffActor {
+  if (actor.kind === 'anonymous') throw unauthenticated();
+  if (actor.kind !== 'user') throw forbidden();
+  return actor;
+}

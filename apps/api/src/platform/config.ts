@@ -1,0 +1,156 @@
+// The one place that reads process.env: parsed and validated once at start-up.
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'switchboard-development-only-secret-change-me';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().default('.data'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+    CUSTOMER_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+    AI_PROVIDER: z.enum(['local', 'openai']).optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url('must be a URL').optional(),
+    OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
+    OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+    AI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    RUN_WORKERS: z.enum(['true', 'false']).optional(),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+    TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
+    AI_AUTO_REPLY: z.enum(['true', 'false']).default('true'),
+    QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, - and _ only').default('sb'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SEED_DEMO: z.enum(['true', 'false']).default('true'),
+    DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),
+    DEMO_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    INTROSPECTION: z.enum(['true', 'false']).optional(),
+    MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
+    BODY_LIMIT: z.string().default('1mb'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when AI_PROVIDER=openai' });
+    }
+  });
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  /** Embedded PGlite directory; `memory://` keeps it in memory. */
+  dataDir: string;
+  redisUrl?: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  customerTokenTtlDays: number;
+  ai: {
+    provider: 'local' | 'openai';
+    apiKey?: string;
+    baseUrl?: string;
+    chatModel: string;
+    embeddingModel: string;
+    timeoutMs: number;
+    /** Whether the assistant answers customers by itself (analysis and agent assist run regardless). */
+    autoReply: boolean;
+  };
+  /** Whether this API process also runs the job workers (always, without Redis). */
+  runWorkers: boolean;
+  /** Requests per minute per user, customer or API key, and per IP for anonymous callers. */
+  rateLimitPerMinute: number;
+  rateLimitAnonymousPerMinute: number;
+  /** The window those limits count over (60 s unless testing). */
+  rateLimitWindowSeconds: number;
+  /** Only operations from packages/schema may run (production hardening). */
+  trustedDocuments: boolean;
+  /** BullMQ key prefix: deployments (and test runs) sharing a Redis stay apart. */
+  queuePrefix: string;
+  logLevel: string;
+  seedDemo: boolean;
+  demoAdminEmail: string;
+  demoAdminPassword?: string;
+  introspection: boolean;
+  maxPageSize: number;
+  bodyLimit: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `Invalid environment variable ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    customerTokenTtlDays: e.CUSTOMER_TOKEN_TTL_DAYS,
+    ai: {
+      provider: e.AI_PROVIDER ?? (e.OPENAI_API_KEY ? 'openai' : 'local'),
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      chatModel: e.OPENAI_CHAT_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      timeoutMs: e.AI_TIMEOUT_MS,
+      autoReply: e.AI_AUTO_REPLY === 'true',
+    },
+    runWorkers: !e.REDIS_URL || e.RUN_WORKERS === 'true',
+    queuePrefix: e.QUEUE_PREFIX,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitAnonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+    trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO === 'true',
+    demoAdminEmail: e.DEMO_ADMIN_EMAIL,
+    demoAdminPassword: e.DEMO_ADMIN_PASSWORD,
+    introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    maxPageSize: e.MAX_PAGE_SIZE,
+    bodyLimit: e.BODY_LIMIT,
+  };
+}
+
+/** For entry points: the config, or one line per bad variable on stderr and exit 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

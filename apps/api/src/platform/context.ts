@@ -1,0 +1,75 @@
+// Per-request scope: one EntityManager fork, one set of DataLoaders, the actor.
+import type { Config } from './config.js';
+import type { Actor } from './actor.js';
+import { forkFor, type Em, type Orm } from './database.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { Logger } from './logger.js';
+import type { PubSub } from './pubsub.js';
+import type { TokenService } from '../modules/auth/tokens.js';
+import type { Redis } from 'ioredis';
+import type { RealtimeState } from '../modules/realtime/realtime.state.js';
+import type { SystemMonitor } from '../modules/system/system-status.js';
+import type { AiProviders } from './ai.js';
+import type { JobRunner } from './queue.js';
+
+/** Process-wide singletons, built once by the server. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  pubSub: PubSub;
+  /** See PubSubHandle.subscribed. */
+  subscribed: (channel: string) => Promise<void>;
+  tokens: TokenService;
+  redis?: Redis;
+  /** This API node's live socket and presence bookkeeping. */
+  realtime: RealtimeState;
+  system: SystemMonitor;
+  jobs: JobRunner;
+  ai: AiProviders;
+}
+
+/** What services get: no GraphQL in here. */
+export interface Scope {
+  deps: AppDeps;
+  em: Em;
+  actor: Actor;
+  requestId: string;
+  ip?: string;
+}
+
+export interface Context extends Scope {
+  loaders: Loaders;
+}
+
+export function createScope(deps: AppDeps, actor: Actor, requestId: string, ip?: string): Scope {
+  const em = forkFor(deps.orm, actor.kind === 'anonymous' ? null : actor.workspaceId);
+  return { deps, em, actor, requestId, ip };
+}
+
+export function createContext(deps: AppDeps, actor: Actor, requestId: string, ip?: string): Context {
+  const scope = createScope(deps, actor, requestId, ip);
+  return { ...scope, loaders: createLoaders(scope.em) };
+}
+
+/**
+ * Points a subscription's context at the scope of one event: a fresh
+ * EntityManager fork and DataLoaders shared by every subscriber on this node
+ * that receives the same event, so an event costs one read per node, not one
+ * per subscriber, and is read as it is now rather than as first cached.
+ * Events are routed by conversation, workspace or user, so everyone sharing
+ * an event's scope belongs to its workspace.
+ */
+const eventScopes = new WeakMap<object, { em: Em; loaders: Loaders }>();
+
+export function useEventScope(ctx: Context, event: { workspaceId: string }): Context {
+  let scope = eventScopes.get(event);
+  if (!scope) {
+    const em = forkFor(ctx.deps.orm, event.workspaceId);
+    scope = { em, loaders: createLoaders(em) };
+    eventScopes.set(event, scope);
+  }
+  ctx.em = scope.em;
+  ctx.loaders = scope.loaders;
+  return ctx;
+}

@@ -1,0 +1,101 @@
+// MikroORM on one of two drivers with the same entities and migrations:
+// embedded PostgreSQL (PGlite, with pgvector) by default, or a PostgreSQL
+// server when DATABASE_URL is set.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MikroORM, type EntityManager, type Logger as OrmLogger, type LoggerNamespace } from '@mikro-orm/core';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import { PgliteDriver } from '@mikro-orm/pglite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { migrations } from '../migrations/index.js';
+import { entities } from './entities.js';
+import type { Logger } from './logger.js';
+
+export type Em = SqlEntityManager;
+export type Orm = MikroORM;
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** PGlite data directory, or `memory://` */
+  dataDir: string;
+  logger?: Logger;
+  /** Called with every SQL statement the ORM sends (used to count queries). */
+  onQuery?: (sql: string) => void;
+  /** Pool size for the server driver. */
+  poolMax?: number;
+}
+
+function queryLogger(onQuery: (sql: string) => void, logger?: Logger): OrmLogger {
+  return {
+    log(namespace: LoggerNamespace, message: string) {
+      if (namespace === 'query') onQuery(message);
+      else logger?.debug({ namespace }, message);
+    },
+    error: (namespace, message) => logger?.error({ namespace }, message),
+    warn: (namespace, message) => logger?.warn({ namespace }, message),
+    logQuery: (ctx) => onQuery(ctx.query ?? ''),
+    setDebugMode: () => {},
+    isEnabled: (namespace) => namespace === 'query',
+  };
+}
+
+export async function createOrm(opts: DatabaseOptions): Promise<Orm> {
+  const common = {
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
+    forceUtcTimezone: true,
+    // Relations never cross workspaces, so the tenant filter need not be
+    // re-applied through joins (which would also lock the workspace row on
+    // every `for update`).
+    autoJoinRefsForFilters: false,
+    ...(opts.onQuery
+      ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => queryLogger(opts.onQuery!, opts.logger) }
+      : {}),
+  };
+  if (opts.databaseUrl) {
+    return MikroORM.init({
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: opts.databaseUrl,
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+    });
+  }
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const memory = opts.dataDir.startsWith('memory://');
+  let dataDir = opts.dataDir;
+  if (!memory) {
+    dataDir = resolve(opts.dataDir, 'pglite');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  return MikroORM.init({
+    ...common,
+    driver: PgliteDriver,
+    // On disk, PGlite hosts a cluster at dataDir and dbName names a database in it.
+    dbName: memory ? 'memory://' : 'switchboard',
+    driverOptions: memory ? { extensions: { vector } } : { dataDir, extensions: { vector } },
+  } as never);
+}
+
+/** Applies pending migrations; safe to call on every start. */
+export async function migrate(orm: Orm): Promise<void> {
+  await orm.migrator.up();
+}
+
+export const isPglite = (orm: Orm) => orm.config.get('driver') === PgliteDriver;
+
+export function rootEm(orm: Orm): Em {
+  return orm.em as unknown as Em;
+}
+
+/** A fork scoped to one workspace (or unscoped for system work when id is null). */
+export function forkFor(orm: Orm, workspaceId: string | null): Em {
+  const em = orm.em.fork() as unknown as Em;
+  if (workspaceId) em.setFilterParams('workspace', { id: workspaceId });
+  return em;
+}
+
+export type { EntityManager };

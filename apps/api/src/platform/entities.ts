@@ -1,0 +1,37 @@
+// Every entity, listed explicitly (no discovery by glob).
+import { AuditLog } from '../modules/audit/audit-log.entity.js';
+import { RefreshToken } from '../modules/auth/refresh-token.entity.js';
+import { User } from '../modules/auth/user.entity.js';
+import { Contact } from '../modules/contacts/contact.entity.js';
+import { Conversation } from '../modules/conversations/conversation.entity.js';
+import { Faq } from '../modules/knowledge/faq.entity.js';
+import { FaqCategory } from '../modules/knowledge/faq-category.entity.js';
+import { Message } from '../modules/messages/message.entity.js';
+import { Ticket } from '../modules/tickets/ticket.entity.js';
+import { Workspace } from '../modules/workspaces/workspace.entity.js';
+import { ApiKey } from '../modules/api-keys/api-key.entity.js';
+import { KnowledgeChunk } from '../modules/knowledge/knowledge-chunk.entity.js';
+import { JobFailure } from '../modules/system/job-failure.entity.js';
+import { ModelConfig } from '../modules/ai/model-config.entity.js';
+import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun } from '../modules/ai/evaluation.entity.js';
+
+export const entities = [
+  Workspace,
+  User,
+  RefreshToken,
+  Contact,
+  Conversation,
+  Message,
+  Ticket,
+  FaqCategory,
+  Faq,
+  AuditLog,
+  KnowledgeChunk,
+  JobFailure,
+  ModelConfig,
+  EvaluationDataset,
+  EvaluationCase,
+  EvaluationRun,
+  EvaluationResult,
+  ApiKey,
+];

@@ -1,0 +1,92 @@
+// The fixed set of error codes clients can rely on (see DESIGN.md, API rules).
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+const KNOWN = new Set<string>(Object.values(ErrorCode));
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    const status = HTTP_STATUS[code];
+    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+  }
+}
+
+export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const badInput = (message: string, field?: string) =>
+  new AppError('BAD_USER_INPUT', message, field ? { field } : {});
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds}s`, { retryAfter: retryAfterSeconds });
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+function flattenValidation(errors: ValidationErrorLike[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenValidation(e.children ?? [], field)];
+  });
+}
+
+/**
+ * Maps every error leaving the server onto the fixed code set. Unknown errors
+ * become INTERNAL with a generic message (the original is logged with the
+ * request id by the caller); stack traces never leave in production.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  opts: { production: boolean; onInternal?: (err: unknown) => void },
+): GraphQLFormattedError {
+  const err = (original as { originalError?: unknown })?.originalError ?? original;
+  const code = formatted.extensions?.code as string | undefined;
+  const validation = formatted.extensions?.validationErrors as ValidationErrorLike[] | undefined;
+  if (validation) {
+    const details = flattenValidation(validation);
+    return {
+      message: `Invalid input: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, validation: details },
+    };
+  }
+  const { stacktrace: _stack, http: _http, validationErrors: _v, ...ext } = formatted.extensions ?? {};
+  if (code && KNOWN.has(code)) {
+    return { ...formatted, extensions: opts.production ? ext : formatted.extensions };
+  }
+  // Apollo/graphql-js codes for malformed documents and variables are the client's fault.
+  if (
+    code === 'GRAPHQL_PARSE_FAILED' ||
+    code === 'GRAPHQL_VALIDATION_FAILED' ||
+    code === 'BAD_REQUEST' ||
+    code === 'PERSISTED_QUERY_NOT_FOUND' ||
+    code === 'PERSISTED_QUERY_NOT_SUPPORTED' ||
+    code === 'OPERATION_RESOLUTION_FAILURE'
+  ) {
+    return { ...formatted, extensions: { ...ext, code: ErrorCode.BAD_USER_INPUT, reason: code } };
+  }
+  opts.onInternal?.(err);
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL, ...(ext.requestId ? { requestId: ext.requestId } : {}) },
+  };
+}

@@ -1,0 +1,73 @@
+import { getIntrospectionQuery } from 'graphql';
+import { expectError, sleep, startTestServer, type TestServer } from '../../test/testkit.js';
+
+describe('query guards and rate limits', () => {
+  let t: TestServer;
+  let ws: Awaited<ReturnType<TestServer['createWorkspace']>>;
+  beforeAll(async () => {
+    t = await startTestServer({ RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_WINDOW_SECONDS: '2' });
+    ws = await t.createWorkspace();
+  });
+  afterAll(() => t.close());
+
+  /** Sends a document and checks that nothing reached the database. */
+  const rejected = async (query: string, variables = {}) => {
+    await sleep(2100); // a fresh rate-limit window, so limits never mask guards
+    const before = t.queries.count;
+    const res = await t.gql(query, variables, ws.token);
+    expect(t.queries.count - before).toBe(0);
+    return res;
+  };
+
+  it('rejects deep, wide, expensive, batched and oversized documents before execution', async () => {
+    // Our schema has no cycles deeper than ~10 levels, so depth 20 continues past real fields.
+    let tail = 'id';
+    for (let i = 0; i < 11; i++) tail = `deeper${i} { ${tail} }`;
+    const depthRes = await rejected(`{ tickets { edges { node { conversation { messages { edges { node { author { workspace { ${tail} } } } } } } } } } }`);
+    expectError(depthRes, 'BAD_USER_INPUT');
+    expect(depthRes.errors!.map((e) => e.message).join(" | ")).toMatch(/depth limit of 15 exceeded/);
+
+    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(' ');
+    const wide = expectError(await rejected(`{ ${aliases} }`), 'BAD_USER_INPUT');
+    expect(wide.message).toMatch(/alias|token/i);
+
+    const costly = expectError(await rejected(`query($n: Int) { conversations(first: $n) { edges { node { id contact { id } } } } }`, { n: 100000 }), 'BAD_USER_INPUT');
+    expect(costly.extensions!.reason).toBe('COST_LIMIT');
+
+    const batch = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.token}` },
+      body: JSON.stringify(Array.from({ length: 200 }, () => ({ query: '{ me { id } }' }))),
+    });
+    expect(batch.status).toBe(400);
+    expect(((await batch.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+    const huge = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.token}` },
+      body: JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(1024 * 1024)}` }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+    // Ordinary use still works: a full page, and introspection outside production.
+    await sleep(2100);
+    expect((await t.gql(`{ conversations(first: 100) { edges { node { id contact { id } lastMessage { body } } } } }`, {}, ws.token)).errors).toBeUndefined();
+    expect((await t.gql(getIntrospectionQuery(), {}, ws.token)).data.__schema).toBeTruthy();
+  });
+
+  it('trips the rate limit with retryAfter and RateLimit headers, then recovers', async () => {
+    await sleep(2100);
+    const results = await Promise.all(Array.from({ length: 70 }, () => t.gql('{ me { id } }', {}, ws.token)));
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited.length).toBe(10);
+    const err = expectError(limited[0]!, 'RATE_LIMITED');
+    expect(err.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(limited[0]!.headers.get('retry-after')).toBeTruthy();
+    const ok = results.find((r) => r.status === 200)!;
+    expect(ok.headers.get('ratelimit-limit')).toBe('60');
+    expect(Number(ok.headers.get('ratelimit-remaining'))).toBeGreaterThanOrEqual(0);
+    await sleep(2100);
+    expect((await t.gql('{ me { id } }', {}, ws.token)).status).toBe(200);
+  });
+});

@@ -1,0 +1,78 @@
+// Query guards, checked in validation before anything executes: depth,
+// aliases, directives and token count (GraphQL Armor), field suggestions off
+// in production, and a cost limit where lists cost by their page size
+// (graphql-query-complexity). Optional trusted-documents mode: only the
+// operations shipped in packages/schema may run.
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { parse, print, type DocumentNode, type ValidationRule } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import * as contract from '@switchboard/schema';
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+
+export const LIMITS = { depth: 15, aliases: 15, directives: 10, tokens: 3000, cost: 10_000 };
+
+/** A list costs its page size times what each item costs. */
+const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const size = [args.first, args.last, args.limit].find((n) => typeof n === 'number') as number | undefined;
+  return size === undefined ? undefined : 1 + Math.max(1, size) * Math.max(1, childComplexity);
+};
+
+export function createGuards(config: Config): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+  const production = config.nodeEnv === 'production';
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.depth, ignoreIntrospection: true },
+    maxAliases: { n: LIMITS.aliases },
+    maxDirectives: { n: LIMITS.directives },
+    maxTokens: { n: LIMITS.tokens },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  // Armor's typings point at Apollo's CommonJS build; the plugins are the same objects.
+  const plugins = [...(armor.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin()];
+  if (config.trustedDocuments) plugins.push(trustedDocumentsPlugin());
+  return { plugins, validationRules: armor.validationRules };
+}
+
+/** Cost needs the variables (page sizes often come from them), so it is checked once the operation is resolved. */
+function costLimitPlugin(): ApolloServerPlugin {
+  const estimators = [pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+          if (cost > LIMITS.cost) {
+            throw new AppError('BAD_USER_INPUT', `Query cost ${cost} exceeds the limit of ${LIMITS.cost}`, { reason: 'COST_LIMIT', cost });
+          }
+        },
+      };
+    },
+  };
+}
+
+const normalised = (query: string) => createHash('sha256').update(print(parse(query))).digest('hex');
+
+/** Every operation in packages/schema's generated documents, by hash. */
+function trustedHashes(): Set<string> {
+  const docs = Object.values(contract).filter((v): v is DocumentNode => typeof v === 'object' && v !== null && (v as DocumentNode).kind === 'Document');
+  return new Set(docs.map((d) => normalised(print(d))));
+}
+
+function trustedDocumentsPlugin(): ApolloServerPlugin {
+  const allowed = trustedHashes();
+  return {
+    async requestDidStart({ request }) {
+      if (!request.query) return;
+      let hash: string;
+      try {
+        hash = normalised(request.query);
+      } catch {
+        return; // parse errors are reported by the server itself
+      }
+      if (!allowed.has(hash)) throw new AppError('FORBIDDEN', 'Only trusted operations are accepted by this server', { reason: 'UNTRUSTED_DOCUMENT' });
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// Read-only queries for hot list paths: the same tenant filters and query
+// language as `em.find`, but rows come back as plain objects (relations as
+// `{ id }`) instead of managed entities, which costs a fraction of the CPU.
+// Never persist what this returns.
+//
+// The default filters (tenant scoping) are resolved by the ORM for the given
+// fork on every call, exactly as `em.find` does: a fork without a workspace
+// fails. What is memoised is only the QueryBuilder's rendering of a query
+// *shape* into SQL with placeholders, because building the criteria tree
+// costs more CPU than running the query (for `id in (...)`, one node per id).
+// A shape is reused only when every condition is `property = scalar` on a
+// plain column, and only after checking, when it was rendered, that its
+// parameters were exactly those values in order; anything else (operators,
+// nesting, nulls, dates, custom types) goes through the QueryBuilder as usual.
+import type { EntityClass, EntityMetadata, EntityProperty, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { Em } from './database.js';
+
+export interface LeanOptions<T> {
+  orderBy?: QueryOrderMap<T> | QueryOrderMap<T>[];
+  limit?: number;
+  /** Skip the default filters (the caller guarantees scoping). */
+  unscoped?: boolean;
+}
+
+type Row = Record<string, unknown>;
+/** What `run` needs of a QueryBuilder. */
+interface Rendered {
+  toQuery(): { sql: string; params: readonly unknown[] };
+  execute(method: 'all', mapResults: false): Promise<unknown>;
+}
+
+export async function findLean<T extends object>(em: Em, entity: EntityClass<T>, where: FilterQuery<T>, opts: LeanOptions<T> = {}): Promise<T[]> {
+  const meta = em.getMetadata().get(entity);
+  const cond = await filterCondition(em, entity, opts.unscoped);
+  const whereValues = flatScalars(meta, where);
+  const condValues = flatScalars(meta, cond);
+  const order = orderKey(opts.orderBy);
+  const key =
+    whereValues && condValues && order !== null
+      ? `${meta.className}\0find\0${Object.keys(where as Row).join(',')}\0${Object.keys(cond).join(',')}\0${order}\0${opts.limit ? 'limit' : ''}`
+      : null;
+  const params = key === null ? [] : [...whereValues!, ...condValues!, ...(opts.limit ? [opts.limit] : [])];
+  const rows = await run(em, key, params, () => {
+    const qb = em.createQueryBuilder(entity);
+    qb.where(where as never);
+    // After `where`, which would otherwise replace the filter's condition.
+    if (Object.keys(cond).length) qb.andWhere(cond as never);
+    if (opts.orderBy) qb.orderBy(opts.orderBy as never);
+    if (opts.limit) qb.limit(opts.limit);
+    return qb;
+  });
+  return toLeanRows(em, meta, rows);
+}
+
+/**
+ * `where id in (...ids)` plus the default filters: what DataLoaders send,
+ * with the same SQL as `findLean(em, entity, { id: { $in: ids } })`.
+ */
+export async function findLeanByIds<T extends { id: string }>(
+  em: Em,
+  entity: EntityClass<T>,
+  ids: readonly string[],
+  opts: { unscoped?: boolean } = {},
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const meta = em.getMetadata().get(entity);
+  const cond = await filterCondition(em, entity, opts.unscoped);
+  const condValues = flatScalars(meta, cond);
+  const key = condValues && `${meta.className}\0ids\0${ids.length}\0${Object.keys(cond).join(',')}`;
+  const rows = await run(em, key, key ? [...ids, ...condValues!] : [], () => {
+    const qb = em.createQueryBuilder(entity);
+    qb.where({ id: { $in: [...ids] } } as never);
+    if (Object.keys(cond).length) qb.andWhere(cond as never);
+    return qb;
+  });
+  return toLeanRows(em, meta, rows);
+}
+
+/** The default filters' condition for this fork (what `qb.applyFilters()` adds). */
+async function filterCondition(em: Em, entity: EntityClass<object>, unscoped?: boolean): Promise<Row> {
+  if (unscoped) return {};
+  return ((await em.applyFilters(entity, {}, {}, 'read')) ?? {}) as Row;
+}
+
+const MAX_SHAPES = 1000;
+const rendered = new Map<string, string>();
+
+/** Runs a memoised shape with `params`, or builds, checks and remembers it. */
+async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered): Promise<Row[]> {
+  const sql = key === null ? undefined : rendered.get(key);
+  if (sql !== undefined) return em.execute(sql, params, 'all');
+  const qb = build();
+  if (key !== null) {
+    const query = qb.toQuery();
+    if (sameValues(query.params, params)) {
+      if (rendered.size >= MAX_SHAPES) rendered.clear();
+      rendered.set(key, query.sql);
+    }
+  }
+  return (await qb.execute('all', false)) as Row[];
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const isPlainObject = (v: unknown): v is Row =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.getOwnPropertySymbols(v).length === 0;
+
+/** A column compared as is: a scalar string/number/boolean property, or a many-to-one by its single key. */
+function plainColumn(prop: EntityProperty | undefined): boolean {
+  if (!prop || prop.customType || prop.formula || prop.fieldNames?.length !== 1) return false;
+  if (prop.kind === 'm:1') return true;
+  return prop.kind === 'scalar' && (prop.runtimeType === 'string' || prop.runtimeType === 'number' || prop.runtimeType === 'boolean');
+}
+
+/** The values of a `{ property: scalar, ... }` condition on plain columns, or null for anything else. */
+function flatScalars(meta: EntityMetadata, cond: unknown): unknown[] | null {
+  if (!isPlainObject(cond)) return null;
+  const out: unknown[] = [];
+  for (const key of Object.keys(cond)) {
+    const value = cond[key];
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return null;
+    if (!plainColumn(meta.properties[key as never] as EntityProperty | undefined)) return null;
+    out.push(value);
+  }
+  return out;
+}
+
+/** A key for plain `{ property: 'asc' | 'desc' }` orderings (part of the SQL text), or null. */
+function orderKey(orderBy: unknown): string | null {
+  if (orderBy === undefined) return '';
+  const items = Array.isArray(orderBy) ? orderBy : [orderBy];
+  for (const item of items) {
+    if (!isPlainObject(item)) return null;
+    for (const v of Object.values(item)) if (typeof v !== 'string' && typeof v !== 'number') return null;
+  }
+  return JSON.stringify(items);
+}
+
+const refsByMeta = new WeakMap<EntityMetadata, string[]>();
+
+/** Column names to property names and database values to JS (the ORM's result mapper); m:1 keys become `{ id }`. */
+function toLeanRows<T>(em: Em, meta: EntityMetadata, rows: Row[]): T[] {
+  let refs = refsByMeta.get(meta);
+  if (!refs) {
+    refs = meta.relations.filter((p) => p.kind === 'm:1').map((p) => p.name as string);
+    refsByMeta.set(meta, refs);
+  }
+  const driver = em.getDriver();
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = driver.mapResult(rows[i] as never, meta) as Row;
+    for (const name of refs) {
+      const value = row[name];
+      row[name] = value == null ? null : typeof value === 'object' ? value : { id: value };
+    }
+    out[i] = row as T;
+  }
+  return out;
+}

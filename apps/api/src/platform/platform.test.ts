@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig, ConfigError } from './config.js';
+import { printContract } from './schema.js';
+import { startTestServer, type TestServer } from '../../test/testkit.js';
+
+describe('schema contract', () => {
+  it('matches the committed packages/schema/schema.graphql (run `npm run schema:emit` after API changes)', async () => {
+    const committed = readFileSync(resolve(import.meta.dirname, '../../../../packages/schema/schema.graphql'), 'utf8');
+    expect(await printContract()).toBe(committed);
+  });
+});
+
+describe('config', () => {
+  it('names the bad variable in one clear line', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid environment variable PORT: /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('requires JWT_SECRET in production and defaults the AI provider', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: is required in production/);
+    expect(loadConfig({}).ai.provider).toBe('local');
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test' }).ai.provider).toBe('openai');
+  });
+});
+
+describe('server', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.close());
+
+  it('answers liveness and readiness with the state of its dependencies', async () => {
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as any;
+    expect(body.checks.database).toBe('ok');
+    if (process.env.REDIS_URL) expect(body.checks.redis).toBe('ok');
+  });
+
+  it('returns request ids and maps malformed documents to BAD_USER_INPUT', async () => {
+    const res = await t.gql('{ me { id ');
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+    const unknown = await t.gql('{ nope }');
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('finishes in-flight requests when stopped', async () => {
+    const other = await startTestServer();
+    const inflight = other.gql(`mutation { signUp(input: {workspaceName: "W", name: "N", email: "n@example.com", password: "password123"}) { accessToken } }`);
+    await new Promise((r) => setTimeout(r, 20));
+    const closing = other.close();
+    const res = await inflight;
+    await closing;
+    expect(res.data.signUp.accessToken).toBeTruthy();
+    await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,55 @@
+// One typed PubSub for subscriptions: in-memory without REDIS_URL, Redis
+// pub/sub with it so every API node sees every event.
+import { createPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import type { Topics } from './topics.js';
+
+export type PubSub = ReturnType<typeof createPubSub<Topics>>;
+
+export interface PubSubHandle {
+  pubSub: PubSub;
+  /**
+   * Resolves once this node receives the channel (`topic` or `topic:id`).
+   * Feeds that replay history wait for it, so nothing published between the
+   * replay and going live can slip past.
+   */
+  subscribed(channel: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createAppPubSub(redisUrl?: string): PubSubHandle {
+  if (!redisUrl) {
+    return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, close: async () => {} };
+  }
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // The event target fires SUBSCRIBE without exposing its acknowledgement;
+  // remember each pending one so that `subscribed` can wait for it.
+  const pending = new Map<string, Promise<unknown>>();
+  const tracked = new Proxy(subscribeClient, {
+    get(target, prop, receiver) {
+      if (prop === 'subscribe') {
+        return (channel: string) => {
+          const ack = target.subscribe(channel).finally(() => {
+            if (pending.get(channel) === ack) pending.delete(channel);
+          });
+          pending.set(channel, ack);
+          return ack;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient: tracked });
+  return {
+    pubSub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
+    subscribed: async (channel) => {
+      await pending.get(channel);
+    },
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { ConversationResolver } from '../modules/conversations/conversation.resolver.js';
+import { KnowledgeResolver } from '../modules/knowledge/knowledge.resolver.js';
+import { MessageResolver } from '../modules/messages/message.resolver.js';
+import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
+import { RealtimeResolver } from '../modules/realtime/realtime.resolver.js';
+import { SystemResolver } from '../modules/system/system.resolver.js';
+import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver.js';
+import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { ContactResolver } from '../modules/contacts/contact.resolver.js';
+import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
+import { authChecker } from './auth-checker.js';
+import { createAppPubSub, type PubSub } from './pubsub.js';
+
+export const resolvers = [
+  AuthResolver,
+  ConversationResolver,
+  MessageResolver,
+  TicketResolver,
+  KnowledgeResolver,
+  RealtimeResolver,
+  SystemResolver,
+  AiResolver,
+  EvaluationRunResolver,
+  MessageAiResolver,
+  ApiKeyResolver,
+  AnalyticsResolver,
+  AuditResolver,
+  ContactResolver,
+] as const;
+
+export function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolvers],
+    authChecker,
+    // Our subscriptions bring their own `subscribe`; type-graphql still wants one.
+    pubSub: pubSub as never,
+    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    emitSchemaFile: false,
+  });
+}
+
+/** The SDL as committed in packages/schema/schema.graphql (sorted, so diffs are stable). */
+export async function printContract(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await createSchema(createAppPubSub().pubSub))) + '\n';
+}

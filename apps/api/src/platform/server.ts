@@ -1,0 +1,278 @@
+// HTTP (Apollo Server on express) and graphql-ws on one port and path,
+// health endpoints, and graceful shutdown.
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request } from 'express';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { Redis } from 'ioredis';
+import { WebSocketServer } from 'ws';
+import { TokenService } from '../modules/auth/tokens.js';
+import type { Actor } from './actor.js';
+import type { Config } from './config.js';
+import { createContext, type AppDeps, type Context } from './context.js';
+import { createOrm, migrate, type Orm } from './database.js';
+import { AppError, formatError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { createAppPubSub } from './pubsub.js';
+import { createSchema } from './schema.js';
+import { createGuards } from './guards.js';
+import { sharedSubscribe } from './shared-execution.js';
+import { streamExport } from '../modules/analytics/export.js';
+import { RateLimits } from './rate-limit.js';
+import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
+import { AiProviders } from './ai.js';
+import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
+import { jobs } from './job-registry.js';
+import { RealtimeState } from '../modules/realtime/realtime.state.js';
+import { SystemMonitor } from '../modules/system/system-status.js';
+
+const MAX_SUBSCRIPTION_DOCUMENT = 100_000;
+
+type WsExtra = {
+  actor?: Actor;
+  connId?: string;
+  operations?: Set<string>;
+};
+
+export interface AppServer {
+  deps: AppDeps;
+  httpServer: Server;
+  /** Starts listening; resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting, finishes in-flight requests, closes sockets, DB and Redis. */
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Config;
+  logger?: Logger;
+  onQuery?: (sql: string) => void;
+  /** Reuse an ORM (tests that share a database between two nodes). */
+  orm?: Orm;
+}
+
+export function bearerToken(header: unknown): string | null {
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match ? match[1]!.trim() : null;
+}
+
+export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const ownsOrm = !opts.orm;
+  const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery }));
+  if (ownsOrm) await migrate(orm);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  const pubSubHandle = createAppPubSub(config.redisUrl);
+  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
+  const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
+  const ai = new AiProviders(config);
+  const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai };
+  const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix) : new InProcessJobRunner(jobDeps, jobs);
+  const workers = redis && config.runWorkers ? startWorkers(jobDeps, jobRunner, jobs, redis) : null;
+  const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
+  const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
+  const rateLimits = new RateLimits(config, redis);
+  const guards = createGuards(config);
+  /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
+  const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
+  realtime.start();
+  const schema = await createSchema(deps.pubSub);
+  const production = config.nodeEnv === 'production';
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createHttpServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+
+  const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const token = bearerToken(params.authorization ?? params.Authorization) ?? (typeof params.token === 'string' ? params.token : null);
+        let actor: Actor;
+        try {
+          if (!token) throw new Error('missing token');
+          actor = await resolveActor(token);
+        } catch {
+          // 4401 (graphql-ws's Unauthorized) before any subscription starts.
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return false;
+        }
+        ctx.extra.actor = actor;
+        ctx.extra.connId = randomUUID();
+        ctx.extra.operations = new Set();
+        realtime.sockets += 1;
+        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId);
+        return true;
+      },
+      onSubscribe: (ctx, id, payload) => {
+        if (payload.query.length > MAX_SUBSCRIPTION_DOCUMENT) {
+          return [new GraphQLError(`Document exceeds ${MAX_SUBSCRIPTION_DOCUMENT} characters`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        ctx.extra.operations?.add(id);
+        realtime.subscriptions += 1;
+      },
+      onComplete: (ctx, id) => {
+        if (ctx.extra.operations?.delete(id)) realtime.subscriptions -= 1;
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, { production })),
+      onClose: async (ctx) => {
+        if (!ctx.extra.connId) return;
+        realtime.sockets -= 1;
+        realtime.subscriptions -= ctx.extra.operations?.size ?? 0;
+        ctx.extra.operations?.clear();
+        await realtime.staffDisconnected(ctx.extra.connId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
+      },
+      context: (ctx) => createContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()),
+      subscribe: sharedSubscribe,
+    },
+    wsServer,
+    10_000,
+  );
+
+  const errorLogger: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const err of errors) {
+            const original = err.originalError;
+            if (original && !(original instanceof GraphQLError)) {
+              logger.error({ requestId: contextValue.requestId, err: original }, 'unhandled error');
+            }
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: !production,
+    formatError: (formatted, error) => formatError(formatted, error, { production }),
+    validationRules: guards.validationRules,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      ...guards.plugins,
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      errorLogger,
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await orm.em.getConnection().execute('select 1');
+      checks.database = 'ok';
+    } catch (err) {
+      checks.database = `error: ${(err as Error).message}`;
+    }
+    if (redis) {
+      try {
+        checks.redis = (await redis.ping()) === 'PONG' ? 'ok' : 'error';
+      } catch (err) {
+        checks.redis = `error: ${(err as Error).message}`;
+      }
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+
+  app.get('/exports/conversations', async (req, res, next) => {
+    try {
+      await streamExport(orm, config.jwtSecret, String(req.query.token ?? ''), res);
+    } catch (err) {
+      if (res.headersSent) res.destroy(err as Error);
+      else if (err instanceof AppError) res.status(401).json({ errors: [{ message: err.message, extensions: { code: err.extensions.code } }] });
+      else next(err);
+    }
+  });
+
+  app.use(
+    '/graphql',
+    (req, res, next) => {
+      const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
+      res.setHeader('x-request-id', requestId);
+      res.locals.requestId = requestId;
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-api-key, x-request-id, apollo-require-preflight');
+      res.setHeader('access-control-expose-headers', 'x-request-id');
+      if (req.method === 'OPTIONS') {
+        res.sendStatus(204);
+        return;
+      }
+      next();
+    },
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const apiKeyHeader = req.headers['x-api-key'];
+        const token = bearerToken(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader.trim() : null);
+        const actor: Actor = token ? await resolveActor(token) : { kind: 'anonymous' };
+        const ip = clientIp(req);
+        await rateLimits.consume(actor, ip, res);
+        return createContext(deps, actor, res.locals.requestId as string, ip);
+      },
+    }),
+  );
+  // Errors from body parsing (too large, malformed JSON) as GraphQL-shaped responses.
+  app.use((err: { status?: number; type?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status ?? 500;
+    const tooLarge = err.type === 'entity.too.large';
+    res.status(status).json({
+      errors: [
+        {
+          message: tooLarge ? `Request body exceeds the ${config.bodyLimit} limit` : status < 500 ? err.message : 'Internal server error',
+          extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL', ...(tooLarge ? { reason: 'PAYLOAD_TOO_LARGE' } : {}) },
+        },
+      ],
+    });
+  });
+
+  let stopped = false;
+  return {
+    deps,
+    httpServer,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const addr = httpServer.address() as AddressInfo;
+          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${addr.port}`);
+        });
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await apollo.stop();
+      realtime.stop();
+      await workers?.close();
+      await jobRunner.close();
+      await deps.system.close();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await pubSubHandle.close();
+      await redis?.quit().catch(() => undefined);
+      if (ownsOrm) await orm.close(true);
+    },
+  };
+}
+
+function clientIp(req: Request): string | undefined {
+  return req.ip ?? req.socket.remoteAddress ?? undefined;
+}

@@ -1,0 +1,50 @@
+// BullMQ worker entry point (`npm run worker`): runs every registered job and
+// schedules the recurring maintenance jobs.
+import 'reflect-metadata';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { purgeTokensJob } from './modules/auth/purge-tokens.job.js';
+import { AiProviders } from './platform/ai.js';
+import { loadConfigOrExit } from './platform/config.js';
+import { createOrm, migrate } from './platform/database.js';
+import { BullJobRunner, startWorkers } from './platform/jobs.js';
+import { jobs } from './platform/job-registry.js';
+import { createLogger } from './platform/logger.js';
+import { createAppPubSub } from './platform/pubsub.js';
+import { QUEUES } from './platform/queue.js';
+
+const config = loadConfigOrExit();
+if (!config.redisUrl) {
+  console.error('Invalid environment variable REDIS_URL: the worker needs Redis (without it the API runs jobs in-process)');
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel).child({ role: 'worker' });
+const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+await migrate(orm);
+const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const pubSub = createAppPubSub(config.redisUrl);
+const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };
+const runner = new BullJobRunner(connection, config.queuePrefix);
+const workers = startWorkers(deps, runner, jobs, connection);
+
+const maintenance = new Queue(QUEUES.maintenance, { connection, prefix: config.queuePrefix });
+await maintenance.upsertJobScheduler(
+  purgeTokensJob.name,
+  { every: 6 * 3600_000 },
+  { name: purgeTokensJob.name, data: { graceDays: 7 }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } },
+);
+logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()] }, 'worker ready');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    logger.info({ signal }, 'worker shutting down');
+    await workers.close();
+    await runner.close();
+    await maintenance.close();
+    await pubSub.close();
+    await connection.quit();
+    await orm.close(true);
+    process.exit(0);
+  });
+}

@@ -1,0 +1,52 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { StaffGate } from '../staff/StaffGate';
+import { MantineArea } from '../components/MantineArea';
+import { StaffLayout, type NavItem } from '../staff/StaffLayout';
+import { Loading } from '../components/States';
+
+// Each page is its own chunk; the chart library only loads with the pages that chart.
+const KnowledgePage = lazy(() => import('./KnowledgePage'));
+const ModelsPage = lazy(() => import('./ModelsPage'));
+const EvaluationsPage = lazy(() => import('./EvaluationsPage'));
+const TeamPage = lazy(() => import('./TeamPage'));
+const JobsPage = lazy(() => import('./JobsPage'));
+const StatusPage = lazy(() => import('./StatusPage'));
+const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
+const ApiKeysPage = lazy(() => import('./ApiKeysPage'));
+
+const NAV: NavItem[] = [
+  { to: '/admin/knowledge', label: 'Knowledge base' },
+  { to: '/admin/models', label: 'AI models' },
+  { to: '/admin/evaluations', label: 'Evaluations' },
+  { to: '/admin/team', label: 'Team' },
+  { to: '/admin/jobs', label: 'Failed jobs' },
+  { to: '/admin/status', label: 'System status' },
+  { to: '/admin/analytics', label: 'Analytics' },
+  { to: '/admin/api-keys', label: 'API keys' },
+];
+
+export default function AdminApp() {
+  return (
+    <MantineArea>
+    <StaffGate roles={['ADMIN']} area="admin">
+      <StaffLayout title="Admin" nav={NAV}>
+        <Suspense fallback={<Loading label="Loading page…" />}>
+          <Routes>
+            <Route index element={<Navigate to="knowledge" replace />} />
+            <Route path="knowledge" element={<KnowledgePage />} />
+            <Route path="models" element={<ModelsPage />} />
+            <Route path="evaluations" element={<EvaluationsPage />} />
+            <Route path="team" element={<TeamPage />} />
+            <Route path="jobs" element={<JobsPage />} />
+            <Route path="status" element={<StatusPage />} />
+            <Route path="analytics" element={<AnalyticsPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="*" element={<Navigate to="knowledge" replace />} />
+          </Routes>
+        </Suspense>
+      </StaffLayout>
+    </StaffGate>
+    </MantineArea>
+  );
+}

@@ -1,0 +1,241 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '@apollo/client';
+import { Alert, Badge, Button, Group, Modal, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  ActivateModelConfigDocument,
+  CreateModelConfigDocument,
+  ModelConfigsDocument,
+  SetModelTrafficSplitDocument,
+  type AiProvider,
+  type ModelConfigFieldsFragment,
+} from '@switchboard/schema/client';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Empty, Loading } from '../components/States';
+import { dateTime } from '../lib/format';
+import { Page } from './Page';
+
+export default function ModelsPage() {
+  const { data, loading, error, refetch } = useQuery(ModelConfigsDocument, { fetchPolicy: 'cache-and-network' });
+  const [creating, setCreating] = useState(false);
+  const [activate, activateState] = useMutation(ActivateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
+  const configs = data?.modelConfigs ?? [];
+  const active = configs.find((c) => c.active);
+
+  return (
+    <Page
+      title="AI model configurations"
+      description="Versions of how the assistant answers. Activating a version promotes it (or rolls back to it) and ends any A/B split."
+      actions={<Button onClick={() => setCreating(true)}>New version</Button>}
+    >
+      {error && <ErrorNotice error={error} title="Could not load configurations" onRetry={() => void refetch()} />}
+      {activateState.error && <ErrorNotice error={activateState.error} title="Could not activate" />}
+      {loading && !data && <Loading label="Loading configurations…" />}
+      {data && configs.length === 0 && <Empty title="No configurations yet">The first answer creates a default one, or add a version now.</Empty>}
+      {configs.length > 0 && (
+        <Table.ScrollContainer minWidth={860}>
+          <Table striped verticalSpacing="xs" aria-label="Model configurations">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Version</Table.Th>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Provider / model</Table.Th>
+                <Table.Th>Temperature</Table.Th>
+                <Table.Th>k</Table.Th>
+                <Table.Th>Hand-off below</Table.Th>
+                <Table.Th>Traffic</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>
+                  <span className="sb-visually-hidden">Actions</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {configs.map((c) => (
+                <Table.Tr key={c.id} data-testid="model-row">
+                  <Table.Td>
+                    <Group gap={4}>
+                      v{c.version}
+                      {c.active && (
+                        <Badge color="green" size="sm">
+                          active
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{c.name}</Table.Td>
+                  <Table.Td>
+                    {c.provider}
+                    {c.provider === 'openai' ? ` / ${c.model}` : ''}
+                  </Table.Td>
+                  <Table.Td>{c.temperature}</Table.Td>
+                  <Table.Td>{c.k}</Table.Td>
+                  <Table.Td>{c.confidenceThreshold}</Table.Td>
+                  <Table.Td>{c.trafficWeight}%</Table.Td>
+                  <Table.Td>{dateTime(c.createdAt)}</Table.Td>
+                  <Table.Td>
+                    {!c.active || c.trafficWeight < 100 ? (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        loading={activateState.loading && activateState.data?.activateModelConfig.id === c.id}
+                        onClick={() => void activate({ variables: { id: c.id } }).catch(() => undefined)}
+                        aria-label={`${active && c.version < active.version ? 'Roll back to' : 'Activate'} version ${c.version}`}
+                      >
+                        {active && c.version < active.version ? 'Roll back to this' : 'Activate'}
+                      </Button>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {configs.length > 1 && <TrafficSplit configs={configs} />}
+      <CreateModal opened={creating} onClose={() => setCreating(false)} />
+    </Page>
+  );
+}
+
+function TrafficSplit({ configs }: { configs: ModelConfigFieldsFragment[] }) {
+  const [weights, setWeights] = useState<Record<string, number>>({});
+  useEffect(() => setWeights(Object.fromEntries(configs.map((c) => [c.id, c.trafficWeight]))), [configs]);
+  const [save, { loading, error, data }] = useMutation(SetModelTrafficSplitDocument, { refetchQueries: [ModelConfigsDocument] });
+  const total = Object.values(weights).reduce((s, w) => s + (w || 0), 0);
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} size="h4">
+        A/B traffic split
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        Share of AI answers per version. Weights must add up to 100; each AI message records the version that answered.
+      </Text>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          if (total !== 100) return;
+          void save({
+            variables: { input: { weights: Object.entries(weights).filter(([, w]) => w > 0).map(([modelConfigId, weight]) => ({ modelConfigId, weight })) } },
+          }).catch(() => undefined);
+        }}
+      >
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          {configs.map((c) => (
+            <NumberInput
+              key={c.id}
+              label={`v${c.version} ${c.name}`}
+              min={0}
+              max={100}
+              step={5}
+              suffix="%"
+              w={150}
+              value={weights[c.id] ?? 0}
+              onChange={(v) => setWeights((w) => ({ ...w, [c.id]: typeof v === 'number' ? v : Number(v) || 0 }))}
+            />
+          ))}
+          <Button type="submit" loading={loading} disabled={total !== 100}>
+            Save split
+          </Button>
+        </Group>
+        <Text size="sm" mt="xs" c={total === 100 ? 'dimmed' : 'red'} role="status">
+          Total: {total}%{total !== 100 ? ' (must be 100%)' : ''}
+        </Text>
+        {error && <ErrorNotice error={error} title="Could not save the split" compact />}
+        {data && !error && (
+          <Alert color="green" mt="xs" role="status">
+            Split saved.
+          </Alert>
+        )}
+      </form>
+    </Paper>
+  );
+}
+
+function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const [name, setName] = useState('');
+  const [provider, setProvider] = useState<AiProvider | null>(null);
+  const [model, setModel] = useState('');
+  const [temperature, setTemperature] = useState<number>(0.2);
+  const [k, setK] = useState<number>(5);
+  const [threshold, setThreshold] = useState<number>(0.35);
+  const [systemPrompt, setSystemPrompt] = useState('');
+  const [create, { loading, error, reset }] = useMutation(CreateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    try {
+      await create({
+        variables: {
+          input: {
+            name: name.trim(),
+            provider,
+            model: model.trim() || null,
+            temperature,
+            k,
+            confidenceThreshold: threshold,
+            systemPrompt: systemPrompt.trim() || null,
+          },
+        },
+      });
+      setName('');
+      onClose();
+    } catch {
+      // Shown below.
+    }
+  }
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={() => {
+        reset();
+        onClose();
+      }}
+      title="New model configuration"
+      size="lg"
+    >
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+          <Group grow>
+            <Select
+              label="Provider"
+              placeholder="Deployment default"
+              clearable
+              data={[
+                { value: 'local', label: 'local (offline)' },
+                { value: 'openai', label: 'openai (OpenAI-compatible)' },
+              ]}
+              value={provider}
+              onChange={(v) => setProvider(v as AiProvider | null)}
+            />
+            <TextInput label="Chat model" description="Ignored by local" value={model} onChange={(e) => setModel(e.currentTarget.value)} />
+          </Group>
+          <Group grow>
+            <NumberInput label="Temperature" min={0} max={2} step={0.1} decimalScale={2} value={temperature} onChange={(v) => setTemperature(Number(v) || 0)} />
+            <NumberInput label="Passages (k)" min={1} max={20} value={k} onChange={(v) => setK(Number(v) || 1)} />
+            <NumberInput
+              label="Hand off below confidence"
+              min={0}
+              max={1}
+              step={0.05}
+              decimalScale={2}
+              value={threshold}
+              onChange={(v) => setThreshold(Number(v) || 0)}
+            />
+          </Group>
+          <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />
+          {error && <ErrorNotice error={error} title="Could not create the configuration" compact />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={loading} disabled={!name.trim()}>
+              Create (inactive)
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,499 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery } from '@apollo/client';
+import { Alert, Anchor, Badge, Button, Group, Menu, Stack, Text, Textarea, Title } from '@mantine/core';
+import {
+  AgentConversationDocument,
+  AssignConversationDocument,
+  HandOffToHumanDocument,
+  SendMessageDocument,
+  SetConversationStatusDocument,
+  SetTypingDocument,
+  UnassignConversationDocument,
+  type ConversationDetailFragment,
+  type ConversationEvent,
+  type SendMessageMutation,
+  type TicketDetailFragment,
+} from '@switchboard/schema/client';
+import { useStaff } from '../staff/StaffGate';
+import { useDisposable } from '../lib/hooks';
+import { useLiveChat } from '../lib/useLiveChat';
+import { Outbox, type OutgoingMessage } from '../lib/outbox';
+import { createTypingNotifier } from '../lib/typing';
+import { contactName, humanize, percent, timeOfDay } from '../lib/format';
+import type { AnswerStream, ChatMessage, LiveConversation } from '../lib/conversation';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Loading } from '../components/States';
+import { AssistPanel } from './AssistPanel';
+import { TicketModal } from './TicketModal';
+import { useTeamPresence } from './TeamPresence';
+
+const PAGE = 30;
+
+type SentMessage = SendMessageMutation['sendMessage'];
+
+export function ConversationPane({ conversationId }: { conversationId: string }) {
+  const { api, me } = useStaff();
+  const query = useQuery(AgentConversationDocument, { variables: { id: conversationId, last: PAGE }, fetchPolicy: 'network-only' });
+  const [historyReady, setHistoryReady] = useState(false);
+  const [older, setOlder] = useState<{ cursor: string | null; hasMore: boolean; loading: boolean; error: unknown }>({
+    cursor: null,
+    hasMore: false,
+    loading: false,
+    error: null,
+  });
+
+  const refreshRecent = () => {
+    api.apollo
+      .query({ query: AgentConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' })
+      .then(({ data }) => dispatch({ type: 'history', messages: data.conversation.messages.edges.map((e) => e.node) }))
+      .catch(() => undefined);
+  };
+
+  const onEvent = (event: ConversationEvent) => {
+    if (event.__typename !== 'MessageAdded') return;
+    outbox?.confirm(event.message.clientMessageId);
+    // Sources of AI replies and the analysis of customer messages are not in the feed: read them.
+    if (event.message.authorType === 'AI') refreshRecent();
+    if (event.message.authorType === 'CUSTOMER') setTimeout(refreshRecent, 1_500);
+  };
+
+  const { state, dispatch, feedError, resubscribe } = useLiveChat({
+    client: api.ws,
+    conversationId,
+    start: historyReady,
+    self: { type: 'AGENT', id: me.id },
+    onEvent,
+  });
+
+  useEffect(() => {
+    const c = query.data?.conversation;
+    if (!c) return;
+    dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
+    setOlder((o) => (o.cursor ? o : { ...o, cursor: c.messages.pageInfo.startCursor ?? null, hasMore: c.messages.pageInfo.hasPreviousPage }));
+    setHistoryReady(true);
+  }, [query.data, dispatch]);
+
+  // --- older history (infinite scroll up) -----------------------------------
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const restoreRef = useRef<{ height: number; top: number } | null>(null);
+  const stickRef = useRef(true);
+
+  const loadOlder = useCallback(() => {
+    if (!older.hasMore || older.loading || !older.cursor) return;
+    setOlder((o) => ({ ...o, loading: true, error: null }));
+    api.apollo
+      .query({ query: AgentConversationDocument, variables: { id: conversationId, last: PAGE, before: older.cursor }, fetchPolicy: 'network-only' })
+      .then(({ data }) => {
+        const el = scrollRef.current;
+        if (el) restoreRef.current = { height: el.scrollHeight, top: el.scrollTop };
+        const page = data.conversation.messages;
+        dispatch({ type: 'history', messages: page.edges.map((e) => e.node) });
+        setOlder({ cursor: page.pageInfo.startCursor ?? null, hasMore: page.pageInfo.hasPreviousPage, loading: false, error: null });
+      })
+      .catch((error: unknown) => setOlder((o) => ({ ...o, loading: false, error })));
+  }, [api, conversationId, older, dispatch]);
+
+  const sentinelRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = sentinelRef.current;
+    const root = scrollRef.current;
+    if (!el || !root || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadOlder(), { root, rootMargin: '120px 0px 0px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [loadOlder, historyReady]);
+
+  // --- sending -----------------------------------------------------------------
+  const outbox = useDisposable(
+    () =>
+      new Outbox<SentMessage>({
+        send: async ({ clientMessageId, body }) => {
+          const res = await api.apollo.mutate({ mutation: SendMessageDocument, variables: { input: { conversationId, body, clientMessageId } } });
+          if (!res.data) throw new Error('No data');
+          return res.data.sendMessage;
+        },
+        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+      }),
+    [api, conversationId],
+  );
+  const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
+  const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
+  const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
+
+  const typingNotifier = useMemo(
+    () =>
+      createTypingNotifier((isTyping) => {
+        void api.apollo.mutate({ mutation: SetTypingDocument, variables: { conversationId, isTyping } }).catch(() => undefined);
+      }),
+    [api, conversationId],
+  );
+  useEffect(() => () => typingNotifier.stop(), [typingNotifier]);
+
+  const [draft, setDraft] = useState('');
+  const send = (e?: FormEvent) => {
+    e?.preventDefault();
+    const body = draft.trim();
+    if (!body || !outbox) return;
+    outbox.enqueue(body);
+    setDraft('');
+    typingNotifier.stop();
+    stickRef.current = true;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
+  };
+
+  // --- scrolling -----------------------------------------------------------------
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const restore = restoreRef.current;
+    if (restore) {
+      el.scrollTop = el.scrollHeight - restore.height + restore.top;
+      restoreRef.current = null;
+    } else if (stickRef.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [state.messages, state.streams, outgoing.length, historyReady]);
+
+  const [ticketOpen, setTicketOpen] = useState(false);
+  const [ticket, setTicket] = useState<TicketDetailFragment | null>(null);
+
+  if (query.error && !query.data) {
+    return (
+      <section className="sb-col sb-convo" aria-label="Conversation">
+        <Stack p="md">
+          <ErrorNotice error={query.error} title="Could not open this conversation" onRetry={() => void query.refetch()} />
+          <Anchor component={Link} to="/agent">
+            Back to the inbox
+          </Anchor>
+        </Stack>
+      </section>
+    );
+  }
+  const base = query.data?.conversation;
+  if (!base) {
+    return (
+      <section className="sb-col sb-convo" aria-label="Conversation">
+        <Loading label="Loading the conversation…" />
+      </section>
+    );
+  }
+  const conversation = withLive(base, state.live);
+  const customerTyping = state.typing.filter((t) => t.type === 'CUSTOMER');
+  const colleaguesTyping = state.typing.filter((t) => t.type === 'AGENT');
+
+  return (
+    <>
+      <section className="sb-col sb-convo" aria-labelledby="conversation-title">
+        <ConversationHeader
+          conversation={conversation}
+          onChanged={(c) => dispatch({ type: 'live', live: liveOf(c) })}
+          onCreateTicket={() => setTicketOpen(true)}
+        />
+        {ticket && (
+          <Alert color="green" title="Ticket created" withCloseButton onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
+            “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.
+          </Alert>
+        )}
+        <div
+          className="sb-scroll"
+          ref={scrollRef}
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+          }}
+        >
+          <div ref={sentinelRef} />
+          {older.hasMore && (
+            <Group justify="center" pt="xs">
+              <Button variant="subtle" size="xs" onClick={loadOlder} loading={older.loading}>
+                Load older messages
+              </Button>
+            </Group>
+          )}
+          {older.error != null && <ErrorNotice error={older.error} title="Could not load older messages" onRetry={loadOlder} compact />}
+          {!older.hasMore && historyReady && (
+            <Text size="xs" c="dimmed" ta="center" pt="xs">
+              Start of the conversation
+            </Text>
+          )}
+          <ol className="sb-thread" role="log" aria-label="Messages" data-testid="thread">
+            {state.messages.map((m) => (
+              <AgentBubble key={m.seq} message={m} meId={me.id} />
+            ))}
+            {state.streams.map((s) => (
+              <StreamBubble key={s.replyToSeq} stream={s} />
+            ))}
+            {outgoing.map((p) => (
+              <PendingBubble key={p.clientMessageId} item={p} onRetry={() => outbox?.retry(p.clientMessageId)} onDiscard={() => outbox?.discard(p.clientMessageId)} />
+            ))}
+          </ol>
+          {feedError != null && (
+            <Stack px="sm">
+              <ErrorNotice error={feedError} title="Live updates for this conversation stopped" onRetry={resubscribe} retryLabel="Reconnect" compact />
+            </Stack>
+          )}
+        </div>
+        <div className="sb-composer">
+          <Text size="xs" c="dimmed" mih={18} aria-live="polite" data-testid="typing-indicator">
+            {customerTyping.length > 0 && `${contactName(conversation.contact)} is typing…`}
+            {customerTyping.length > 0 && colleaguesTyping.length > 0 && ' · '}
+            {colleaguesTyping.length > 0 && `${colleaguesTyping.map((t) => t.name ?? 'A colleague').join(', ')} is typing…`}
+          </Text>
+          <form onSubmit={send}>
+            <Group align="flex-end" gap="xs" wrap="nowrap">
+              <Textarea
+                style={{ flex: 1 }}
+                label="Reply"
+                description={
+                  conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. Enter sends, Shift+Enter adds a line.' : 'Enter sends, Shift+Enter adds a line.'
+                }
+                autosize
+                minRows={2}
+                maxRows={8}
+                value={draft}
+                maxLength={10_000}
+                onChange={(e) => {
+                  setDraft(e.currentTarget.value);
+                  if (e.currentTarget.value.trim()) typingNotifier.input();
+                }}
+                onKeyDown={onKeyDown}
+                onBlur={() => typingNotifier.stop()}
+              />
+              <Button type="submit" disabled={!draft.trim() || !outbox}>
+                Send
+              </Button>
+            </Group>
+          </form>
+        </div>
+      </section>
+      <AssistPanel
+        conversation={conversation}
+        onUse={(text) => setDraft((d) => (d.trim() ? `${d.trimEnd()}\n\n${text}` : text))}
+        onCreateTicket={() => setTicketOpen(true)}
+      />
+      <TicketModal
+        opened={ticketOpen}
+        conversationId={conversationId}
+        onClose={() => setTicketOpen(false)}
+        onCreated={(t) => {
+          setTicket(t);
+          setTicketOpen(false);
+        }}
+      />
+    </>
+  );
+}
+
+const noopSubscribe = () => () => undefined;
+const EMPTY: readonly OutgoingMessage[] = [];
+const emptyOutbox = () => EMPTY;
+
+type LiveDetail = ConversationDetailFragment;
+
+function withLive(c: LiveDetail, live: LiveConversation): LiveDetail {
+  return {
+    ...c,
+    ...(live.status ? { status: live.status } : {}),
+    ...(live.mode ? { mode: live.mode } : {}),
+    ...(live.handoffReason !== undefined ? { handoffReason: live.handoffReason } : {}),
+    ...(live.assignee !== undefined ? { assignee: live.assignee } : {}),
+  };
+}
+
+function liveOf(c: LiveDetail): LiveConversation {
+  return { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assignee: c.assignee };
+}
+
+function ConversationHeader({
+  conversation: c,
+  onChanged,
+  onCreateTicket,
+}: {
+  conversation: LiveDetail;
+  onChanged(c: LiveDetail): void;
+  onCreateTicket(): void;
+}) {
+  const { me } = useStaff();
+  const { colleagues } = useTeamPresence();
+  const [assign, assignState] = useMutation(AssignConversationDocument);
+  const [unassign, unassignState] = useMutation(UnassignConversationDocument);
+  const [setStatus, statusState] = useMutation(SetConversationStatusDocument);
+  const [handOff, handOffState] = useMutation(HandOffToHumanDocument);
+  const error = assignState.error ?? unassignState.error ?? statusState.error ?? handOffState.error;
+  const others = colleagues.filter((p) => p.user.id !== me.id && p.user.id !== c.assignee?.id);
+
+  async function run<T>(p: Promise<{ data?: T | null }>, pick: (d: T) => LiveDetail) {
+    try {
+      const { data } = await p;
+      if (data) onChanged(pick(data));
+    } catch {
+      // Shown below by code.
+    }
+  }
+
+  return (
+    <Stack gap={6} p="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+        <div style={{ minWidth: 0 }}>
+          <Anchor component={Link} to="/agent" size="xs" hiddenFrom="sm">
+            ← Inbox
+          </Anchor>
+          <Title order={2} size="h4" id="conversation-title" lineClamp={1}>
+            {contactName(c.contact)}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {c.contact.email ?? 'No email'} · {humanize(c.channel)}
+            {c.language ? ` · ${c.language}` : ''}
+          </Text>
+        </div>
+        <Group gap={4} data-testid="conversation-badges">
+          <Badge variant="light" color={c.mode === 'AI' ? 'violet' : 'orange'}>
+            {c.mode === 'AI' ? 'AI answering' : 'Human'}
+          </Badge>
+          <Badge variant="light" color={c.status === 'RESOLVED' ? 'green' : c.status === 'PENDING' ? 'gray' : 'blue'} data-testid="status-badge">
+            {humanize(c.status)}
+          </Badge>
+          <Badge variant="outline" color={c.assignee ? 'indigo' : 'red'} data-testid="assignee-badge">
+            {c.assignee ? (c.assignee.id === me.id ? 'Assigned to you' : `Assigned to ${c.assignee.name}`) : 'Unassigned'}
+          </Badge>
+        </Group>
+      </Group>
+      {c.handoffReason && c.mode === 'HUMAN' && (
+        <Text size="xs" c="dimmed">
+          Handed off: {humanize(c.handoffReason)}
+        </Text>
+      )}
+      <Group gap={6} wrap="wrap">
+        {c.assignee?.id !== me.id && (
+          <Button size="compact-sm" variant="light" loading={assignState.loading} onClick={() => void run(assign({ variables: { id: c.id, userId: me.id } }), (d) => d.assignConversation)}>
+            Assign to me
+          </Button>
+        )}
+        {others.length > 0 && (
+          <Menu withinPortal>
+            <Menu.Target>
+              <Button size="compact-sm" variant="default">
+                Assign to…
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>Online colleagues</Menu.Label>
+              {others.map((p) => (
+                <Menu.Item key={p.user.id} onClick={() => void run(assign({ variables: { id: c.id, userId: p.user.id } }), (d) => d.assignConversation)}>
+                  {p.user.name}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
+        )}
+        {c.assignee && (
+          <Button size="compact-sm" variant="default" loading={unassignState.loading} onClick={() => void run(unassign({ variables: { id: c.id } }), (d) => d.unassignConversation)}>
+            Unassign
+          </Button>
+        )}
+        {c.mode === 'AI' && c.status !== 'RESOLVED' && (
+          <Button size="compact-sm" variant="default" loading={handOffState.loading} onClick={() => void run(handOff({ variables: { id: c.id, reason: 'agent_took_over' } }), (d) => d.handOffToHuman)}>
+            Take over from AI
+          </Button>
+        )}
+        {c.status === 'RESOLVED' ? (
+          <Button size="compact-sm" variant="default" loading={statusState.loading} onClick={() => void run(setStatus({ variables: { id: c.id, status: 'OPEN' } }), (d) => d.setConversationStatus)}>
+            Reopen
+          </Button>
+        ) : (
+          <Button size="compact-sm" color="green" variant="light" loading={statusState.loading} onClick={() => void run(setStatus({ variables: { id: c.id, status: 'RESOLVED' } }), (d) => d.setConversationStatus)}>
+            Resolve
+          </Button>
+        )}
+        <Button size="compact-sm" variant="default" onClick={onCreateTicket}>
+          Create ticket
+        </Button>
+      </Group>
+      {error && <ErrorNotice error={error} title="That did not work" compact />}
+    </Stack>
+  );
+}
+
+function authorLabel(m: ChatMessage, meId: string): string | null {
+  switch (m.authorType) {
+    case 'CUSTOMER':
+      return 'Customer';
+    case 'AI':
+      return 'AI assistant';
+    case 'AGENT':
+      return m.author ? (m.author.id === meId ? 'You' : m.author.name) : 'Agent';
+    case 'SYSTEM':
+      return null;
+  }
+}
+
+function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string }) {
+  const label = authorLabel(m, meId);
+  const sources = (m.citations ?? []).filter((c) => c.faq);
+  return (
+    <li className="sb-bubble" data-author={m.authorType} data-seq={m.seq} data-testid="message">
+      <Group gap={6} justify="space-between" wrap="nowrap">
+        {label && <span className="sb-who">{label}</span>}
+        <Text size="xs" opacity={0.75} component="time" dateTime={m.createdAt}>
+          {timeOfDay(m.createdAt)}
+        </Text>
+      </Group>
+      <p>{m.body}</p>
+      {m.authorType === 'AI' && (m.confidence != null || sources.length > 0) && (
+        <Text size="xs" mt={4} c="dimmed">
+          {m.confidence != null && `Confidence ${percent(m.confidence)}`}
+          {sources.length > 0 && ` · Sources: ${sources.map((c) => c.faq!.question).join('; ')}`}
+        </Text>
+      )}
+      {m.authorType === 'CUSTOMER' && m.analysis && (
+        <Group gap={4} mt={4}>
+          <Badge size="xs" variant="white" color="gray">
+            {humanize(m.analysis.intent)}
+          </Badge>
+          <Badge size="xs" variant="white" color={m.analysis.sentimentLabel === 'NEGATIVE' ? 'red' : m.analysis.sentimentLabel === 'POSITIVE' ? 'green' : 'gray'}>
+            {humanize(m.analysis.sentimentLabel)}
+          </Badge>
+          {m.analysis.wantsHuman && (
+            <Badge size="xs" variant="white" color="orange">
+              Wants a person
+            </Badge>
+          )}
+        </Group>
+      )}
+    </li>
+  );
+}
+
+function StreamBubble({ stream }: { stream: AnswerStream }) {
+  return (
+    <li className="sb-bubble" data-author="AI" data-testid="ai-stream" aria-busy="true">
+      <span className="sb-who">AI assistant · drafting</span>
+      <p>{stream.text}</p>
+    </li>
+  );
+}
+
+function PendingBubble({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
+  return (
+    <li className="sb-bubble" data-author="AGENT" data-pending="true" data-testid="pending-message" data-status={item.status}>
+      <span className="sb-who">You</span>
+      <p>{item.body}</p>
+      <Text size="xs" mt={4}>
+        {item.status === 'retrying' ? 'Offline, will send when the connection is back…' : item.status === 'failed' ? `Not sent: ${item.error?.message ?? ''}` : 'Sending…'}
+      </Text>
+      {item.status === 'failed' && (
+        <Group gap={4} mt={4}>
+          <Button size="compact-xs" variant="white" onClick={onRetry}>
+            Retry
+          </Button>
+          <Button size="compact-xs" variant="white" color="gray" onClick={onDiscard}>
+            Discard
+          </Button>
+        </Group>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,196 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { useSubscription } from '@apollo/client';
+import { Badge, Button, Chip, Group, Stack, Text, Title } from '@mantine/core';
+import { ConversationsDocument, InboxEventsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
+import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
+import { contactName, relativeTime } from '../lib/format';
+import { useTick } from '../lib/hooks';
+import { useConnection } from '../components/ConnectionStatus';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Empty, Loading } from '../components/States';
+import { useStaff } from '../staff/StaffGate';
+
+const PAGE = 100;
+
+interface InboxData {
+  conversations: ConversationSummaryFragment[];
+  loading: boolean;
+  error: unknown;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore(): void;
+  reload(): void;
+  unread: ReadonlySet<string>;
+}
+
+/** The first pages of the inbox, kept current by `inboxEvents` and re-read after a reconnect. */
+function useInbox(selectedId: string | null): InboxData {
+  const { api } = useStaff();
+  const [byId, setById] = useState<Map<string, ConversationSummaryFragment>>(new Map());
+  const [loading, setLoading] = useState(true);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [cursor, setCursor] = useState<{ endCursor: string | null; hasNextPage: boolean }>({ endCursor: null, hasNextPage: false });
+  const [unread, setUnread] = useState<Set<string>>(new Set());
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+
+  const fetchPage = useCallback(
+    async (after: string | null) => {
+      const { data } = await api.apollo.query({
+        query: ConversationsDocument,
+        variables: { first: PAGE, after },
+        fetchPolicy: 'network-only',
+      });
+      setById((m) => upsertConversations(m, data.conversations.edges.map((e) => e.node)));
+      return data.conversations.pageInfo;
+    },
+    [api],
+  );
+
+  const reload = useCallback(() => {
+    setError(null);
+    fetchPage(null)
+      .then((info) => setCursor((c) => (c.endCursor ? c : { endCursor: info.endCursor ?? null, hasNextPage: info.hasNextPage })))
+      .catch(setError)
+      .finally(() => setLoading(false));
+  }, [fetchPage]);
+
+  useEffect(() => reload(), [reload]);
+
+  const loadMore = () => {
+    if (!cursor.hasNextPage || loadingMore) return;
+    setLoadingMore(true);
+    fetchPage(cursor.endCursor)
+      .then((info) => setCursor({ endCursor: info.endCursor ?? null, hasNextPage: info.hasNextPage }))
+      .catch(setError)
+      .finally(() => setLoadingMore(false));
+  };
+
+  useSubscription(InboxEventsDocument, {
+    onData: ({ data }) => {
+      const event = data.data?.inboxEvents;
+      if (event?.__typename !== 'ConversationUpdated') return;
+      const c = event.conversation;
+      setById((m) => upsertConversations(m, [c]));
+      if ((event.change === 'message' || event.change === 'created') && c.id !== selectedRef.current) {
+        setUnread((u) => new Set(u).add(c.id));
+      }
+    },
+  });
+
+  useEffect(() => {
+    if (!selectedId) return;
+    setUnread((u) => {
+      if (!u.has(selectedId)) return u;
+      const next = new Set(u);
+      next.delete(selectedId);
+      return next;
+    });
+  }, [selectedId]);
+
+  // Inbox events missed while the socket was down are not replayed: read the first page again.
+  const { reconnects } = useConnection(api.connection);
+  useEffect(() => {
+    if (reconnects > 0) reload();
+  }, [reconnects, reload]);
+
+  const conversations = useMemo(() => sortByActivity(byId.values()), [byId]);
+  return { conversations, loading, error, hasMore: cursor.hasNextPage, loadingMore, loadMore, reload, unread };
+}
+
+export function Inbox({ selectedId }: { selectedId: string | null }) {
+  const { me } = useStaff();
+  const inbox = useInbox(selectedId);
+  const [filter, setFilter] = useState<InboxFilter>('open');
+  useTick(30_000);
+  const counts = useMemo(() => countByFilter(inbox.conversations, me.id), [inbox.conversations, me.id]);
+  const visible = inbox.conversations.filter((c) => matchesFilter(c, filter, me.id));
+
+  return (
+    <>
+      <Stack gap="xs" p="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Title order={2} size="h4" id="inbox-heading">
+          Inbox
+        </Title>
+        <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as InboxFilter)}>
+          <Group gap={6} role="radiogroup" aria-label="Filter conversations">
+            {INBOX_FILTERS.map((f) => (
+              <Chip key={f.value} value={f.value} size="xs" data-testid={`filter-${f.value}`}>
+                {f.label} <span data-testid={`count-${f.value}`}>{counts[f.value]}</span>
+              </Chip>
+            ))}
+          </Group>
+        </Chip.Group>
+      </Stack>
+      <div className="sb-scroll" aria-busy={inbox.loading}>
+        {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
+        {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
+        {!inbox.loading && !inbox.error && visible.length === 0 && (
+          <Empty title="Nothing here">{filter === 'open' ? 'No open conversations. New ones appear here live.' : 'No conversations match this filter.'}</Empty>
+        )}
+        <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-labelledby="inbox-heading" data-testid="inbox-list">
+          {visible.map((c) => (
+            <li key={c.id}>
+              <InboxItem conversation={c} selected={c.id === selectedId} unread={inbox.unread.has(c.id)} meId={me.id} />
+            </li>
+          ))}
+        </ul>
+        {inbox.hasMore && (
+          <Group justify="center" p="sm">
+            <Button variant="subtle" size="xs" onClick={inbox.loadMore} loading={inbox.loadingMore}>
+              Load older conversations
+            </Button>
+          </Group>
+        )}
+      </div>
+    </>
+  );
+}
+
+function InboxItem({ conversation: c, selected, unread, meId }: { conversation: ConversationSummaryFragment; selected: boolean; unread: boolean; meId: string }) {
+  const last = c.lastMessage;
+  const prefix = last ? { CUSTOMER: '', AI: 'AI: ', AGENT: 'Agent: ', SYSTEM: '' }[last.authorType] : '';
+  return (
+    <Link
+      to={`/agent/c/${c.id}`}
+      className="sb-inbox-item"
+      aria-current={selected ? 'page' : undefined}
+      data-unread={unread}
+      data-testid="inbox-item"
+      data-conversation-id={c.id}
+    >
+      <Group justify="space-between" gap={4} wrap="nowrap">
+        <Text size="sm" className="sb-inbox-name" truncate>
+          {unread && <span className="sb-visually-hidden">Unread: </span>}
+          {contactName(c.contact)}
+        </Text>
+        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+          {relativeTime(c.lastMessageAt)}
+        </Text>
+      </Group>
+      <Text size="xs" c="dimmed" className="sb-preview">
+        {last ? `${prefix}${last.body}` : 'No messages yet'}
+      </Text>
+      <Group gap={4} mt={4}>
+        <Badge size="xs" variant="light" color={c.mode === 'AI' ? 'violet' : 'orange'}>
+          {c.mode === 'AI' ? 'AI' : 'Human'}
+        </Badge>
+        {c.status !== 'OPEN' && (
+          <Badge size="xs" variant="light" color={c.status === 'RESOLVED' ? 'green' : 'gray'}>
+            {c.status === 'RESOLVED' ? 'Resolved' : 'Pending'}
+          </Badge>
+        )}
+        <Badge size="xs" variant="outline" color={c.assignee ? (c.assignee.id === meId ? 'indigo' : 'gray') : 'red'}>
+          {c.assignee ? (c.assignee.id === meId ? 'You' : c.assignee.name) : 'Unassigned'}
+        </Badge>
+        {c.priority !== 'NORMAL' && (
+          <Badge size="xs" variant="light" color={c.priority === 'URGENT' || c.priority === 'HIGH' ? 'red' : 'gray'}>
+            {c.priority.toLowerCase()}
+          </Badge>
+        )}
+      </Group>
+    </Link>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import { Anchor, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { InboxEventsDocument, TicketsDocument, UpdateTicketDocument, type TicketStatus } from '@switchboard/schema/client';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Empty, Loading } from '../components/States';
+import { contactName, dateTime, humanize } from '../lib/format';
+
+const STATUSES: TicketStatus[] = ['OPEN', 'PENDING', 'RESOLVED', 'CLOSED'];
+
+export function TicketsPage() {
+  const [status, setStatus] = useState<TicketStatus | 'ALL'>('ALL');
+  const { data, loading, error, refetch, fetchMore } = useQuery(TicketsDocument, {
+    // Omit `filter` rather than sending null: the API answers `filter: null` with INTERNAL.
+    variables: status === 'ALL' ? { first: 50 } : { first: 50, filter: { status } },
+    fetchPolicy: 'cache-and-network',
+  });
+  const [update, updateState] = useMutation(UpdateTicketDocument);
+  useSubscription(InboxEventsDocument, {
+    onData: ({ data: d }) => {
+      if (d.data?.inboxEvents.__typename === 'TicketUpdated') void refetch();
+    },
+  });
+  const tickets = data?.tickets.edges.map((e) => e.node) ?? [];
+
+  return (
+    <Stack p="md" gap="md">
+      <Group justify="space-between">
+        <Title order={1} size="h3">
+          Tickets
+        </Title>
+        <SegmentedControl
+          aria-label="Filter by status"
+          value={status}
+          onChange={(v) => setStatus(v as TicketStatus | 'ALL')}
+          data={[{ value: 'ALL', label: 'All' }, ...STATUSES.map((s) => ({ value: s, label: humanize(s) }))]}
+        />
+      </Group>
+      {error && <ErrorNotice error={error} title="Could not load tickets" onRetry={() => void refetch()} />}
+      {updateState.error && <ErrorNotice error={updateState.error} title="Could not update the ticket" />}
+      {loading && !data && <Loading label="Loading tickets…" />}
+      {data && tickets.length === 0 && <Empty title="No tickets">Create one from a conversation (Create ticket).</Empty>}
+      {tickets.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Subject</Table.Th>
+                <Table.Th>Requester</Table.Th>
+                <Table.Th>Priority</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Assignee</Table.Th>
+                <Table.Th>Created</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {tickets.map((t) => (
+                <Table.Tr key={t.id} data-testid="ticket-row">
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {t.subject}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{t.requester ? contactName(t.requester) : '—'}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={t.priority === 'URGENT' || t.priority === 'HIGH' ? 'red' : 'gray'}>
+                      {humanize(t.priority)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <NativeSelect
+                      aria-label={`Status of “${t.subject}”`}
+                      size="xs"
+                      value={t.status}
+                      data={STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+                      onChange={(e) => void update({ variables: { input: { id: t.id, status: e.currentTarget.value as TicketStatus } } }).catch(() => undefined)}
+                    />
+                  </Table.Td>
+                  <Table.Td>{t.assignee?.name ?? 'Unassigned'}</Table.Td>
+                  <Table.Td>{dateTime(t.createdAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {data?.tickets.pageInfo.hasNextPage && (
+        <Button
+          variant="subtle"
+          onClick={() =>
+            void fetchMore({
+              variables: { after: data.tickets.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({
+                tickets: { ...fetchMoreResult.tickets, edges: [...prev.tickets.edges, ...fetchMoreResult.tickets.edges] },
+              }),
+            })
+          }
+        >
+          Load more
+        </Button>
+      )}
+      <Text size="sm" c="dimmed">
+        <Anchor component={Link} to="/agent">
+          Back to the inbox
+        </Anchor>
+      </Text>
+    </Stack>
+  );
+}

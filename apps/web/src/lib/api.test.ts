@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApolloLink, Observable, execute, gql, type FetchResult } from '@apollo/client';
+import { retryOnUnauthenticated } from './api';
+
+const QUERY = gql`
+  query Me {
+    me {
+      id
+    }
+  }
+`;
+
+function run(link: ApolloLink): Promise<FetchResult> {
+  return new Promise((resolve, reject) => {
+    execute(link, { query: QUERY }).subscribe({ next: resolve, error: reject });
+  });
+}
+
+describe('retryOnUnauthenticated', () => {
+  it('refreshes the token and retries once after UNAUTHENTICATED', async () => {
+    let token = 'old';
+    const seen: string[] = [];
+    const terminal = new ApolloLink(
+      () =>
+        new Observable<FetchResult>((o) => {
+          seen.push(token);
+          o.next(token === 'old' ? { errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] as never } : { data: { me: { id: 'u1' } } });
+          o.complete();
+        }),
+    );
+    const refresh = vi.fn(async () => {
+      token = 'new';
+      return true;
+    });
+    const result = await run(ApolloLink.from([retryOnUnauthenticated(refresh), terminal]));
+    expect(result.data).toEqual({ me: { id: 'u1' } });
+    expect(seen).toEqual(['old', 'new']);
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('also retries an HTTP 401, and passes the error on when refreshing fails', async () => {
+    const terminal = new ApolloLink(
+      () =>
+        new Observable<FetchResult>((o) => {
+          o.error(Object.assign(new Error('Response not successful'), { statusCode: 401 }));
+        }),
+    );
+    const refresh = vi.fn(async () => false);
+    await expect(run(ApolloLink.from([retryOnUnauthenticated(refresh), terminal]))).rejects.toMatchObject({ statusCode: 401 });
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves other errors alone', async () => {
+    const terminal = new ApolloLink(
+      () =>
+        new Observable<FetchResult>((o) => {
+          o.next({ errors: [{ message: 'nope', extensions: { code: 'FORBIDDEN' } }] as never });
+          o.complete();
+        }),
+    );
+    const refresh = vi.fn(async () => true);
+    const result = await run(ApolloLink.from([retryOnUnauthenticated(refresh), terminal]));
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+});

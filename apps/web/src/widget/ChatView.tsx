@@ -1,0 +1,390 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
+import {
+  RateConversationDocument,
+  SendMessageDocument,
+  SetTypingDocument,
+  WidgetConversationDocument,
+  type ConversationEvent,
+  type SendMessageMutation,
+} from '@switchboard/schema/client';
+import { createApi, type Api } from '../lib/api';
+import { useDisposable } from '../lib/hooks';
+import { Outbox, type OutgoingMessage } from '../lib/outbox';
+import { createTypingNotifier } from '../lib/typing';
+import { waitingForAgent, type ChatMessage, type AnswerStream } from '../lib/conversation';
+import { useLiveChat } from '../lib/useLiveChat';
+import { timeOfDay } from '../lib/format';
+import { describeError } from '../lib/errors';
+import { ConnectionDot, Notice, StarRating, TextAreaField, WAlert, WButton, WLoading } from './ui';
+import { WidgetHeader } from './WidgetPage';
+import type { WidgetSession } from './session';
+import { markOnce } from './marks';
+
+interface Props {
+  session: WidgetSession;
+  firstMessage: string | null;
+  onFirstMessageQueued(): void;
+  onNewConversation(): void;
+  embedded: boolean;
+}
+
+const HISTORY = 50;
+/** How long the first message waits for the live feed before it is sent anyway. */
+const FEED_WAIT_MS = 2_000;
+
+export function ChatView(props: Props) {
+  const token = props.session.customerToken;
+  const api = useDisposable(() => createApi({ getToken: () => token }), [token]);
+  if (!api) return <WLoading label="Opening the chat…" />;
+  return (
+    <ApolloProvider client={api.apollo}>
+      <Chat api={api} {...props} />
+    </ApolloProvider>
+  );
+}
+
+type SentMessage = SendMessageMutation['sendMessage'];
+
+function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversation }: Props & { api: Api }) {
+  const conversationId = session.conversationId;
+  const history = useQuery(WidgetConversationDocument, {
+    variables: { id: conversationId, last: HISTORY },
+    fetchPolicy: 'network-only',
+  });
+  const [historyReady, setHistoryReady] = useState(false);
+
+  const refreshSources = () => {
+    // The feed's messages carry no citations: read the latest few again for the AI reply's sources.
+    api.apollo
+      .query({ query: WidgetConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' })
+      .then(({ data }) => dispatch({ type: 'history', messages: data.conversation.messages.edges.map((e) => e.node) }))
+      .catch(() => undefined);
+  };
+
+  const onEvent = (event: ConversationEvent) => {
+    if (event.__typename === 'AiAnswerChunk' || (event.__typename === 'MessageAdded' && event.message.authorType === 'AI')) markOnce('switchboard:first-token');
+    if (event.__typename !== 'MessageAdded') return;
+    outbox?.confirm(event.message.clientMessageId);
+    if (event.message.authorType === 'AI') refreshSources();
+  };
+
+  const { state, dispatch, feedError, resubscribe } = useLiveChat({
+    client: api.ws,
+    conversationId,
+    start: historyReady,
+    self: { type: 'CUSTOMER' },
+    onEvent,
+  });
+
+  useEffect(() => {
+    const c = history.data?.conversation;
+    if (!c) return;
+    dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
+    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason } });
+    setHistoryReady(true);
+  }, [history.data, dispatch]);
+
+  const outbox = useDisposable(
+    () =>
+      new Outbox<SentMessage>({
+        send: async ({ clientMessageId, body }) => {
+          const res = await api.apollo.mutate({
+            mutation: SendMessageDocument,
+            variables: { input: { conversationId, body, clientMessageId } },
+          });
+          if (!res.data) throw new Error('No data');
+          return res.data.sendMessage;
+        },
+        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+      }),
+    [api, conversationId],
+  );
+  const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
+
+  // The first message goes out once the live feed is up, so its AI answer streams in.
+  useEffect(() => {
+    if (!outbox || !firstMessage || !historyReady) return;
+    let done = false;
+    const send = () => {
+      if (done) return;
+      done = true;
+      markOnce('switchboard:first-send');
+      outbox.enqueue(firstMessage);
+      onFirstMessageQueued();
+    };
+    const timer = setTimeout(send, FEED_WAIT_MS);
+    const unsubscribe = api.connection.subscribe(() => {
+      if (api.connection.get().state === 'connected') setTimeout(send, 50);
+    });
+    if (api.connection.get().state === 'connected') send();
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [outbox, firstMessage, historyReady, api, onFirstMessageQueued]);
+
+  const typingNotifier = useMemo(
+    () =>
+      createTypingNotifier((isTyping) => {
+        void api.apollo.mutate({ mutation: SetTypingDocument, variables: { conversationId, isTyping } }).catch(() => undefined);
+      }),
+    [api, conversationId],
+  );
+  useEffect(() => () => typingNotifier.dispose(), [typingNotifier]);
+
+  const [draft, setDraft] = useState('');
+  const [ratingOpen, setRatingOpen] = useState(false);
+  const [rated, setRated] = useState<number | null>(null);
+
+  const status = state.live.status;
+  const mode = state.live.mode;
+  const csatScore = rated ?? history.data?.conversation.csatScore ?? null;
+  const showRating = csatScore == null && (ratingOpen || status === 'RESOLVED');
+  const waiting = waitingForAgent(state.messages, mode, status);
+  const agentTyping = state.typing.filter((t) => t.type === 'AGENT');
+  const agentName = state.live.assignee?.name ?? agentTyping[0]?.name ?? null;
+  const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
+  const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
+
+  // Keep the newest message in view unless the customer scrolled up to read.
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+  useLayoutEffect(() => {
+    const el = bodyRef.current;
+    if (el && stickRef.current) el.scrollTop = el.scrollHeight;
+  }, [state.messages, state.streams, outgoing.length, waiting, showRating, agentTyping.length]);
+
+  function send(e?: FormEvent) {
+    e?.preventDefault();
+    const body = draft.trim();
+    if (!body || !outbox) return;
+    outbox.enqueue(body);
+    setDraft('');
+    typingNotifier.stop();
+    stickRef.current = true;
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
+  }
+
+  const subtitle =
+    status === 'RESOLVED'
+      ? 'This conversation is resolved'
+      : mode === 'HUMAN'
+        ? agentName
+          ? `You are chatting with ${agentName}`
+          : 'A person from our team will answer'
+        : 'AI assistant, with people on standby';
+
+  if (history.error) {
+    const { code } = describeError(history.error);
+    const gone = code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'FORBIDDEN';
+    return (
+      <>
+        <WidgetHeader subtitle="Support chat" />
+        <div className="sbw-body">
+          <WAlert
+            error={history.error}
+            title={gone ? 'This conversation is no longer available' : 'Could not load the conversation'}
+            onRetry={gone ? onNewConversation : () => void history.refetch()}
+            retryLabel={gone ? 'Start a new conversation' : 'Try again'}
+          />
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <WidgetHeader subtitle={subtitle}>
+        <ConnectionDot store={api.connection} />
+      </WidgetHeader>
+      <div
+        className="sbw-body"
+        ref={bodyRef}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+      >
+        {history.loading && !historyReady && <WLoading label="Loading your conversation…" />}
+        <ol className="sbw-log" role="log" aria-label="Conversation" aria-live="polite">
+          {state.messages.map((m) => (
+            <MessageItem key={m.seq} message={m} agentName={agentName} />
+          ))}
+          {state.streams.map((s) => (
+            <StreamItem key={s.replyToSeq} stream={s} />
+          ))}
+          {outgoing.map((p) => (
+            <PendingItem key={p.clientMessageId} item={p} onRetry={() => outbox?.retry(p.clientMessageId)} onDiscard={() => outbox?.discard(p.clientMessageId)} />
+          ))}
+        </ol>
+        {state.streams.length > 0 && (
+          <p className="sb-visually-hidden" role="status">
+            The AI assistant is writing an answer…
+          </p>
+        )}
+        {waiting && <Notice testId="handoff-notice">An agent will be with you shortly. You can keep writing here.</Notice>}
+        {feedError != null && <WAlert error={feedError} title="Live updates stopped" onRetry={resubscribe} retryLabel="Reconnect" />}
+        {showRating && (
+          <RatingPanel
+            conversationId={conversationId}
+            onRated={(score) => {
+              setRated(score);
+              setRatingOpen(false);
+            }}
+            onCancel={status === 'RESOLVED' ? undefined : () => setRatingOpen(false)}
+          />
+        )}
+        {csatScore != null && <Notice testId="rating-thanks">Thank you for your feedback ({csatScore} of 5).</Notice>}
+      </div>
+      <div className="sbw-typing" aria-live="polite">
+        {agentTyping.length > 0 && `${agentTyping[0]!.name ?? 'An agent'} is typing…`}
+      </div>
+      <form className="sbw-composer" onSubmit={send}>
+        <TextAreaField
+          label="Your message"
+          hideLabel
+          placeholder="Write a message…"
+          rows={1}
+          maxRows={5}
+          value={draft}
+          maxLength={10_000}
+          onChange={(e) => {
+            setDraft(e.currentTarget.value);
+            if (e.currentTarget.value.trim()) typingNotifier.input();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => typingNotifier.stop()}
+        />
+        <WButton type="submit" disabled={!draft.trim() || !outbox}>
+          Send
+        </WButton>
+      </form>
+      <div className="sbw-footer">
+        {csatScore == null && !showRating ? (
+          <WButton variant="subtle" size="sm" onClick={() => setRatingOpen(true)}>
+            End chat and rate
+          </WButton>
+        ) : (
+          <span />
+        )}
+        <WButton variant="subtle" size="sm" onClick={onNewConversation}>
+          New conversation
+        </WButton>
+      </div>
+    </>
+  );
+}
+
+const noopSubscribe = () => () => undefined;
+const EMPTY: readonly OutgoingMessage[] = [];
+const emptyOutbox = () => EMPTY;
+
+function authorLabel(m: ChatMessage, agentName: string | null): string | null {
+  switch (m.authorType) {
+    case 'CUSTOMER':
+      return 'You';
+    case 'AI':
+      return 'AI assistant';
+    case 'AGENT':
+      return m.author?.name ?? agentName ?? 'Agent';
+    case 'SYSTEM':
+      return null;
+  }
+}
+
+function MessageItem({ message: m, agentName }: { message: ChatMessage; agentName: string | null }) {
+  const label = authorLabel(m, agentName);
+  const sources = (m.citations ?? []).filter((c) => c.faq);
+  return (
+    <li className="sbw-msg" data-testid="message" data-author={m.authorType} data-seq={m.seq} data-streamed-chunks={m.streamedChunks ?? 0}>
+      {label && <span className="sbw-who">{label}</span>}
+      <p className="sbw-text">{m.body}</p>
+      {sources.length > 0 && (
+        <div className="sbw-sources" data-testid="sources">
+          <span>Sources</span>
+          <ul>
+            {sources.map((c) => (
+              <li key={c.faq!.id}>{c.faq!.question}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <span className="sbw-meta">
+        <time dateTime={m.createdAt}>{timeOfDay(m.createdAt)}</time>
+      </span>
+    </li>
+  );
+}
+
+function StreamItem({ stream }: { stream: AnswerStream }) {
+  return (
+    <li className="sbw-msg" data-author="AI" data-testid="ai-stream" aria-hidden="true">
+      <span className="sbw-who">AI assistant</span>
+      <p className="sbw-text sbw-cursor">{stream.text}</p>
+    </li>
+  );
+}
+
+function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
+  return (
+    <li className="sbw-msg" data-author="CUSTOMER" data-pending="true" data-testid="pending-message" data-status={item.status}>
+      <span className="sbw-who">You</span>
+      <p className="sbw-text">{item.body}</p>
+      <span className="sbw-meta">
+        {item.status === 'sending' || item.status === 'queued'
+          ? 'Sending…'
+          : item.status === 'retrying'
+            ? 'Waiting for the connection…'
+            : `Not sent: ${item.error?.message ?? 'unknown error'}`}
+      </span>
+      {item.status === 'failed' && (
+        <span className="sbw-row">
+          <WButton size="sm" variant="light" onClick={onRetry}>
+            Retry
+          </WButton>
+          <WButton size="sm" variant="light" onClick={onDiscard}>
+            Discard
+          </WButton>
+        </span>
+      )}
+    </li>
+  );
+}
+
+function RatingPanel({ conversationId, onRated, onCancel }: { conversationId: string; onRated(score: number): void; onCancel?: () => void }) {
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  const [rate, { loading, error }] = useMutation(RateConversationDocument);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (score < 1) return;
+    try {
+      await rate({ variables: { id: conversationId, score, comment: comment.trim() || null } });
+      onRated(score);
+    } catch {
+      // Shown below.
+    }
+  }
+  return (
+    <form className="sbw-notice sbw-form" onSubmit={submit} data-testid="rating-panel">
+      <StarRating value={score} onChange={setScore} label="How was this conversation?" />
+      <TextAreaField label="Anything to add? (optional)" rows={1} maxRows={3} value={comment} maxLength={2000} onChange={(e) => setComment(e.currentTarget.value)} />
+      {error && <WAlert error={error} title="Could not save your rating" />}
+      <span className="sbw-row">
+        <WButton type="submit" size="sm" loading={loading} disabled={score < 1}>
+          Send rating
+        </WButton>
+        {onCancel && (
+          <WButton size="sm" variant="subtle" onClick={onCancel}>
+            Not now
+          </WButton>
+        )}
+      </span>
+    </form>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from 'react';
+import { ApolloProvider, useMutation } from '@apollo/client';
+import { StartConversationDocument } from '@switchboard/schema/client';
+import { createApi } from '../lib/api';
+import { useDisposable } from '../lib/hooks';
+import { TextAreaField, TextField, WAlert, WButton } from './ui';
+import type { WidgetSession } from './session';
+
+interface Props {
+  widgetKey: string;
+  /** The conversation exists; `message` is the first thing the customer wrote (sent once the live feed is up). */
+  onStarted(session: WidgetSession, message: string): void;
+}
+
+export function StartForm(props: Props) {
+  // No token yet: the conversation's customer token comes back from startConversation.
+  const api = useDisposable(() => createApi({ getToken: () => null }), []);
+  if (!api) return null;
+  return (
+    <ApolloProvider client={api.apollo}>
+      <StartFormFields {...props} />
+    </ApolloProvider>
+  );
+}
+
+export function StartFormFields({ widgetKey, onStarted }: Props) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [message, setMessage] = useState('');
+  const [start, { loading, error }] = useMutation(StartConversationDocument);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const body = message.trim();
+    if (!body) return;
+    try {
+      const { data } = await start({
+        variables: { input: { widgetKey, name: name.trim() || null, email: email.trim() || null } },
+      });
+      if (!data) return;
+      const { customerToken, conversation } = data.startConversation;
+      onStarted({ conversationId: conversation.id, customerToken, name: name.trim() || null }, body);
+    } catch {
+      // Shown below by code.
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Start a conversation" className="sbw-form">
+      <p style={{ margin: 0 }}>Hi! Ask us anything. Our AI assistant answers right away and a person takes over when needed.</p>
+      <TextField label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} />
+      <TextField
+        label="Email"
+        description="Optional, so we can follow up"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.currentTarget.value)}
+        maxLength={320}
+      />
+      <TextAreaField
+        label="How can we help?"
+        required
+        rows={3}
+        maxRows={6}
+        value={message}
+        onChange={(e) => setMessage(e.currentTarget.value)}
+        maxLength={10_000}
+      />
+      {error && <WAlert error={error} title="Could not start the chat" />}
+      <WButton type="submit" loading={loading} disabled={!message.trim()}>
+        Start chat
+      </WButton>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+// Public surface of the AI layer: the API imports only from here (and test
+// helpers from `@switchboard/ai/testing`), so internals can move freely.
+export * from './types.js';
+export * from './embedding.js';
+export * from './provider.js';
+export * from './rag.js';
+export * from './analysis.js';
+export * from './intent.js';
+export * from './chunking.js';
+export * from './fusion.js';
+export * from './metrics.js';
+export { LocalProvider, LOCAL_CONFIDENCE, localConfidence, extractAnswer } from './local-provider.js';
+export {
+  OpenAiProvider,
+  citedConfidence,
+  messageAnalysisSchema,
+  DEFAULT_OPENAI_CHAT_MODEL,
+  DEFAULT_OPENAI_EMBEDDING_MODEL,
+} from './openai-provider.js';

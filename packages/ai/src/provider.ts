@@ -1,0 +1,55 @@
+// One interface for every AI backend so the API can switch providers per
+// model configuration (and A/B them) without knowing which one runs. Plain
+// data in, plain data out: no GraphQL and no ORM on this side.
+import type { MessageAnalysis } from './analysis.js';
+import { LocalProvider } from './local-provider.js';
+import { OpenAiProvider } from './openai-provider.js';
+import type { ChatTurn, KnowledgeChunk, ProviderName, RagAnswer } from './types.js';
+
+export type { MessageAnalysis } from './analysis.js';
+
+export interface AiProviderConfig {
+  provider: 'local' | 'openai';
+  apiKey?: string;
+  /** Any OpenAI-compatible server (vLLM, Ollama, LM Studio…); default api.openai.com. */
+  baseUrl?: string;
+  chatModel?: string;
+  embeddingModel?: string;
+  embeddingDimensions?: number;
+  timeoutMs?: number;
+  /** Retries on failed requests (LangChain's caller; the HTTP client itself never retries). Default 2. */
+  maxRetries?: number;
+}
+
+export interface RagInput {
+  question: string;
+  history: ChatTurn[];
+  /** Retrieved context, in the caller's ranking order (numbered [1], [2], … for the model). */
+  chunks: KnowledgeChunk[];
+  systemPrompt?: string;
+  temperature?: number;
+  /** Overrides the provider's chat model for this call. */
+  model?: string;
+}
+
+export interface AiProvider {
+  readonly name: ProviderName;
+  readonly chatModel: string;
+  readonly embeddingModel: string;
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<number[][]>;
+  /** Streams the answer through `onToken` (in order; the deltas concatenate to `answer`). */
+  answer(input: RagInput, onToken?: (delta: string) => void): Promise<RagAnswer>;
+  analyze(text: string): Promise<MessageAnalysis>;
+}
+
+export function createProvider(cfg: AiProviderConfig): AiProvider {
+  switch (cfg.provider) {
+    case 'local':
+      return new LocalProvider(cfg.embeddingDimensions);
+    case 'openai':
+      return new OpenAiProvider(cfg);
+    default:
+      throw new Error(`unknown AI provider: ${String((cfg as { provider: unknown }).provider)}`);
+  }
+}

@@ -1,0 +1,40 @@
+// The contract between the API and the AI layer. No GraphQL and no ORM here:
+// the API passes plain data in and stores what comes back.
+
+export type ProviderName = 'local' | 'openai';
+
+export interface ChatTurn {
+  role: 'customer' | 'agent' | 'ai' | 'system';
+  content: string;
+}
+
+export interface KnowledgeChunk {
+  faqId: string;
+  chunkId: string;
+  text: string;
+  /**
+   * Retrieval score, higher is better. Both providers read it as a similarity
+   * in 0..1 (the vector cosine of the hit) to derive confidence, so pass the
+   * cosine here even when the ranking itself came from rank fusion.
+   */
+  score: number;
+}
+
+export interface Citation {
+  faqId: string;
+  score: number;
+}
+
+export interface RagAnswer {
+  answer: string;
+  citations: Citation[];
+  /** 0..1: how sure the assistant is that the answer is grounded in the knowledge base. */
+  confidence: number;
+  usage: { promptTokens: number; completionTokens: number };
+  latencyMs: number;
+}
+
+export interface Embedder {
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<number[][]>;
+}
