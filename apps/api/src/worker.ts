@@ -23,7 +23,7 @@ const logger = createLogger(config.logLevel).child({ role: 'worker' });
 const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
 await migrate(orm);
 const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-const pubSub = createAppPubSub(config.redisUrl);
+const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
 const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };
 const runner = new BullJobRunner(connection, config.queuePrefix);
 const workers = startWorkers(deps, runner, jobs, connection);

@@ -18,16 +18,22 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string): PubSubHandle {
+export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}): PubSubHandle {
   if (!redisUrl) {
     return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  // The event target fires SUBSCRIBE without exposing its acknowledgement;
-  // remember each pending one so that `subscribed` can wait for it.
+  // The event target fires PUBLISH, SUBSCRIBE and UNSUBSCRIBE without awaiting
+  // them, so a command failing (say, on a connection closed at shutdown) would
+  // be an unhandled rejection: report it instead. It also hides SUBSCRIBE's
+  // acknowledgement: remember each pending one so `subscribed` can wait for it.
   const pending = new Map<string, Promise<unknown>>();
-  const tracked = new Proxy(subscribeClient, {
+  const reported = <T>(promise: Promise<T>) => {
+    promise.catch(onError);
+    return promise;
+  };
+  const trackedSubscriber = new Proxy(subscribeClient, {
     get(target, prop, receiver) {
       if (prop === 'subscribe') {
         return (channel: string) => {
@@ -35,14 +41,22 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
             if (pending.get(channel) === ack) pending.delete(channel);
           });
           pending.set(channel, ack);
-          return ack;
+          return reported(ack);
         };
       }
+      if (prop === 'unsubscribe') return (channel: string) => reported(target.unsubscribe(channel));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient: tracked });
+  const guardedPublisher = new Proxy(publishClient, {
+    get(target, prop, receiver) {
+      if (prop === 'publish') return (channel: string, message: string) => reported(target.publish(channel, message));
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const eventTarget = createRedisEventTarget({ publishClient: guardedPublisher, subscribeClient: trackedSubscriber });
   return {
     pubSub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
     subscribed: async (channel) => {

@@ -71,7 +71,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   if (ownsOrm) await migrate(orm);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
-  const pubSubHandle = createAppPubSub(config.redisUrl);
+  const pubSubHandle = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
   const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
   const ai = new AiProviders(config);
