@@ -7,6 +7,8 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   retrieval: () => import('./retrieval.js'),
   jobs: () => import('./jobs.js'),
   quality: () => import('./quality.js'),
+  guards: () => import('./guards.js'),
+  analytics: () => import('./analytics.js'),
 };
 
 const name = process.argv[2];

@@ -1,9 +1,7 @@
 // BullMQ worker entry point (`npm run worker`): runs every registered job and
 // schedules the recurring maintenance jobs.
 import 'reflect-metadata';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { purgeTokensJob } from './modules/auth/purge-tokens.job.js';
 import { AiProviders } from './platform/ai.js';
 import { loadConfigOrExit } from './platform/config.js';
 import { createOrm, migrate } from './platform/database.js';
@@ -12,6 +10,7 @@ import { jobs } from './platform/job-registry.js';
 import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
 import { QUEUES } from './platform/queue.js';
+import { scheduleOnBull } from './platform/schedules.js';
 
 const config = loadConfigOrExit();
 if (!config.redisUrl) {
@@ -28,12 +27,7 @@ const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(c
 const runner = new BullJobRunner(connection, config.queuePrefix);
 const workers = startWorkers(deps, runner, jobs, connection);
 
-const maintenance = new Queue(QUEUES.maintenance, { connection, prefix: config.queuePrefix });
-await maintenance.upsertJobScheduler(
-  purgeTokensJob.name,
-  { every: 6 * 3600_000 },
-  { name: purgeTokensJob.name, data: { graceDays: 7 }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } },
-);
+const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
 logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()] }, 'worker ready');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -41,7 +35,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'worker shutting down');
     await workers.close();
     await runner.close();
-    await maintenance.close();
+    await closeSchedules();
     await pubSub.close();
     await connection.quit();
     await orm.close(true);

@@ -3,10 +3,14 @@ import { Migration20261121033512_initial } from './Migration20261121033512_initi
 import { Migration20261121050000_conversation_last_message } from './Migration20261121050000_conversation_last_message.js';
 import { Migration20261121060000_ai } from './Migration20261121060000_ai.js';
 import { Migration20261121070000_api_keys } from './Migration20261121070000_api_keys.js';
+import { Migration20261121080000_analytics_rollups } from './Migration20261121080000_analytics_rollups.js';
+import { Migration20261121090000_retention } from './Migration20261121090000_retention.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
   { name: 'Migration20261121050000_conversation_last_message', class: Migration20261121050000_conversation_last_message },
   { name: 'Migration20261121060000_ai', class: Migration20261121060000_ai },
   { name: 'Migration20261121070000_api_keys', class: Migration20261121070000_api_keys },
+  { name: 'Migration20261121080000_analytics_rollups', class: Migration20261121080000_analytics_rollups },
+  { name: 'Migration20261121090000_retention', class: Migration20261121090000_retention },
 ];

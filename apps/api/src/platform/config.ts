@@ -33,6 +33,7 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
     TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
     AI_AUTO_REPLY: z.enum(['true', 'false']).default('true'),
+    ANALYTICS_ROLLUPS: z.enum(['true', 'false']).default('true'),
     QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, - and _ only').default('sb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: z.enum(['true', 'false']).default('true'),
@@ -93,6 +94,12 @@ export interface Config {
   introspection: boolean;
   maxPageSize: number;
   bodyLimit: string;
+  /**
+   * Analytics read the per-conversation reply facts the database keeps on
+   * write (default); false recomputes them from messages on every query
+   * (slower; kept as the reference the rollups are checked against).
+   */
+  analyticsRollups: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
+    analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
   };
 }
 

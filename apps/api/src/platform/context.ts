@@ -53,6 +53,30 @@ export function createContext(deps: AppDeps, actor: Actor, requestId: string, ip
 }
 
 /**
+ * A context whose EntityManager fork and loaders are created on first use:
+ * for subscriptions, which hold their context for as long as the socket
+ * lives and mostly never touch it (events run in useEventScope's scope).
+ */
+export function createLazyContext(deps: AppDeps, actor: Actor, requestId: string, ip?: string): Context {
+  let em: Em | undefined;
+  let loaders: Loaders | undefined;
+  const ctx = { deps, actor, requestId, ip } as Context;
+  Object.defineProperties(ctx, {
+    em: {
+      enumerable: true,
+      get: () => (em ??= forkFor(deps.orm, actor.kind === 'anonymous' ? null : actor.workspaceId)),
+      set: (value: Em) => void (em = value),
+    },
+    loaders: {
+      enumerable: true,
+      get: () => (loaders ??= createLoaders(ctx.em)),
+      set: (value: Loaders) => void (loaders = value),
+    },
+  });
+  return ctx;
+}
+
+/**
  * Points a subscription's context at the scope of one event: a fresh
  * EntityManager fork and DataLoaders shared by every subscriber on this node
  * that receives the same event, so an event costs one read per node, not one

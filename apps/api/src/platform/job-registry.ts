@@ -4,8 +4,9 @@ import { answerJob } from '../modules/ai/answer.job.js';
 import { evaluateJob } from '../modules/ai/evaluate.job.js';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { embedFaqJob } from '../modules/knowledge/embed.job.js';
+import { retentionJob } from '../modules/contacts/retention.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, embedFaqJob, answerJob, analyzeJob, evaluateJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, embedFaqJob, answerJob, analyzeJob, evaluateJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

@@ -11,6 +11,7 @@ import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver.js';
 import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ContactResolver } from '../modules/contacts/contact.resolver.js';
+import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
 import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
@@ -30,6 +31,7 @@ export const resolvers = [
   AnalyticsResolver,
   AuditResolver,
   ContactResolver,
+  WorkspaceResolver,
 ] as const;
 
 export function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -15,14 +15,15 @@ import { WebSocketServer } from 'ws';
 import { TokenService } from '../modules/auth/tokens.js';
 import type { Actor } from './actor.js';
 import type { Config } from './config.js';
-import { createContext, type AppDeps, type Context } from './context.js';
+import { createContext, createLazyContext, type AppDeps, type Context } from './context.js';
 import { createOrm, migrate, type Orm } from './database.js';
 import { AppError, formatError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub } from './pubsub.js';
 import { createSchema } from './schema.js';
 import { createGuards } from './guards.js';
-import { sharedSubscribe } from './shared-execution.js';
+import { scheduleInProcess, scheduleOnBull } from './schedules.js';
+import { bindTransport, cachedParse, cachedValidate, sharedSubscribe } from './shared-execution.js';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   onQuery?: (sql: string) => void;
   /** Reuse an ORM (tests that share a database between two nodes). */
   orm?: Orm;
+  /** Benchmarks only: false leaves out the query guards (depth, aliases, cost…) to measure what they cost. */
+  guards?: boolean;
 }
 
 export function bearerToken(header: unknown): string | null {
@@ -78,10 +81,16 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai };
   const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix) : new InProcessJobRunner(jobDeps, jobs);
   const workers = redis && config.runWorkers ? startWorkers(jobDeps, jobRunner, jobs, redis) : null;
+  // Recurring maintenance: timers in the embedded mode; BullMQ schedulers when this node runs the workers.
+  const stopSchedules: () => Promise<void> | void = !redis
+    ? scheduleInProcess(jobRunner)
+    : config.runWorkers
+      ? await scheduleOnBull(redis, config.queuePrefix)
+      : () => {};
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
   const rateLimits = new RateLimits(config, redis);
-  const guards = createGuards(config);
+  const guards = opts.guards === false ? { plugins: [], validationRules: [] } : createGuards(config);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
@@ -133,7 +142,11 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         ctx.extra.operations?.clear();
         await realtime.staffDisconnected(ctx.extra.connId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
       },
-      context: (ctx) => createContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()),
+      // Sockets sending the same document share one parsed and validated copy.
+      parse: cachedParse,
+      validate: cachedValidate,
+      context: (ctx, id) => bindTransport(createLazyContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()), ctx.extra.socket, id),
+      // Writes shared `next` frames itself for push sources, so no onNext hook here.
       subscribe: sharedSubscribe,
     },
     wsServer,
@@ -262,6 +275,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       stopped = true;
       await apollo.stop();
       realtime.stop();
+      await stopSchedules();
       await workers?.close();
       await jobRunner.close();
       await deps.system.close();

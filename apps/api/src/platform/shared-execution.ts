@@ -1,12 +1,38 @@
 // Fan-out without per-subscriber work: when many sockets hold the same
 // subscription (same document, variables, role and workspace), each pub/sub
-// event is executed once per node and every socket gets that same result.
-// Events are routed by conversation, workspace or user, and the key carries
-// the actor's kind, role and workspace, so sharing never crosses what a
-// subscriber may see.
+// event is executed once per node, its result serialized once, and every
+// socket gets those same bytes. Events are routed by conversation, workspace
+// or user, and the key carries the actor's kind, role and workspace, so
+// sharing never crosses what a subscriber may see.
+//
+// Two paths:
+//  - push sources (see push-source.ts, e.g. conversationEvents) on a socket
+//    bound with bindTransport: each event reaches the subscriber
+//    synchronously; the subscriber joins its key's batch for that event;
+//    when the batch's (shared) result is ready, the `next` frame is written
+//    straight to every socket in the batch. graphql-ws still owns the
+//    protocol (subscribe, complete, errors, close): the iterator it gets
+//    yields nothing and ends when the subscription does. Requires no
+//    `onNext` hook (none is configured; it would be bypassed).
+//  - anything else: an async iterator per subscriber, as graphql-ws expects,
+//    still sharing one execution per event and key.
 import { Repeater } from '@repeaterjs/repeater';
-import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  parse,
+  print,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+  type ParseOptions,
+  type Source,
+} from 'graphql';
 import type { Context } from './context.js';
+import { isPushSource, PUSH, type PushSource } from './push-source.js';
 
 const printed = new WeakMap<DocumentNode, string>();
 const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -29,18 +55,246 @@ function keyOf(args: ExecutionArgs): string {
   return `${who}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${text}`;
 }
 
+/** One execution per event object and key. */
+function sharedResult(args: ExecutionArgs, key: string, payload: unknown): Promise<ExecutionResult> {
+  if (typeof payload !== 'object' || payload === null) return Promise.resolve().then(() => execute({ ...args, rootValue: payload }));
+  let byKey = results.get(payload);
+  if (!byKey) results.set(payload, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = Promise.resolve().then(() => execute({ ...args, rootValue: payload }))));
+  return result;
+}
+
+// ---------------------------------------------------------------- transport
+
+/** What the push path needs of a graphql-ws socket (a `ws` WebSocket). */
+export interface FrameSocket {
+  readonly readyState: number;
+  send(data: Buffer, options: { binary: boolean }): void;
+}
+
+interface Transport {
+  socket: FrameSocket;
+  /** The graphql-transport-ws subscription id. */
+  id: string;
+}
+
+const OPEN = 1;
+const TEXT = { binary: false };
+const transports = new WeakMap<object, Transport>();
+
+/**
+ * Marks a subscription's context as belonging to `id` on `socket`, so that
+ * sharedSubscribe may write its `next` frames directly.
+ */
+export function bindTransport<C extends object>(context: C, socket: FrameSocket, id: string): C {
+  transports.set(context, { socket, id });
+  return context;
+}
+
+// ---------------------------------------------------------------- push path
+
+/** One event's shared result for one key, serialized once. */
+class Outcome {
+  ready = false;
+  failed: { err: unknown } | undefined;
+  /** The `payload` of the next message, as JSON. */
+  json = '';
+  private frames: Map<string, Buffer> | undefined;
+
+  constructor(
+    readonly group: Group,
+    result: Promise<ExecutionResult>,
+  ) {
+    result.then(
+      (r) => {
+        const { errors, ...rest } = r;
+        // What graphql-ws sends: the result, with errors as GraphQLError#toJSON gives them.
+        this.json = JSON.stringify(errors ? { ...rest, errors: errors.map((e: GraphQLError) => e.toJSON()) } : rest);
+        this.ready = true;
+        this.group.flush();
+      },
+      (err) => {
+        this.failed = { err };
+        this.ready = true;
+        this.group.flush();
+      },
+    );
+  }
+
+  frame(id: string): Buffer {
+    let frame = this.frames?.get(id);
+    if (!frame) {
+      frame = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":${this.json}}`);
+      // Most sockets of a batch use the same few ids (clients number their subscriptions).
+      if ((this.frames ??= new Map()).size < 64) this.frames.set(id, frame);
+    }
+    return frame;
+  }
+}
+
+interface Batch {
+  /** null: a `run` step (ready at once). */
+  outcome: Outcome | null;
+  recipients: PushSubscription[];
+  run?: () => void;
+}
+
+/**
+ * Sends for one key in the order events arrived: a batch goes out once its
+ * result and every batch before it are ready, so each subscriber (always in
+ * one key) gets its events in order.
+ */
+class Group {
+  readonly batches: Batch[] = [];
+  private head = 0;
+  /** Per event: its outcome for this key. */
+  readonly outcomes = new WeakMap<object, Outcome>();
+
+  constructor(
+    private readonly key: string,
+    private readonly owner: Map<string, Group>,
+  ) {}
+
+  add(sub: PushSubscription, payload: unknown) {
+    const isObject = typeof payload === 'object' && payload !== null;
+    let outcome = isObject ? this.outcomes.get(payload) : undefined;
+    if (!outcome) {
+      outcome = new Outcome(this, sharedResult(sub.args, this.key, payload));
+      if (isObject) this.outcomes.set(payload, outcome);
+    }
+    const tail = this.batches.length > this.head ? this.batches[this.batches.length - 1] : undefined;
+    // Join the last batch only: joining an earlier one could overtake this subscriber's previous event.
+    if (tail && tail.outcome === outcome) tail.recipients.push(sub);
+    else this.batches.push({ outcome, recipients: [sub] });
+  }
+
+  /** Runs `run` once everything queued for this key so far has gone out. */
+  after(run: () => void) {
+    this.batches.push({ outcome: null, recipients: [], run });
+    this.flush();
+  }
+
+  flush() {
+    while (this.head < this.batches.length) {
+      const batch = this.batches[this.head]!;
+      const { outcome } = batch;
+      if (outcome && !outcome.ready) return;
+      this.batches[this.head++] = undefined as never;
+      if (!outcome) batch.run!();
+      else if (outcome.failed) for (const sub of batch.recipients) sub.fail(outcome.failed.err);
+      else for (const sub of batch.recipients) sub.deliver(outcome);
+    }
+    this.batches.length = this.head = 0;
+    if (this.owner.get(this.key) === this) this.owner.delete(this.key);
+  }
+}
+
+/** Keys with events in flight. */
+const groups = new Map<string, Group>();
+
+function groupFor(key: string): Group {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new Group(key, groups)));
+  return group;
+}
+
+/**
+ * What graphql-ws iterates for a push subscription: yields nothing (frames
+ * go straight to the socket), ends when the source completes or the client
+ * goes away, throws when the source fails.
+ */
+class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
+  private done = false;
+  private failure: { err: unknown } | undefined;
+  private waiting: { resolve: (r: IteratorResult<ExecutionResult>) => void; reject: (err: unknown) => void } | undefined;
+  private stop: (() => void) | undefined;
+
+  constructor(
+    readonly args: ExecutionArgs,
+    private readonly key: string,
+    private readonly transport: Transport,
+    source: PushSource<unknown>,
+  ) {
+    const stop = source[PUSH]({
+      next: (payload) => {
+        if (!this.done) groupFor(this.key).add(this, payload);
+      },
+      // Both wait for what is already queued, as an async iterator would.
+      error: (err) => {
+        if (!this.done) groupFor(this.key).after(() => this.fail(err));
+      },
+      complete: () => {
+        if (!this.done) groupFor(this.key).after(() => this.finish());
+      },
+    });
+    if (this.done) stop();
+    else this.stop = stop;
+  }
+
+  deliver(outcome: Outcome) {
+    if (this.done) return;
+    const { socket, id } = this.transport;
+    if (socket.readyState === OPEN) socket.send(outcome.frame(id), TEXT);
+  }
+
+  fail(err: unknown) {
+    if (this.done) return;
+    this.failure = { err };
+    this.finish();
+  }
+
+  private finish() {
+    if (this.done) return;
+    this.done = true;
+    const stop = this.stop;
+    this.stop = undefined;
+    stop?.();
+    const w = this.waiting;
+    if (!w) return;
+    this.waiting = undefined;
+    if (this.failure) {
+      const { err } = this.failure;
+      this.failure = undefined;
+      w.reject(err);
+    } else w.resolve({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.failure) {
+      const { err } = this.failure;
+      this.failure = undefined;
+      return Promise.reject(err);
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.failure = undefined;
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(err: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.failure = undefined;
+    this.finish();
+    return Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------- entry point
+
 export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const key = keyOf(args);
-  const run = (payload: unknown): Promise<ExecutionResult> => {
-    if (typeof payload !== 'object' || payload === null) return Promise.resolve(execute({ ...args, rootValue: payload }));
-    let byKey = results.get(payload);
-    if (!byKey) results.set(payload, (byKey = new Map()));
-    let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = Promise.resolve(execute({ ...args, rootValue: payload }))));
-    return result;
-  };
+  const transport = typeof args.contextValue === 'object' && args.contextValue !== null ? transports.get(args.contextValue) : undefined;
+  if (transport && isPushSource(stream)) return new PushSubscription(args, key, transport, stream);
   return new Repeater<ExecutionResult>(async (push, stop) => {
     const source = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     const ended = stop.then(() => ({ done: true as const, value: undefined }));
@@ -48,7 +302,7 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
       for (;;) {
         const next = await Promise.race([source.next(), ended]);
         if (next.done) break;
-        await push(await run(next.value));
+        await push(await sharedResult(args, key, next.value));
       }
     } catch (err) {
       stop(err);
@@ -56,4 +310,38 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
       await source.return?.();
     }
   });
+}
+
+// ---------------------------------------------------------------- documents
+
+const DOCUMENT_CACHE = 1000;
+const documents = new Map<string, DocumentNode>();
+const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+
+/**
+ * graphql-ws's `parse`: one DocumentNode per distinct query text (thousands
+ * of sockets sending the same subscription share it; a parsed document is
+ * read-only to graphql-js). Bounded, least recently used first out.
+ */
+export function cachedParse(source: string | Source, options?: ParseOptions): DocumentNode {
+  if (typeof source !== 'string' || options) return parse(source, options);
+  let document = documents.get(source);
+  if (document) {
+    documents.delete(source);
+    documents.set(source, document);
+    return document;
+  }
+  document = parse(source);
+  documents.set(source, document);
+  if (documents.size > DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
+  return document;
+}
+
+/** graphql-ws's `validate`: once per schema and (cached) document. */
+export function cachedValidate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+  let bySchema = validations.get(schema);
+  if (!bySchema) validations.set(schema, (bySchema = new WeakMap()));
+  let errors = bySchema.get(document);
+  if (!errors) bySchema.set(document, (errors = validate(schema, document)));
+  return errors;
 }

@@ -14,6 +14,7 @@ const JobsPage = lazy(() => import('./JobsPage'));
 const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
 const ApiKeysPage = lazy(() => import('./ApiKeysPage'));
+const SettingsPage = lazy(() => import('./SettingsPage'));
 
 const NAV: NavItem[] = [
   { to: '/admin/knowledge', label: 'Knowledge base' },
@@ -24,6 +25,7 @@ const NAV: NavItem[] = [
   { to: '/admin/status', label: 'System status' },
   { to: '/admin/analytics', label: 'Analytics' },
   { to: '/admin/api-keys', label: 'API keys' },
+  { to: '/admin/settings', label: 'Settings' },
 ];
 
 export default function AdminApp() {
@@ -42,6 +44,7 @@ export default function AdminApp() {
             <Route path="status" element={<StatusPage />} />
             <Route path="analytics" element={<AnalyticsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<Navigate to="knowledge" replace />} />
           </Routes>
         </Suspense>

@@ -15,6 +15,13 @@ const TRUNC: Record<Granularity, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'we
 /** Handoffs the AI or the customer caused; agent take-overs are not counted as handoffs. */
 const HANDOFF = "handoff_reason is not null and handoff_reason not in ('agent_took_over', 'agent_request')";
 
+/** Reply facts the `message_reply_facts` trigger keeps on each conversation row. */
+const REPLY_FACTS = `c.had_agent_reply as had_agent, c.had_ai_reply as had_ai, c.first_responder`;
+/** The same facts recomputed from the messages (ANALYTICS_ROLLUPS=false). */
+const REPLY_FACTS_FROM_MESSAGES = `exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT') as had_agent,
+        exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI') as had_ai,
+        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1) as first_responder`;
+
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -68,14 +75,15 @@ export class AnalyticsService {
       select c.id, c.created_at, c.resolved_at, c.first_response_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
         extract(epoch from c.first_response_at - c.created_at) as frt,
         extract(epoch from c.resolved_at - c.created_at) as rt,
-        exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT') as had_agent,
-        exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI') as had_ai,
-        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1) as first_responder
+        ${this.scope.deps.config.analyticsRollups ? REPLY_FACTS : REPLY_FACTS_FROM_MESSAGES}
       from conversation c where ${where.join(' and ')})`;
     const durableBefore = new Date(Math.min(to.getTime(), Date.now()) - 7 * 86400_000);
 
-    const [totals] = await em.execute<Row[]>(
-      `${conv} select
+    // Everything per conversation comes from one statement: the range is
+    // scanned once (materialised), and each part is aggregated from it.
+    const [cohort] = await em.execute<Row[]>(
+      `${conv.replace('with conv as (', 'with conv as materialized (')},
+      totals as (select
         count(*)::int as created,
         count(*) filter (where resolved_at is not null)::int as resolved,
         count(*) filter (where had_ai)::int as ai_handled,
@@ -89,19 +97,40 @@ export class AnalyticsService {
         ${csatColumns('all', 'true')},
         ${csatColumns('ai', 'not had_agent')},
         ${csatColumns('human', 'had_agent')}
-      from conv`,
+      from conv),
+      reasons as (select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1),
+      agents as (select assignee_id, count(*)::int as handled,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           percentile_cont(0.5) within group (order by rt) as rt_med,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv where assignee_id is not null group by 1),
+      buckets as (select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
+           count(*)::int as created, count(*) filter (where resolved_at is not null)::int as resolved,
+           count(*) filter (where ${HANDOFF})::int as handed_off,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv group by 1)
+      select (select row_to_json(totals) from totals) as totals,
+        (select coalesce(json_agg(reasons order by count desc, label), '[]') from reasons) as reasons,
+        (select coalesce(json_agg(agents order by handled desc, assignee_id), '[]') from agents) as agents,
+        (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
       [...params, durableBefore],
     );
-    const t = totals!;
+    const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    const t = json<Row>(cohort!.totals);
+    const reasons = json<Row[]>(cohort!.reasons);
+    const agents = json<Row[]>(cohort!.agents);
+    const buckets = json<Row[]>(cohort!.buckets);
     const created = Number(t.created);
     const resolved = Number(t.resolved);
 
-    const [reasons, byAuthor, tickets, backlog, breaches, agents, ai, buckets, aiBuckets] = await Promise.all([
-      em.execute<Row[]>(`${conv} select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1 order by 2 desc, 1`, params),
+    const [byAuthor, tickets, backlog, breaches, ai, aiBuckets] = await Promise.all([
       em.execute<Row[]>(
-        `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
-          where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? ${where.slice(3).map((w) => `and ${w}`).join(' ')}
-          group by 1 order by 1`,
+        where.length > 3
+          ? `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
+              where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? ${where.slice(3).map((w) => `and ${w}`).join(' ')}
+              group by 1 order by 1`
+          : `select author_type as label, count(*)::int as count from message where workspace_id = ? and created_at >= ? and created_at < ? group by 1 order by 1`,
         [workspaceId, from, to, ...params.slice(3)],
       ),
       em.execute<Row[]>(
@@ -119,26 +148,9 @@ export class AnalyticsService {
         [workspaceId],
       ),
       em.execute<Row[]>(
-        `${conv} select assignee_id, count(*)::int as handled,
-           percentile_cont(0.5) within group (order by frt) as frt_med,
-           percentile_cont(0.5) within group (order by rt) as rt_med,
-           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
-         from conv where assignee_id is not null group by 1 order by 2 desc`,
-        params,
-      ),
-      em.execute<Row[]>(
         `select model_config_id, count(*)::int as answers, coalesce(sum(prompt_tokens), 0)::int as prompt, coalesce(sum(completion_tokens), 0)::int as completion, avg(latency_ms) as latency
            from message where workspace_id = ? and author_type = 'AI' and created_at >= ? and created_at < ? group by 1 order by 2 desc`,
         [workspaceId, from, to],
-      ),
-      em.execute<Row[]>(
-        `${conv} select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
-           count(*)::int as created, count(*) filter (where resolved_at is not null)::int as resolved,
-           count(*) filter (where ${HANDOFF})::int as handed_off,
-           percentile_cont(0.5) within group (order by frt) as frt_med,
-           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
-         from conv group by 1`,
-        params,
       ),
       em.execute<Row[]>(
         `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket, count(*)::int as n

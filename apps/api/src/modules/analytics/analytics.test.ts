@@ -126,6 +126,38 @@ describe('analytics', () => {
     expectError(await t.gql(QUERY, { from: '2024-01-01T00:00:00Z', to: at('01T00:00:00'), g: 'HOUR' }, ws.token), 'BAD_USER_INPUT');
   });
 
+  it('gives the same numbers from the rollups as recomputed from messages', async () => {
+    const facts = `select count(*)::int as n from conversation c where c.workspace_id = ? and (
+      c.had_agent_reply <> exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT')
+      or c.had_ai_reply <> exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI')
+      or c.first_responder is distinct from (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1))`;
+    // Live traffic through the API keeps the facts too: an agent answers first on a new chat.
+    const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Hello?"}) { conversation { id } } }`, { k: ws.widgetKey });
+    const id = start.data.startConversation.conversation.id;
+    await t.gql(`mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "Hi, Mia here."}) { seq } }`, { id }, ws.token);
+    const [live] = await t.sql('select had_agent_reply, had_ai_reply, first_responder from conversation where id = ?', [id]);
+    expect(live).toEqual({ had_agent_reply: true, had_ai_reply: false, first_responder: 'AGENT' });
+    expect((await t.sql(facts, [ws.workspaceId]))[0].n).toBe(0);
+
+    const config = t.server.deps.config;
+    const ranges = [
+      { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY' },
+      { from: at('01T00:00:00'), to: new Date(Date.now() + 3600_000).toISOString(), g: 'WEEK' },
+      { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY', f: { mode: 'HUMAN' } },
+    ];
+    for (const vars of ranges) {
+      const withRollups = await t.gql(QUERY, vars, ws.token);
+      config.analyticsRollups = false;
+      try {
+        const recomputed = await t.gql(QUERY, vars, ws.token);
+        expect(withRollups.errors).toBeUndefined();
+        expect(withRollups.data).toEqual(recomputed.data);
+      } finally {
+        config.analyticsRollups = true;
+      }
+    }
+  });
+
   it('serves partners with analytics:read, and each workspace only its own numbers', async () => {
     const key = await t.gql(`mutation { createApiKey(input: {name: "BI", scopes: [ANALYTICS_READ]}) { secret } }`, {}, ws.token);
     const res = await fetch(`${t.url}/graphql`, {

@@ -50,7 +50,7 @@ registerEnumType(Priority, { name: 'Priority' });
 @Index({ properties: ['workspace', 'assignee'] })
 @Index({ properties: ['workspace', 'createdAt'] })
 export class Conversation {
-  [OptionalProps]?: 'id' | 'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'createdAt' | 'updatedAt' | 'hadAgentReply' | 'hadAiReply';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -108,6 +108,23 @@ export class Conversation {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   resolvedAt?: Date | null;
+
+  // Reply facts for analytics, kept by the `message_reply_facts` trigger on
+  // every AGENT or AI message insert (see the analytics rollups migration):
+  // the application never writes them after the conversation is created.
+  @Property({ type: 'boolean', default: false })
+  hadAgentReply = false;
+
+  @Property({ type: 'boolean', default: false })
+  hadAiReply = false;
+
+  /** AGENT or AI: who sent the first reply. */
+  @Property({ type: 'text', nullable: true })
+  firstResponder?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the workspace’s retention policy removed this conversation’s texts (metrics are kept).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  retentionPurgedAt?: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'Customer satisfaction rating, 1 to 5.' })
   @Property({ type: 'smallint', nullable: true })

@@ -3,6 +3,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
+import { forkFor, type Orm } from '../../platform/database.js';
+import { FreshReads } from '../../platform/fresh-reads.js';
 import { assertId } from '../../platform/ids.js';
 import { findLean } from '../../platform/lean.js';
 import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
@@ -17,6 +19,8 @@ import { publishConversationChanged, type ConversationChange } from './conversat
 import type { ConversationFilter, RateConversationInput, StartConversationInput } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
+
+const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
 export class ConversationService {
   constructor(private readonly scope: Scope) {}
@@ -58,13 +62,36 @@ export class ConversationService {
 
   /** Loads a conversation the actor may see: NOT_FOUND across workspaces, FORBIDDEN for another customer's. */
   async get(id: string): Promise<Conversation> {
+    this.checkAccess(id);
+    const conversation = await this.em.findOne(Conversation, { id });
+    if (!conversation) throw notFound('Conversation');
+    return conversation;
+  }
+
+  /**
+   * `get`'s checks for live feeds, where thousands subscribe at once: the
+   * read (scoped to the actor's workspace, as `get`'s) is shared by
+   * concurrent callers on this node, and only ids come back.
+   */
+  async locate(id: string): Promise<{ id: string; workspaceId: string }> {
+    this.checkAccess(id);
+    const { actor, deps } = this.scope;
+    if (actor.kind === 'anonymous') throw unauthenticated();
+    let reads = locateReads.get(deps.orm);
+    if (!reads) locateReads.set(deps.orm, (reads = new FreshReads()));
+    const found = await reads.read(`${actor.workspaceId}:${id}`, async () => {
+      const row = await forkFor(deps.orm, actor.workspaceId).findOne(Conversation, { id }, { fields: ['id', 'workspace'] });
+      return row ? { id: row.id, workspaceId: row.workspace.id } : null;
+    });
+    if (!found) throw notFound('Conversation');
+    return found;
+  }
+
+  private checkAccess(id: string) {
     assertId(id);
     const { actor } = this.scope;
     if (actor.kind === 'anonymous') throw unauthenticated();
     if (actor.kind === 'customer' && actor.conversationId !== id) throw forbidden('This token is for another conversation');
-    const conversation = await this.em.findOne(Conversation, { id });
-    if (!conversation) throw notFound('Conversation');
-    return conversation;
   }
 
   async list(filter: ConversationFilter | null = {}, first = DEFAULT_PAGE_SIZE, after?: string): Promise<Connection<Conversation>> {

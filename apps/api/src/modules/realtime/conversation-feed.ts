@@ -1,10 +1,19 @@
-// A conversation's live feed that loses nothing across reconnects: subscribe
-// to live events first (and wait until this node receives them), replay every
+// A conversation's live feed that loses nothing across reconnects: listen to
+// live events first (and wait until this node receives them), replay every
 // message after the client's last seq from PostgreSQL, then go live, dropping
 // what the replay already delivered and filling any gap from the database.
-import { Repeater } from '@repeaterjs/repeater';
+//
+// Push-based: all of a node's feeds on one conversation share one PubSub
+// subscription (TopicHub) and get each live event synchronously; in the
+// common case (the next seq) passing it on costs a comparison, with no
+// promise or iterator per subscriber. Database reads that many subscribers
+// need at once (the conversation's current seq when subscribing without
+// `afterSeq`) are shared between concurrent callers.
 import type { AppDeps } from '../../platform/context.js';
 import { forkFor } from '../../platform/database.js';
+import { pushSource, type PushSource } from '../../platform/push-source.js';
+import { FreshReads } from '../../platform/fresh-reads.js';
+import { topicHub } from '../../platform/topic-hub.js';
 import type { ConversationStreamEvent } from '../../platform/topics.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../messages/message.entity.js';
@@ -22,6 +31,18 @@ async function readMessages(deps: AppDeps, workspaceId: string, conversationId: 
   );
 }
 
+/** Current last seq, read once for every feed that asks while no read has started yet. */
+const lastSeqReads = new WeakMap<AppDeps['orm'], FreshReads<string, number>>();
+
+function readLastSeq(deps: AppDeps, workspaceId: string, conversationId: string): Promise<number> {
+  let reads = lastSeqReads.get(deps.orm);
+  if (!reads) lastSeqReads.set(deps.orm, (reads = new FreshReads()));
+  return reads.read(`${workspaceId}:${conversationId}`, async () => {
+    const em = forkFor(deps.orm, workspaceId);
+    return (await em.findOneOrFail(Conversation, { id: conversationId }, { fields: ['id', 'lastSeq'] })).lastSeq;
+  });
+}
+
 function asEvent(message: Message): FeedEvent {
   return {
     type: 'message',
@@ -33,64 +54,87 @@ function asEvent(message: Message): FeedEvent {
   };
 }
 
-export function conversationFeed(
-  deps: AppDeps,
-  workspaceId: string,
-  conversationId: string,
-  afterSeq: number | null,
-): Repeater<FeedEvent> {
-  // A Repeater rather than an async generator: when the client goes away,
-  // `stop` releases the live listener at once, even while waiting for events.
-  return new Repeater<FeedEvent>(async (push, stop) => {
+export function conversationFeed(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number | null): PushSource<FeedEvent> {
+  return pushSource<FeedEvent>((sink) => {
     let stopped = false;
-    const live = deps.pubSub.subscribe('conversation', conversationId)[Symbol.asyncIterator]();
-    // The first next() starts the listener; keep its promise for the live loop.
-    let nextLive = live.next();
-    const ended = stop.then(() => {
-      stopped = true;
-      return { done: true as const, value: undefined };
-    });
-    try {
-      await deps.subscribed(`conversation:${conversationId}`);
-      let delivered: number;
-      const deliverFromDb = async (uptoSeq?: number) => {
-        for (;;) {
-          const page = await readMessages(deps, workspaceId, conversationId, delivered, uptoSeq);
-          for (const message of page) {
-            if (stopped) return;
-            await push(asEvent(message));
-            delivered = message.seq;
-          }
-          if (page.length < REPLAY_PAGE) return;
+    /** The last seq this subscriber has been given. */
+    let delivered = 0;
+    /** While reading from the database, live events wait here, in order. */
+    let busy = true;
+    const backlog: ConversationStreamEvent[] = [];
+
+    const fail = (err: unknown) => {
+      if (stopped) return;
+      stop();
+      sink.error(err);
+    };
+    /** Fills from the database up to `uptoSeq` (inclusive), in order. */
+    const fill = async (uptoSeq = Number.MAX_SAFE_INTEGER) => {
+      for (;;) {
+        const page = await readMessages(deps, workspaceId, conversationId, delivered, uptoSeq);
+        for (const message of page) {
+          if (stopped) return;
+          sink.next(asEvent(message));
+          delivered = message.seq;
         }
-      };
+        if (page.length < REPLAY_PAGE) return;
+      }
+    };
+    /** Passes a live event on, or returns the seq to fill up to from the database first (0: nothing to fill). */
+    const route = (event: ConversationStreamEvent): number => {
+      if (event.type !== 'message') {
+        sink.next(event);
+      } else if (event.seq === delivered + 1) {
+        // The common case: pass the event on; subscribers share its one read.
+        sink.next(event);
+        delivered = event.seq;
+      } else if (event.seq > delivered) {
+        // Events from different API nodes can overtake each other: fill the gap in order.
+        return event.seq;
+      }
+      return 0;
+    };
+    const drain = async (work: () => Promise<void>) => {
+      busy = true;
+      try {
+        await work();
+        while (!stopped) {
+          const event = backlog.shift();
+          if (!event) break;
+          const gap = route(event);
+          if (gap) await fill(gap);
+        }
+        busy = false;
+      } catch (err) {
+        fail(err);
+      }
+    };
+
+    const unlisten = topicHub(deps.pubSub).listen('conversation', conversationId, (event) => {
+      if (stopped) return;
+      if (busy) {
+        backlog.push(event);
+        return;
+      }
+      const gap = route(event);
+      if (gap) void drain(() => fill(gap));
+    });
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      backlog.length = 0;
+      unlisten();
+    };
+
+    void drain(async () => {
+      await deps.subscribed(`conversation:${conversationId}`);
       if (afterSeq == null) {
-        const em = forkFor(deps.orm, workspaceId);
-        delivered = (await em.findOneOrFail(Conversation, { id: conversationId })).lastSeq;
+        delivered = await readLastSeq(deps, workspaceId, conversationId);
       } else {
         delivered = afterSeq;
-        await deliverFromDb();
+        await fill();
       }
-      while (!stopped) {
-        const { value, done } = await Promise.race([nextLive, ended]);
-        if (done) break;
-        nextLive = live.next();
-        const event = value as ConversationStreamEvent;
-        if (event.type !== 'message') {
-          await push(event);
-        } else if (event.seq === delivered + 1) {
-          // The common case: pass the event on; subscribers share its one read.
-          await push(event);
-          delivered = event.seq;
-        } else if (event.seq > delivered) {
-          // Events from different API nodes can overtake each other: fill the gap in order.
-          await deliverFromDb(event.seq);
-        }
-      }
-    } catch (err) {
-      stop(err);
-    } finally {
-      await live.return?.();
-    }
+    });
+    return stop;
   });
 }

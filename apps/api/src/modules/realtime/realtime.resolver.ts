@@ -44,8 +44,8 @@ export class RealtimeResolver {
     subscribe: async ({ args, context }: SubscribeData) => {
       const { conversationId, afterSeq } = args as { conversationId: string; afterSeq?: number | null };
       if (afterSeq != null && afterSeq < 0) throw badInput('afterSeq must be 0 or more', 'afterSeq');
-      const conversation = await new ConversationService(context).get(conversationId);
-      return conversationFeed(context.deps, conversation.workspace.id, conversation.id, afterSeq ?? null);
+      const conversation = await new ConversationService(context).locate(conversationId);
+      return conversationFeed(context.deps, conversation.workspaceId, conversation.id, afterSeq ?? null);
     },
   })
   async conversationEvents(

@@ -1,0 +1,128 @@
+// The analytics overview on the large dataset (100 000 conversations,
+// 1 000 000 messages; scripts/large-dataset.ts), on real PostgreSQL, with the
+// rollups (per-conversation reply facts kept by a trigger) and without them
+// (the same facts recomputed from messages on every query), alternated in
+// one run. Target: < 300 ms p95 for a 30-day range with the rollups.
+//
+//   npm run bench -w @switchboard/api -- analytics
+//
+// Environment: BENCH_ANALYTICS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/sb_analytics_bench;
+// created and seeded on first use, kept for later runs), BENCH_RUNS (40 per mode and query),
+// BENCH_ANALYTICS_RESEED=1 (drop and seed again).
+import 'reflect-metadata';
+import pg from 'pg';
+import { loadConfig } from '../src/platform/config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { createAppServer } from '../src/platform/server.js';
+import { createOrm, migrate } from '../src/platform/database.js';
+import { defaultLargeOptions, findLargeWorkspace, LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD, seedLargeDataset } from '../scripts/large-dataset.js';
+
+const env = process.env;
+const DB_URL = env.BENCH_ANALYTICS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sb_analytics_bench';
+const RUNS = Number(env.BENCH_RUNS ?? 40);
+const TARGET_MS = 300;
+
+const OVERVIEW = `query Overview($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
+  analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
+    conversationsCreated resolutionRate automatedResolutionRate handoffRate durableResolutionRate
+    handoffReasons { label count } messagesByAuthorType { label count }
+    ticketsCreated ticketsResolved slaBreaches ticketBacklog { status priority count }
+    firstResponseTime { count avgSeconds medianSeconds p90Seconds }
+    firstResponseTimeAi { count avgSeconds medianSeconds p90Seconds }
+    firstResponseTimeHuman { count avgSeconds medianSeconds p90Seconds }
+    resolutionTime { count avgSeconds medianSeconds p90Seconds }
+    csat { score responseRate ratings } csatAi { score responseRate ratings } csatHuman { score responseRate ratings }
+    agents { agent { id name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
+    aiUsage { modelConfigId answers promptTokens completionTokens avgLatencyMs }
+    timeseries { start conversationsCreated resolved handedOff firstResponseMedianSeconds csatScore aiAnswers }
+  }
+}`;
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function ensureDatabase() {
+  const target = new URL(DB_URL);
+  const name = target.pathname.slice(1);
+  const admin = new URL(DB_URL);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    if (env.BENCH_ANALYTICS_RESEED === '1') await client.query(`drop database if exists "${name}" with (force)`);
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!exists.rowCount) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function main() {
+  await ensureDatabase();
+  const logger = createLogger('warn');
+  const config = loadConfig({ ...process.env, DATABASE_URL: DB_URL, REDIS_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' });
+  const orm = await createOrm({ databaseUrl: DB_URL, dataDir: config.dataDir, logger });
+  await migrate(orm);
+  let ws = await findLargeWorkspace(orm);
+  if (!ws) {
+    console.log(`Seeding ${defaultLargeOptions.conversations} conversations × ${defaultLargeOptions.messagesPerConversation} messages into ${DB_URL} (once; kept for later runs)…`);
+    const t0 = Date.now();
+    await seedLargeDataset(orm, config, { ...defaultLargeOptions, onProgress: (d, n) => d % 50_000 === 0 && console.log(`  ${d}/${n}`) });
+    console.log(`  seeded in ${round((Date.now() - t0) / 1000)} s`);
+    ws = (await findLargeWorkspace(orm))!;
+  }
+  const [counts] = await orm.em.getConnection().execute<{ conversations: number; messages: number }[]>(
+    `select (select count(*)::int from conversation where workspace_id = ?) as conversations, (select count(*)::int from message where workspace_id = ?) as messages`,
+    [ws.id, ws.id],
+  );
+  const server = await createAppServer({ config, orm, logger });
+  const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
+  try {
+    const post = async (query: string, variables: Record<string, unknown>, token?: string) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { data?: any; errors?: unknown[] };
+      if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
+    const now = Date.now();
+    const cases = [
+      { name: '30 days, DAY', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'DAY' } },
+      { name: '30 days, HOUR', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'HOUR' } },
+      { name: '30 days, DAY, mode HUMAN', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'DAY', f: { mode: 'HUMAN' } } },
+      { name: '90 days, WEEK', vars: { from: new Date(now - 90 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'WEEK' } },
+    ];
+    console.log(`Analytics overview on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages in the workspace; ${RUNS} runs per mode and query, alternated`);
+    let pass = true;
+    for (const c of cases) {
+      const times: Record<'rollups' | 'recomputed', number[]> = { rollups: [], recomputed: [] };
+      const results: Record<string, string> = {};
+      for (let i = 0; i < RUNS + 2; i++) {
+        for (const mode of i % 2 ? (['recomputed', 'rollups'] as const) : (['rollups', 'recomputed'] as const)) {
+          config.analyticsRollups = mode === 'rollups';
+          const t0 = performance.now();
+          const data = await post(OVERVIEW, c.vars, token);
+          const ms = performance.now() - t0;
+          if (i >= 2) times[mode].push(ms); // two warm-up rounds
+          results[mode] = JSON.stringify(data);
+        }
+      }
+      config.analyticsRollups = true;
+      for (const list of Object.values(times)) list.sort((a, b) => a - b);
+      const same = results.rollups === results.recomputed;
+      const line = (mode: 'rollups' | 'recomputed') => {
+        const s = times[mode];
+        return `${mode} p50 ${round(pct(s, 50))} ms, p95 ${round(pct(s, 95))} ms`;
+      };
+      const p95 = pct(times.rollups, 95);
+      const ok = p95 < TARGET_MS && same;
+      pass &&= ok;
+      const created = JSON.parse(results.rollups!).analytics.conversationsCreated;
+      console.log(`  ${c.name.padEnd(26)} (${created} conversations) ${line('rollups')} | ${line('recomputed')} | speed-up ${round(pct(times.recomputed, 50) / pct(times.rollups, 50), 1)}× | same numbers: ${same} ${ok ? 'PASS' : 'FAIL'}`);
+    }
+    console.log(`overview < ${TARGET_MS} ms p95 with rollups, identical to the recomputed figures: ${pass ? 'PASS' : 'FAIL'}`);
+  } finally {
+    await server.stop();
+    await orm.close(true);
+  }
+}
