@@ -72,9 +72,9 @@ export class AnalyticsService {
     if (filter.assigneeId) (where.push('c.assignee_id = ?'), params.push(filter.assigneeId));
     if (filter.mode) (where.push('c.mode = ?'), params.push(filter.mode));
     const conv = `with conv as (
-      select c.id, c.created_at, c.resolved_at, c.first_response_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
-        extract(epoch from c.first_response_at - c.created_at) as frt,
-        extract(epoch from c.resolved_at - c.created_at) as rt,
+      select c.created_at, c.resolved_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
+        extract(epoch from c.first_response_at - c.created_at)::float8 as frt,
+        extract(epoch from c.resolved_at - c.created_at)::float8 as rt,
         ${this.scope.deps.config.analyticsRollups ? REPLY_FACTS : REPLY_FACTS_FROM_MESSAGES}
       from conversation c where ${where.join(' and ')})`;
     const durableBefore = new Date(Math.min(to.getTime(), Date.now()) - 7 * 86400_000);
