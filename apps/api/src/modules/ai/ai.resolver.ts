@@ -7,11 +7,13 @@ import type { EvaluationProgressPayload } from '../../platform/topics.js';
 import { Message } from '../messages/message.entity.js';
 import { AiService } from './ai.service.js';
 import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply } from './ai.types.js';
-import { EvaluationDataset, EvaluationRun } from './evaluation.entity.js';
+import { EvaluationDataset, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
 import { CreateModelConfigInput, SetTrafficSplitInput } from './model-config.inputs.js';
 import { ModelConfigService } from './model-config.service.js';
+
+const isFinished = (status: string) => status === EvaluationRunStatus.COMPLETED || status === EvaluationRunStatus.FAILED;
 
 @ArgsType()
 class SearchKnowledgeArgs {
@@ -109,11 +111,32 @@ export class AiResolver {
 
   @Authorized(STAFF)
   @Subscription(() => EvaluationProgress, {
-    description: 'Progress of a run until it completes or fails.',
+    description: 'Progress of a run: its current state first, then every change until it completes or fails (then the subscription ends).',
     subscribe: async ({ args, context }: Omit<ResolverData<Context>, 'root'>) => {
       staff(context.actor);
-      const run = await new EvaluationService(context).run(args.runId as string);
-      return context.deps.pubSub.subscribe('evaluation', run.id);
+      const service = new EvaluationService(context);
+      const first = await service.run(args.runId as string); // NOT_FOUND (or another tenant's run) before subscribing
+      // Listen first, then read the state: a change in between arrives live and nothing is missed.
+      const live = context.deps.pubSub.subscribe('evaluation', first.id)[Symbol.asyncIterator]();
+      await context.deps.subscribed(`evaluation:${first.id}`);
+      context.em.clear();
+      const run = await service.run(first.id);
+      const snapshot: EvaluationProgressPayload = { workspaceId: run.workspace.id, runId: run.id, status: run.status, done: run.done, total: run.total };
+      return (async function* () {
+        try {
+          yield snapshot;
+          if (isFinished(snapshot.status)) return;
+          for (;;) {
+            const next = await live.next();
+            if (next.done) return;
+            if (next.value.done < snapshot.done && !isFinished(next.value.status)) continue; // older than the snapshot
+            yield next.value;
+            if (isFinished(next.value.status)) return;
+          }
+        } finally {
+          await live.return?.();
+        }
+      })();
     },
   })
   evaluationRunProgress(@Root() p: EvaluationProgressPayload, @Arg('runId', () => ID) _runId: string): EvaluationProgress {

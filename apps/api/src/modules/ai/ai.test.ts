@@ -174,11 +174,25 @@ describe('AI assistant with the local provider', () => {
     expectError(await t.gql(`mutation($d: ID!) { startEvaluationRun(datasetId: $d, modelConfigId: "00000000-0000-4000-8000-000000000000") { id } }`, { d: ds.data.importEvaluationDataset.id }, ws.token), 'NOT_FOUND');
     const run = await t.gql(`mutation($d: ID!, $m: ID!) { startEvaluationRun(datasetId: $d, modelConfigId: $m) { id status total } }`, { d: ds.data.importEvaluationDataset.id, m: mc.id }, ws.token);
     expect(run.data.startEvaluationRun).toMatchObject({ total: 3 });
+    const PROGRESS = `subscription($id: ID!) { evaluationRunProgress(runId: $id) { status done total } }`;
+    const live = collect(wsClient(t.wsUrl, ws.token), PROGRESS, { id: run.data.startEvaluationRun.id });
     const done = await eventually(async () => {
       const r = await t.gql(`query($id: ID!) { evaluationRun(id: $id) { status done metrics { cases hitRateAt1 hitRateAtK mrr answerSimilarity groundedness latencyP50Ms latencyP95Ms completionTokens } } }`, { id: run.data.startEvaluationRun.id }, ws.token);
       return r.data.evaluationRun.status === 'COMPLETED' && r.data.evaluationRun;
     }, 30_000, 'the evaluation run');
     expect(done.metrics).toMatchObject({ cases: 3, hitRateAt1: 1, hitRateAtK: 1, mrr: 1 });
+    // Progress: whenever one subscribes, the current state comes first, then changes, ending with the outcome.
+    const progress = await live.until((ev) => ev.some((e) => e.status === 'COMPLETED'), 10_000);
+    expect(progress.at(-1)).toEqual({ status: 'COMPLETED', done: 3, total: 3 });
+    expect(progress.map((e) => e.done)).toEqual([...progress.map((e) => e.done)].sort((a, b) => a - b));
+    live.dispose();
+    const late = collect(wsClient(t.wsUrl, ws.token), PROGRESS, { id: run.data.startEvaluationRun.id });
+    expect(await late.until((ev) => ev.length > 0)).toEqual([{ status: 'COMPLETED', done: 3, total: 3 }]);
+    late.dispose();
+    const missing = collect(wsClient(t.wsUrl, ws.token), PROGRESS, { id: '00000000-0000-4000-8000-000000000000' });
+    await eventually(async () => missing.errors.length > 0, 5_000, 'the NOT_FOUND error');
+    expect((missing.errors[0] as any).extensions?.code).toBe('NOT_FOUND');
+    missing.dispose();
     expect(done.metrics.answerSimilarity).toBeGreaterThan(0.5);
     const compared = await t.gql(`query($ids: [ID!]!) { compareEvaluationRuns(ids: $ids) { id metrics { mrr } modelConfig { version } } }`, { ids: [run.data.startEvaluationRun.id] }, ws.token);
     expect(compared.data.compareEvaluationRuns[0].metrics.mrr).toBe(1);
