@@ -8,6 +8,7 @@ import {
   HandOffToHumanDocument,
   SendMessageDocument,
   SetConversationStatusDocument,
+  TeamMembersDocument,
   SetTypingDocument,
   UnassignConversationDocument,
   type ConversationDetailFragment,
@@ -323,7 +324,13 @@ function ConversationHeader({
   const [setStatus, statusState] = useMutation(SetConversationStatusDocument);
   const [handOff, handOffState] = useMutation(HandOffToHumanDocument);
   const error = assignState.error ?? unassignState.error ?? statusState.error ?? handOffState.error;
-  const others = colleagues.filter((p) => p.user.id !== me.id && p.user.id !== c.assignee?.id);
+  // Everyone who can take the conversation, online colleagues first.
+  const team = useQuery(TeamMembersDocument, { fetchPolicy: 'cache-and-network' });
+  const presence = new Map(colleagues.map((p) => [p.user.id, p.status]));
+  const others = (team.data?.teamMembers ?? colleagues.map((p) => p.user))
+    .filter((u) => u.id !== me.id && u.id !== c.assignee?.id)
+    .map((user) => ({ user, status: presence.get(user.id) ?? 'OFFLINE' }))
+    .sort((a, b) => Number(a.status === 'OFFLINE') - Number(b.status === 'OFFLINE') || a.user.name.localeCompare(b.user.name));
 
   async function run<T>(p: Promise<{ data?: T | null }>, pick: (d: T) => LiveDetail) {
     try {
@@ -380,9 +387,17 @@ function ConversationHeader({
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Label>Online colleagues</Menu.Label>
+              <Menu.Label>Colleagues</Menu.Label>
               {others.map((p) => (
-                <Menu.Item key={p.user.id} onClick={() => void run(assign({ variables: { id: c.id, userId: p.user.id } }), (d) => d.assignConversation)}>
+                <Menu.Item
+                  key={p.user.id}
+                  onClick={() => void run(assign({ variables: { id: c.id, userId: p.user.id } }), (d) => d.assignConversation)}
+                  rightSection={
+                    <Badge size="xs" variant="light" color={p.status === 'ONLINE' ? 'green' : p.status === 'AWAY' ? 'yellow' : 'gray'}>
+                      {p.status.toLowerCase()}
+                    </Badge>
+                  }
+                >
                   {p.user.name}
                 </Menu.Item>
               ))}

@@ -5,11 +5,18 @@ import { notFound } from '../../platform/errors.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { AcceptInviteInput, AuthPayload, Invitation, InviteAgentInput, LogInInput, SignUpInput } from './auth.inputs.js';
 import { AuthService } from './auth.service.js';
-import { User } from './user.entity.js';
+import { User, UserStatus } from './user.entity.js';
 import { staff } from '../../platform/actor.js';
 
 @Resolver(() => User)
 export class AuthResolver {
+  @Authorized(STAFF)
+  @Query(() => [User], { description: 'Everyone on the team who can sign in (active admins and agents), by name: for assigning conversations and tickets.' })
+  teamMembers(@Ctx() ctx: Context): Promise<User[]> {
+    staff(ctx.actor);
+    return ctx.em.find(User, { status: UserStatus.ACTIVE }, { orderBy: { name: 'asc', id: 'asc' }, limit: 500 });
+  }
+
   @Authorized(STAFF)
   @Query(() => User, { description: 'The signed-in staff member.' })
   async me(@Ctx() ctx: Context): Promise<User> {

@@ -71,6 +71,13 @@ describe('auth', () => {
     expectError(await t.gql(`mutation { inviteAgent(input: {email: "x@acme.test", name: "X"}) { inviteToken } }`, {}, agent), 'FORBIDDEN');
     // Duplicate invites conflict.
     expectError(await t.gql(`mutation { inviteAgent(input: {email: "bob@acme.test", name: "Bob"}) { inviteToken } }`, {}, admin), 'CONFLICT');
+    // The team list: active members only (an open invitation is not on it), same workspace only, staff only.
+    await t.gql(`mutation { inviteAgent(input: {email: "carol@acme.test", name: "Carol"}) { inviteToken } }`, {}, admin);
+    const team = await t.gql(`{ teamMembers { name role status } }`, {}, agent);
+    expect(team.data.teamMembers.map((u: any) => u.name).sort()).toEqual(['Ada', 'Bob'].sort());
+    const other = await t.createWorkspace('Elsewhere');
+    expect((await t.gql(`{ teamMembers { email } }`, {}, other.token)).data.teamMembers.map((u: any) => u.email)).toEqual([other.email]);
+    expectError(await t.gql(`{ teamMembers { id } }`), 'UNAUTHENTICATED');
   });
 
   it('rejects missing, malformed and expired tokens with UNAUTHENTICATED', async () => {
