@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useSubscription } from '@apollo/client';
+import { useQuery, useSubscription } from '@apollo/client';
 import { Badge, Button, Chip, Group, Stack, Text, Title } from '@mantine/core';
-import { ConversationsDocument, InboxEventsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
+import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
 import { contactName, relativeTime } from '../lib/format';
 import { useTick } from '../lib/hooks';
@@ -22,6 +22,8 @@ interface InboxData {
   loadMore(): void;
   reload(): void;
   unread: ReadonlySet<string>;
+  /** Bumped on every inbox event and reconnect: server-side counts are read again. */
+  changes: number;
 }
 
 /** The first pages of the inbox, kept current by `inboxEvents` and re-read after a reconnect. */
@@ -33,6 +35,7 @@ function useInbox(selectedId: string | null): InboxData {
   const [error, setError] = useState<unknown>(null);
   const [cursor, setCursor] = useState<{ endCursor: string | null; hasNextPage: boolean }>({ endCursor: null, hasNextPage: false });
   const [unread, setUnread] = useState<Set<string>>(new Set());
+  const [changes, setChanges] = useState(0);
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
 
@@ -74,6 +77,7 @@ function useInbox(selectedId: string | null): InboxData {
       if (event?.__typename !== 'ConversationUpdated') return;
       const c = event.conversation;
       setById((m) => upsertConversations(m, [c]));
+      setChanges((n) => n + 1);
       if ((event.change === 'message' || event.change === 'created') && c.id !== selectedRef.current) {
         setUnread((u) => new Set(u).add(c.id));
       }
@@ -93,11 +97,31 @@ function useInbox(selectedId: string | null): InboxData {
   // Inbox events missed while the socket was down are not replayed: read the first page again.
   const { reconnects } = useConnection(api.connection);
   useEffect(() => {
-    if (reconnects > 0) reload();
+    if (reconnects > 0) {
+      reload();
+      setChanges((n) => n + 1);
+    }
   }, [reconnects, reload]);
 
   const conversations = useMemo(() => sortByActivity(byId.values()), [byId]);
-  return { conversations, loading, error, hasMore: cursor.hasNextPage, loadingMore, loadMore, reload, unread };
+  return { conversations, loading, error, hasMore: cursor.hasNextPage, loadingMore, loadMore, reload, unread, changes };
+}
+
+/**
+ * Counts for the whole workspace from the server (the list holds only the
+ * pages loaded so far), read again shortly after changes; until the first
+ * answer, counted from the loaded conversations.
+ */
+function useInboxCounts(loaded: ConversationSummaryFragment[], meId: string, changes: number): Record<InboxFilter, number> {
+  const { data, refetch } = useQuery(InboxCountsDocument, { fetchPolicy: 'network-only' });
+  useEffect(() => {
+    if (changes === 0) return;
+    const timer = setTimeout(() => void refetch().catch(() => undefined), 300);
+    return () => clearTimeout(timer);
+  }, [changes, refetch]);
+  const local = useMemo(() => countByFilter(loaded, meId), [loaded, meId]);
+  const c = data?.inboxCounts;
+  return c ? { open: c.open, mine: c.mine, unassigned: c.unassigned, ai: c.ai, handed_off: c.handedOff, resolved: c.resolved } : local;
 }
 
 export function Inbox({ selectedId }: { selectedId: string | null }) {
@@ -105,7 +129,7 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
   const inbox = useInbox(selectedId);
   const [filter, setFilter] = useState<InboxFilter>('open');
   useTick(30_000);
-  const counts = useMemo(() => countByFilter(inbox.conversations, me.id), [inbox.conversations, me.id]);
+  const counts = useInboxCounts(inbox.conversations, me.id, inbox.changes);
   const visible = inbox.conversations.filter((c) => matchesFilter(c, filter, me.id));
 
   return (

@@ -71,3 +71,24 @@ export class RateConversationInput {
   @MaxLength(2000)
   comment?: string;
 }
+
+@ObjectType({ description: 'Conversation counts for the agent inbox filters.' })
+export class InboxCounts {
+  @Field(() => Int, { description: 'Not resolved (OPEN or PENDING).' })
+  open!: number;
+
+  @Field(() => Int, { description: 'Not resolved and assigned to the caller.' })
+  mine!: number;
+
+  @Field(() => Int, { description: 'Not resolved and assigned to nobody.' })
+  unassigned!: number;
+
+  @Field(() => Int, { description: 'Not resolved and in AI mode (the assistant answers).' })
+  ai!: number;
+
+  @Field(() => Int, { description: 'Not resolved and in HUMAN mode (handed to people).' })
+  handedOff!: number;
+
+  @Field(() => Int, { description: 'RESOLVED.' })
+  resolved!: number;
+}

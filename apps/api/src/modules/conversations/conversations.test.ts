@@ -93,6 +93,35 @@ describe('conversations', () => {
     expectError(await t.gql(START, { input: { widgetKey: 'wk_does-not-exist' } }), 'NOT_FOUND');
   });
 
+  it('counts the inbox filters for the whole workspace', async () => {
+    const counts = async (token = ws.token) => (await t.gql(`{ inboxCounts { open mine unassigned ai handedOff resolved } }`, {}, token)).data.inboxCounts;
+    const before = await counts();
+    const a = await start(ws.widgetKey, 'counting one', 'Fay');
+    const b = await start(ws.widgetKey, 'counting two', 'Gus');
+    await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: ws.userId }, ws.token);
+    await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: b.conversation.id }, ws.token);
+    const after = await counts();
+    // a: open and mine; b: resolved.
+    expect(after.open - before.open).toBe(1);
+    expect(after.mine - before.mine).toBe(1);
+    expect(after.resolved - before.resolved).toBe(1);
+    expect(after.unassigned + after.mine).toBeLessThanOrEqual(after.open);
+    expect(after.ai + after.handedOff).toBe(after.open);
+    // The same numbers as listing everything and counting by hand.
+    const all = (await t.gql(`{ conversations(first: 100) { edges { node { status mode assignee { id } } } } }`, {}, ws.token)).data.conversations.edges.map((e: any) => e.node);
+    const open = all.filter((c: any) => c.status !== 'RESOLVED');
+    expect(after).toEqual({
+      open: open.length,
+      mine: open.filter((c: any) => c.assignee?.id === ws.userId).length,
+      unassigned: open.filter((c: any) => !c.assignee).length,
+      ai: open.filter((c: any) => c.mode === 'AI').length,
+      handedOff: open.filter((c: any) => c.mode === 'HUMAN').length,
+      resolved: all.length - open.length,
+    });
+    expect(await counts(other.token)).toEqual({ open: 0, mine: 0, unassigned: 0, ai: 0, handedOff: 0, resolved: 0 });
+    expectError(await t.gql(`{ inboxCounts { open } }`, {}, a.customerToken), 'FORBIDDEN');
+  });
+
   it('hands off to a human with a SYSTEM note', async () => {
     const { customerToken, conversation } = await start(ws.widgetKey, 'I want a person', 'Finn');
     const res = await t.gql(`mutation($id: ID!) { handOffToHuman(id: $id) { mode handoffReason lastSeq } }`, { id: conversation.id }, customerToken);
