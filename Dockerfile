@@ -102,4 +102,4 @@ USER node
 EXPOSE 4000
 # No HEALTHCHECK here: the worker shares this image and serves no HTTP.
 # docker-compose.yml adds one for the api service (GET /healthz).
-CMD ["node", "apps/api/dist/main.js"]
+CMD ["node", "--experimental-async-context-frame", "apps/api/dist/main.js"]

@@ -72,7 +72,7 @@ export async function startApi(extraEnv: Record<string, string> = {}): Promise<A
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--experimental-async-context-frame', '--enable-source-maps', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd: apiRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
