@@ -20,6 +20,7 @@ import { createOrm, migrate, type Orm } from './database.js';
 import { AppError, formatError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub } from './pubsub.js';
+import { topicHub } from './topic-hub.js';
 import { createSchema } from './schema.js';
 import { createGuards } from './guards.js';
 import { scheduleInProcess, scheduleOnBull } from './schedules.js';
@@ -75,6 +76,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
   const pubSubHandle = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
+  topicHub(pubSubHandle.pubSub, (err) => logger.error({ err }, 'live event listener failed'));
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
   const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
   const ai = new AiProviders(config);

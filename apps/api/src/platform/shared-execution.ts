@@ -70,7 +70,10 @@ function sharedResult(args: ExecutionArgs, key: string, payload: unknown): Promi
 /** What the push path needs of a graphql-ws socket (a `ws` WebSocket). */
 export interface FrameSocket {
   readonly readyState: number;
+  /** Bytes queued but not yet written to the network. */
+  readonly bufferedAmount: number;
   send(data: Buffer, options: { binary: boolean }): void;
+  close(code?: number, reason?: string): void;
 }
 
 interface Transport {
@@ -81,6 +84,14 @@ interface Transport {
 
 const OPEN = 1;
 const TEXT = { binary: false };
+/**
+ * Frames are written without waiting for the previous ones (as any broadcast
+ * does); a socket this far behind is closed instead of buffering without
+ * bound. Its client reconnects and resumes (conversationEvents by afterSeq).
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** 1013: Try Again Later. */
+const TOO_FAR_BEHIND = 1013;
 const transports = new WeakMap<object, Transport>();
 
 /**
@@ -148,8 +159,12 @@ interface Batch {
 class Group {
   readonly batches: Batch[] = [];
   private head = 0;
-  /** Per event: its outcome for this key. */
-  readonly outcomes = new WeakMap<object, Outcome>();
+  /** Subscriptions holding this group. */
+  members = 0;
+  /** Per event: its outcome for this key (the last one at hand: every member gets the same event in a row). */
+  private readonly outcomes = new WeakMap<object, Outcome>();
+  private lastPayload: unknown;
+  private lastOutcome: Outcome | undefined;
 
   constructor(
     private readonly key: string,
@@ -157,16 +172,25 @@ class Group {
   ) {}
 
   add(sub: PushSubscription, payload: unknown) {
-    const isObject = typeof payload === 'object' && payload !== null;
-    let outcome = isObject ? this.outcomes.get(payload) : undefined;
+    let outcome = payload === this.lastPayload ? this.lastOutcome : undefined;
     if (!outcome) {
-      outcome = new Outcome(this, sharedResult(sub.args, this.key, payload));
-      if (isObject) this.outcomes.set(payload, outcome);
+      const isObject = typeof payload === 'object' && payload !== null;
+      outcome = isObject ? this.outcomes.get(payload) : undefined;
+      if (!outcome) {
+        outcome = new Outcome(this, sharedResult(sub.args, this.key, payload));
+        if (isObject) this.outcomes.set(payload, outcome);
+      }
+      if (isObject) {
+        this.lastPayload = payload;
+        this.lastOutcome = outcome;
+      }
     }
     const tail = this.batches.length > this.head ? this.batches[this.batches.length - 1] : undefined;
     // Join the last batch only: joining an earlier one could overtake this subscriber's previous event.
     if (tail && tail.outcome === outcome) tail.recipients.push(sub);
     else this.batches.push({ outcome, recipients: [sub] });
+    // A subscriber that was catching up can ask for an event whose result is out already.
+    if (outcome.ready) this.flush();
   }
 
   /** Runs `run` once everything queued for this key so far has gone out. */
@@ -186,16 +210,24 @@ class Group {
       else for (const sub of batch.recipients) sub.deliver(outcome);
     }
     this.batches.length = this.head = 0;
-    if (this.owner.get(this.key) === this) this.owner.delete(this.key);
+    this.lastPayload = this.lastOutcome = undefined;
+    this.release(0);
+  }
+
+  /** Forgets this group once it has neither members nor anything to send. */
+  release(members: number) {
+    this.members -= members;
+    if (this.members === 0 && this.head === this.batches.length && this.owner.get(this.key) === this) this.owner.delete(this.key);
   }
 }
 
-/** Keys with events in flight. */
+/** One group per key with subscribers (or sends pending) on this node. */
 const groups = new Map<string, Group>();
 
-function groupFor(key: string): Group {
+function joinGroup(key: string): Group {
   let group = groups.get(key);
   if (!group) groups.set(key, (group = new Group(key, groups)));
+  group.members += 1;
   return group;
 }
 
@@ -209,33 +241,48 @@ class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
   private failure: { err: unknown } | undefined;
   private waiting: { resolve: (r: IteratorResult<ExecutionResult>) => void; reject: (err: unknown) => void } | undefined;
   private stop: (() => void) | undefined;
+  private readonly group: Group;
 
   constructor(
     readonly args: ExecutionArgs,
-    private readonly key: string,
+    key: string,
     private readonly transport: Transport,
     source: PushSource<unknown>,
   ) {
-    const stop = source[PUSH]({
+    this.group = joinGroup(key);
+    let stop: () => void;
+    try {
+      stop = this.attach(source);
+    } catch (err) {
+      this.done = true;
+      this.group.release(1);
+      throw err;
+    }
+    if (this.done) stop();
+    else this.stop = stop;
+  }
+
+  private attach(source: PushSource<unknown>) {
+    return source[PUSH]({
       next: (payload) => {
-        if (!this.done) groupFor(this.key).add(this, payload);
+        if (!this.done) this.group.add(this, payload);
       },
       // Both wait for what is already queued, as an async iterator would.
       error: (err) => {
-        if (!this.done) groupFor(this.key).after(() => this.fail(err));
+        if (!this.done) this.group.after(() => this.fail(err));
       },
       complete: () => {
-        if (!this.done) groupFor(this.key).after(() => this.finish());
+        if (!this.done) this.group.after(() => this.finish());
       },
     });
-    if (this.done) stop();
-    else this.stop = stop;
   }
 
   deliver(outcome: Outcome) {
     if (this.done) return;
     const { socket, id } = this.transport;
-    if (socket.readyState === OPEN) socket.send(outcome.frame(id), TEXT);
+    if (socket.readyState !== OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(TOO_FAR_BEHIND, 'Subscriber too far behind');
+    else socket.send(outcome.frame(id), TEXT);
   }
 
   fail(err: unknown) {
@@ -247,6 +294,7 @@ class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
   private finish() {
     if (this.done) return;
     this.done = true;
+    this.group.release(1);
     const stop = this.stop;
     this.stop = undefined;
     stop?.();
@@ -314,8 +362,13 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
 
 // ---------------------------------------------------------------- documents
 
-const DOCUMENT_CACHE = 1000;
+/** Cache bounds: entries, and characters of query text in all (an AST is some 20-50 bytes per character). */
+const DOCUMENT_CACHE_ENTRIES = 500;
+const DOCUMENT_CACHE_CHARS = 500_000;
+/** Larger documents are parsed per subscription, as before (they are rare, and would crowd the cache). */
+const DOCUMENT_CACHE_MAX_CHARS = 20_000;
 const documents = new Map<string, DocumentNode>();
+let documentChars = 0;
 const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
 
 /**
@@ -324,7 +377,7 @@ const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly Gr
  * read-only to graphql-js). Bounded, least recently used first out.
  */
 export function cachedParse(source: string | Source, options?: ParseOptions): DocumentNode {
-  if (typeof source !== 'string' || options) return parse(source, options);
+  if (typeof source !== 'string' || options || source.length > DOCUMENT_CACHE_MAX_CHARS) return parse(source, options);
   let document = documents.get(source);
   if (document) {
     documents.delete(source);
@@ -333,7 +386,12 @@ export function cachedParse(source: string | Source, options?: ParseOptions): Do
   }
   document = parse(source);
   documents.set(source, document);
-  if (documents.size > DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
+  documentChars += source.length;
+  while (documents.size > DOCUMENT_CACHE_ENTRIES || documentChars > DOCUMENT_CACHE_CHARS) {
+    const oldest = documents.keys().next().value!;
+    documents.delete(oldest);
+    documentChars -= oldest.length;
+  }
   return document;
 }
 

@@ -3,14 +3,19 @@
 // channel delivers them (one Repeater and one async loop per channel instead
 // of one per subscriber).
 import type { PubSub } from './pubsub.js';
+import { pushSource, type PushSource } from './push-source.js';
 import type { Topics } from './topics.js';
 
 type Listener<T> = (payload: T) => void;
+interface Entry {
+  next: Listener<unknown>;
+  error?: (err: unknown) => void;
+}
 type TopicsWithId = { [K in keyof Topics]: Topics[K] extends [string, unknown] ? K : never }[keyof Topics];
 type PayloadOf<K extends TopicsWithId> = Topics[K] extends [string, infer P] ? P : never;
 
 interface Channel {
-  listeners: Set<Listener<unknown>>;
+  listeners: Set<Entry>;
   iterator: AsyncIterator<unknown>;
 }
 
@@ -27,7 +32,7 @@ export class TopicHub {
    * (the underlying subscription starts synchronously, so callers may then
    * wait for PubSubHandle.subscribed). Returns the function that stops it.
    */
-  listen<K extends TopicsWithId>(topic: K, id: string, listener: Listener<PayloadOf<K>>): () => void {
+  listen<K extends TopicsWithId>(topic: K, id: string, listener: Listener<PayloadOf<K>>, onError?: (err: unknown) => void): () => void {
     const name = `${topic}:${id}`;
     let channel = this.channels.get(name);
     if (!channel) {
@@ -44,19 +49,25 @@ export class TopicHub {
           pending = iterator.next();
           for (const l of created.listeners) {
             try {
-              l(value);
+              l.next(value);
             } catch (err) {
               this.onError(err);
             }
           }
         }
-      })().catch(this.onError);
+      })().catch((err) => {
+        // The channel is gone: tell its listeners (a feed fails, and its client resumes).
+        this.onError(err);
+        if (this.channels.get(name) === created) this.channels.delete(name);
+        for (const l of created.listeners) l.error?.(err);
+        created.listeners.clear();
+      });
     }
     const current = channel;
-    const l = listener as Listener<unknown>;
-    current.listeners.add(l);
+    const entry: Entry = { next: listener as Listener<unknown>, error: onError };
+    current.listeners.add(entry);
     return () => {
-      if (!current.listeners.delete(l) || current.listeners.size > 0) return;
+      if (!current.listeners.delete(entry) || current.listeners.size > 0) return;
       if (this.channels.get(name) === current) this.channels.delete(name);
       void current.iterator.return?.();
     };
@@ -70,9 +81,24 @@ export class TopicHub {
 
 const hubs = new WeakMap<PubSub, TopicHub>();
 
-/** The node's hub for a PubSub (created on first use). */
-export function topicHub(pubSub: PubSub): TopicHub {
+/** The node's hub for a PubSub (created on first use; `onError` hears of listeners that throw). */
+export function topicHub(pubSub: PubSub, onError?: (err: unknown) => void): TopicHub {
   let hub = hubs.get(pubSub);
-  if (!hub) hubs.set(pubSub, (hub = new TopicHub(pubSub)));
+  if (!hub) hubs.set(pubSub, (hub = new TopicHub(pubSub, onError)));
   return hub;
+}
+
+/**
+ * A subscription to `topic:id` as a push source (one PubSub subscription per
+ * channel per node, however many subscribers).
+ */
+export function topicFeed<K extends TopicsWithId>(pubSub: PubSub, topic: K, id: string): PushSource<PayloadOf<K>> {
+  return pushSource<PayloadOf<K>>((sink) =>
+    topicHub(pubSub).listen(
+      topic,
+      id,
+      (payload) => sink.next(payload),
+      (err) => sink.error(err),
+    ),
+  );
 }

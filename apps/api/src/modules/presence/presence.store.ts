@@ -9,6 +9,8 @@ export interface PresenceStore {
   /** Registers a socket; true when the user just came online. */
   connect(userId: string, workspaceId: string, connId: string, expiresAt: number): Promise<boolean>;
   touch(userId: string, connId: string, expiresAt: number): Promise<void>;
+  /** touch() for many sockets at once (a node's heartbeat): one round trip, not one per socket. */
+  touchMany(sockets: Iterable<{ userId: string; connId: string }>, expiresAt: number): Promise<void>;
   /** Removes a socket; true when it was the user's last one. */
   disconnect(userId: string, connId: string): Promise<boolean>;
   /** Drops expired sockets; returns users who went offline because of it. */
@@ -34,6 +36,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async touch(userId: string, connId: string, expiresAt: number) {
     this.conns.get(userId)?.set(connId, expiresAt);
+  }
+
+  async touchMany(sockets: Iterable<{ userId: string; connId: string }>, expiresAt: number) {
+    for (const { userId, connId } of sockets) await this.touch(userId, connId, expiresAt);
   }
 
   async disconnect(userId: string, connId: string) {
@@ -75,6 +81,9 @@ const K = {
   statuses: 'sb:presence:status',
 };
 
+/** Sockets per ZADD in touchMany. */
+const TOUCH_CHUNK = 500;
+
 export class RedisPresenceStore implements PresenceStore {
   constructor(private readonly redis: Redis) {}
 
@@ -85,6 +94,27 @@ export class RedisPresenceStore implements PresenceStore {
 
   async touch(userId: string, connId: string, expiresAt: number) {
     await this.redis.zadd(K.conns(userId), 'XX', expiresAt, connId);
+  }
+
+  async touchMany(sockets: Iterable<{ userId: string; connId: string }>, expiresAt: number) {
+    const byUser = new Map<string, string[]>();
+    for (const { userId, connId } of sockets) {
+      const conns = byUser.get(userId);
+      if (conns) conns.push(connId);
+      else byUser.set(userId, [connId]);
+    }
+    if (byUser.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [userId, conns] of byUser) {
+      for (let i = 0; i < conns.length; i += TOUCH_CHUNK) {
+        const args: (string | number)[] = [];
+        for (const connId of conns.slice(i, i + TOUCH_CHUNK)) args.push(expiresAt, connId);
+        pipeline.zadd(K.conns(userId), 'XX', ...args);
+      }
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   async disconnect(userId: string, connId: string) {

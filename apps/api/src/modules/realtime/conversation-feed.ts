@@ -6,9 +6,7 @@
 // Push-based: all of a node's feeds on one conversation share one PubSub
 // subscription (TopicHub) and get each live event synchronously; in the
 // common case (the next seq) passing it on costs a comparison, with no
-// promise or iterator per subscriber. Database reads that many subscribers
-// need at once (the conversation's current seq when subscribing without
-// `afterSeq`) are shared between concurrent callers.
+// promise or iterator per subscriber.
 import type { AppDeps } from '../../platform/context.js';
 import { forkFor } from '../../platform/database.js';
 import { pushSource, type PushSource } from '../../platform/push-source.js';
@@ -22,36 +20,52 @@ const REPLAY_PAGE = 200;
 
 export type FeedEvent = ConversationStreamEvent & { message?: Message };
 
-async function readMessages(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
-  const em = forkFor(deps.orm, workspaceId);
-  return em.find(
-    Message,
-    { conversation: conversationId, seq: { $gt: afterSeq, $lte: uptoSeq } },
-    { orderBy: { seq: 'asc' }, limit: REPLAY_PAGE },
+// Reads that many feeds of a node may need at once (thousands subscribing
+// without afterSeq, or all of them filling the same gap) are shared by the
+// callers that ask before the read starts (FreshReads), and so are the events
+// made from them, so subscribers also share their execution.
+const pageReads = new WeakMap<AppDeps['orm'], FreshReads<string, Message[]>>();
+const lastSeqReads = new WeakMap<AppDeps['orm'], FreshReads<string, number>>();
+
+function readsFor<V>(cache: WeakMap<AppDeps['orm'], FreshReads<string, V>>, deps: AppDeps): FreshReads<string, V> {
+  let reads = cache.get(deps.orm);
+  if (!reads) cache.set(deps.orm, (reads = new FreshReads()));
+  return reads;
+}
+
+function readMessages(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
+  return readsFor(pageReads, deps).read(`${workspaceId}:${conversationId}:${afterSeq}:${uptoSeq}`, () =>
+    forkFor(deps.orm, workspaceId).find(
+      Message,
+      { conversation: conversationId, seq: { $gt: afterSeq, $lte: uptoSeq } },
+      { orderBy: { seq: 'asc' }, limit: REPLAY_PAGE },
+    ),
   );
 }
 
-/** Current last seq, read once for every feed that asks while no read has started yet. */
-const lastSeqReads = new WeakMap<AppDeps['orm'], FreshReads<string, number>>();
-
 function readLastSeq(deps: AppDeps, workspaceId: string, conversationId: string): Promise<number> {
-  let reads = lastSeqReads.get(deps.orm);
-  if (!reads) lastSeqReads.set(deps.orm, (reads = new FreshReads()));
-  return reads.read(`${workspaceId}:${conversationId}`, async () => {
+  return readsFor(lastSeqReads, deps).read(`${workspaceId}:${conversationId}`, async () => {
     const em = forkFor(deps.orm, workspaceId);
     return (await em.findOneOrFail(Conversation, { id: conversationId }, { fields: ['id', 'lastSeq'] })).lastSeq;
   });
 }
 
+const events = new WeakMap<Message, FeedEvent>();
+
 function asEvent(message: Message): FeedEvent {
-  return {
-    type: 'message',
-    workspaceId: message.workspace.id,
-    conversationId: message.conversation.id,
-    seq: message.seq,
-    messageId: message.id,
-    message,
-  };
+  let event = events.get(message);
+  if (!event) {
+    event = {
+      type: 'message',
+      workspaceId: message.workspace.id,
+      conversationId: message.conversation.id,
+      seq: message.seq,
+      messageId: message.id,
+      message,
+    };
+    events.set(message, event);
+  }
+  return event;
 }
 
 export function conversationFeed(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number | null): PushSource<FeedEvent> {
@@ -118,7 +132,7 @@ export function conversationFeed(deps: AppDeps, workspaceId: string, conversatio
       }
       const gap = route(event);
       if (gap) void drain(() => fill(gap));
-    });
+    }, fail);
     const stop = () => {
       if (stopped) return;
       stopped = true;

@@ -1,10 +1,13 @@
 // Live feeds over graphql-ws. Authorization happens in `subscribe` (once, at
 // subscribe time); every event is read fresh and is routed by conversation,
-// workspace or user id, so nobody receives another tenant's events.
+// workspace or user id, so nobody receives another tenant's events. Feeds are
+// push sources on the node's TopicHub (one PubSub subscription per channel),
+// which sharedSubscribe fans out without per-subscriber iterators.
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription, type ResolverData } from 'type-graphql';
 import { STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import { staff } from '../../platform/actor.js';
 import { useEventScope, type Context } from '../../platform/context.js';
+import { topicFeed } from '../../platform/topic-hub.js';
 import { badInput, notFound } from '../../platform/errors.js';
 import type { InboxEventPayload, NotificationPayload, PresencePayload } from '../../platform/topics.js';
 import { ConversationService } from '../conversations/conversation.service.js';
@@ -77,7 +80,7 @@ export class RealtimeResolver {
   @Authorized(STAFF)
   @Subscription(() => InboxEvent, {
     description: 'Every conversation and ticket change in your workspace.',
-    subscribe: ({ context }: SubscribeData) => context.deps.pubSub.subscribe('inbox', staff(context.actor).workspaceId),
+    subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'inbox', staff(context.actor).workspaceId),
   })
   async inboxEvents(@Root() event: InboxEventPayload, @Ctx() ctx: Context): Promise<typeof InboxEvent> {
     useEventScope(ctx, event);
@@ -93,7 +96,7 @@ export class RealtimeResolver {
   @Authorized(STAFF)
   @Subscription(() => PresenceChanged, {
     description: 'Colleagues coming online, going away or offline.',
-    subscribe: ({ context }: SubscribeData) => context.deps.pubSub.subscribe('presence', staff(context.actor).workspaceId),
+    subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'presence', staff(context.actor).workspaceId),
   })
   async presenceChanged(@Root() event: PresencePayload, @Ctx() ctx: Context): Promise<PresenceChanged> {
     useEventScope(ctx, event);
@@ -107,7 +110,7 @@ export class RealtimeResolver {
   @Authorized(STAFF)
   @Subscription(() => Notification, {
     description: 'Your notifications: conversations assigned to you or handed off to you.',
-    subscribe: ({ context }: SubscribeData) => context.deps.pubSub.subscribe('notification', staff(context.actor).userId),
+    subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'notification', staff(context.actor).userId),
   })
   async notifications(@Root() event: NotificationPayload, @Ctx() ctx: Context): Promise<Notification> {
     useEventScope(ctx, event);

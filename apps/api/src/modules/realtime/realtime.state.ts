@@ -100,7 +100,8 @@ export class RealtimeState {
 
   private async heartbeat() {
     const expiresAt = Date.now() + PRESENCE_TIMEOUT_MS;
-    for (const [connId, s] of this.staffSockets) await this.presence.touch(s.userId, connId, expiresAt);
+    const sockets = [...this.staffSockets].map(([connId, s]) => ({ userId: s.userId, connId }));
+    await this.presence.touchMany(sockets, expiresAt);
     await this.reportNodeStats();
   }
 

@@ -129,6 +129,24 @@ describe('live feeds over graphql-ws', () => {
     expect(many).toBe(few);
   });
 
+  it('shares the start-up reads (access, replay) among subscribers that arrive together', async () => {
+    const c = await start();
+    for (let i = 1; i <= 3; i++) await send(c.id, c.token, `r${i}`);
+    const subscribers = 30;
+    const clients = Array.from({ length: subscribers }, () => track(wsClient(t.wsUrl, ws.token)));
+    await sleep(300); // let them connect first
+    const before = t.queries.count;
+    const feeds = clients.map((client) => collect(client, EVENTS, { id: c.id, after: 0 }));
+    await Promise.all(feeds.map((f) => f.until(upTo(3))));
+    const used = t.queries.count - before;
+    for (const f of feeds) expect(seqs(f.events)).toEqual([1, 2, 3]);
+    // Unshared: one access check and one replay page per subscriber. Embedded PGlite answers
+    // each read before the next subscribe arrives, so there is nothing to share there.
+    if (process.env.DATABASE_URL) expect(used).toBeLessThan(subscribers);
+    const seq = await send(c.id, c.token, 'after the replay');
+    await Promise.all(feeds.map((f) => f.until(upTo(seq))));
+  });
+
   it('fans out through Redis: a subscriber on node B receives a message sent via node A', async () => {
     if (!process.env.REDIS_URL) return; // needs two nodes on one Redis (CI runs it)
     const peer = await t.startPeer();
