@@ -39,11 +39,23 @@ export function createGuards(config: Config): { plugins: ApolloServerPlugin[]; v
 /** Cost needs the variables (page sizes often come from them), so it is checked once the operation is resolved. */
 function costLimitPlugin(): ApolloServerPlugin {
   const estimators = [pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
+  // Apollo hands out one parsed document per distinct query text, so the cost
+  // of a (document, operation, variables) triple is computed once.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const MAX_VARIANTS = 200;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          let byVariables = costs.get(document);
+          if (!byVariables) costs.set(document, (byVariables = new Map()));
+          let cost = byVariables.get(key);
+          if (cost === undefined) {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+            if (byVariables.size >= MAX_VARIANTS) byVariables.clear();
+            byVariables.set(key, cost);
+          }
           if (cost > LIMITS.cost) {
             throw new AppError('BAD_USER_INPUT', `Query cost ${cost} exceeds the limit of ${LIMITS.cost}`, { reason: 'COST_LIMIT', cost });
           }

@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { ConversationResolver } from '../modules/conversations/conversation.resolver.js';
 import { KnowledgeResolver } from '../modules/knowledge/knowledge.resolver.js';
@@ -34,7 +34,21 @@ export const resolvers = [
   WorkspaceResolver,
 ] as const;
 
+/**
+ * Plain properties (no roles, no middlewares) are read by graphql-js's default
+ * resolver instead of a type-graphql wrapper: a list of 50 conversations
+ * otherwise pays a wrapper call per field per row. Fields with their own
+ * `@Authorized` or middlewares keep the wrapper (and their checks).
+ */
+function useDefaultResolversForPlainFields() {
+  for (const field of getMetadataStorage().fields) {
+    const plain = !field.roles?.length && !field.middlewares?.length && field.schemaName === field.name;
+    if (field.simple === undefined && plain) field.simple = true;
+  }
+}
+
 export function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  useDefaultResolversForPlainFields();
   return buildSchema({
     resolvers: [...resolvers],
     authChecker,
