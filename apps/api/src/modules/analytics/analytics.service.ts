@@ -81,7 +81,7 @@ export class AnalyticsService {
 
     // Everything per conversation comes from one statement: the range is
     // scanned once (materialised), and each part is aggregated from it.
-    const [cohort] = await em.execute<Row[]>(
+    const cohortQuery = em.execute<Row[]>(
       `${conv.replace('with conv as (', 'with conv as materialized (')},
       totals as (select
         count(*)::int as created,
@@ -116,15 +116,9 @@ export class AnalyticsService {
         (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
       [...params, durableBefore],
     );
-    const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    const t = json<Row>(cohort!.totals);
-    const reasons = json<Row[]>(cohort!.reasons);
-    const agents = json<Row[]>(cohort!.agents);
-    const buckets = json<Row[]>(cohort!.buckets);
-    const created = Number(t.created);
-    const resolved = Number(t.resolved);
-
-    const [byAuthor, tickets, backlog, breaches, ai, aiBuckets] = await Promise.all([
+    // The message and ticket figures are independent of it: all run at once.
+    const [[cohort], byAuthor, tickets, backlog, breaches, ai, aiBuckets] = await Promise.all([
+      cohortQuery,
       em.execute<Row[]>(
         where.length > 3
           ? `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
@@ -158,6 +152,14 @@ export class AnalyticsService {
         [workspaceId, from, to],
       ),
     ]);
+
+    const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    const t = json<Row>(cohort!.totals);
+    const reasons = json<Row[]>(cohort!.reasons);
+    const agents = json<Row[]>(cohort!.agents);
+    const buckets = json<Row[]>(cohort!.buckets);
+    const created = Number(t.created);
+    const resolved = Number(t.resolved);
 
     const users = await em.find(User, { id: { $in: agents.map((a) => a.assignee_id as string) } });
     return {
