@@ -16,6 +16,7 @@ describe('query guards and rate limits', () => {
     const before = t.queries.count;
     const res = await t.gql(query, variables, ws.token);
     expect(t.queries.count - before).toBe(0);
+    expect(res.status).toBe(400); // the client's fault, whichever guard caught it
     return res;
   };
 
@@ -33,6 +34,11 @@ describe('query guards and rate limits', () => {
 
     const costly = expectError(await rejected(`query($n: Int) { conversations(first: $n) { edges { node { id contact { id } } } } }`, { n: 100000 }), 'BAD_USER_INPUT');
     expect(costly.extensions!.reason).toBe('COST_LIMIT');
+
+    // A flood of directives: rejected, and validation stops after a bounded number of errors.
+    const directives = await rejected(`{ me ${Array.from({ length: 200 }, () => '@include(if: true)').join(' ')} { id } }`);
+    expectError(directives, 'BAD_USER_INPUT');
+    expect(directives.errors!.length).toBeLessThanOrEqual(11);
 
     const batch = await fetch(`${t.url}/graphql`, {
       method: 'POST',

@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { parse, print, type DocumentNode, type ValidationRule } from 'graphql';
+import { parse, print, type DocumentNode, type ParseOptions, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import * as contract from '@switchboard/schema';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 
-export const LIMITS = { depth: 15, aliases: 15, directives: 10, tokens: 3000, cost: 10_000 };
+export const LIMITS = { depth: 15, aliases: 15, directives: 10, tokens: 3000, cost: 10_000, errors: 10 };
 
 /** A list costs its page size times what each item costs. */
 const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
@@ -20,20 +20,51 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return size === undefined ? undefined : 1 + Math.max(1, size) * Math.max(1, childComplexity);
 };
 
-export function createGuards(config: Config): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+export interface Guards {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  parseOptions: ParseOptions;
+  /** Validation stops after this many errors: a hostile document cannot make us build thousands. */
+  validationOptions: { maxErrors: number };
+}
+
+export function createGuards(config: Config): Guards {
   const production = config.nodeEnv === 'production';
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.depth, ignoreIntrospection: true },
     maxAliases: { n: LIMITS.aliases },
     maxDirectives: { n: LIMITS.directives },
-    maxTokens: { n: LIMITS.tokens },
+    // The token limit is graphql-js's own parser option (see parseOptions below): a
+    // document over it is a parse error (400), before any validation runs.
+    maxTokens: { enabled: false },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();
   // Armor's typings point at Apollo's CommonJS build; the plugins are the same objects.
-  const plugins = [...(armor.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin()];
+  const plugins = [...(armor.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin(), clientErrorStatusPlugin()];
   if (config.trustedDocuments) plugins.push(trustedDocumentsPlugin());
-  return { plugins, validationRules: armor.validationRules };
+  return { plugins, validationRules: armor.validationRules, parseOptions: { maxTokens: LIMITS.tokens }, validationOptions: { maxErrors: LIMITS.errors } };
+}
+
+const CLIENT_ERROR_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND']);
+
+/**
+ * A document a guard turns away before execution (token limit while parsing,
+ * cost once the operation is known) is the client's fault: 400, not the 500
+ * Apollo falls back to for errors thrown by plugin hooks.
+ */
+function clientErrorStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status !== 500 || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data === undefined && errors?.length && errors.every((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) response.http.status = 400;
+        },
+      };
+    },
+  };
 }
 
 /** Cost needs the variables (page sizes often come from them), so it is checked once the operation is resolved. */

@@ -22,7 +22,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub } from './pubsub.js';
 import { topicHub } from './topic-hub.js';
 import { createSchema } from './schema.js';
-import { createGuards } from './guards.js';
+import { createGuards, type Guards } from './guards.js';
 import { scheduleInProcess, scheduleOnBull } from './schedules.js';
 import { bindTransport, cachedParse, cachedValidate, sharedSubscribe } from './shared-execution.js';
 import { streamExport } from '../modules/analytics/export.js';
@@ -92,7 +92,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
   const rateLimits = new RateLimits(config, redis);
-  const guards = opts.guards === false ? { plugins: [], validationRules: [] } : createGuards(config);
+  const guards: Guards = opts.guards === false ? { plugins: [], validationRules: [], parseOptions: {}, validationOptions: { maxErrors: 100 } } : createGuards(config);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
@@ -176,6 +176,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted, error) => formatError(formatted, error, { production }),
     validationRules: guards.validationRules,
+    parseOptions: guards.parseOptions,
+    validationOptions: guards.validationOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
