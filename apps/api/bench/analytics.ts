@@ -10,7 +10,9 @@
 // created and seeded on first use, kept for later runs), BENCH_RUNS (40 per mode and query),
 // BENCH_ANALYTICS_RESEED=1 (drop and seed again).
 import 'reflect-metadata';
+import { print } from 'graphql';
 import pg from 'pg';
+import { AnalyticsDocument } from '@switchboard/schema';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createAppServer } from '../src/platform/server.js';
@@ -22,21 +24,8 @@ const DB_URL = env.BENCH_ANALYTICS_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const RUNS = Number(env.BENCH_RUNS ?? 40);
 const TARGET_MS = 300;
 
-const OVERVIEW = `query Overview($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
-  analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
-    conversationsCreated resolutionRate automatedResolutionRate handoffRate durableResolutionRate
-    handoffReasons { label count } messagesByAuthorType { label count }
-    ticketsCreated ticketsResolved slaBreaches ticketBacklog { status priority count }
-    firstResponseTime { count avgSeconds medianSeconds p90Seconds }
-    firstResponseTimeAi { count avgSeconds medianSeconds p90Seconds }
-    firstResponseTimeHuman { count avgSeconds medianSeconds p90Seconds }
-    resolutionTime { count avgSeconds medianSeconds p90Seconds }
-    csat { score responseRate ratings } csatAi { score responseRate ratings } csatHuman { score responseRate ratings }
-    agents { agent { id name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
-    aiUsage { modelConfigId answers promptTokens completionTokens avgLatencyMs }
-    timeseries { start conversationsCreated resolved handedOff firstResponseMedianSeconds csatScore aiAnswers }
-  }
-}`;
+// The admin dashboard's own operation (packages/schema/operations/analytics.graphql).
+const OVERVIEW = print(AnalyticsDocument);
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -86,11 +75,12 @@ export async function main() {
     };
     const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
     const now = Date.now();
+    const days = (n: number) => ({ from: new Date(now - n * 86400_000).toISOString(), to: new Date(now).toISOString() });
     const cases = [
-      { name: '30 days, DAY', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'DAY' } },
-      { name: '30 days, HOUR', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'HOUR' } },
-      { name: '30 days, DAY, mode HUMAN', vars: { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'DAY', f: { mode: 'HUMAN' } } },
-      { name: '90 days, WEEK', vars: { from: new Date(now - 90 * 86400_000).toISOString(), to: new Date(now).toISOString(), g: 'WEEK' } },
+      { name: '30 days, DAY', vars: { range: days(30), granularity: 'DAY' } },
+      { name: '30 days, HOUR', vars: { range: days(30), granularity: 'HOUR' } },
+      { name: '30 days, DAY, mode HUMAN', vars: { range: days(30), granularity: 'DAY', filter: { mode: 'HUMAN' } } },
+      { name: '90 days, WEEK', vars: { range: days(90), granularity: 'WEEK' } },
     ];
     console.log(`Analytics overview on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages in the workspace; ${RUNS} runs per mode and query, alternated`);
     let pass = true;
