@@ -2,6 +2,10 @@
 // in-process otherwise) removes the texts of resolved conversations quiet for
 // longer, and contacts' personal data once nothing of theirs is left, while
 // analytics stay exactly as they were.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QUEUES } from '../../platform/queue.js';
+import { scheduleInProcess } from '../../platform/schedules.js';
 import { eventually, expectError, startTestServer, type TestServer } from '../../../test/testkit.js';
 import { RETAINED, retentionJob } from './retention.job.js';
 
@@ -49,6 +53,31 @@ describe('data retention', () => {
     expect((await t.gql(SETTINGS, { input: { retentionDays: null } }, ws.token)).data.updateWorkspaceSettings.retentionDays).toBeNull();
     const audits = await t.sql(`select count(*)::int as n from audit_log where workspace_id = ? and action = 'workspace.settings'`, [ws.workspaceId]);
     expect(audits[0].n).toBe(3);
+  });
+
+  it('runs on a schedule: BullMQ job schedulers with Redis, timers in the embedded mode', async () => {
+    if (t.config.redisUrl) {
+      const connection = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null });
+      const queue = new Queue(QUEUES.maintenance, { connection, prefix: t.config.queuePrefix });
+      try {
+        const schedulers = await queue.getJobSchedulers();
+        expect(schedulers.find((s) => s.key === retentionJob.name)).toMatchObject({ every: 3600_000 });
+      } finally {
+        await queue.close();
+        await connection.quit();
+      }
+      return;
+    }
+    // Embedded: the same timers the server starts, with a short first delay.
+    const ws = await t.createWorkspace('Scheduled');
+    const old = await chat(ws, 'Eve', { resolve: true, ageDays: 10 });
+    await t.gql(SETTINGS, { input: { retentionDays: 7 } }, ws.token);
+    const stop = scheduleInProcess(t.server.deps.jobs, 50);
+    try {
+      await eventually(async () => (await bodies(old.id))[0] === RETAINED, 10_000, 'the scheduled retention run');
+    } finally {
+      stop();
+    }
   });
 
   it('removes old resolved conversations’ texts and orphaned contacts’ data, keeps metrics, and is idempotent', async () => {
