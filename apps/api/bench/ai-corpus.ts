@@ -357,14 +357,21 @@ export interface Captured {
 export function recordingEm(orm: Orm, workspaceId: string) {
   const em = forkFor(orm, workspaceId);
   const captured: Captured[] = [];
-  const original = em.execute.bind(em);
-  (em as unknown as { execute: unknown }).execute = async (sql: string, params: unknown[] = []) => {
-    const startedAt = performance.now();
-    const result = await original(sql as never, params as never);
-    captured.push({ sql, params, result, rows: Array.isArray(result) ? result.length : 0, startedAt, endedAt: performance.now() });
-    return result;
+  // Statements sent inside em.transactional() go through the transaction's own fork: record those too.
+  const record = (target: Em) => {
+    const original = target.execute.bind(target);
+    (target as unknown as { execute: unknown }).execute = async (sql: string, params: unknown[] = []) => {
+      const startedAt = performance.now();
+      const result = await original(sql as never, params as never);
+      captured.push({ sql, params, result, rows: Array.isArray(result) ? result.length : 0, startedAt, endedAt: performance.now() });
+      return result;
+    };
+    const transactional = target.transactional.bind(target);
+    (target as unknown as { transactional: unknown }).transactional = (cb: (tx: Em) => unknown, options?: unknown) =>
+      transactional((tx) => cb(record(tx as Em)) as never, options as never);
+    return target;
   };
-  return { em: em as Em, captured };
+  return { em: record(em as Em), captured };
 }
 
 // ---------------------------------------------------------------- reporting
