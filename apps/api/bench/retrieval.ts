@@ -180,7 +180,7 @@ async function measure(orm: Orm, workspaceId: string, queries: Query[]) {
   const last = queries[queries.length - 1]!;
   await retrieve(orm, em, workspaceId, last.text, last.embedding, K);
   const plans: Record<string, string> = {};
-  for (const c of captured) plans[kindOf(c.sql)] = await explain(forkFor(orm, workspaceId), c.sql, c.params);
+  for (const c of captured) if (/^\s*select/i.test(c.sql)) plans[kindOf(c.sql)] = await explain(forkFor(orm, workspaceId), c.sql, c.params);
   const statements = Object.fromEntries(
     [...perKind].map(([kind, v]) => [kind, { p50: round(percentile(v.ms, 50)), p95: round(percentile(v.ms, 95)), meanRows: round(v.rows.reduce((a, b) => a + b, 0) / v.rows.length, 1) }]),
   );
