@@ -5,6 +5,7 @@ import { Migration20261121060000_ai } from './Migration20261121060000_ai.js';
 import { Migration20261121070000_api_keys } from './Migration20261121070000_api_keys.js';
 import { Migration20261121080000_analytics_rollups } from './Migration20261121080000_analytics_rollups.js';
 import { Migration20261121090000_retention } from './Migration20261121090000_retention.js';
+import { Migration20261121100000_message_rollups } from './Migration20261121100000_message_rollups.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -13,4 +14,5 @@ export const migrations = [
   { name: 'Migration20261121070000_api_keys', class: Migration20261121070000_api_keys },
   { name: 'Migration20261121080000_analytics_rollups', class: Migration20261121080000_analytics_rollups },
   { name: 'Migration20261121090000_retention', class: Migration20261121090000_retention },
+  { name: 'Migration20261121100000_message_rollups', class: Migration20261121100000_message_rollups },
 ];

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
+import { rollupJob } from '../modules/analytics/rollup.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
 
 interface Recurring {
@@ -16,6 +17,7 @@ interface Recurring {
 export const recurring: Recurring[] = [
   { job: purgeTokensJob as JobDefinition<never>, data: { graceDays: 7 }, everyMs: 6 * 3600_000 },
   { job: retentionJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
+  { job: rollupJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
 ];
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */

@@ -4,7 +4,9 @@
 import type { Scope } from '../../platform/context.js';
 import { workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
+import type { Em } from '../../platform/database.js';
 import { User } from '../auth/user.entity.js';
+import { ROLLUP_STATE } from './rollup.job.js';
 import type { Analytics, AnalyticsBucket, AnalyticsFilter, Csat, DateRangeInput, DurationStats } from './analytics.types.js';
 import { Granularity } from './analytics.types.js';
 
@@ -116,17 +118,18 @@ export class AnalyticsService {
         (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
       [...params, durableBefore],
     );
+    const messages = messageFigures(em, workspaceId, from, to, this.scope.deps.config.analyticsRollups);
     // The message and ticket figures are independent of it: all run at once.
     const [[cohort], byAuthor, tickets, backlog, breaches, ai, aiBuckets] = await Promise.all([
       cohortQuery,
-      em.execute<Row[]>(
-        where.length > 3
-          ? `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
+      where.length > 3
+        ? em.execute<Row[]>(
+            `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
               where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? ${where.slice(3).map((w) => `and ${w}`).join(' ')}
-              group by 1 order by 1`
-          : `select author_type as label, count(*)::int as count from message where workspace_id = ? and created_at >= ? and created_at < ? group by 1 order by 1`,
-        [workspaceId, from, to, ...params.slice(3)],
-      ),
+              group by 1 order by 1`,
+            [workspaceId, from, to, ...params.slice(3)],
+          )
+        : messages.then((m) => m.byAuthor()),
       em.execute<Row[]>(
         `select count(*) filter (where created_at >= ? and created_at < ?)::int as created,
                 count(*) filter (where resolved_at >= ? and resolved_at < ?)::int as resolved
@@ -141,16 +144,8 @@ export class AnalyticsService {
         `select count(*)::int as n from ticket where workspace_id = ? and status not in ('RESOLVED', 'CLOSED') and due_at < now()`,
         [workspaceId],
       ),
-      em.execute<Row[]>(
-        `select model_config_id, count(*)::int as answers, coalesce(sum(prompt_tokens), 0)::int as prompt, coalesce(sum(completion_tokens), 0)::int as completion, avg(latency_ms) as latency
-           from message where workspace_id = ? and author_type = 'AI' and created_at >= ? and created_at < ? group by 1 order by 2 desc`,
-        [workspaceId, from, to],
-      ),
-      em.execute<Row[]>(
-        `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket, count(*)::int as n
-           from message where workspace_id = ? and author_type = 'AI' and created_at >= ? and created_at < ? group by 1`,
-        [workspaceId, from, to],
-      ),
+      messages.then((m) => m.aiUsage()),
+      messages.then((m) => m.aiBuckets(TRUNC[granularity])),
     ]);
 
     const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
@@ -193,7 +188,7 @@ export class AnalyticsService {
         answers: Number(r.answers),
         promptTokens: Number(r.prompt),
         completionTokens: Number(r.completion),
-        avgLatencyMs: num(r.latency),
+        avgLatencyMs: Number(r.lat_n) ? Number(r.lat_sum) / Number(r.lat_n) : null,
       })),
       timeseries: this.fill(from, to, granularity, buckets, aiBuckets),
     };
@@ -232,4 +227,60 @@ export function truncUtc(d: Date, g: Granularity): Date {
   const day = (t.getUTCDay() + 6) % 7;
   t.setUTCDate(t.getUTCDate() - day);
   return t;
+}
+
+/**
+ * Message-level figures for [from, to): from the hourly rollups for the whole
+ * hours the `analytics.rollup` job has completed, plus the messages
+ * themselves for the rest (the partial hours at either end and everything
+ * after the rollups' watermark); from the messages alone without rollups.
+ */
+async function messageFigures(em: Em, workspaceId: string, from: Date, to: Date, useRollups: boolean) {
+  let start = to;
+  let end = to; // [start, end): the hours read from the rollups
+  if (useRollups) {
+    const [state] = await em.execute<{ rolled_up_to: Date | string }[]>(`select rolled_up_to from analytics_rollup_state where name = ?`, [ROLLUP_STATE]);
+    const hour = 3600_000;
+    const first = Math.ceil(from.getTime() / hour) * hour;
+    const last = Math.min(Math.floor(to.getTime() / hour) * hour, state ? new Date(state.rolled_up_to).getTime() : 0);
+    if (last > first) [start, end] = [new Date(first), new Date(last)];
+  }
+  // Messages outside the rolled-up hours (all of [from, to) when there are none).
+  const raw = `workspace_id = ? and ((created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?))`;
+  const rawParams = [workspaceId, from, start, end, to];
+  const rolled = `workspace_id = ? and hour >= ? and hour < ?`;
+  const rolledParams = [workspaceId, start, end];
+  return {
+    byAuthor: () =>
+      em.execute<Row[]>(
+        `select label, sum(n)::int as count from (
+           select author_type as label, sum(messages) as n from message_rollup_hourly where ${rolled} group by 1
+           union all
+           select author_type, count(*) from message where ${raw} group by 1) x
+         group by 1 order by 1`,
+        [...rolledParams, ...rawParams],
+      ),
+    aiUsage: () =>
+      em.execute<Row[]>(
+        `select model_config_id, sum(answers)::int as answers, sum(prompt)::float8 as prompt, sum(completion)::float8 as completion,
+                sum(lat_sum)::float8 as lat_sum, sum(lat_n)::float8 as lat_n from (
+           select model_config_id, sum(messages) as answers, sum(prompt_tokens) as prompt, sum(completion_tokens) as completion,
+                  sum(latency_ms_sum) as lat_sum, sum(latency_n) as lat_n
+             from message_rollup_hourly where ${rolled} and author_type = 'AI' group by 1
+           union all
+           select model_config_id, count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(latency_ms), 0), count(latency_ms)
+             from message where ${raw} and author_type = 'AI' group by 1) x
+         group by 1 order by 2 desc, 1`,
+        [...rolledParams, ...rawParams],
+      ),
+    aiBuckets: (trunc: string) =>
+      em.execute<Row[]>(
+        `select bucket, sum(n)::int as n from (
+           select date_trunc('${trunc}', hour at time zone 'UTC') as bucket, sum(messages) as n from message_rollup_hourly where ${rolled} and author_type = 'AI' group by 1
+           union all
+           select date_trunc('${trunc}', created_at at time zone 'UTC'), count(*) from message where ${raw} and author_type = 'AI' group by 1) x
+         group by 1`,
+        [...rolledParams, ...rawParams],
+      ),
+  };
 }

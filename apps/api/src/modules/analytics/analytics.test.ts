@@ -7,6 +7,7 @@ import { Contact } from '../contacts/contact.entity.js';
 import { Conversation, ConversationMode, ConversationStatus, Priority } from '../conversations/conversation.entity.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { Ticket, TicketStatus } from '../tickets/ticket.entity.js';
+import { rollupJob } from './rollup.job.js';
 
 const at = (iso: string) => new Date(`2026-01-${iso}Z`);
 
@@ -139,8 +140,18 @@ describe('analytics', () => {
     expect(live).toEqual({ had_agent_reply: true, had_ai_reply: false, first_responder: 'AGENT' });
     expect((await t.sql(facts, [ws.workspaceId]))[0].n).toBe(0);
 
+    // The hourly message rollups, as the scheduled job leaves them.
+    expect(await rollupJob.handle({}, { ...t.server.deps, attempt: 0, lastAttempt: true })).toMatchObject({ hours: expect.any(Number) });
+    const [state] = await t.sql(`select rolled_up_to from analytics_rollup_state`);
+    expect(new Date(state.rolled_up_to).getTime()).toBeGreaterThan(Date.now() - 2 * 3600_000);
+    const rolled = await t.sql(`select sum(messages)::int as n from message_rollup_hourly where workspace_id = ? and hour < '2026-01-15'`, [ws.workspaceId]);
+    expect(rolled[0].n).toBe(8); // C1–C4's messages (2 + 3 + 2 + 1)
+    // A second run finds nothing new to do.
+    expect(await rollupJob.handle({}, { ...t.server.deps, attempt: 0, lastAttempt: true })).toEqual({ hours: 0 });
+
     const config = t.server.deps.config;
     const ranges = [
+      { from: at('01T09:30:00'), to: at('03T12:30:00'), g: 'HOUR' }, // partial hours at both ends
       { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY' },
       { from: at('01T00:00:00'), to: new Date(Date.now() + 3600_000).toISOString(), g: 'WEEK' },
       { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY', f: { mode: 'HUMAN' } },
