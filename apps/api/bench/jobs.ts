@@ -18,7 +18,7 @@
 //   BENCH_NOOP_JOBS       no-op jobs per overhead run (3000); BENCH_NOOP_ROUNDS alternating rounds (5)
 //
 // Seeding (not measured): one workspace, the StackFAQ FAQs (read from
-// /work/shared/data/stackfaq when present; synthetic FAQs otherwise) created
+// ../shared/data/stackfaq beside the checkout when present; synthetic FAQs otherwise) created
 // published and embedded by the real knowledge.embed handler, the workspace's
 // model configuration created up front, and one conversation per job with one
 // customer message (a StackFAQ dev query). Nothing is enqueued while seeding

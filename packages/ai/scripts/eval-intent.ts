@@ -2,7 +2,7 @@
 // NearestCentroidIntentClassifier on BANKING77 (77 intents) with a
 // deterministic stratified 80/20 split and reports accuracy, macro-F1, the
 // majority-class baseline and prediction throughput. The data stays in
-// /work/shared (never copied into the repo); tests do not depend on it.
+// ../shared/data beside the checkout (never copied into the repo); tests do not depend on it.
 //   node --import @swc-node/register/esm-register scripts/eval-intent.ts [--dimensions 256] [--csv path]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
