@@ -3,7 +3,7 @@
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionArgs } from 'graphql';
 import { FreshReads } from './fresh-reads.js';
 import { pushSource, type PushSink } from './push-source.js';
-import { bindTransport, cachedParse, cachedValidate, MAX_BUFFERED_BYTES, sharedSubscribe, type FrameSocket } from './shared-execution.js';
+import { bindTransport, createDocumentCache, MAX_BUFFERED_BYTES, sharedSubscribe, type FrameSocket } from './shared-execution.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -220,6 +220,7 @@ describe('document cache', () => {
   const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }) });
 
   it('parses and validates each query text once, keeping locations for error messages', () => {
+    const { parse: cachedParse, validate: cachedValidate } = createDocumentCache();
     const text = '{ ok }';
     const doc = cachedParse(text);
     expect(cachedParse(`${text}`)).toBe(doc);
@@ -230,5 +231,12 @@ describe('document cache', () => {
     expect(errors[0]!.locations).toEqual([{ line: 1, column: 3 }]);
     expect(cachedValidate(schema, bad)).toBe(errors);
     expect(() => cachedParse('{ ok')).toThrow(/Syntax Error/);
+  });
+
+  it('applies the same limits as HTTP requests: tokens, extra rules and a cap on errors', () => {
+    const { parse: limitedParse, validate: limitedValidate } = createDocumentCache({ parseOptions: { maxTokens: 20 }, rules: [], maxErrors: 3 });
+    expect(() => limitedParse(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ok`).join(' ')} }`)).toThrow(/tokens/);
+    const errors = limitedValidate(schema, limitedParse('{ a b c d e }'));
+    expect(errors.length).toBe(4); // 3, then "Too many validation errors"
   });
 });

@@ -24,7 +24,7 @@ import { topicHub } from './topic-hub.js';
 import { createSchema } from './schema.js';
 import { createGuards, type Guards } from './guards.js';
 import { scheduleInProcess, scheduleOnBull } from './schedules.js';
-import { bindTransport, cachedParse, cachedValidate, sharedSubscribe } from './shared-execution.js';
+import { bindTransport, createDocumentCache, sharedSubscribe } from './shared-execution.js';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
@@ -104,6 +104,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const httpServer = createHttpServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
 
+  const documents = createDocumentCache({ parseOptions: guards.parseOptions, rules: guards.validationRules, maxErrors: guards.validationOptions.maxErrors });
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
       schema,
@@ -144,9 +145,10 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         ctx.extra.operations?.clear();
         await realtime.staffDisconnected(ctx.extra.connId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
       },
-      // Sockets sending the same document share one parsed and validated copy.
-      parse: cachedParse,
-      validate: cachedValidate,
+      // Sockets sending the same document share one parsed and validated copy,
+      // checked against the same guards as HTTP requests.
+      parse: documents.parse,
+      validate: documents.validate,
       context: (ctx, id) => bindTransport(createLazyContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()), ctx.extra.socket, id),
       // Writes shared `next` frames itself for push sources, so no onNext hook here.
       subscribe: sharedSubscribe,

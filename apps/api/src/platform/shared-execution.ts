@@ -30,6 +30,8 @@ import {
   type GraphQLSchema,
   type ParseOptions,
   type Source,
+  type ValidationRule,
+  specifiedRules,
 } from 'graphql';
 import type { Context } from './context.js';
 import { isPushSource, PUSH, type PushSource } from './push-source.js';
@@ -365,41 +367,55 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
 /** Cache bounds: entries, and characters of query text in all (an AST is some 20-50 bytes per character). */
 const DOCUMENT_CACHE_ENTRIES = 500;
 const DOCUMENT_CACHE_CHARS = 500_000;
-/** Larger documents are parsed per subscription, as before (they are rare, and would crowd the cache). */
+/** Larger documents are parsed per subscription (they are rare, and would crowd the cache). */
 const DOCUMENT_CACHE_MAX_CHARS = 20_000;
-const documents = new Map<string, DocumentNode>();
-let documentChars = 0;
-const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
 
-/**
- * graphql-ws's `parse`: one DocumentNode per distinct query text (thousands
- * of sockets sending the same subscription share it; a parsed document is
- * read-only to graphql-js). Bounded, least recently used first out.
- */
-export function cachedParse(source: string | Source, options?: ParseOptions): DocumentNode {
-  if (typeof source !== 'string' || options || source.length > DOCUMENT_CACHE_MAX_CHARS) return parse(source, options);
-  let document = documents.get(source);
-  if (document) {
-    documents.delete(source);
-    documents.set(source, document);
-    return document;
-  }
-  document = parse(source);
-  documents.set(source, document);
-  documentChars += source.length;
-  while (documents.size > DOCUMENT_CACHE_ENTRIES || documentChars > DOCUMENT_CACHE_CHARS) {
-    const oldest = documents.keys().next().value!;
-    documents.delete(oldest);
-    documentChars -= oldest.length;
-  }
-  return document;
+export interface DocumentChecks {
+  /** Parser limits (the guards' token limit). */
+  parseOptions?: ParseOptions;
+  /** Validation rules on top of graphql-js's own (the guards' depth, alias and directive limits). */
+  rules?: readonly ValidationRule[];
+  /** Validation stops after this many errors. */
+  maxErrors?: number;
 }
 
-/** graphql-ws's `validate`: once per schema and (cached) document. */
-export function cachedValidate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
-  let bySchema = validations.get(schema);
-  if (!bySchema) validations.set(schema, (bySchema = new WeakMap()));
-  let errors = bySchema.get(document);
-  if (!errors) bySchema.set(document, (errors = validate(schema, document)));
-  return errors;
+/**
+ * graphql-ws's `parse` and `validate` for one server, with the same limits as
+ * HTTP requests: one DocumentNode per distinct query text (thousands of
+ * sockets sending the same subscription share it; a parsed document is
+ * read-only to graphql-js), bounded, least recently used first out; and one
+ * validation per cached document.
+ */
+export function createDocumentCache({ parseOptions, rules = [], maxErrors }: DocumentChecks = {}) {
+  const documents = new Map<string, DocumentNode>();
+  let documentChars = 0;
+  const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+  const allRules = [...specifiedRules, ...rules];
+  return {
+    parse(source: string | Source): DocumentNode {
+      if (typeof source !== 'string' || source.length > DOCUMENT_CACHE_MAX_CHARS) return parse(source, parseOptions);
+      let document = documents.get(source);
+      if (document) {
+        documents.delete(source);
+        documents.set(source, document);
+        return document;
+      }
+      document = parse(source, parseOptions);
+      documents.set(source, document);
+      documentChars += source.length;
+      while (documents.size > DOCUMENT_CACHE_ENTRIES || documentChars > DOCUMENT_CACHE_CHARS) {
+        const oldest = documents.keys().next().value!;
+        documents.delete(oldest);
+        documentChars -= oldest.length;
+      }
+      return document;
+    },
+    validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+      let bySchema = validations.get(schema);
+      if (!bySchema) validations.set(schema, (bySchema = new WeakMap()));
+      let errors = bySchema.get(document);
+      if (!errors) bySchema.set(document, (errors = validate(schema, document, allRules, maxErrors === undefined ? undefined : { maxErrors })));
+      return errors;
+    },
+  };
 }

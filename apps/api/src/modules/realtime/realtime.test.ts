@@ -229,6 +229,10 @@ describe('live feeds over graphql-ws', () => {
     const huge = collect(agent, `subscription { inboxEvents { __typename } } # ${'x'.repeat(150_000)}`);
     await huge.until(() => huge.errors.length > 0);
     expect((huge.errors[0] as any).extensions.code).toBe('BAD_USER_INPUT');
+    // The same query guards as over HTTP: 20 aliases (the limit is 15).
+    const wide = collect(agent, `subscription { inboxEvents { ... on ConversationUpdated { conversation { ${Array.from({ length: 20 }, (_, i) => `a${i}: id`).join(" ")} } } } }`);
+    await wide.until(() => wide.errors.length > 0);
+    expect((wide.errors as any[]).map((e) => e.message).join(' | ')).toMatch(/alias/i);
     const customerOnInbox = collect(customer, INBOX);
     await customerOnInbox.until(() => customerOnInbox.errors.length > 0);
     expect((customerOnInbox.errors[0] as any).extensions.code).toBe('FORBIDDEN');
