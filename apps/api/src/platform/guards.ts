@@ -41,30 +41,9 @@ export function createGuards(config: Config): Guards {
     blockFieldSuggestion: { enabled: production },
   }).protect();
   // Armor's typings point at Apollo's CommonJS build; the plugins are the same objects.
-  const plugins = [...(armor.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin(), clientErrorStatusPlugin()];
+  const plugins = [...(armor.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin()];
   if (config.trustedDocuments) plugins.push(trustedDocumentsPlugin());
   return { plugins, validationRules: armor.validationRules, parseOptions: { maxTokens: LIMITS.tokens }, validationOptions: { maxErrors: LIMITS.errors } };
-}
-
-const CLIENT_ERROR_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND']);
-
-/**
- * A document a guard turns away before execution (token limit while parsing,
- * cost once the operation is known) is the client's fault: 400, not the 500
- * Apollo falls back to for errors thrown by plugin hooks.
- */
-function clientErrorStatusPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.http.status !== 500 || response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          if (data === undefined && errors?.length && errors.every((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) response.http.status = 400;
-        },
-      };
-    },
-  };
 }
 
 /** Cost needs the variables (page sizes often come from them), so it is checked once the operation is resolved. */
@@ -88,7 +67,8 @@ function costLimitPlugin(): ApolloServerPlugin {
             byVariables.set(key, cost);
           }
           if (cost > LIMITS.cost) {
-            throw new AppError('BAD_USER_INPUT', `Query cost ${cost} exceeds the limit of ${LIMITS.cost}`, { reason: 'COST_LIMIT', cost });
+            // Thrown from a plugin hook, where Apollo answers 500 unless told otherwise: this is the client's doing.
+            throw new AppError('BAD_USER_INPUT', `Query cost ${cost} exceeds the limit of ${LIMITS.cost}`, { reason: 'COST_LIMIT', cost, http: { status: 400 } });
           }
         },
       };

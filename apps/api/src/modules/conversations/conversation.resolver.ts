@@ -10,7 +10,6 @@ import { MessagePageArgs } from '../messages/message.inputs.js';
 import { MessageService } from '../messages/message.service.js';
 import { Conversation, ConversationStatus } from './conversation.entity.js';
 import { ConversationFilter, InboxCounts, StartConversationInput, StartConversationPayload } from './conversation.inputs.js';
-import { staff } from '../../platform/actor.js';
 import { ConversationService } from './conversation.service.js';
 import { validateArgs } from '../../platform/validation.js';
 
@@ -63,19 +62,8 @@ export class ConversationResolver {
 
   @Authorized(STAFF)
   @Query(() => InboxCounts, { description: 'How many conversations each inbox filter holds, for the whole workspace.' })
-  async inboxCounts(@Ctx() ctx: Context): Promise<InboxCounts> {
-    const me = staff(ctx.actor);
-    const [row] = await ctx.em.execute<Record<string, number>[]>(
-      `select count(*) filter (where status <> 'RESOLVED')::int as open,
-              count(*) filter (where status <> 'RESOLVED' and assignee_id = ?)::int as mine,
-              count(*) filter (where status <> 'RESOLVED' and assignee_id is null)::int as unassigned,
-              count(*) filter (where status <> 'RESOLVED' and mode = 'AI')::int as ai,
-              count(*) filter (where status <> 'RESOLVED' and mode = 'HUMAN')::int as handed_off,
-              count(*) filter (where status = 'RESOLVED')::int as resolved
-         from conversation where workspace_id = ?`,
-      [me.userId, me.workspaceId],
-    );
-    return { open: row!.open!, mine: row!.mine!, unassigned: row!.unassigned!, ai: row!.ai!, handedOff: row!.handed_off!, resolved: row!.resolved! };
+  inboxCounts(@Ctx() ctx: Context): Promise<InboxCounts> {
+    return new ConversationService(ctx).counts();
   }
 
   @Authorized([...STAFF_OR_CUSTOMER, scope('conversations:read')])

@@ -2,6 +2,7 @@
 // handoff and rating. Every change publishes an event after it commits.
 import { LockMode } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
+import { staff } from '../../platform/actor.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import { FreshReads } from '../../platform/fresh-reads.js';
@@ -16,7 +17,7 @@ import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 import { publishConversationChanged, type ConversationChange } from './conversation.events.js';
-import type { ConversationFilter, RateConversationInput, StartConversationInput } from './conversation.inputs.js';
+import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 
@@ -24,6 +25,22 @@ const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceI
 
 export class ConversationService {
   constructor(private readonly scope: Scope) {}
+
+  /** How many conversations each inbox filter holds, for the caller's whole workspace. */
+  async counts(): Promise<InboxCounts> {
+    const me = staff(this.scope.actor);
+    const [row] = await this.scope.em.execute<Record<string, number>[]>(
+      `select count(*) filter (where status <> 'RESOLVED')::int as open,
+              count(*) filter (where status <> 'RESOLVED' and assignee_id = ?)::int as mine,
+              count(*) filter (where status <> 'RESOLVED' and assignee_id is null)::int as unassigned,
+              count(*) filter (where status <> 'RESOLVED' and mode = 'AI')::int as ai,
+              count(*) filter (where status <> 'RESOLVED' and mode = 'HUMAN')::int as handed_off,
+              count(*) filter (where status = 'RESOLVED')::int as resolved
+         from conversation where workspace_id = ?`,
+      [me.userId, me.workspaceId],
+    );
+    return { open: row!.open!, mine: row!.mine!, unassigned: row!.unassigned!, ai: row!.ai!, handedOff: row!.handed_off!, resolved: row!.resolved! };
+  }
 
   private get em() {
     return this.scope.em;
