@@ -2,6 +2,8 @@
 // fresh PostgreSQL database when DATABASE_URL is set) and speaks GraphQL to
 // it over HTTP. Every test file gets its own database.
 import { randomUUID } from 'node:crypto';
+import { print } from 'graphql';
+import { LogInDocument } from '@switchboard/schema';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
@@ -91,7 +93,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     const workspace = em.create(Workspace, { name });
     const user = em.create(User, { workspace, email, name: 'Admin', role: UserRole.ADMIN, passwordHash: await hashPassword('password123') });
     await em.flush();
-    const res = await gql(`mutation($e: String!) { logIn(input: {email: $e, password: "password123"}) { accessToken } }`, { e: email });
+    // The contract's own LogIn operation, so this also works in trusted-documents mode.
+    const res = await gql(print(LogInDocument), { input: { email, password: 'password123' } });
     return { workspaceId: workspace.id, widgetKey: workspace.widgetKey, token: res.data.logIn.accessToken, userId: user.id, email };
   };
 

@@ -1,4 +1,6 @@
-import { getIntrospectionQuery } from 'graphql';
+import { createHash } from 'node:crypto';
+import { getIntrospectionQuery, Kind, print, visit } from 'graphql';
+import { MeDocument } from '@switchboard/schema';
 import { expectError, sleep, startTestServer, type TestServer } from '../../test/testkit.js';
 
 describe('query guards and rate limits', () => {
@@ -75,5 +77,54 @@ describe('query guards and rate limits', () => {
     expect(Number(ok.headers.get('ratelimit-remaining'))).toBeGreaterThanOrEqual(0);
     await sleep(2100);
     expect((await t.gql('{ me { id } }', {}, ws.token)).status).toBe(200);
+  });
+});
+
+describe('persisted queries and trusted documents', () => {
+  const post = (url: string, body: unknown, token?: string) =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('serves automatic persisted queries: hash first, then hash with the text, then the hash alone', async () => {
+    const t = await startTestServer();
+    try {
+      const ws = await t.createWorkspace();
+      const query = '{ me { id email } }';
+      const persisted = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+      const miss = await post(t.url, { extensions: persisted }, ws.token);
+      // Our fixed code set, with the APQ protocol's message and reason (what persisted-query clients look for).
+      expect(miss.body.errors[0]).toMatchObject({ message: 'PersistedQueryNotFound', extensions: { code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_NOT_FOUND' } });
+      expect((await post(t.url, { query, extensions: persisted }, ws.token)).body.data.me.email).toBe(ws.email);
+      expect((await post(t.url, { extensions: persisted }, ws.token)).body.data.me.email).toBe(ws.email);
+      // A hash that does not match its text is refused.
+      const wrong = await post(t.url, { query: '{ me { id } }', extensions: persisted }, ws.token);
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.data).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('in trusted-documents mode runs only the operations shipped in packages/schema', async () => {
+    const t = await startTestServer({ TRUSTED_DOCUMENTS: 'true' });
+    try {
+      const ws = await t.createWorkspace();
+      // As the web app sends it: Apollo Client adds __typename to selection sets.
+      const me = print(visit(MeDocument, { SelectionSet: (node) => ({ ...node, selections: [...node.selections, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] }) }));
+      const ok = await post(t.url, { query: me, operationName: 'Me' }, ws.token);
+      expect(ok.status).toBe(200);
+      expect(ok.body.data.me.email).toBe(ws.email);
+      const before = t.queries.count;
+      const adhoc = await post(t.url, { query: '{ me { id email } }' }, ws.token);
+      expect(adhoc.status).toBe(403);
+      expect(adhoc.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'UNTRUSTED_DOCUMENT' });
+      expect(t.queries.count).toBe(before);
+    } finally {
+      await t.close();
+    }
   });
 });

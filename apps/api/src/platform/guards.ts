@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { parse, print, type DocumentNode, type ParseOptions, type ValidationRule } from 'graphql';
+import { print, visit, type DocumentNode, type ParseOptions, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import * as contract from '@switchboard/schema';
 import type { Config } from './config.js';
@@ -76,26 +76,38 @@ function costLimitPlugin(): ApolloServerPlugin {
   };
 }
 
-const normalised = (query: string) => createHash('sha256').update(print(parse(query))).digest('hex');
+/**
+ * A document's identity for trusted mode: its printed form without plain
+ * `__typename` selections, which clients such as Apollo Client add to every
+ * selection set for their caches.
+ */
+const hashOf = (document: DocumentNode) =>
+  createHash('sha256')
+    .update(print(visit(document, { Field: (node) => (node.name.value === '__typename' && !node.alias ? null : undefined) })))
+    .digest('hex');
 
 /** Every operation in packages/schema's generated documents, by hash. */
 function trustedHashes(): Set<string> {
   const docs = Object.values(contract).filter((v): v is DocumentNode => typeof v === 'object' && v !== null && (v as DocumentNode).kind === 'Document');
-  return new Set(docs.map((d) => normalised(print(d))));
+  return new Set(docs.map(hashOf));
 }
 
 function trustedDocumentsPlugin(): ApolloServerPlugin {
   const allowed = trustedHashes();
+  // Apollo hands out one parsed document per distinct query text (and per
+  // persisted-query hash): each is checked once, before anything executes.
+  const verdicts = new WeakMap<DocumentNode, boolean>();
   return {
-    async requestDidStart({ request }) {
-      if (!request.query) return;
-      let hash: string;
-      try {
-        hash = normalised(request.query);
-      } catch {
-        return; // parse errors are reported by the server itself
-      }
-      if (!allowed.has(hash)) throw new AppError('FORBIDDEN', 'Only trusted operations are accepted by this server', { reason: 'UNTRUSTED_DOCUMENT' });
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document }) {
+          let trusted = verdicts.get(document);
+          if (trusted === undefined) verdicts.set(document, (trusted = allowed.has(hashOf(document))));
+          if (!trusted) {
+            throw new AppError('FORBIDDEN', 'Only trusted operations are accepted by this server', { reason: 'UNTRUSTED_DOCUMENT', http: { status: 403 } });
+          }
+        },
+      };
     },
   };
 }
