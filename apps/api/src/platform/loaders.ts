@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import type { EntityClass } from '@mikro-orm/core';
 import type { Em } from './database.js';
 import { findLeanByIds } from './lean.js';
+import { ApiKey } from '../modules/api-keys/api-key.entity.js';
 import { User } from '../modules/auth/user.entity.js';
 import { Contact } from '../modules/contacts/contact.entity.js';
 import { Conversation } from '../modules/conversations/conversation.entity.js';
@@ -29,6 +30,7 @@ export class Loaders {
   #faq?: DataLoader<string, Faq | null>;
   #workspace?: DataLoader<string, Workspace | null>;
   #message?: DataLoader<string, Message | null>;
+  #apiKey?: DataLoader<string, ApiKey | null>;
 
   constructor(private readonly em: Em) {}
 
@@ -56,6 +58,9 @@ export class Loaders {
   }
   get message() {
     return (this.#message ??= byIdLoader(this.em, Message));
+  }
+  get apiKey() {
+    return (this.#apiKey ??= byIdLoader(this.em, ApiKey));
   }
 }
 

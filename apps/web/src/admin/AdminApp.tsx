@@ -15,6 +15,7 @@ const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
 const ApiKeysPage = lazy(() => import('./ApiKeysPage'));
 const SettingsPage = lazy(() => import('./SettingsPage'));
+const AuditPage = lazy(() => import('./AuditPage'));
 
 const NAV: NavItem[] = [
   { to: '/admin/knowledge', label: 'Knowledge base' },
@@ -25,6 +26,7 @@ const NAV: NavItem[] = [
   { to: '/admin/status', label: 'System status' },
   { to: '/admin/analytics', label: 'Analytics' },
   { to: '/admin/api-keys', label: 'API keys' },
+  { to: '/admin/audit', label: 'Audit log' },
   { to: '/admin/settings', label: 'Settings' },
 ];
 
@@ -44,6 +46,7 @@ export default function AdminApp() {
             <Route path="status" element={<StatusPage />} />
             <Route path="analytics" element={<AnalyticsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="audit" element={<AuditPage />} />
             <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<Navigate to="knowledge" replace />} />
           </Routes>

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen } from '@testing-library/react';
 import { AnalyticsDocument, ModelConfigsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
 import { renderWithProviders, withTypenames } from '../test/render';
-import AnalyticsPage, { duration, rangeFor } from './AnalyticsPage';
+import { duration } from '../lib/format';
+import AnalyticsPage, { customRange, rangeFor } from './AnalyticsPage';
 
 const analytics: AnalyticsQuery['analytics'] = {
   conversationsCreated: 42,
@@ -50,5 +51,42 @@ describe('AnalyticsPage', () => {
     expect(duration(5400)).toBe('1.5 h');
     const r = rangeFor(7, new Date('2026-03-10T10:25:00Z'));
     expect(r).toEqual({ from: '2026-03-03T11:00:00.000Z', to: '2026-03-10T11:00:00.000Z' });
+  });
+
+  it('turns a custom range of whole days into a query range and a readable granularity', () => {
+    const local = (d: string) => new Date(`${d}T00:00:00`).toISOString();
+    expect(customRange('2026-03-01', '2026-03-01')).toEqual({ range: { from: local('2026-03-01'), to: local('2026-03-02') }, granularity: 'HOUR' });
+    expect(customRange('2026-03-01', '2026-03-31')).toMatchObject({ granularity: 'DAY', range: { to: local('2026-04-01') } });
+    expect(customRange('2026-01-01', '2026-06-30')).toMatchObject({ granularity: 'WEEK' });
+    expect(customRange('2026-03-02', '2026-03-01')).toEqual({ invalid: 'The end date is before the start date.' });
+    expect(customRange('2024-01-01', '2026-01-01')).toEqual({ invalid: 'A range may span at most 400 days.' });
+    expect(customRange('', '2026-01-01')).toEqual({ invalid: 'Enter both dates.' });
+  });
+
+  it('queries a custom range once it is applied, and refuses a backwards one', async () => {
+    const asked: Record<string, unknown>[] = [];
+    const result = { data: withTypenames('Query', { analytics }) };
+    const matcher = (v: Record<string, unknown>) => (asked.push(v), true);
+    renderWithProviders(<AnalyticsPage />, {
+      mocks: [
+        // The preset, the custom range's default (the last 7 days), the applied range.
+        ...[1, 2, 3].map(() => ({ request: { query: AnalyticsDocument }, variableMatcher: matcher, result })),
+        { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
+      ],
+    });
+    expect(await screen.findByText('42')).toBeInTheDocument();
+    fireEvent.click(screen.getByText('Custom'));
+    fireEvent.change(screen.getByLabelText('From', { exact: false }), { target: { value: '2026-03-05' } });
+    fireEvent.change(screen.getByLabelText('To (inclusive)', { exact: false }), { target: { value: '2026-03-01' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByText('The end date is before the start date.')).toBeInTheDocument();
+
+    fireEvent.change(screen.getByLabelText('To (inclusive)', { exact: false }), { target: { value: '2026-03-05' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByText('42');
+    await vi.waitFor(() => expect(asked.some((v) => v.granularity === 'HOUR')).toBe(true));
+    const last = asked.find((v) => v.granularity === 'HOUR')!;
+    expect(last.range).toEqual({ from: new Date('2026-03-05T00:00:00').toISOString(), to: new Date('2026-03-06T00:00:00').toISOString() });
+    expect(screen.queryByText('The end date is before the start date.')).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   AnalyticsDocument,
   ExportConversationsDocument,
@@ -13,7 +13,7 @@ import {
 } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
-import { humanize, percent } from '../lib/format';
+import { duration, percent } from '../lib/format';
 import { Page } from './Page';
 
 const AnalyticsCharts = lazy(() => import('./charts/AnalyticsCharts'));
@@ -27,6 +27,34 @@ const RANGES: { value: string; label: string; days: number; granularity: Granula
   { value: '84d', label: '12 weeks', days: 84, granularity: 'WEEK' },
 ];
 
+/** The longest range the API accepts. */
+const MAX_RANGE_DAYS = 400;
+
+/** `yyyy-mm-dd` of a date in the browser's time zone (what `<input type="date">` reads and writes). */
+export function dayInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * A custom range of whole local days, both ends included, with a granularity that keeps
+ * the chart readable; or the reason it cannot be shown.
+ */
+type ChosenRange = { range: { from: string; to: string }; granularity: Granularity };
+
+export function customRange(fromDay: string, toDay: string): ChosenRange | { invalid: string } {
+  const from = new Date(`${fromDay}T00:00:00`);
+  const end = new Date(`${toDay}T00:00:00`);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(end.getTime())) return { invalid: 'Enter both dates.' };
+  if (end < from) return { invalid: 'The end date is before the start date.' };
+  const to = new Date(end);
+  to.setDate(to.getDate() + 1);
+  const days = (to.getTime() - from.getTime()) / 86_400_000;
+  if (days > MAX_RANGE_DAYS) return { invalid: `A range may span at most ${MAX_RANGE_DAYS} days.` };
+  const granularity: Granularity = days <= 2 ? 'HOUR' : days <= 92 ? 'DAY' : 'WEEK';
+  return { range: { from: from.toISOString(), to: to.toISOString() }, granularity };
+}
+
 /** The range ends at the next full hour, so it stays stable (and cached) for a while. */
 export function rangeFor(days: number, now = new Date()): { from: string; to: string } {
   const to = new Date(now);
@@ -36,25 +64,26 @@ export function rangeFor(days: number, now = new Date()): { from: string; to: st
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-export function duration(seconds: number | null | undefined): string {
-  if (seconds == null) return '—';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} d`;
-}
-
 export default function AnalyticsPage() {
   const [rangeKey, setRangeKey] = useState('7d');
+  const [draft, setDraft] = useState(() => ({ from: dayInput(new Date(Date.now() - 6 * 86_400_000)), to: dayInput(new Date()) }));
+  const [custom, setCustom] = useState(() => customRange(draft.from, draft.to) as ChosenRange);
+  const [draftError, setDraftError] = useState<string | null>(null);
   const [mode, setMode] = useState<ConversationMode | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
-  const preset = RANGES.find((r) => r.value === rangeKey)!;
-  const range = useMemo(() => rangeFor(preset.days), [preset.days]);
+  const preset = RANGES.find((r) => r.value === rangeKey);
+  const { range, granularity } = useMemo(() => (preset ? { range: rangeFor(preset.days), granularity: preset.granularity } : custom), [preset, custom]);
+  const applyCustom = (e: FormEvent) => {
+    e.preventDefault();
+    const next = customRange(draft.from, draft.to);
+    if ('invalid' in next) return setDraftError(next.invalid);
+    setDraftError(null);
+    setCustom(next);
+  };
   const { data, loading, error, refetch } = useQuery(AnalyticsDocument, {
-    // No `filter` at all when unfiltered: the API rejects `filter: null` with INTERNAL (reported).
-    variables: { range, granularity: preset.granularity, ...(mode || channel ? { filter: { ...(mode ? { mode } : {}), ...(channel ? { channel } : {}) } } : {}) },
+    variables: { range, granularity, ...(mode || channel ? { filter: { ...(mode ? { mode } : {}), ...(channel ? { channel } : {}) } } : {}) },
     fetchPolicy: 'cache-and-network',
-    pollInterval: 60_000,
+    pollInterval: preset ? 60_000 : 0,
   });
   const configs = useQuery(ModelConfigsDocument);
   const a = data?.analytics;
@@ -66,7 +95,23 @@ export default function AnalyticsPage() {
       actions={<ExportButtons range={range} />}
     >
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl aria-label="Date range" value={rangeKey} onChange={setRangeKey} data={RANGES.map(({ value, label }) => ({ value, label }))} />
+        <SegmentedControl
+          aria-label="Date range"
+          value={rangeKey}
+          onChange={setRangeKey}
+          data={[...RANGES.map(({ value, label }) => ({ value, label })), { value: 'custom', label: 'Custom' }]}
+        />
+        {!preset && (
+          <form onSubmit={applyCustom} aria-label="Custom date range">
+            <Group gap="xs" align="flex-end">
+              <TextInput type="date" label="From" w={160} required value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} error={draftError} />
+              <TextInput type="date" label="To (inclusive)" w={160} required value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
+              <Button type="submit" variant="light">
+                Apply
+              </Button>
+            </Group>
+          </form>
+        )}
         <Select
           label="Answered by"
           placeholder="AI and humans"
@@ -119,7 +164,7 @@ export default function AnalyticsPage() {
             />
           </SimpleGrid>
           <Suspense fallback={<Loading label="Loading charts…" />}>
-            <AnalyticsCharts data={a} granularity={preset.granularity} />
+            <AnalyticsCharts data={a} granularity={granularity} />
           </Suspense>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
             <Paper withBorder p="md">
@@ -188,24 +233,6 @@ export default function AnalyticsPage() {
               )}
             </Paper>
           </SimpleGrid>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="xs">
-              Open ticket backlog
-            </Title>
-            {a.ticketBacklog.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                No open tickets.
-              </Text>
-            ) : (
-              <Group gap="xs">
-                {a.ticketBacklog.map((b) => (
-                  <Badge key={`${b.status}-${b.priority}`} variant="light" size="lg" tt="none">
-                    {humanize(b.status)} · {humanize(b.priority)}: {b.count}
-                  </Badge>
-                ))}
-              </Group>
-            )}
-          </Paper>
         </Stack>
       )}
     </Page>

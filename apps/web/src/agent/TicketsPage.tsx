@@ -12,7 +12,6 @@ const STATUSES: TicketStatus[] = ['OPEN', 'PENDING', 'RESOLVED', 'CLOSED'];
 export function TicketsPage() {
   const [status, setStatus] = useState<TicketStatus | 'ALL'>('ALL');
   const { data, loading, error, refetch, fetchMore } = useQuery(TicketsDocument, {
-    // Omit `filter` rather than sending null: the API answers `filter: null` with INTERNAL.
     variables: status === 'ALL' ? { first: 50 } : { first: 50, filter: { status } },
     fetchPolicy: 'cache-and-network',
   });

@@ -33,3 +33,12 @@ export function humanize(code: string | null | undefined): string {
 export function contactName(contact: { name: string | null; email: string | null }): string {
   return contact.name || contact.email || 'Anonymous visitor';
 }
+
+/** Seconds as "42 s", "5 min", "1.5 h" or "2.0 d"; "—" when there is none. */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds == null) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}

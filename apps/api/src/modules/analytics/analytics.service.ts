@@ -110,6 +110,9 @@ export class AnalyticsService {
            count(*)::int as created, count(*) filter (where resolved_at is not null)::int as resolved,
            count(*) filter (where ${HANDOFF})::int as handed_off,
            percentile_cont(0.5) within group (order by frt) as frt_med,
+           percentile_cont(0.5) within group (order by rt) as rt_med,
+           count(*) filter (where had_ai)::int as ai_handled,
+           count(*) filter (where had_ai and resolved_at is not null and not had_agent)::int as ai_resolved,
            count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
          from conv group by 1)
       select (select row_to_json(totals) from totals) as totals,
@@ -209,6 +212,9 @@ export class AnalyticsService {
         resolved: Number(r?.resolved ?? 0),
         handedOff: Number(r?.handed_off ?? 0),
         firstResponseMedianSeconds: num(r?.frt_med),
+        resolutionMedianSeconds: num(r?.rt_med),
+        aiHandled: Number(r?.ai_handled ?? 0),
+        resolvedByAi: Number(r?.ai_resolved ?? 0),
         csatScore: r && Number(r.ratings) ? (Number(r.positive) / Number(r.ratings)) * 100 : null,
         aiAnswers: aiByStart.get(s) ?? 0,
       });

@@ -23,7 +23,7 @@ const QUERY = `query($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f
     csat { score responseRate ratings } csatAi { score responseRate ratings } csatHuman { score responseRate ratings }
     agents { agent { name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
     aiUsage { answers promptTokens completionTokens avgLatencyMs }
-    timeseries { start conversationsCreated resolved handedOff firstResponseMedianSeconds csatScore aiAnswers }
+    timeseries { start conversationsCreated resolved handedOff firstResponseMedianSeconds resolutionMedianSeconds aiHandled resolvedByAi csatScore aiAnswers }
   }
 }`;
 
@@ -107,9 +107,16 @@ describe('analytics', () => {
     expect(a.aiUsage).toEqual([{ answers: 2, promptTokens: 200, completionTokens: 40, avgLatencyMs: 500 }]);
     // 14 daily buckets; Jan 1 holds C1 and C4.
     expect(a.timeseries).toHaveLength(14);
-    expect(a.timeseries[0]).toEqual({ start: '2026-01-01T00:00:00.000Z', conversationsCreated: 2, resolved: 1, handedOff: 0, firstResponseMedianSeconds: 30, csatScore: 100, aiAnswers: 1 });
-    expect(a.timeseries[1]).toMatchObject({ conversationsCreated: 1, resolved: 1, handedOff: 1, firstResponseMedianSeconds: 10, csatScore: 0, aiAnswers: 1 });
-    expect(a.timeseries[3]).toMatchObject({ conversationsCreated: 0, firstResponseMedianSeconds: null, csatScore: null });
+    expect(a.timeseries[0]).toEqual({
+      start: '2026-01-01T00:00:00.000Z', conversationsCreated: 2, resolved: 1, handedOff: 0, firstResponseMedianSeconds: 30,
+      resolutionMedianSeconds: 600, aiHandled: 1, resolvedByAi: 1, csatScore: 100, aiAnswers: 1,
+    });
+    expect(a.timeseries[1]).toMatchObject({ conversationsCreated: 1, resolved: 1, handedOff: 1, firstResponseMedianSeconds: 10, resolutionMedianSeconds: 3600, aiHandled: 1, resolvedByAi: 0, csatScore: 0, aiAnswers: 1 });
+    expect(a.timeseries[2]).toMatchObject({ conversationsCreated: 1, resolutionMedianSeconds: null, aiHandled: 0, resolvedByAi: 0 });
+    expect(a.timeseries[3]).toMatchObject({ conversationsCreated: 0, firstResponseMedianSeconds: null, resolutionMedianSeconds: null, csatScore: null });
+    // The buckets add up to the range's automated resolution rate.
+    const sum = (k: string) => a.timeseries.reduce((n: number, b: any) => n + b[k], 0);
+    expect(sum('resolvedByAi') / sum('aiHandled')).toBe(a.automatedResolutionRate);
     expect(a.timeseries.reduce((n: number, b: any) => n + b.conversationsCreated, 0)).toBe(4);
   });
 

@@ -141,6 +141,15 @@ export class AnalyticsBucket {
   @Field(() => Float, { nullable: true })
   firstResponseMedianSeconds!: number | null;
 
+  @Field(() => Float, { nullable: true, description: 'Median time to resolution of the bucket’s conversations resolved by now.' })
+  resolutionMedianSeconds!: number | null;
+
+  @Field(() => Int, { description: 'Conversations created in the bucket that the AI answered.' })
+  aiHandled!: number;
+
+  @Field(() => Int, { description: 'Of those, resolved with no agent reply (automated resolutions; over aiHandled, the automated resolution rate).' })
+  resolvedByAi!: number;
+
   @Field(() => Float, { nullable: true })
   csatScore!: number | null;
 

@@ -1,5 +1,5 @@
 import { IsOptional, IsUUID, Length } from 'class-validator';
-import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN_ONLY } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { ConnectionType, DEFAULT_PAGE_SIZE, ForwardPageArgs, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
@@ -30,7 +30,7 @@ class AuditLogFilter {
 
 const AuditLogConnection = ConnectionType(AuditLog);
 
-@Resolver()
+@Resolver(() => AuditLog)
 export class AuditResolver {
   @Authorized(ADMIN_ONLY)
   @Query(() => AuditLogConnection, { description: 'Who did what, newest first.' })
@@ -51,5 +51,16 @@ export class AuditResolver {
     }
     const rows = await ctx.em.find(AuditLog, where, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
     return toConnection(rows, first, (r) => timeIdCursor.encode(r.createdAt, r.id), Boolean(page.after));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Who acted, as people know them: the staff member’s name or the API key’s name (null for the system, customers and deleted actors).',
+  })
+  async actorName(@Root() entry: AuditLog, @Ctx() ctx: Context): Promise<string | null> {
+    if (!entry.actorId) return null;
+    if (entry.actorType === 'USER') return (await ctx.loaders.user.load(entry.actorId))?.name ?? null;
+    if (entry.actorType === 'API_KEY') return (await ctx.loaders.apiKey.load(entry.actorId))?.name ?? null;
+    return null;
   }
 }

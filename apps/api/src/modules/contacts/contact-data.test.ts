@@ -52,6 +52,20 @@ describe('data rights and audit log', () => {
     const page = await t.gql(`{ auditLog(first: 2, filter: {action: "contact."}) { edges { node { action actorType actorId targetType } } pageInfo { hasNextPage endCursor } } }`, {}, ws.token);
     expect(page.data.auditLog.edges.map((e: any) => e.node.action)).toEqual(['contact.erase', 'contact.export']);
     expect(page.data.auditLog.edges[0].node).toMatchObject({ actorType: 'USER', actorId: ws.userId, targetType: 'Contact' });
+    const next = await t.gql(`query($after: String) { auditLog(first: 2, after: $after, filter: {action: "contact."}) { edges { node { action } } pageInfo { hasNextPage } } }`, { after: page.data.auditLog.pageInfo.endCursor }, ws.token);
+    expect(next.data.auditLog.edges).toEqual([]);
+    expect(next.data.auditLog.pageInfo.hasNextPage).toBe(false);
+
+    // Actors are named: the staff member, and an API key by its name (one query each for the whole page).
+    const key = await t.gql(`mutation { createApiKey(input: {name: "Partner BI", scopes: [ANALYTICS_READ]}) { secret } }`, {}, ws.token);
+    const exported = await t.gql(`mutation { exportConversations(range: {from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) { url } }`, {}, key.data.createApiKey.secret);
+    expect(exported.errors).toBeUndefined();
+    t.queries.count = 0;
+    const named = await t.gql(`{ auditLog(first: 50) { edges { node { action actorType actorName } } } }`, {}, ws.token);
+    const actors = new Map(named.data.auditLog.edges.map((e: any) => [e.node.actorType, e.node.actorName]));
+    expect(actors.get('USER')).toBe('Admin');
+    expect(actors.get('API_KEY')).toBe('Partner BI');
+    expect(t.queries.count).toBeLessThanOrEqual(4);
     const other = await t.createWorkspace('Nosy');
     expect((await t.gql(`{ auditLog { edges { node { action } } } }`, {}, other.token)).data.auditLog.edges).toEqual([]);
   });
