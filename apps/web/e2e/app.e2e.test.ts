@@ -3,6 +3,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { print } from 'graphql';
+import { AnalyticsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
+import { duration, humanize, percent } from '../src/lib/format.ts';
 import {
   CHROMIUM,
   DEMO_ADMIN,
@@ -68,6 +71,18 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const box = page.getByLabel('Your message');
     await box.fill(text);
     await box.press('Enter');
+  }
+
+  /** The API itself, without the browser. */
+  async function call<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data: T; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
   }
 
   beforeAll(async () => {
@@ -235,16 +250,6 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
   });
 
   it('the agent scrolls back through a long conversation (messages(last, before))', async () => {
-    const call = async <T,>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> => {
-      const res = await fetch(`${api.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data: T; errors?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
     const { startConversation } = await call<{ startConversation: { customerToken: string; conversation: { id: string } } }>(
       'mutation($i: StartConversationInput!) { startConversation(input: $i) { customerToken conversation { id } } }',
       { i: { widgetKey: api.widgetKey, name: `Long ${run}` } },
@@ -349,11 +354,14 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       ['/admin/team', 'Team'],
       ['/admin/jobs', 'Failed jobs'],
       ['/admin/status', 'System status'],
+      ['/admin/audit', 'Audit log'],
     ] as const) {
       await admin.getByRole('link', { name: heading === 'AI model configurations' ? 'AI models' : heading === 'Team' ? 'Team' : heading }).click();
       await admin.getByRole('heading', { name: heading, level: 1 }).waitFor();
       expect(admin.url()).toContain(path);
       if (path === '/admin/status') await admin.getByTestId('system-status').waitFor();
+      // The publish above is recorded, by name.
+      if (path === '/admin/audit') await admin.getByTestId('audit-entry').filter({ hasText: 'faq.publish' }).filter({ hasText: 'Demo Admin' }).first().waitFor();
       await shot(admin, `admin-${path.split('/').pop()}`);
     }
   });
@@ -404,18 +412,94 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await first.getByText('active', { exact: true }).waitFor();
   });
 
-  it('(5) the analytics page charts the analytics API', async () => {
+  it('(5) the analytics page charts the analytics API, with the same numbers', async () => {
     const { page } = await newPage();
+    const { logIn } = await call<{ logIn: { accessToken: string } }>(
+      'mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }',
+      { i: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } },
+    );
+    /** The page's own Analytics request, answered again by the API directly. */
+    const nextAnalytics = () =>
+      page
+        .waitForRequest((r) => r.url().endsWith('/graphql') && r.method() === 'POST' && r.postDataJSON()?.operationName === 'Analytics')
+        .then(async (r) => (await call<{ analytics: AnalyticsQuery['analytics'] }>(print(AnalyticsDocument), r.postDataJSON().variables, logIn.accessToken)).analytics);
+    const kpi = (label: string) => page.getByTestId('kpi').filter({ has: page.getByText(label, { exact: true }) });
+
+    const asked = nextAnalytics();
     await signIn(page, '/admin/analytics', DEMO_ADMIN);
     await page.getByTestId('analytics').waitFor();
-    // This run's conversations are counted…
-    const conversations = page.getByTestId('kpi').filter({ hasText: 'Conversations' }).first();
-    await expect.poll(async () => Number((await conversations.textContent())?.replace(/\D+/g, '')), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
-    // …and drawn by the chart library.
-    await page.locator('[data-testid="analytics-timeseries"] svg.recharts-surface').first().waitFor();
-    await page.locator('[data-testid="analytics-handoffs"] svg.recharts-surface').first().waitFor();
-    await page.locator('[data-testid="analytics-authors"] svg.recharts-surface').first().waitFor();
-    await shot(page, 'admin-analytics');
+    const a = await asked;
+    // This run's conversations are in it.
+    expect(a.conversationsCreated).toBeGreaterThanOrEqual(4);
+    // The headline figures are the API's…
+    await expect.poll(() => kpi('Conversations').textContent()).toContain(String(a.conversationsCreated));
+    expect(await kpi('Resolution rate').textContent()).toContain(percent(a.resolutionRate));
+    expect(await kpi('Handoff rate').textContent()).toContain(percent(a.handoffRate));
+    expect(await kpi('Resolved by AI alone').textContent()).toContain(percent(a.automatedResolutionRate));
+    expect(await kpi('First response (median)').textContent()).toContain(duration(a.firstResponseTime.medianSeconds));
+    // …and so are the charts, drawn by the chart library, with their text equivalents.
+    expect(a.handoffReasons.length).toBeGreaterThan(0); // this run handed conversations off
+    expect(a.ticketBacklog.length).toBeGreaterThan(0); // and opened a ticket
+    for (const chart of ['timeseries', 'times', 'rates', 'handoffs', 'authors', 'csat', 'backlog']) {
+      await page.locator(`[data-testid="analytics-${chart}"] svg.recharts-surface`).first().waitFor();
+    }
+    const total = a.timeseries.reduce((n, b) => n + b.conversationsCreated, 0);
+    expect(await page.locator('#activity-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
+    expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${humanize(r.label)}: ${r.count}`).join(', '));
+    expect(await page.getByTestId('analytics-authors').getAttribute('aria-label')).toBe(
+      a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${humanize(m.label)}: ${m.count}`).join(', '),
+    );
+    expect(await page.getByTestId('analytics-backlog').getAttribute('aria-label')).toBe(
+      a.ticketBacklog.map((b) => `${humanize(b.status)}, ${humanize(b.priority).toLowerCase()}: ${b.count}`).join('; '),
+    );
+    await page.screenshot({ path: join(artifacts, 'admin-analytics.png'), fullPage: true });
+
+    // A custom range (today only, hourly) asks for exactly that and shows the API's count for it.
+    await page.getByText('Custom', { exact: true }).click();
+    const today = await page.evaluate(() => {
+      const d = new Date();
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    });
+    await page.getByLabel('From').fill(today);
+    await page.getByLabel('To (inclusive)').fill(today);
+    const askedToday = nextAnalytics();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const t = await askedToday;
+    expect(t.timeseries.length).toBeGreaterThanOrEqual(23); // 24 hours, give or take a daylight-saving change
+    await expect.poll(() => kpi('Conversations').textContent()).toContain(String(t.conversationsCreated));
+    await expect.poll(() => page.locator('#activity-summary').textContent()).toContain(`across ${t.timeseries.length} hour bucket(s)`);
+    await shot(page, 'admin-analytics-custom-range');
+  });
+
+  it('an admin creates an API key, a partner reads analytics with it, and revoking it shuts them out', async () => {
+    await admin.getByRole('link', { name: 'API keys' }).click();
+    await admin.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    await admin.getByLabel('Name').fill(`Partner BI ${run}`);
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    const created = admin.getByRole('alert').filter({ hasText: `Partner BI ${run}` });
+    const secret = (await created.locator('pre, code').first().textContent())!.trim();
+    expect(secret.length).toBeGreaterThan(20);
+    await shot(admin, 'admin-api-keys');
+    const asPartner = () =>
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ query: '{ analytics(range: {from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z"}) { conversationsCreated } }' }),
+      }).then((r) => r.json() as Promise<{ data?: { analytics: { conversationsCreated: number } }; errors?: { extensions: { code: string } }[] }>);
+    expect((await asPartner()).data?.analytics.conversationsCreated).toBeTypeOf('number');
+    // The secret is shown once: reloading the page shows only its prefix.
+    await admin.reload();
+    const row = admin.getByRole('row').filter({ hasText: `Partner BI ${run}` });
+    await row.waitFor();
+    expect(await admin.locator('body').textContent()).not.toContain(secret);
+    expect(await row.textContent()).toContain(secret.slice(0, 10));
+    await row.getByRole('button', { name: `Revoke Partner BI ${run}` }).click();
+    await row.getByText('revoked', { exact: true }).waitFor();
+    expect((await asPartner()).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await shot(admin, 'admin-settings');
   });
 
   it('embed.js adds a chat button that opens the widget in an iframe', async () => {

@@ -48,6 +48,9 @@ describe('AnalyticsPage', () => {
   it('formats durations and stable ranges', () => {
     expect(duration(null)).toBe('—');
     expect(duration(42)).toBe('42 s');
+    expect(duration(0.42)).toBe('420 ms');
+    expect(duration(4.25)).toBe('4.3 s');
+    expect(duration(0)).toBe('0 s');
     expect(duration(5400)).toBe('1.5 h');
     const r = rangeFor(7, new Date('2026-03-10T10:25:00Z'));
     expect(r).toEqual({ from: '2026-03-03T11:00:00.000Z', to: '2026-03-10T11:00:00.000Z' });

@@ -219,7 +219,7 @@ export default function AnalyticsPage() {
                       const mc = configs.data?.modelConfigs.find((c) => c.id === u.modelConfigId);
                       return (
                         <Table.Tr key={u.modelConfigId ?? 'none'}>
-                          <Table.Td>{mc ? `v${mc.version} ${mc.name}` : (u.modelConfigId ?? 'Unknown')}</Table.Td>
+                          <Table.Td>{mc ? `v${mc.version} ${mc.name}` : u.modelConfigId ? 'Deleted configuration' : 'Not recorded'}</Table.Td>
                           <Table.Td>{u.answers}</Table.Td>
                           <Table.Td>
                             {u.promptTokens} / {u.completionTokens}

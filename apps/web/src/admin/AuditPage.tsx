@@ -21,10 +21,11 @@ const AREAS = [
   { value: 'api_key.', label: 'API keys' },
   { value: 'contact.', label: 'Customer data (export, erasure)' },
   { value: 'conversations.', label: 'Conversation exports' },
+  { value: 'conversation.', label: 'Conversations (assign, resolve, reopen)' },
   { value: 'ticket.', label: 'Tickets' },
   { value: 'job.', label: 'Job retries' },
   { value: 'retention.', label: 'Retention' },
-  { value: 'workspace.', label: 'Workspace settings' },
+  { value: 'workspace.', label: 'Workspace' },
 ];
 
 const ACTORS = [

@@ -37,6 +37,8 @@ export function contactName(contact: { name: string | null; email: string | null
 /** Seconds as "42 s", "5 min", "1.5 h" or "2.0 d"; "—" when there is none. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds == null) return '—';
+  if (seconds > 0 && seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 10 && !Number.isInteger(seconds)) return `${seconds.toFixed(1)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;

@@ -95,7 +95,7 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
               <LineChart data={rates} margin={{ top: 8, right: 16, left: 0, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
-                <YAxis domain={[0, 100]} unit="%" width={44} />
+                <YAxis domain={[0, 100]} unit="%" width={52} />
                 <Tooltip formatter={(v) => `${v}%`} />
                 <Legend />
                 <Line type="monotone" dataKey="automated" name="Resolved by AI alone" stroke={COLORS[3]} connectNulls isAnimationActive={false} />
@@ -165,8 +165,8 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={csat.map((c) => ({ ...c, score: c.score ?? 0 }))} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="name" tick={{ fontSize: 11 }} />
-                <YAxis domain={[0, 100]} unit="%" width={44} />
+                <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
+                <YAxis domain={[0, 100]} unit="%" width={52} />
                 <Tooltip formatter={(v) => `${v}%`} />
                 <Bar dataKey="score" name="Positive ratings" fill={COLORS[1]} isAnimationActive={false} />
               </BarChart>
