@@ -6,6 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { print } from 'graphql';
 import { AnalyticsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
 import { duration, humanize, percent } from '../src/lib/format.ts';
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 import {
   CHROMIUM,
   DEMO_ADMIN,
@@ -42,7 +46,22 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
   let admin: Page;
   let openBefore = 0;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+  /** Accessibility findings (axe-core, WCAG 2.1 A and AA) of every screen a screenshot is taken of. */
+  const a11yFindings: { screen: string; rule: string; impact: string; help: string; targets: string[]; html: string[]; why: string[] }[] = [];
+  async function audit(page: Page, screen: string) {
+    await page.addScriptTag({ path: AXE });
+    const { violations } = await page.evaluate(() =>
+      (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; html: string; failureSummary: string }[] }[] }> } }).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        resultTypes: ['violations'],
+      }),
+    );
+    for (const v of violations) a11yFindings.push({ screen, rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), html: v.nodes.slice(0, 5).map((n) => n.html.slice(0, 300)), why: v.nodes.slice(0, 5).map((n) => n.failureSummary) });
+  }
+  async function shot(page: Page, name: string, { fullPage = false } = {}) {
+    await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
+    await audit(page, name);
+  }
 
   async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport });
@@ -452,7 +471,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     expect(await page.getByTestId('analytics-backlog').getAttribute('aria-label')).toBe(
       a.ticketBacklog.map((b) => `${humanize(b.status)}, ${humanize(b.priority).toLowerCase()}: ${b.count}`).join('; '),
     );
-    await page.screenshot({ path: join(artifacts, 'admin-analytics.png'), fullPage: true });
+    await shot(page, 'admin-analytics', { fullPage: true });
 
     // A custom range (today only, hourly) asks for exactly that and shows the API's count for it.
     await page.getByText('Custom', { exact: true }).click();
@@ -509,5 +528,10 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const frame = page.frameLocator('#switchboard-frame');
     await frame.getByRole('button', { name: 'Start chat' }).waitFor();
     await shot(page, 'embed-demo');
+  });
+
+  it('every screen above passes an automated accessibility audit (WCAG 2.1 AA, axe-core)', () => {
+    writeFileSync(join(artifacts, 'a11y.json'), JSON.stringify(a11yFindings, null, 2));
+    expect(a11yFindings.length === 0 ? [] : a11yFindings.map((f) => `${f.screen}: ${f.rule} (${f.impact}) ${f.help} — ${f.targets.join(', ')}`)).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@
   button.textContent = label;
   button.style.cssText =
     'position:fixed;bottom:20px;' + side + ':20px;z-index:2147483000;padding:12px 18px;border:0;border-radius:999px;' +
-    'background:#4c6ef5;color:#fff;font:600 15px/1.2 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;' +
+    'background:#3b5bdb;color:#fff;font:600 15px/1.2 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;' +
     'box-shadow:0 6px 20px rgba(0,0,0,.2);cursor:pointer';
 
   function frameStyle() {

@@ -116,9 +116,9 @@ function CreateKey() {
           </Button>
         </Group>
         {created && (
-          <Alert color="green" title={`Key “${created.apiKey.name}” created`} withCloseButton onClose={reset}>
+          <Alert color="green" title={`Key “${created.apiKey.name}” created`} withCloseButton closeButtonLabel="Dismiss" onClose={reset}>
             <Text size="sm">Copy the secret now; it is not shown again. Send it as Authorization: Bearer … or x-api-key.</Text>
-            <Code block mt={6}>
+            <Code block mt={6} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
               {created.secret}
             </Code>
             <CopyButton value={created.secret}>

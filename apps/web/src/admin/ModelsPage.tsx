@@ -20,6 +20,8 @@ export default function ModelsPage() {
   const [activate, activateState] = useMutation(ActivateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
   const configs = data?.modelConfigs ?? [];
   const active = configs.find((c) => c.active);
+  // Without an A/B split (all weights 0) the active version answers everything.
+  const splitting = configs.some((c) => c.trafficWeight > 0);
 
   return (
     <Page
@@ -70,10 +72,10 @@ export default function ModelsPage() {
                   <Table.Td>{c.temperature}</Table.Td>
                   <Table.Td>{c.k}</Table.Td>
                   <Table.Td>{c.confidenceThreshold}</Table.Td>
-                  <Table.Td>{c.trafficWeight}%</Table.Td>
+                  <Table.Td>{splitting ? `${c.trafficWeight}%` : c.active ? '100%' : '—'}</Table.Td>
                   <Table.Td>{dateTime(c.createdAt)}</Table.Td>
                   <Table.Td>
-                    {!c.active || c.trafficWeight < 100 ? (
+                    {!c.active || splitting ? (
                       <Button
                         size="compact-xs"
                         variant="light"

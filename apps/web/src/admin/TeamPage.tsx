@@ -65,12 +65,12 @@ function Invite() {
           </Button>
         </Group>
         {invitation && (
-          <Alert color="green" title={`${invitation.user.name} is invited`} data-testid="invitation" withCloseButton onClose={reset}>
+          <Alert color="green" title={`${invitation.user.name} is invited`} data-testid="invitation" withCloseButton closeButtonLabel="Dismiss" onClose={reset}>
             <Stack gap={6}>
               <Text size="sm">
                 Copy this one-time token now: it is not shown again. It expires {dateTime(invitation.expiresAt)}.
               </Text>
-              <Code block data-testid="invite-token">
+              <Code block data-testid="invite-token" style={WRAP}>
                 {invitation.inviteToken}
               </Code>
               <Group gap="xs">
@@ -143,10 +143,13 @@ function WidgetKey() {
       <Text size="sm" mt="xs">
         Embed on your site:
       </Text>
-      <Code block>{`<script src="${origin}/embed.js" data-widget-key="${key}" async></script>`}</Code>
+      <Code block style={WRAP}>{`<script src="${origin}/embed.js" data-widget-key="${key}" async></script>`}</Code>
       <Text size="sm" mt="xs">
         Or open it directly: <a href={`/chat?widgetKey=${encodeURIComponent(key)}`}>/chat?widgetKey=…</a>
       </Text>
     </Paper>
   );
 }
+
+/** Long tokens and snippets wrap instead of scrolling sideways. */
+const WRAP = { whiteSpace: 'pre-wrap', wordBreak: 'break-all' } as const;

@@ -194,13 +194,16 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           onCreateTicket={() => setTicketOpen(true)}
         />
         {ticket && (
-          <Alert color="green" title="Ticket created" withCloseButton onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
+          <Alert color="green" title="Ticket created" withCloseButton closeButtonLabel="Dismiss" onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
             “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.
           </Alert>
         )}
         <div
           className="sb-scroll"
           ref={scrollRef}
+          role="log"
+          aria-label="Messages"
+          tabIndex={0}
           onScroll={(e) => {
             const el = e.currentTarget;
             stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
@@ -220,7 +223,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
               Start of the conversation
             </Text>
           )}
-          <ol className="sb-thread" role="log" aria-label="Messages" data-testid="thread">
+          <ol className="sb-thread" data-testid="thread">
             {state.messages.map((m) => (
               <AgentBubble key={m.seq} message={m} meId={me.id} />
             ))}
@@ -452,7 +455,7 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
     <li className="sb-bubble" data-author={m.authorType} data-seq={m.seq} data-testid="message">
       <Group gap={6} justify="space-between" wrap="nowrap">
         {label && <span className="sb-who">{label}</span>}
-        <Text size="xs" opacity={0.75} component="time" dateTime={m.createdAt}>
+        <Text size="xs" component="time" dateTime={m.createdAt}>
           {timeOfDay(m.createdAt)}
         </Text>
       </Group>

@@ -2,8 +2,8 @@
 import '@mantine/core/styles.css';
 import type { ReactNode } from 'react';
 import { MantineProvider } from '@mantine/core';
-import { theme } from '../theme';
+import { cssVariablesResolver, theme } from '../theme';
 
 export function MantineArea({ children }: { children: ReactNode }) {
-  return <MantineProvider theme={theme}>{children}</MantineProvider>;
+  return <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>{children}</MantineProvider>;
 }

@@ -96,7 +96,7 @@ function PresenceMenu({ name, workspace, onSignOut }: { name: string; workspace:
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${name}, ${status.toLowerCase()}`} data-testid="account-menu">
+        <UnstyledButton aria-label={`${initials(name)}: account of ${name}, ${status.toLowerCase()}`} data-testid="account-menu">
           <Group gap={6} wrap="nowrap">
             <Indicator color={status === 'ONLINE' ? 'green' : 'yellow'} size={10} offset={2} position="bottom-end" withBorder>
               <Badge variant="light" size="lg" radius="xl">
@@ -164,8 +164,8 @@ function NotificationBell() {
         withinPortal
         trapFocus
       >
-        <Popover.Target>
-          <Indicator label={unread} size={16} disabled={unread === 0} color="red" offset={4}>
+        <Indicator label={unread} size={16} disabled={unread === 0} color="red" offset={4}>
+          <Popover.Target>
             <ActionIcon
               variant="subtle"
               size="lg"
@@ -175,8 +175,8 @@ function NotificationBell() {
             >
               <BellIcon />
             </ActionIcon>
-          </Indicator>
-        </Popover.Target>
+          </Popover.Target>
+        </Indicator>
         <Popover.Dropdown>
           <Text fw={600} size="sm" mb="xs">
             Notifications

@@ -3,14 +3,14 @@ import { render } from '@testing-library/react';
 import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router';
-import { theme } from '../theme';
+import { cssVariablesResolver, theme } from '../theme';
 import { createCache } from '../lib/api';
 
 /** Renders with Mantine, a router and Apollo's MockedProvider. */
 export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/' }: { mocks?: MockedResponse[]; route?: string } = {}) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <MockedProvider mocks={mocks} cache={createCache()}>
-      <MantineProvider theme={theme} env="test">
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} env="test">
         <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
       </MantineProvider>
     </MockedProvider>

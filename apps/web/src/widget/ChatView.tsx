@@ -205,13 +205,16 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
       <div
         className="sbw-body"
         ref={bodyRef}
+        role="log"
+        aria-label="Conversation"
+        tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget;
           stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
         }}
       >
         {history.loading && !historyReady && <WLoading label="Loading your conversation…" />}
-        <ol className="sbw-log" role="log" aria-label="Conversation" aria-live="polite">
+        <ol className="sbw-log">
           {state.messages.map((m) => (
             <MessageItem key={m.seq} message={m} agentName={agentName} />
           ))}

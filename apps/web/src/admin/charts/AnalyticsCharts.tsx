@@ -44,7 +44,7 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
         <Text size="xs" c="dimmed" mb="xs" id="activity-summary">
           {total} conversation(s) across {series.length} {granularity.toLowerCase()} bucket(s): created, resolved, handed off and AI answers.
         </Text>
-        <div style={{ width: '100%', height: 280 }} data-testid="analytics-timeseries" role="img" aria-describedby="activity-summary">
+        <div style={{ width: '100%', height: 280 }} data-testid="analytics-timeseries" role="img" aria-labelledby="activity-summary">
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={series} margin={{ top: 8, right: 16, left: 0, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -68,7 +68,7 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
           <Text size="xs" c="dimmed" mb="xs" id="times-summary">
             First response {duration(data.firstResponseTime.medianSeconds)}, resolution {duration(data.resolutionTime.medianSeconds)} over the range; per {granularity.toLowerCase()} below.
           </Text>
-          <div style={{ width: '100%', height: 220 }} data-testid="analytics-times" role="img" aria-describedby="times-summary">
+          <div style={{ width: '100%', height: 220 }} data-testid="analytics-times" role="img" aria-labelledby="times-summary">
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={series} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -90,7 +90,7 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
           <Text size="xs" c="dimmed" mb="xs" id="rates-summary">
             Resolved by AI alone {percent(data.automatedResolutionRate)} of AI-handled conversations; handed off {percent(data.handoffRate)} of all.
           </Text>
-          <div style={{ width: '100%', height: 220 }} data-testid="analytics-rates" role="img" aria-describedby="rates-summary">
+          <div style={{ width: '100%', height: 220 }} data-testid="analytics-rates" role="img" aria-labelledby="rates-summary">
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={rates} margin={{ top: 8, right: 16, left: 0, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
