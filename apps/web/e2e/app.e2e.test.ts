@@ -530,6 +530,56 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await shot(page, 'embed-demo');
   });
 
+  it('keyboard only: an agent signs in, a customer starts a chat, the agent opens it and replies, all without a mouse', async () => {
+    /** Presses Tab until the focused element's accessible name holds `name`. */
+    async function tabTo(page: Page, name: string, max = 60) {
+      const seen: string[] = [];
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return '';
+          return (el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+        });
+        if (focused.includes(name)) return;
+        seen.push(focused.slice(0, 40));
+      }
+      throw new Error(`“${name}” cannot be reached with the Tab key; focus went to: ${seen.join(' | ')}`);
+    }
+    const name = `Keyboard ${run}`;
+    const { page: desk } = await newPage();
+    await desk.goto(`${web.url}/agent`);
+    await desk.getByLabel('Email').waitFor();
+    await tabTo(desk, 'Email');
+    await desk.keyboard.type(DEMO_AGENT.email);
+    await tabTo(desk, 'Password');
+    await desk.keyboard.type(DEMO_AGENT.password);
+    await desk.keyboard.press('Enter');
+    await desk.getByRole('heading', { name: 'Inbox' }).waitFor();
+
+    const { page: visitor } = await newPage({ width: 360, height: 720 });
+    await visitor.goto(`${web.url}/chat?widgetKey=${encodeURIComponent(api.widgetKey)}`);
+    await visitor.getByLabel('Your name').waitFor();
+    await tabTo(visitor, 'Your name');
+    await visitor.keyboard.type(name);
+    await tabTo(visitor, 'How can we help?');
+    await visitor.keyboard.type('Can a person check my order, please?');
+    await tabTo(visitor, 'Start chat');
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('[data-testid="message"][data-author="CUSTOMER"]').first().waitFor();
+
+    // The new conversation arrives live; Tab reaches it in the inbox and Enter opens it.
+    await desk.getByRole('link', { name: new RegExp(name) }).waitFor();
+    await tabTo(desk, name);
+    await desk.keyboard.press('Enter');
+    await desk.getByRole('heading', { name }).waitFor();
+    await tabTo(desk, 'Reply');
+    await desk.keyboard.type('Happy to check it for you.');
+    await desk.keyboard.press('Enter');
+    await visitor.locator('[data-testid="message"][data-author="AGENT"]').filter({ hasText: 'Happy to check it for you.' }).waitFor();
+    await shot(desk, 'agent-keyboard-only');
+  });
+
   it('every screen above passes an automated accessibility audit (WCAG 2.1 AA, axe-core)', () => {
     writeFileSync(join(artifacts, 'a11y.json'), JSON.stringify(a11yFindings, null, 2));
     expect(a11yFindings.length === 0 ? [] : a11yFindings.map((f) => `${f.screen}: ${f.rule} (${f.impact}) ${f.help} — ${f.targets.join(', ')}`)).toEqual([]);

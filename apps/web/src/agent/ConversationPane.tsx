@@ -453,7 +453,7 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
   const sources = (m.citations ?? []).filter((c) => c.faq);
   return (
     <li className="sb-bubble" data-author={m.authorType} data-seq={m.seq} data-testid="message">
-      <Group gap={6} justify="space-between" wrap="nowrap">
+      <Group gap={6} justify={label ? 'space-between' : 'center'} wrap="nowrap">
         {label && <span className="sb-who">{label}</span>}
         <Text size="xs" component="time" dateTime={m.createdAt}>
           {timeOfDay(m.createdAt)}
