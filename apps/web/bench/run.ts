@@ -45,6 +45,11 @@ const ROUTES: { route: string; modules: string[] }[] = [
   { route: '/admin/evaluations', modules: ['src/admin/AdminApp.tsx', 'src/admin/EvaluationsPage.tsx', 'src/admin/charts/EvaluationComparisonChart.tsx'] },
   { route: '/admin/status', modules: ['src/admin/AdminApp.tsx', 'src/admin/StatusPage.tsx', 'src/admin/charts/StatusChart.tsx'] },
   { route: '/admin/analytics', modules: ['src/admin/AdminApp.tsx', 'src/admin/AnalyticsPage.tsx', 'src/admin/charts/AnalyticsCharts.tsx'] },
+  { route: '/admin/team', modules: ['src/admin/AdminApp.tsx', 'src/admin/TeamPage.tsx'] },
+  { route: '/admin/jobs', modules: ['src/admin/AdminApp.tsx', 'src/admin/JobsPage.tsx'] },
+  { route: '/admin/api-keys', modules: ['src/admin/AdminApp.tsx', 'src/admin/ApiKeysPage.tsx'] },
+  { route: '/admin/audit', modules: ['src/admin/AdminApp.tsx', 'src/admin/AuditPage.tsx'] },
+  { route: '/admin/settings', modules: ['src/admin/AdminApp.tsx', 'src/admin/SettingsPage.tsx'] },
 ];
 
 const gzipCache = new Map<string, number>();

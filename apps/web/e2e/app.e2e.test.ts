@@ -7,7 +7,7 @@ import { print } from 'graphql';
 import { AnalyticsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
 import { duration, humanize, percent } from '../src/lib/format.ts';
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 import {
@@ -528,6 +528,41 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const frame = page.frameLocator('#switchboard-frame');
     await frame.getByRole('button', { name: 'Start chat' }).waitFor();
     await shot(page, 'embed-demo');
+  });
+
+  it('an admin answers a customer’s data request from the console: downloads their data, then erases it', async () => {
+    const { startConversation } = await call<{ startConversation: { conversation: { id: string } } }>(
+      'mutation($i: StartConversationInput!) { startConversation(input: $i) { conversation { id } } }',
+      { i: { widgetKey: api.widgetKey, name: `Gdpr ${run}`, email: `gdpr-${run}@example.com`, message: `My account number is 99-${run}` } },
+    );
+    const id = startConversation.conversation.id;
+    await admin.goto(`${web.url}/agent/c/${id}`);
+    await admin.getByRole('heading', { name: `Gdpr ${run}` }).waitFor();
+    await admin.getByRole('tab', { name: 'Details' }).click();
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Download their data (JSON)' }).click()]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(exported.contact).toMatchObject({ name: `Gdpr ${run}`, email: `gdpr-${run}@example.com` });
+    expect(JSON.stringify(exported.conversations)).toContain(`My account number is 99-${run}`);
+
+    await admin.getByRole('button', { name: 'Erase personal data…' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Type ERASE to confirm').fill('ERASE');
+    await dialog.getByRole('button', { name: 'Erase personal data' }).click();
+    await admin.getByTestId('contact-erased').waitFor();
+    // The console shows what is left: an anonymous customer whose words are gone.
+    await admin.getByRole('heading', { name: 'Anonymous visitor' }).waitFor();
+    await expect.poll(() => admin.getByTestId('thread').textContent()).not.toContain(`99-${run}`);
+    // The live inbox drops the name too (the API announces the change to every console).
+    await expect.poll(() => admin.getByRole('link', { name: new RegExp(`Gdpr ${run}`) }).count()).toBe(0);
+    await admin.getByRole('dialog').waitFor({ state: 'detached' });
+    await shot(admin, 'agent-customer-data-erased');
+    // And so does the API, and the audit log records both requests.
+    const after = await call<{ exportContactData: { contact: { name: string | null; email: string | null } } }>(
+      'mutation($c: ID!) { exportContactData(contactId: $c) }',
+      { c: exported.contact.id },
+      (await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: DEMO_ADMIN })).logIn.accessToken,
+    );
+    expect(after.exportContactData.contact).toMatchObject({ name: null, email: null });
   });
 
   it('keyboard only: an agent signs in, a customer starts a chat, the agent opens it and replies, all without a mouse', async () => {

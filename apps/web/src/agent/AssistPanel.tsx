@@ -4,6 +4,7 @@ import { Badge, Button, Group, Paper, Stack, Tabs, Text, TextInput } from '@mant
 import { useDebouncedValue } from '@mantine/hooks';
 import { SearchKnowledgeDocument, SuggestReplyDocument, type ConversationDetailFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { CustomerData } from './CustomerData';
 import { Empty, Loading } from '../components/States';
 import { contactName, dateTime, humanize, percent } from '../lib/format';
 
@@ -12,9 +13,12 @@ interface Props {
   /** Puts text into the reply box (nothing is sent). */
   onUse(text: string): void;
   onCreateTicket(): void;
+  /** Admins also handle the customer's data requests (export, erasure). */
+  isAdmin?: boolean;
+  onContactErased?(): void;
 }
 
-export function AssistPanel({ conversation, onUse, onCreateTicket }: Props) {
+export function AssistPanel({ conversation, onUse, onCreateTicket, isAdmin = false, onContactErased = () => undefined }: Props) {
   return (
     <aside className="sb-col sb-side" aria-label="Assistant and details">
       <Tabs defaultValue="suggest" keepMounted={false} style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
@@ -31,7 +35,7 @@ export function AssistPanel({ conversation, onUse, onCreateTicket }: Props) {
             <KnowledgeSearch onUse={onUse} />
           </Tabs.Panel>
           <Tabs.Panel value="details" p="sm">
-            <Details conversation={conversation} onCreateTicket={onCreateTicket} />
+            <Details conversation={conversation} onCreateTicket={onCreateTicket} isAdmin={isAdmin} onContactErased={onContactErased} />
           </Tabs.Panel>
         </div>
       </Tabs>
@@ -127,7 +131,7 @@ function KnowledgeSearch({ onUse }: { onUse(text: string): void }) {
   );
 }
 
-function Details({ conversation: c, onCreateTicket }: { conversation: ConversationDetailFragment; onCreateTicket(): void }) {
+function Details({ conversation: c, onCreateTicket, isAdmin, onContactErased }: Pick<Props, 'onCreateTicket'> & { conversation: ConversationDetailFragment; isAdmin: boolean; onContactErased(): void }) {
   const rows: [string, string][] = [
     ['Customer', contactName(c.contact)],
     ['Email', c.contact.email ?? '—'],
@@ -153,6 +157,7 @@ function Details({ conversation: c, onCreateTicket }: { conversation: Conversati
       <Button variant="light" onClick={onCreateTicket}>
         Create a ticket from this conversation
       </Button>
+      {isAdmin && <CustomerData contact={c.contact} onErased={onContactErased} />}
     </Stack>
   );
 }

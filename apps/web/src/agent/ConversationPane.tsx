@@ -277,6 +277,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
         conversation={conversation}
         onUse={(text) => setDraft((d) => (d.trim() ? `${d.trimEnd()}\n\n${text}` : text))}
         onCreateTicket={() => setTicketOpen(true)}
+        isAdmin={me.role === 'ADMIN'}
+        onContactErased={() => void query.refetch()}
       />
       <TicketModal
         opened={ticketOpen}

@@ -7,6 +7,7 @@ import { notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
 import { audit } from '../audit/audit.service.js';
 import { Conversation } from '../conversations/conversation.entity.js';
+import { publishConversationChanged } from '../conversations/conversation.events.js';
 import { Message } from '../messages/message.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { Contact } from './contact.entity.js';
@@ -53,7 +54,7 @@ export class ContactDataService {
   async erase(contactId: string): Promise<boolean> {
     const me = staff(this.scope.actor);
     const contact = await this.contact(contactId);
-    await this.scope.em.transactional(async (em) => {
+    const conversations = await this.scope.em.transactional(async (em) => {
       const conversations = await em.find(Conversation, { contact: contact.id });
       const ids = conversations.map((c) => c.id);
       if (ids.length) {
@@ -64,7 +65,10 @@ export class ContactDataService {
       await em.nativeUpdate(Ticket, { requester: contact.id }, { description: null });
       await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null });
       audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
+      return conversations;
     });
+    // Open consoles re-read these conversations: the name and the words disappear there too.
+    for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'updated');
     return true;
   }
 }
