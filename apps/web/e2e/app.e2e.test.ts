@@ -429,6 +429,20 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const first = admin.getByTestId('model-row').first();
     await first.getByRole('button', { name: /^Roll back to version/ }).click();
     await first.getByText('active', { exact: true }).waitFor();
+
+    // A/B split: 70 / 30 between the first version and the new one, then back to the first alone.
+    const v1 = admin.getByLabel(/^v1 /);
+    await expect.poll(() => v1.inputValue()).toBe('100%');
+    await v1.fill('70');
+    await admin.getByLabel(/^v\d+ Narrow retrieval/).fill('30');
+    await admin.getByRole('button', { name: 'Save split' }).click();
+    await admin.getByText('Split saved.').waitFor();
+    await expect.poll(() => first.textContent()).toContain('70%');
+    await expect.poll(() => narrow.textContent()).toContain('30%');
+    await shot(admin, 'admin-models-split');
+    await first.getByRole('button', { name: 'Activate version 1' }).click();
+    await expect.poll(() => first.textContent()).toContain('100%');
+    await expect.poll(() => narrow.textContent()).toContain('—');
   });
 
   it('(5) the analytics page charts the analytics API, with the same numbers', async () => {
@@ -563,6 +577,35 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       (await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: DEMO_ADMIN })).logIn.accessToken,
     );
     expect(after.exportContactData.contact).toMatchObject({ name: null, email: null });
+  });
+
+  it('an admin invites a colleague, who joins with the one-time token and signs in to the console', async () => {
+    await admin.goto(`${web.url}/admin/team`);
+    await admin.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+    const email = `new-agent-${run}@example.com`;
+    const form = admin.getByRole('form', { name: 'Invite a colleague' });
+    await form.getByLabel('Name').fill(`Nia New ${run}`);
+    await form.getByLabel('Email').fill(email);
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    const token = (await admin.getByTestId('invite-token').textContent())!.trim();
+    await shot(admin, 'admin-team-invited');
+
+    const { page: newcomer } = await newPage();
+    await newcomer.goto(`${web.url}/agent/accept-invite?token=${encodeURIComponent(token)}`);
+    await newcomer.getByLabel(/^Choose a password/).fill('a-long-new-password');
+    await newcomer.getByRole('button', { name: 'Join' }).click();
+    await newcomer.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await shot(newcomer, 'agent-joined');
+    // The token is single-use.
+    const { page: again } = await newPage();
+    await again.goto(`${web.url}/agent/accept-invite?token=${encodeURIComponent(token)}`);
+    await again.getByLabel(/^Choose a password/).fill('another-password-1');
+    await again.getByRole('button', { name: 'Join' }).click();
+    await again.getByRole('alert').filter({ hasText: 'Could not accept the invitation' }).waitFor();
+    // And the new password works at the sign-in form.
+    const { page: later } = await newPage();
+    await signIn(later, '/agent', { email, password: 'a-long-new-password' });
+    await later.getByRole('heading', { name: 'Inbox' }).waitFor();
   });
 
   it('keyboard only: an agent signs in, a customer starts a chat, the agent opens it and replies, all without a mouse', async () => {

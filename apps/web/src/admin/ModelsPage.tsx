@@ -101,7 +101,9 @@ export default function ModelsPage() {
 
 function TrafficSplit({ configs }: { configs: ModelConfigFieldsFragment[] }) {
   const [weights, setWeights] = useState<Record<string, number>>({});
-  useEffect(() => setWeights(Object.fromEntries(configs.map((c) => [c.id, c.trafficWeight]))), [configs]);
+  // Without a split, start from what happens now: the active version takes everything.
+  const splitting = configs.some((c) => c.trafficWeight > 0);
+  useEffect(() => setWeights(Object.fromEntries(configs.map((c) => [c.id, splitting ? c.trafficWeight : c.active ? 100 : 0]))), [configs, splitting]);
   const [save, { loading, error, data }] = useMutation(SetModelTrafficSplitDocument, { refetchQueries: [ModelConfigsDocument] });
   const total = Object.values(weights).reduce((s, w) => s + (w || 0), 0);
   return (
