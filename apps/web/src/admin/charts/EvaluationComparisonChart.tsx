@@ -19,7 +19,7 @@ export default function EvaluationComparisonChart({ runs }: { runs: EvaluationRu
             <BarChart data={quality} margin={{ top: 10, right: 10, left: 0, bottom: 0 }} accessibilityLayer>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="metric" tick={{ fontSize: 12 }} />
-              <YAxis domain={[0, 100]} unit="%" width={48} />
+              <YAxis domain={[0, 100]} unit="%" width={52} />
               <Tooltip formatter={(v) => `${v}%`} />
               <Legend />
               {bars}
