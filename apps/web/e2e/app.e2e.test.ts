@@ -477,7 +477,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       await page.locator(`[data-testid="analytics-${chart}"] svg.recharts-surface`).first().waitFor();
     }
     const total = a.timeseries.reduce((n, b) => n + b.conversationsCreated, 0);
-    expect(await page.locator('#activity-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
+    expect(await page.locator('#timeseries-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
     expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${humanize(r.label)}: ${r.count}`).join(', '));
     expect(await page.getByTestId('analytics-authors').getAttribute('aria-label')).toBe(
       a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${humanize(m.label)}: ${m.count}`).join(', '),
@@ -500,7 +500,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const t = await askedToday;
     expect(t.timeseries.length).toBeGreaterThanOrEqual(23); // 24 hours, give or take a daylight-saving change
     await expect.poll(() => kpi('Conversations').textContent()).toContain(String(t.conversationsCreated));
-    await expect.poll(() => page.locator('#activity-summary').textContent()).toContain(`across ${t.timeseries.length} hour bucket(s)`);
+    await expect.poll(() => page.locator('#timeseries-summary').textContent()).toContain(`across ${t.timeseries.length} hour bucket(s)`);
     await shot(page, 'admin-analytics-custom-range');
   });
 
