@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { print } from 'graphql';
 import { AnalyticsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
-import { duration, humanize, percent } from '../src/lib/format.ts';
+import { authorTypeLabel, duration, humanize, percent } from '../src/lib/format.ts';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -480,7 +480,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     expect(await page.locator('#timeseries-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
     expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${humanize(r.label)}: ${r.count}`).join(', '));
     expect(await page.getByTestId('analytics-authors').getAttribute('aria-label')).toBe(
-      a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${humanize(m.label)}: ${m.count}`).join(', '),
+      a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${authorTypeLabel(m.label)}: ${m.count}`).join(', '),
     );
     expect(await page.getByTestId('analytics-backlog').getAttribute('aria-label')).toBe(
       a.ticketBacklog.map((b) => `${humanize(b.status)}, ${humanize(b.priority).toLowerCase()}: ${b.count}`).join('; '),
@@ -656,6 +656,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await desk.keyboard.press('Enter');
     await visitor.locator('[data-testid="message"][data-author="AGENT"]').filter({ hasText: 'Happy to check it for you.' }).waitFor();
     await shot(desk, 'agent-keyboard-only');
+    // The customer ends the chat: it is resolved in the console, live, and the widget asks for a rating.
+    await tabTo(visitor, 'End chat');
+    await visitor.keyboard.press('Enter');
+    await visitor.getByTestId('rating-panel').waitFor();
+    await desk.getByRole('button', { name: 'Reopen' }).waitFor();
   });
 
   it('every screen above passes an automated accessibility audit (WCAG 2.1 AA, axe-core)', () => {

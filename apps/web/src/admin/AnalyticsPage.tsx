@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   AnalyticsDocument,
   ExportConversationsDocument,
@@ -11,6 +11,7 @@ import {
   type ExportFormat,
   type Granularity,
 } from '@switchboard/schema/client';
+import { ChoiceControl } from '../components/ChoiceControl';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
 import { duration, percent } from '../lib/format';
@@ -95,8 +96,8 @@ export default function AnalyticsPage() {
       actions={<ExportButtons range={range} />}
     >
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl
-          aria-label="Date range"
+        <ChoiceControl
+          label="Date range"
           value={rangeKey}
           onChange={setRangeKey}
           data={[...RANGES.map(({ value, label }) => ({ value, label })), { value: 'custom', label: 'Custom' }]}
@@ -174,6 +175,7 @@ export default function AnalyticsPage() {
               {a.agents.length === 0 ? (
                 <Empty title="No assigned conversations in this range" />
               ) : (
+                <Table.ScrollContainer minWidth={420}>
                 <Table aria-label="Agent performance">
                   <Table.Thead>
                     <Table.Tr>
@@ -196,6 +198,7 @@ export default function AnalyticsPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
+                </Table.ScrollContainer>
               )}
             </Paper>
             <Paper withBorder p="md">
@@ -205,6 +208,7 @@ export default function AnalyticsPage() {
               {a.aiUsage.length === 0 ? (
                 <Empty title="No AI answers in this range" />
               ) : (
+                <Table.ScrollContainer minWidth={420}>
                 <Table aria-label="AI usage">
                   <Table.Thead>
                     <Table.Tr>
@@ -230,6 +234,7 @@ export default function AnalyticsPage() {
                     })}
                   </Table.Tbody>
                 </Table>
+                </Table.ScrollContainer>
               )}
             </Paper>
           </SimpleGrid>

@@ -214,19 +214,23 @@ function ImportDataset() {
   const [json, setJson] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const [sampling, setSampling] = useState(false);
-  const [importDataset, { loading, error, data }] = useMutation(ImportEvaluationDatasetDocument, { refetchQueries: [EvaluationDatasetsDocument] });
+  const [importDataset, { loading, error, data, reset }] = useMutation(ImportEvaluationDatasetDocument, { refetchQueries: [EvaluationDatasetsDocument] });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // One message at a time: the previous attempt's, local or from the server, goes.
     setLocalError(null);
+    reset();
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(json) as { cases?: unknown };
-      if (!Array.isArray(parsed.cases) || parsed.cases.length === 0) {
-        setLocalError('The JSON needs a non-empty "cases" array.');
-        return;
-      }
+      parsed = JSON.parse(json);
     } catch (err) {
       setLocalError(`Not valid JSON: ${(err as Error).message}`);
+      return;
+    }
+    const cases = parsed !== null && typeof parsed === 'object' ? (parsed as { cases?: unknown }).cases : undefined;
+    if (!Array.isArray(cases) || cases.length === 0) {
+      setLocalError('The JSON needs to be an object with a non-empty "cases" array.');
       return;
     }
     try {
@@ -242,6 +246,7 @@ function ImportDataset() {
   async function sample() {
     setSampling(true);
     setLocalError(null);
+    reset();
     try {
       const { data: faqs } = await client.query({ query: AdminFaqsDocument, variables: { first: 50, filter: { status: 'PUBLISHED' } }, fetchPolicy: 'network-only' });
       const cases = faqs.faqs.edges.map(({ node }) => ({ question: node.question, expectedFaqIds: [node.id], referenceAnswer: node.answer }));

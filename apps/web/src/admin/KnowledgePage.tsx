@@ -331,7 +331,13 @@ function FaqModal({
           <TextInput label="Question" required value={question} onChange={(e) => setQuestion(e.currentTarget.value)} maxLength={500} data-autofocus />
           <Textarea label="Answer" required autosize minRows={4} maxRows={12} value={answer} onChange={(e) => setAnswer(e.currentTarget.value)} />
           <Select label="Category" placeholder="No category" clearable data={categories} value={categoryId} onChange={setCategoryId} />
-          <TagsInput label="Tags" description="Press Enter after each tag" value={tags} onChange={setTags} />
+          <TagsInput
+            label="Tags"
+            description="Press Enter after each tag; up to 20 tags of at most 40 characters"
+            maxTags={20}
+            value={tags}
+            onChange={(next) => setTags(next.map((t) => t.trim().slice(0, 40)).filter(Boolean))}
+          />
           {error && <ErrorNotice error={error} title="Could not save the FAQ" compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

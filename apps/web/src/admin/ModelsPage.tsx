@@ -145,7 +145,7 @@ function TrafficSplit({ configs }: { configs: ModelConfigFieldsFragment[] }) {
           Total: {total}%{total !== 100 ? ' (must be 100%)' : ''}
         </Text>
         {error && <ErrorNotice error={error} title="Could not save the split" compact />}
-        {data && !error && (
+        {data && !error && splitting && (
           <Alert color="green" mt="xs" role="status">
             Split saved.
           </Alert>
@@ -164,6 +164,11 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
   const [threshold, setThreshold] = useState<number>(0.35);
   const [systemPrompt, setSystemPrompt] = useState('');
   const [create, { loading, error, reset }] = useMutation(CreateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
+  // Closing, however it happens, forgets the last attempt's error.
+  const close = () => {
+    reset();
+    onClose();
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -191,10 +196,7 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
   return (
     <Modal
       opened={opened}
-      onClose={() => {
-        reset();
-        onClose();
-      }}
+      onClose={close}
       title="New model configuration"
       size="lg"
     >
@@ -231,7 +233,7 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
           <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />
           {error && <ErrorNotice error={error} title="Could not create the configuration" compact />}
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={loading} disabled={!name.trim()}>

@@ -49,7 +49,16 @@ function AcceptInviteForm() {
         <Stack gap="sm">
           <TextInput label="Invitation token" required value={token} onChange={(e) => setToken(e.currentTarget.value)} />
           <TextInput label="Your name" description="Optional; keeps the name your admin entered if empty" value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <PasswordInput label="Choose a password" required autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <PasswordInput
+            label="Choose a password"
+            description="At least 8 characters"
+            required
+            minLength={8}
+            maxLength={200}
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
           {error && <ErrorNotice error={error} title="Could not accept the invitation" />}
           <Button type="submit" loading={loading}>
             Join

@@ -121,7 +121,7 @@ function KnowledgeSearch({ onUse }: { onUse(text: string): void }) {
             <Text size="xs" c="dimmed" mt={2}>
               {h.snippet}
             </Text>
-            <Button size="compact-xs" variant="subtle" mt={4} onClick={() => onUse(h.snippet)} aria-label={`Insert into reply: the answer to “${h.faq.question}”`}>
+            <Button size="compact-xs" variant="subtle" mt={4} onClick={() => onUse(h.faq.answer)} aria-label={`Insert into reply: the answer to “${h.faq.question}”`}>
               Insert into reply
             </Button>
           </Paper>

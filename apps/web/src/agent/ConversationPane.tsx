@@ -23,6 +23,7 @@ import { Outbox, type OutgoingMessage } from '../lib/outbox';
 import { createTypingNotifier } from '../lib/typing';
 import { contactName, humanize, percent, timeOfDay } from '../lib/format';
 import type { AnswerStream, ChatMessage, LiveConversation } from '../lib/conversation';
+import { describeError } from '../lib/errors';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Loading } from '../components/States';
 import { AssistPanel } from './AssistPanel';
@@ -162,10 +163,24 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const [ticket, setTicket] = useState<TicketDetailFragment | null>(null);
 
   if (query.error && !query.data) {
+    // A wrong or foreign link will not open by trying again; only passing failures offer a retry.
+    const missing = ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'].includes(describeError(query.error).code);
     return (
       <section className="sb-col sb-convo" aria-label="Conversation">
         <Stack p="md">
-          <ErrorNotice error={query.error} title="Could not open this conversation" onRetry={() => void query.refetch()} />
+          {missing ? (
+            <ErrorNotice
+              error={query.error}
+              title="There is no such conversation"
+              messages={{
+                NOT_FOUND: 'It may have been deleted, or the link is wrong.',
+                BAD_USER_INPUT: 'The link is not a conversation’s address.',
+                FORBIDDEN: 'It belongs to another workspace or is not yours to see.',
+              }}
+            />
+          ) : (
+            <ErrorNotice error={query.error} title="Could not open this conversation" onRetry={() => void query.refetch()} />
+          )}
           <Anchor component={Link} to="/agent">
             Back to the inbox
           </Anchor>

@@ -67,11 +67,6 @@ export function TeamPresence() {
           Loading…
         </Text>
       )}
-      {!loading && !error && colleagues.length === 0 && (
-        <Text size="sm" c="dimmed">
-          Nobody else is online.
-        </Text>
-      )}
       <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="team-presence">
         {colleagues.map((p) => (
           <li key={p.user.id}>
@@ -90,6 +85,11 @@ export function TeamPresence() {
           </li>
         ))}
       </ul>
+      {!loading && !error && colleagues.every((p) => p.user.id === me.id) && (
+        <Text size="sm" c="dimmed">
+          Nobody else is online.
+        </Text>
+      )}
     </Stack>
   );
 }

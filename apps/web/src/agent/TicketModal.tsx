@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client';
 import { Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
-import { CreateTicketDocument, TicketsDocument, type Priority, type TicketDetailFragment } from '@switchboard/schema/client';
+import { CreateTicketDocument, type Priority, type TicketDetailFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 
 const PRIORITIES: { value: Priority; label: string }[] = [
@@ -25,7 +25,12 @@ export function TicketModal({
   const [subject, setSubject] = useState('');
   const [priority, setPriority] = useState<Priority>('NORMAL');
   const [description, setDescription] = useState('');
-  const [create, { loading, error, reset }] = useMutation(CreateTicketDocument, { refetchQueries: [TicketsDocument] });
+  const [create, { loading, error, reset }] = useMutation(CreateTicketDocument);
+  // Closing, however it happens, forgets the last attempt's error.
+  const close = () => {
+    reset();
+    onClose();
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -47,10 +52,7 @@ export function TicketModal({
   return (
     <Modal
       opened={opened}
-      onClose={() => {
-        reset();
-        onClose();
-      }}
+      onClose={close}
       title="Create a ticket from this conversation"
     >
       <form onSubmit={submit}>
@@ -60,14 +62,14 @@ export function TicketModal({
             description="Leave empty to use the customer's first message"
             value={subject}
             onChange={(e) => setSubject(e.currentTarget.value)}
-            maxLength={300}
+            maxLength={200}
             data-autofocus
           />
           <Select label="Priority" data={PRIORITIES} value={priority} onChange={(v) => v && setPriority(v as Priority)} allowDeselect={false} />
           <Textarea label="Description" autosize minRows={3} maxRows={8} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           {error && <ErrorNotice error={error} title="Could not create the ticket" compact />}
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={loading}>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client';
-import { Anchor, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { ChoiceControl } from '../components/ChoiceControl';
 import { InboxEventsDocument, TicketsDocument, UpdateTicketDocument, type TicketStatus } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
@@ -29,10 +30,10 @@ export function TicketsPage() {
         <Title order={1} size="h3">
           Tickets
         </Title>
-        <SegmentedControl
-          aria-label="Filter by status"
+        <ChoiceControl<TicketStatus | 'ALL'>
+          label="Filter by status"
           value={status}
-          onChange={(v) => setStatus(v as TicketStatus | 'ALL')}
+          onChange={setStatus}
           data={[{ value: 'ALL', label: 'All' }, ...STATUSES.map((s) => ({ value: s, label: humanize(s) }))]}
         />
       </Group>

@@ -9,6 +9,7 @@ const msg = (seq: number, authorType: ChatMessage['authorType'] = 'CUSTOMER', ex
   body: `message ${seq}`,
   authorType,
   author: null,
+  authorName: null,
   clientMessageId: null,
   createdAt: new Date(2026, 0, 1, 12, 0, seq).toISOString(),
   ...extra,

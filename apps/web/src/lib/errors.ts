@@ -29,7 +29,7 @@ const WORDS: Record<ErrorCode, { title: string; message: string }> = {
   CONFLICT: { title: 'That clashes with a change', message: 'Someone else changed this at the same time. Reload and try again.' },
   RATE_LIMITED: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
   INTERNAL: { title: 'Something went wrong on our side', message: 'The server hit an unexpected error. Try again in a moment.' },
-  NETWORK: { title: 'Cannot reach Switchboard', message: 'Check your connection. We keep retrying in the background.' },
+  NETWORK: { title: 'Cannot reach Switchboard', message: 'Check your connection and try again.' },
 };
 
 const KNOWN = new Set(Object.keys(WORDS));

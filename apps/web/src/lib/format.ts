@@ -44,3 +44,8 @@ export function duration(seconds: number | null | undefined): string {
   if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
   return `${(seconds / 86_400).toFixed(1)} d`;
 }
+
+/** CUSTOMER, AGENT, AI, SYSTEM as people say them. */
+export function authorTypeLabel(type: string): string {
+  return type === 'AI' ? 'AI' : humanize(type);
+}

@@ -1,9 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { NavLink as RouterNavLink, useLocation, useNavigate } from 'react-router';
-import { useMutation, useSubscription } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client';
 import { ActionIcon, AppShell, Badge, Burger, Button, Divider, Group, Indicator, Menu, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { NotificationsDocument, SetPresenceDocument, type NotificationsSubscription, type PresenceStatus } from '@switchboard/schema/client';
+import { NotificationsDocument, SetPresenceDocument, TeamPresenceDocument, type NotificationsSubscription, type PresenceStatus } from '@switchboard/schema/client';
 import { ConnectionStatus } from '../components/ConnectionStatus';
 import { relativeTime } from '../lib/format';
 import { useStaff } from './StaffGate';
@@ -47,8 +47,11 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
             <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="sm" size="sm" aria-label={menuOpen ? 'Close navigation' : 'Open navigation'} />
-            <Text fw={700} component="span">
-              Switchboard <Text span c="dimmed" fw={400}>{title}</Text>
+            <Text fw={700} component="span" style={{ whiteSpace: 'nowrap' }}>
+              Switchboard{' '}
+              <Text span c="dimmed" fw={400} visibleFrom="sm">
+                {title}
+              </Text>
             </Text>
             <Group gap={4} component="nav" aria-label="Main" wrap="nowrap" visibleFrom="sm">
               {links.map((l) => (
@@ -61,7 +64,7 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
           <Group gap="sm" wrap="nowrap">
             <ConnectionStatus store={api.connection} />
             <NotificationBell />
-            <PresenceMenu name={me.name} workspace={me.workspace.name} onSignOut={signOut} />
+            <PresenceMenu userId={me.id} name={me.name} workspace={me.workspace.name} onSignOut={signOut} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -82,10 +85,15 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
   );
 }
 
-function PresenceMenu({ name, workspace, onSignOut }: { name: string; workspace: string; onSignOut(): void }) {
+function PresenceMenu({ userId, name, workspace, onSignOut }: { userId: string; name: string; workspace: string; onSignOut(): void }) {
   const [status, setStatus] = useState<PresenceStatus>('ONLINE');
+  const [chosen, setChosen] = useState(false);
+  // The status colleagues see (kept across reloads), until one is chosen here.
+  const stored = useQuery(TeamPresenceDocument, { fetchPolicy: 'network-only' }).data?.teamPresence.find((p) => p.user.id === userId)?.status;
+  if (!chosen && stored && stored !== status) setStatus(stored);
   const [setPresence] = useMutation(SetPresenceDocument);
   const choose = async (next: PresenceStatus) => {
+    setChosen(true);
     setStatus(next);
     try {
       await setPresence({ variables: { status: next } });

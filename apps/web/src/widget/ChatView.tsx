@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
 import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
 import {
+  EndConversationDocument,
   RateConversationDocument,
   SendMessageDocument,
   SetTypingDocument,
@@ -81,7 +82,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     const c = history.data?.conversation;
     if (!c) return;
     dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
-    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason } });
+    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assignee: c.assignee } });
     setHistoryReady(true);
   }, [history.data, dispatch]);
 
@@ -135,13 +136,14 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   useEffect(() => () => typingNotifier.dispose(), [typingNotifier]);
 
   const [draft, setDraft] = useState('');
-  const [ratingOpen, setRatingOpen] = useState(false);
+  const [endChat, ending] = useMutation(EndConversationDocument);
   const [rated, setRated] = useState<number | null>(null);
 
   const status = state.live.status;
   const mode = state.live.mode;
   const csatScore = rated ?? history.data?.conversation.csatScore ?? null;
-  const showRating = csatScore == null && (ratingOpen || status === 'RESOLVED');
+  // Once the chat is resolved (by the customer's "End chat" or by an agent) it asks for a rating.
+  const showRating = csatScore == null && status === 'RESOLVED';
   const waiting = waitingForAgent(state.messages, mode, status);
   const agentTyping = state.typing.filter((t) => t.type === 'AGENT');
   const agentName = state.live.assignee?.name ?? agentTyping[0]?.name ?? null;
@@ -189,6 +191,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           <WAlert
             error={history.error}
             title={gone ? 'This conversation is no longer available' : 'Could not load the conversation'}
+            message={gone ? 'It has ended or expired on this device. Start a new one and we will pick it up from there.' : undefined}
             onRetry={gone ? onNewConversation : () => void history.refetch()}
             retryLabel={gone ? 'Start a new conversation' : 'Try again'}
           />
@@ -216,7 +219,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         {history.loading && !historyReady && <WLoading label="Loading your conversation…" />}
         <ol className="sbw-log">
           {state.messages.map((m) => (
-            <MessageItem key={m.seq} message={m} agentName={agentName} />
+            <MessageItem key={m.seq} message={m} />
           ))}
           {state.streams.map((s) => (
             <StreamItem key={s.replyToSeq} stream={s} />
@@ -232,14 +235,11 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         )}
         {waiting && <Notice testId="handoff-notice">An agent will be with you shortly. You can keep writing here.</Notice>}
         {feedError != null && <WAlert error={feedError} title="Live updates stopped" onRetry={resubscribe} retryLabel="Reconnect" />}
+        {ending.error && <WAlert error={ending.error} title="Could not end the chat" />}
         {showRating && (
           <RatingPanel
             conversationId={conversationId}
-            onRated={(score) => {
-              setRated(score);
-              setRatingOpen(false);
-            }}
-            onCancel={status === 'RESOLVED' ? undefined : () => setRatingOpen(false)}
+            onRated={setRated}
           />
         )}
         {csatScore != null && <Notice testId="rating-thanks">Thank you for your feedback ({csatScore} of 5).</Notice>}
@@ -268,9 +268,21 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         </WButton>
       </form>
       <div className="sbw-footer">
-        {csatScore == null && !showRating ? (
-          <WButton variant="subtle" size="sm" onClick={() => setRatingOpen(true)}>
-            End chat and rate
+        {status !== 'RESOLVED' ? (
+          <WButton
+            variant="subtle"
+            size="sm"
+            loading={ending.loading}
+            onClick={() =>
+              void endChat({ variables: { id: conversationId } })
+                .then(({ data }) => {
+                  // Resolved: the rating panel opens by itself.
+                  if (data) dispatch({ type: 'live', live: { status: data.endConversation.status } });
+                })
+                .catch(() => undefined)
+            }
+          >
+            End chat
           </WButton>
         ) : (
           <span />
@@ -287,21 +299,22 @@ const noopSubscribe = () => () => undefined;
 const EMPTY: readonly OutgoingMessage[] = [];
 const emptyOutbox = () => EMPTY;
 
-function authorLabel(m: ChatMessage, agentName: string | null): string | null {
+/** Each message keeps its own author's name, whoever is assigned now. */
+function authorLabel(m: ChatMessage): string | null {
   switch (m.authorType) {
     case 'CUSTOMER':
       return 'You';
     case 'AI':
       return 'AI assistant';
     case 'AGENT':
-      return m.author?.name ?? agentName ?? 'Agent';
+      return m.authorName ?? m.author?.name ?? 'Agent';
     case 'SYSTEM':
       return null;
   }
 }
 
-function MessageItem({ message: m, agentName }: { message: ChatMessage; agentName: string | null }) {
-  const label = authorLabel(m, agentName);
+function MessageItem({ message: m }: { message: ChatMessage }) {
+  const label = authorLabel(m);
   const sources = (m.citations ?? []).filter((c) => c.faq);
   return (
     <li className="sbw-msg" data-testid="message" data-author={m.authorType} data-seq={m.seq} data-streamed-chunks={m.streamedChunks ?? 0}>
@@ -359,7 +372,7 @@ function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRe
   );
 }
 
-function RatingPanel({ conversationId, onRated, onCancel }: { conversationId: string; onRated(score: number): void; onCancel?: () => void }) {
+function RatingPanel({ conversationId, onRated }: { conversationId: string; onRated(score: number): void }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [rate, { loading, error }] = useMutation(RateConversationDocument);
@@ -382,11 +395,6 @@ function RatingPanel({ conversationId, onRated, onCancel }: { conversationId: st
         <WButton type="submit" size="sm" loading={loading} disabled={score < 1}>
           Send rating
         </WButton>
-        {onCancel && (
-          <WButton size="sm" variant="subtle" onClick={onCancel}>
-            Not now
-          </WButton>
-        )}
       </span>
     </form>
   );

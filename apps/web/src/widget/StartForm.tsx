@@ -48,7 +48,7 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
   return (
     <form onSubmit={submit} aria-label="Start a conversation" className="sbw-form">
       <p style={{ margin: 0 }}>Hi! Ask us anything. Our AI assistant answers right away and a person takes over when needed.</p>
-      <TextField label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} />
+      <TextField label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} />
       <TextField
         label="Email"
         description="Optional, so we can follow up"
@@ -56,7 +56,7 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
         autoComplete="email"
         value={email}
         onChange={(e) => setEmail(e.currentTarget.value)}
-        maxLength={320}
+        maxLength={254}
       />
       <TextAreaField
         label="How can we help?"

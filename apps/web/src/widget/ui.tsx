@@ -85,12 +85,25 @@ export function TextAreaField({
 }
 
 /** An error in words, by its `extensions.code`. */
-export function WAlert({ error, title, onRetry, retryLabel = 'Try again' }: { error: unknown; title?: string; onRetry?: () => void; retryLabel?: string }) {
+export function WAlert({
+  error,
+  title,
+  message,
+  onRetry,
+  retryLabel = 'Try again',
+}: {
+  error: unknown;
+  title?: string;
+  /** Replaces the words chosen by the error's code, where the context knows better. */
+  message?: string;
+  onRetry?: () => void;
+  retryLabel?: string;
+}) {
   const d = describeError(error);
   return (
     <div className="sbw-alert" role="alert" data-error-code={d.code}>
       <strong>{title ?? d.title}</strong>
-      <span>{title ? `${d.title}. ${d.message}` : d.message}</span>
+      <span>{message ?? (title ? `${d.title}. ${d.message}` : d.message)}</span>
       {onRetry && (
         <WButton size="sm" variant="light" onClick={onRetry}>
           {retryLabel}

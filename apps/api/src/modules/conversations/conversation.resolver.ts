@@ -1,6 +1,6 @@
 import { IsEnum, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { scope, STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
+import { Roles, scope, STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { ConnectionType, DEFAULT_PAGE_SIZE, ForwardPageArgs, type Connection } from '../../platform/pagination.js';
 import { User } from '../auth/user.entity.js';
@@ -107,6 +107,14 @@ export class ConversationResolver {
     @Ctx() ctx: Context,
   ): Promise<Conversation> {
     return new ConversationService(ctx).handOff(id, ctx.actor.kind === 'customer' ? 'customer_request' : (reason ?? 'agent_request'));
+  }
+
+  @Authorized([Roles.CUSTOMER])
+  @Mutation(() => Conversation, {
+    description: 'The customer ends the chat from the widget: the conversation is resolved (staff use setConversationStatus). Writing again reopens it.',
+  })
+  endConversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
+    return new ConversationService(ctx).setStatus(id, ConversationStatus.RESOLVED);
   }
 
   @Authorized(STAFF_OR_CUSTOMER)

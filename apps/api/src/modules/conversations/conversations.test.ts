@@ -93,6 +93,19 @@ describe('conversations', () => {
     expectError(await t.gql(START, { input: { widgetKey: 'wk_does-not-exist' } }), 'NOT_FOUND');
   });
 
+  it('lets the customer end the chat: resolved, and reopened by their next message; their own conversation only, customers only', async () => {
+    const a = await start(ws.widgetKey, 'I am done, thanks', 'Fay');
+    const b = await start(ws.widgetKey, 'not mine', 'Gil');
+    const END = `mutation($id: ID!) { endConversation(id: $id) { id status resolvedAt } }`;
+    expectError(await t.gql(END, { id: b.conversation.id }, a.customerToken), 'FORBIDDEN');
+    expectError(await t.gql(END, { id: a.conversation.id }, ws.token), 'FORBIDDEN');
+    const ended = await t.gql(END, { id: a.conversation.id }, a.customerToken);
+    expect(ended.data.endConversation).toMatchObject({ status: 'RESOLVED', resolvedAt: expect.any(String) });
+    expect((await t.gql(GET, { id: b.conversation.id }, b.customerToken)).data.conversation.status).toBe('OPEN');
+    await t.gql(SEND, { input: { conversationId: a.conversation.id, body: 'one more thing' } }, a.customerToken);
+    expect((await t.gql(`query($id: ID!) { conversation(id: $id) { status } }`, { id: a.conversation.id }, ws.token)).data.conversation.status).toBe('OPEN');
+  });
+
   it('counts the inbox filters for the whole workspace', async () => {
     const counts = async (token = ws.token) => (await t.gql(`{ inboxCounts { open mine unassigned ai handedOff resolved } }`, {}, token)).data.inboxCounts;
     const before = await counts();

@@ -25,4 +25,13 @@ export class MessageResolver {
     if (ctx.actor.kind !== 'user' || !message.authorUser) return null;
     return ctx.loaders.user.load(message.authorUser.id);
   }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Display name of the agent who wrote it (AGENT messages), for everyone who can read the message, customers included.',
+  })
+  async authorName(@Root() message: Readonly<Message>, @Ctx() ctx: Context): Promise<string | null> {
+    if (!message.authorUser) return null;
+    return (await ctx.loaders.user.load(message.authorUser.id))?.name ?? null;
+  }
 }

@@ -49,6 +49,15 @@ describe('messages', () => {
     expect(all.map((r) => r.seq)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
   });
 
+  it('names the agent who wrote each message, to the customer too (without exposing the user)', async () => {
+    await t.gql(SEND, { input: { conversationId, body: 'Admin here, looking into it.' } }, ws.token);
+    const q = `query($id: ID!) { conversation(id: $id) { messages(last: 1) { edges { node { authorType authorName author { id } } } } } }`;
+    const asCustomer = await t.gql(q, { id: conversationId }, customerToken);
+    expect(asCustomer.data.conversation.messages.edges[0].node).toEqual({ authorType: 'AGENT', authorName: 'Admin', author: null });
+    const asStaff = await t.gql(q, { id: conversationId }, ws.token);
+    expect(asStaff.data.conversation.messages.edges[0].node).toEqual({ authorType: 'AGENT', authorName: 'Admin', author: { id: ws.userId } });
+  });
+
   it('pages history forwards and backwards by seq', async () => {
     const total = await messageCount();
     const latest = await t.gql(HISTORY, { id: conversationId, last: 5 }, customerToken);

@@ -6,7 +6,7 @@ import type { ReactElement } from 'react';
 import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { Granularity } from '@switchboard/schema/client';
 import type { AnalyticsData } from '../AnalyticsPage';
-import { duration, humanize, percent } from '../../lib/format';
+import { authorTypeLabel, duration, humanize, percent } from '../../lib/format';
 
 const COLORS = ['#4c6ef5', '#2f9e44', '#f76707', '#ae3ec9', '#1098ad', '#e03131', '#868e96'];
 
@@ -19,9 +19,9 @@ function bucketLabel(iso: string, granularity: Granularity): string {
 export default function AnalyticsCharts({ data, granularity }: { data: AnalyticsData; granularity: Granularity }) {
   const series = data.timeseries.map((b) => ({ ...b, label: bucketLabel(b.start, granularity) }));
   const reasons = data.handoffReasons.map((r) => ({ name: humanize(r.label), count: r.count }));
-  const authors = data.messagesByAuthorType.filter((m) => m.count > 0).map((m) => ({ name: humanize(m.label), value: m.count }));
+  const authors = data.messagesByAuthorType.filter((m) => m.count > 0).map((m) => ({ name: authorTypeLabel(m.label), value: m.count }));
   const csat = [
-    { name: 'Resolved by AI', score: data.csatAi.score, ratings: data.csatAi.ratings },
+    { name: 'AI only', score: data.csatAi.score, ratings: data.csatAi.ratings },
     { name: 'With an agent', score: data.csatHuman.score, ratings: data.csatHuman.ratings },
   ];
   const total = series.reduce((s, b) => s + b.conversationsCreated, 0);
@@ -123,10 +123,10 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
         </ChartPanel>
         <ChartPanel
           id="csat"
-          title="CSAT by who resolved"
+          title="CSAT: AI only vs with an agent"
           label={csat.map((c) => `${c.name}: ${c.score == null ? 'no ratings' : `${Math.round(c.score)}% of ${c.ratings}`}`).join(', ')}
         >
-          <BarChart data={csat.map((c) => ({ ...c, score: c.score ?? 0 }))} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
+          <BarChart data={csat} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
             <YAxis domain={[0, 100]} unit="%" width={52} />
