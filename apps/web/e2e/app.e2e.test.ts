@@ -299,6 +299,36 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await shot(agent, 'agent-history-scrolled');
   });
 
+  it('the customer pages back through a long conversation in the widget, with nothing missing or doubled', async () => {
+    const { startConversation } = await call<{ startConversation: { customerToken: string; conversation: { id: string } } }>(
+      'mutation($i: StartConversationInput!) { startConversation(input: $i) { customerToken conversation { id } } }',
+      { i: { widgetKey: api.widgetKey, name: `Paging ${run}` } },
+    );
+    const { customerToken, conversation } = startConversation;
+    await call('mutation($id: ID!) { handOffToHuman(id: $id) { id } }', { id: conversation.id }, customerToken);
+    for (let i = 1; i <= 70; i++) {
+      await call('mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }', { i: { conversationId: conversation.id, body: `Page message ${i}` } }, customerToken);
+    }
+    const { page } = await newPage({ width: 360, height: 720 });
+    await page.goto(`${web.url}/embed-demo.html`); // same origin: store the session the widget would have stored
+    await page.evaluate(
+      ([key, value]) => localStorage.setItem(key!, value!),
+      [`switchboard.widget.${api.widgetKey}`, JSON.stringify({ conversationId: conversation.id, customerToken, name: `Paging ${run}` })],
+    );
+    await page.goto(`${web.url}/chat?widgetKey=${encodeURIComponent(api.widgetKey)}`);
+    await page.getByText('Page message 70', { exact: true }).waitFor();
+    const seqs = () => page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    expect(await seqs()).toHaveLength(50);
+    await page.getByRole('button', { name: 'Show earlier messages' }).click();
+    await page.getByText('Page message 1', { exact: true }).waitFor();
+    // 71 messages (the handoff note included), in order, once each; nothing earlier to load.
+    const all = await seqs();
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+    expect(all.length).toBeGreaterThanOrEqual(71);
+    expect(await page.getByRole('button', { name: 'Show earlier messages' }).count()).toBe(0);
+    await shot(page, 'widget-earlier-messages');
+  });
+
   it('the agent resolves the conversation and the customer rates it', async () => {
     await agent.getByTestId('inbox-item').filter({ hasText: CUSTOMER }).click();
     await agent.getByRole('heading', { name: CUSTOMER }).waitFor();

@@ -54,6 +54,9 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     fetchPolicy: 'network-only',
   });
   const [historyReady, setHistoryReady] = useState(false);
+  // Earlier pages, loaded on request above the first message shown.
+  const [older, setOlder] = useState<{ before: string | null; hasMore: boolean; loading: boolean; error?: unknown }>({ before: null, hasMore: false, loading: false });
+  const keepOffsetRef = useRef<number | null>(null);
 
   const refreshSources = () => {
     // The feed's messages carry no citations: read the latest few again for the AI reply's sources.
@@ -83,6 +86,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     if (!c) return;
     dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
     dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assignee: c.assignee } });
+    setOlder({ before: c.messages.pageInfo.startCursor ?? null, hasMore: c.messages.pageInfo.hasPreviousPage, loading: false });
     setHistoryReady(true);
   }, [history.data, dispatch]);
 
@@ -155,8 +159,31 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   const stickRef = useRef(true);
   useLayoutEffect(() => {
     const el = bodyRef.current;
-    if (el && stickRef.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (keepOffsetRef.current != null) {
+      // Earlier messages went in above: keep the ones being read where they were.
+      el.scrollTop += el.scrollHeight - keepOffsetRef.current;
+      keepOffsetRef.current = null;
+    } else if (stickRef.current) el.scrollTop = el.scrollHeight;
   }, [state.messages, state.streams, outgoing.length, waiting, showRating, agentTyping.length]);
+
+  async function loadOlder() {
+    if (!older.before || older.loading) return;
+    setOlder((o) => ({ ...o, loading: true, error: undefined }));
+    try {
+      const { data } = await api.apollo.query({
+        query: WidgetConversationDocument,
+        variables: { id: conversationId, last: HISTORY, before: older.before },
+        fetchPolicy: 'network-only',
+      });
+      const page = data.conversation.messages;
+      keepOffsetRef.current = bodyRef.current?.scrollHeight ?? null;
+      dispatch({ type: 'history', messages: page.edges.map((e) => e.node) });
+      setOlder({ before: page.pageInfo.startCursor ?? null, hasMore: page.pageInfo.hasPreviousPage, loading: false });
+    } catch (error) {
+      setOlder((o) => ({ ...o, loading: false, error }));
+    }
+  }
 
   function send(e?: FormEvent) {
     e?.preventDefault();
@@ -217,6 +244,14 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         }}
       >
         {history.loading && !historyReady && <WLoading label="Loading your conversation…" />}
+        {older.hasMore && (
+          <p className="sbw-older">
+            <WButton size="sm" variant="subtle" loading={older.loading} onClick={() => void loadOlder()}>
+              Show earlier messages
+            </WButton>
+          </p>
+        )}
+        {older.error != null && <WAlert error={older.error} title="Could not load earlier messages" onRetry={() => void loadOlder()} />}
         <ol className="sbw-log">
           {state.messages.map((m) => (
             <MessageItem key={m.seq} message={m} />
