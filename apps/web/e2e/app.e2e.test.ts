@@ -353,6 +353,15 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await page.getByTestId('handoff-notice').waitFor();
     expect(await page.getByTestId('handoff-notice').textContent()).toContain('An agent will be with you');
     await shot(page, 'widget-handoff');
+
+    // Or with the button, after an AI answer.
+    const { page: other } = await newPage({ width: 360, height: 720 });
+    await startChat(other, `Button ${run}`, 'How do I get a refund?');
+    await other.locator('[data-testid="message"][data-author="AI"]').first().waitFor();
+    await other.getByRole('button', { name: 'Talk to a person' }).click();
+    await other.getByTestId('handoff-notice').waitFor();
+    expect(await other.getByRole('button', { name: 'Talk to a person' }).count()).toBe(0);
+    expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 
   it('an admin assigns a handed-off conversation to the agent, who is notified', async () => {
@@ -572,6 +581,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const frame = page.frameLocator('#switchboard-frame');
     await frame.getByRole('button', { name: 'Start chat' }).waitFor();
     await shot(page, 'embed-demo');
+    // Escape inside the chat closes it and gives focus back to the launcher.
+    await frame.getByLabel('Your name').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#switchboard-frame').isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('switchboard-launcher');
   });
 
   it('an admin answers a customer’s data request from the console: downloads their data, then erases it', async () => {

@@ -3,20 +3,22 @@ import { useEffect, useState, type DependencyList } from 'react';
 /**
  * Creates an object in an effect and disposes of it on change or unmount, so
  * React's StrictMode remount never hands out an already disposed instance.
- * Null during the first render.
+ * Null during the first render, and during the render in which `deps` change
+ * (the old instance is about to be disposed: nothing may start work on it).
  */
 export function useDisposable<T extends { dispose(): void }>(factory: () => T, deps: DependencyList): T | null {
-  const [value, setValue] = useState<T | null>(null);
+  const [current, setCurrent] = useState<{ value: T; deps: DependencyList } | null>(null);
   useEffect(() => {
-    const v = factory();
-    setValue(v);
+    const value = factory();
+    setCurrent({ value, deps });
     return () => {
-      v.dispose();
-      setValue(null);
+      value.dispose();
+      setCurrent(null);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
-  return value;
+  if (!current || current.deps.length !== deps.length || current.deps.some((d, i) => !Object.is(d, deps[i]))) return null;
+  return current.value;
 }
 
 /** Re-renders every `ms` while `active`, for relative times and typing expiry. */

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalS
 import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
 import {
   EndConversationDocument,
+  HandOffToHumanDocument,
   RateConversationDocument,
   SendMessageDocument,
   SetTypingDocument,
@@ -141,6 +142,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
 
   const [draft, setDraft] = useState('');
   const [endChat, ending] = useMutation(EndConversationDocument);
+  const [askForPerson, asking] = useMutation(HandOffToHumanDocument);
   const [rated, setRated] = useState<number | null>(null);
 
   const status = state.live.status;
@@ -271,6 +273,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         {waiting && <Notice testId="handoff-notice">An agent will be with you shortly. You can keep writing here.</Notice>}
         {feedError != null && <WAlert error={feedError} title="Live updates stopped" onRetry={resubscribe} retryLabel="Reconnect" />}
         {ending.error && <WAlert error={ending.error} title="Could not end the chat" />}
+        {asking.error && <WAlert error={asking.error} title="Could not reach a person" />}
         {showRating && (
           <RatingPanel
             conversationId={conversationId}
@@ -303,6 +306,23 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         </WButton>
       </form>
       <div className="sbw-footer">
+        {status !== 'RESOLVED' && mode === 'AI' && (
+          <WButton
+            variant="subtle"
+            size="sm"
+            loading={asking.loading}
+            onClick={() =>
+              void askForPerson({ variables: { id: conversationId } })
+                .then(({ data }) => {
+                  // The feed brings the handoff note; the header and notice follow the mode.
+                  if (data) dispatch({ type: 'live', live: { mode: data.handOffToHuman.mode, handoffReason: data.handOffToHuman.handoffReason } });
+                })
+                .catch(() => undefined)
+            }
+          >
+            Talk to a person
+          </WButton>
+        )}
         {status !== 'RESOLVED' ? (
           <WButton
             variant="subtle"

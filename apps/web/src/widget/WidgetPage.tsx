@@ -16,6 +16,15 @@ export default function WidgetPage() {
   const [session, setSession] = useState<WidgetSession | null>(() => (widgetKey ? loadWidgetSession(widgetKey) : null));
   const [firstMessage, setFirstMessage] = useState<string | null>(null);
   useEffect(() => markOnce('switchboard:widget-mounted'), []);
+  // Framed by embed.js: Escape closes the chat from inside it too (the host page only hears its own keys).
+  useEffect(() => {
+    if (window.parent === window) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) closeEmbedded();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   if (!widgetKey) {
     return (
