@@ -8,7 +8,8 @@
 // - language: franc-min trigram profiles restricted to languages we can name
 //   in ISO 639-1, re-ranked by function words for the seven most common
 //   European languages (trigrams alone call "I want to talk to a person"
-//   Spanish); texts under 12 characters are 'und'.
+//   Spanish), the more so the shorter the text; texts under 12 characters,
+//   and short ones whose evidence for a non-English language is weak, are 'und'.
 // - intent: nearest centroid over the hashed embedding (intent.ts), English
 //   prototypes, so non-English messages are 'other' unless asking for a human.
 import { francAll } from 'franc-min';
@@ -121,36 +122,65 @@ export const ISO639_3_TO_1: Record<string, string> = {
 };
 const FRANC_ONLY = Object.keys(ISO639_3_TO_1);
 
-// Frequent function words (and greetings) per language: short messages are
-// mostly these, and they separate languages that trigram profiles confuse.
+// The most frequent function words (and greetings) per language, roughly a
+// hundred each so that no language wins by the size of its list. Short
+// messages are mostly these, and they separate languages that trigram profiles
+// confuse. Tokens are runs of letters, so contractions arrive split ("don't" →
+// don + t, "j'ai" → j + ai; English lists the pieces). A word may belong to
+// several languages.
 const FUNCTION_WORDS: Record<string, Set<string>> = Object.fromEntries(
   Object.entries({
-    eng: 'the a an i you my me to is are was it this that and or of in on for with have has not can do does did what how why where when please thanks thank hello hi want need would your we our be been will yet just',
-    spa: 'el la los las un una y o de del en con por para que es no mi mis me yo tu su se lo le hola gracias quiero necesito puedo favor está estoy muy pero como cómo dónde qué todavía ayuda',
-    fra: 'le la les un une et ou de des du en avec pour que qui est ne pas je tu il vous nous mon ma mes me se ce bonjour merci voudrais veux peux plaît très mais où comment au aux suis ai',
-    deu: 'der die das ein eine einen einem und oder von mit für ist nicht kein ich du sie wir mein meine mich mir sich hallo danke bitte möchte kann habe bin sehr aber wo wie noch auf zu im es',
-    por: 'o a os as um uma e ou de do da em no na com por para que é não eu meu minha olá obrigado obrigada quero preciso posso está muito mas onde como ainda você',
-    ita: 'il lo la gli le un una e o di del della in con per che è non io mio mia mi ciao grazie voglio vorrei posso sono molto ma dove come ancora',
-    nld: 'de het een en of van met voor is niet geen ik jij je mijn mij hallo dank bedankt alsjeblieft wil kan heb ben erg maar waar hoe nog op te',
+    eng: 'the a an i me my you your he him his she her it its we us our they them their this that these those what which who whom when where why how is are was were be been being am have has had do does did will would shall should can could may might must not no and or but if so than then because as at by for from in into of on off out over up down to with without about after before again also just only still yet already very too more most much many some any all each every there here please thanks thank hello hi hey want need get got s t m ll ve re isn aren wasn don doesn didn haven hasn won wouldn couldn',
+    spa: 'el la los las lo un una unos unas y e o u ni de del al a en con por para sin sobre entre hasta desde que qué quien quién cual cuál como cómo cuando cuándo donde dónde cuanto cuánto es son era fue ser estar está están estoy he ha han hay tengo tiene tienen puedo puede pueden quiero quiere necesito no sí si ya muy más menos pero porque también todavía aún mi mis tu tus su sus nuestro me te se nos le les yo usted ustedes él ella este esta esto ese esa eso aquí hola gracias favor ayuda todo todos nada algo alguien',
+    fra: 'le la les l un une des du de d au aux à et ou mais donc car ni que qu qui quoi quel quelle quels quelles où comment pourquoi quand combien est sont suis êtes ai as a avons avez ont été être avoir fait faire peux peut pouvez veux veut voudrais je j tu il elle on nous vous ils elles me m te se s ce c cet cette ces mon ma mes ton ta son sa ses notre nos votre vos leur ne n pas plus jamais rien très bien aussi encore déjà toujours avec pour par dans sur sans chez en y bonjour bonsoir merci plaît oui non',
+    deu: 'der die das den dem des ein eine einen einem einer und oder aber denn doch ich du er sie es wir ihr mich mir dich dir sich uns ihm ihn ihnen mein meine meinen meinem meiner dein deine sein seine ihre unser ist sind bin bist war hat habe hast haben hatte wird werden wurde würde kann können könnte möchte will muss soll nicht kein keine keinen nichts auch noch schon nur sehr so wie was wo wann warum wer welche mit von zu zum zur bei nach aus für auf an am im in um über vor durch ohne bis hallo danke bitte ja nein gibt',
+    por: 'o a os as um uma uns umas e ou mas nem de do da dos das em no na nos nas ao aos à com por pelo pela para sem sobre entre até que quem qual quais como onde quando quanto porque é são sou está estão estou era foi ser estar tem têm tenho há posso pode podem quero quer preciso não sim se já muito mais menos também ainda meu minha meus minhas seu sua seus suas me te lhe eu você vocês ele ela este esta isto esse essa isso aqui olá oi obrigado obrigada favor ajuda todo tudo nada algo alguém',
+    ita: 'il lo la l gli le un una uno e ed o ma né di del dello della dei degli delle a al allo alla ai agli alle da dal dalla in nel nella nei con su sul sulla per tra fra che chi cosa quale come dove quando quanto perché è sono sei siamo era ho ha hai abbiamo avete hanno essere avere posso può possono voglio vorrei vuole devo deve non sì se già molto più meno anche ancora mio mia miei mie tuo tua suo sua nostro mi ti si ci vi io lui lei noi voi loro questo questa quello quella qui ciao grazie favore aiuto tutto niente',
+    nld: 'de het een en of maar want dus van in op aan met voor naar bij uit over door om tot te zonder is zijn ben bent was waren wordt worden werd heb hebt heeft hebben had kan kunt kunnen wil wilt willen moet mag zal zou niet geen nog al ook wel erg heel meer ik je jij u hij zij ze we wij jullie mij me mijn jouw uw haar ons onze hun dit dat deze die er hier daar wat wie waar wanneer hoe waarom welke hallo hoi dank bedankt alsjeblieft alstublieft graag ja nee iets niets',
   }).map(([lang, words]) => [lang, new Set(words.split(' '))]),
 );
 
+// A non-English guess must beat English by FOREIGN_MARGIN (in score units,
+// see detectLanguage), else the text is 'und'. Calling English text foreign
+// costs more than the reverse: it switches off the (English) intent classifier.
+// A guess that rests on trigrams alone (none of its function words in the
+// text) must beat English by TRIGRAMS_ALONE_MARGIN / n on n words: 0.5 on
+// four words, 1 (the whole range of franc's scores) on two.
+const FOREIGN_MARGIN = 0.2;
+const TRIGRAMS_ALONE_MARGIN = 2;
+
 /**
  * ISO 639-1 language of the text, or 'und' when shorter than `minLength`
- * characters or not one we map. Score = franc's relative trigram score
- * (1 for its best guess) + 0.6 × the share of words that are function words of
- * that language.
+ * characters, not one we map, or ambiguous. A candidate's score is franc's
+ * relative trigram score (1 for its best guess) + (1 + 8/n) × the share of
+ * the text's n words that are function words of that language.
+ *
+ * Trigram profiles need text: on a handful of words franc's runner-ups score
+ * close to its guess, and the guess is often wrong ("How long does shipping
+ * take?" → Javanese), while "how" and "does" are unambiguous.
+ * So function words weigh more the shorter the text (×9 for one word, ×3 at
+ * four, towards ×1 for long text), and a non-English winner must clear a
+ * margin over English, larger when no function word backs it. Below the
+ * margin the answer is 'und', on which the intent classifier still runs.
  */
 export function detectLanguage(text: string, minLength = 12): string {
   const candidates = francAll(text, { minLength, only: FRANC_ONLY });
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
-  let best = { code: 'und', score: -Infinity };
-  for (const [code, francScore] of candidates) {
-    const fw = FUNCTION_WORDS[code];
-    const share = fw && words.length ? words.filter((w) => fw.has(w)).length / words.length : 0;
-    const score = francScore + 0.6 * share;
-    if (score > best.score) best = { code, score };
-  }
+  const n = Math.max(words.length, 1);
+  const scored = candidates
+    .map(([code, francScore]) => {
+      const fw = FUNCTION_WORDS[code];
+      const hits = fw ? words.filter((w) => fw.has(w)).length : 0;
+      return { code, hits, score: francScore + (1 + 8 / n) * (hits / n) };
+    })
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best) return 'und';
+  if (best.code === 'eng') return 'en';
+  // Absent for scripts English is not written in (Cyrillic, Greek, Hangul…): there the script decides.
+  const english = scored.find((c) => c.code === 'eng');
+  const margin = best.hits > 0 ? FOREIGN_MARGIN : Math.max(FOREIGN_MARGIN, TRIGRAMS_ALONE_MARGIN / n);
+  if (english && best.score - english.score < margin) return 'und';
   return ISO639_3_TO_1[best.code] ?? 'und';
 }
 
@@ -162,7 +192,8 @@ export function analyzeMessage(text: string, classifier?: NearestCentroidIntentC
   const sentiment = lexiconSentiment(text, language);
   const model = classifier ?? (defaultClassifier ??= createDefaultIntentClassifier());
   // The explicit phrase rule outranks the classifier (and covers es/fr/de). The
-  // prototypes are English: on other languages a lexical match is noise.
+  // prototypes are English: on other languages a lexical match is noise, but
+  // 'und' (short or ambiguous text, often English) is worth a try.
   const intent = wantsHuman ? 'human_request' : language === 'en' || language === 'und' ? model.predict(text).label : 'other';
   return { intent, sentiment: sentiment.score, sentimentLabel: sentiment.label, language, wantsHuman };
 }
