@@ -107,6 +107,10 @@ export const INTENT_PROTOTYPES: Record<IntentLabel, string[]> = {
     'I was overcharged',
     'Where can I download my receipt or invoice?',
     'Unknown charge on my card statement',
+    'What payment methods can I use?',
+    'Do you accept PayPal or bank transfer?',
+    'The payment did not go through',
+    'Where do I find my invoices?',
   ],
   refund: [
     'I want a refund',
@@ -125,6 +129,7 @@ export const INTENT_PROTOTYPES: Record<IntentLabel, string[]> = {
     'The two-factor authentication code never arrives',
     'I am locked out of my account',
     'Account access denied after verification',
+    'I cannot log into my account',
   ],
   password_reset: [
     'I forgot my password',
@@ -142,6 +147,7 @@ export const INTENT_PROTOTYPES: Record<IntentLabel, string[]> = {
     'Unsubscribe me from the service',
     'End my contract',
     'Please delete my account permanently',
+    'How can I delete my account?',
   ],
   shipping: [
     'Where is my order?',
