@@ -566,6 +566,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     expect(await admin.locator('body').textContent()).not.toContain(secret);
     expect(await row.textContent()).toContain(secret.slice(0, 10));
     await row.getByRole('button', { name: `Revoke Partner BI ${run}` }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await row.getByText('revoked', { exact: true }).waitFor();
     expect((await asPartner()).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, type ApiScope } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
@@ -18,6 +18,7 @@ const SCOPES: { value: ApiScope; label: string }[] = [
 export default function ApiKeysPage() {
   const { data, loading, error, refetch } = useQuery(ApiKeysDocument, { fetchPolicy: 'cache-and-network' });
   const [revoke, revokeState] = useMutation(RevokeApiKeyDocument, { refetchQueries: [ApiKeysDocument] });
+  const [confirming, setConfirming] = useState<{ id: string; name: string } | null>(null);
   const keys = data?.apiKeys ?? [];
   return (
     <Page title="API keys" description="Keys for partners and scripts (e.g. reading analytics). The secret is shown once, when the key is created.">
@@ -65,7 +66,7 @@ export default function ApiKeysPage() {
                     <Table.Td>{k.revokedAt ? <Badge color="gray">revoked</Badge> : <Badge color="green">active</Badge>}</Table.Td>
                     <Table.Td>
                       {!k.revokedAt && (
-                        <Button size="compact-xs" color="red" variant="light" onClick={() => void revoke({ variables: { id: k.id } }).catch(() => undefined)} aria-label={`Revoke ${k.name}`}>
+                        <Button size="compact-xs" color="red" variant="light" onClick={() => setConfirming({ id: k.id, name: k.name })} aria-label={`Revoke ${k.name}`}>
                           Revoke
                         </Button>
                       )}
@@ -77,6 +78,25 @@ export default function ApiKeysPage() {
           </Table.ScrollContainer>
         )}
       </Paper>
+      <Modal opened={confirming != null} onClose={() => setConfirming(null)} title={`Revoke “${confirming?.name ?? ''}”?`}>
+        <Text size="sm">Anything using this key is refused from now on. This cannot be undone; create a new key to restore access.</Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setConfirming(null)}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            loading={revokeState.loading}
+            onClick={() =>
+              void revoke({ variables: { id: confirming!.id } })
+                .then(() => setConfirming(null))
+                .catch(() => setConfirming(null))
+            }
+          >
+            Revoke key
+          </Button>
+        </Group>
+      </Modal>
     </Page>
   );
 }
