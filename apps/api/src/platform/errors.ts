@@ -46,6 +46,21 @@ function flattenValidation(errors: ValidationErrorLike[], prefix = ''): { field:
 }
 
 /**
+ * One violation as a phrase naming its field once. class-validator's default
+ * messages already start with the property (`name must be …`, `each value in
+ * tags must …`), but only the leaf property: that is replaced by the full
+ * path (`weights.0.weight must …`). Custom messages (`must not be blank`) get
+ * the path in front.
+ */
+export function describeViolation(field: string, message: string): string {
+  const property = field.slice(field.lastIndexOf('.') + 1);
+  for (const lead of [`${property} `, `each value in ${property} `]) {
+    if (message.startsWith(lead)) return `${lead.slice(0, -property.length - 1)}${field} ${message.slice(lead.length)}`;
+  }
+  return `${field} ${message}`;
+}
+
+/**
  * Maps every error leaving the server onto the fixed code set. Unknown errors
  * become INTERNAL with a generic message (the original is logged with the
  * request id by the caller); stack traces never leave in production.
@@ -61,7 +76,7 @@ export function formatError(
   if (validation) {
     const details = flattenValidation(validation);
     return {
-      message: `Invalid input: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      message: `Invalid input: ${details.map((d) => describeViolation(d.field, d.message)).join('; ')}`,
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: ErrorCode.BAD_USER_INPUT, validation: details },

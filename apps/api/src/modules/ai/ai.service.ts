@@ -3,6 +3,7 @@ import type { Scope } from '../../platform/context.js';
 import { staff, workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
 import { Faq } from '../knowledge/faq.entity.js';
+import { MEANINGFUL_SIMILARITY } from '../knowledge/retrieval.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { draftAnswer, retrieveFor, toHistory } from './answering.js';
@@ -12,10 +13,11 @@ import { ensureModelConfigs, pickModelConfig } from './model-config.service.js';
 export class AiService {
   constructor(private readonly scope: Scope) {}
 
+  /** Published FAQs matching the query by full text or by a meaningful vector similarity; [] when nothing does. */
   async search(query: string, limit: number): Promise<KnowledgeHit[]> {
     const me = workspaceActor(this.scope.actor);
     const { deps, em } = this.scope;
-    const hits = await retrieveFor(deps.orm, em, deps.ai, me.workspaceId, query, limit);
+    const hits = await retrieveFor(deps.orm, em, deps.ai, me.workspaceId, query, limit, { minSimilarity: MEANINGFUL_SIMILARITY });
     const faqs = await em.find(Faq, { id: { $in: hits.map((h) => h.faqId) } });
     const byId = new Map(faqs.map((f) => [f.id, f]));
     return hits.flatMap((h) => (byId.has(h.faqId) ? [{ faq: byId.get(h.faqId)!, score: h.similarity, snippet: h.text }] : []));

@@ -4,7 +4,10 @@
 // the real LangChain client against a local OpenAI-compatible server.
 import { OpenAiCompatibleServer } from '@switchboard/ai/testing';
 import { collect, eventually, expectError, sleep, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { forkFor } from '../../platform/database.js';
+import { hasVectorSearch, MEANINGFUL_SIMILARITY } from '../knowledge/retrieval.js';
 import { answerJob } from './answer.job.js';
+import { retrieveFor } from './answering.js';
 
 const FAQS = [
   ['How do I get a refund?', 'You can request a refund within 30 days of purchase from Settings, Billing, Refunds. Refunds reach your card in 5 to 10 business days.'],
@@ -110,6 +113,40 @@ describe('AI assistant with the local provider', () => {
     expect(analysed.sentiment).toBeLessThan(0);
     expect(analysed.language).toBe('en');
     expect(analysed.wantsHuman).toBe(false);
+    // The conversation takes the language of its first customer message.
+    expect((await t.gql(`query($id: ID!) { conversation(id: $id) { language } }`, { id: c.id }, ws.token)).data.conversation.language).toBe('en');
+  });
+
+  it('searches the knowledge base for meaningful matches only', async () => {
+    const search = async (query: string) => {
+      const res = await t.gql(`query($q: String!) { searchKnowledge(query: $q, limit: 5) { score faq { id } } }`, { q: query }, ws.token);
+      expect(res.errors).toBeUndefined();
+      return res.data.searchKnowledge as { score: number; faq: { id: string } }[];
+    };
+    // Nothing matches by words and nothing is close: no results, not the nearest FAQs at ~0%.
+    for (const nonsense of ['zzqqxx', 'qwerty uiop', 'Klingon poetry']) expect(await search(nonsense)).toEqual([]);
+    // A word match returns its FAQ, without the unrelated ones the vector leg also ranks.
+    expect((await search('refund')).map((h) => h.faq.id)).toEqual([faqIds[0]]);
+    const password = await search('forgot my password');
+    expect(password[0]!.faq.id).toBe(faqIds[1]);
+    expect(password[0]!.score).toBeGreaterThan(0.25);
+
+    const { orm, ai } = t.server.deps;
+    const em = forkFor(orm, ws.workspaceId);
+    if (await hasVectorSearch(orm, em)) {
+      // A misspelling matches no word but is still close enough to its FAQ by the embedding.
+      expect((await search('pasword'))[0]?.faq.id).toBe(faqIds[1]);
+      expect((await search('refnd'))[0]?.faq.id).toBe(faqIds[0]);
+
+      // The answer path keeps its own behaviour: without a floor retrieval still ranks every
+      // published FAQ, and the provider's confidence decides whether to answer or hand off.
+      const unfiltered = await retrieveFor(orm, em, ai, ws.workspaceId, 'zzqqxx', 5);
+      expect(unfiltered).toHaveLength(FAQS.length);
+      expect(unfiltered.every((h) => !h.textMatch && h.similarity < MEANINGFUL_SIMILARITY)).toBe(true);
+    } else {
+      // PostgreSQL without pgvector: full-text search alone, so a misspelling finds nothing.
+      expect(await search('pasword')).toEqual([]);
+    }
   });
 
   it('never stores two AI replies for one customer message when the job runs again', async () => {

@@ -2,6 +2,7 @@
 // message, stored on the message (the deployment's provider; offline for `local`).
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
+import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../messages/message.entity.js';
 
 export interface AnalyzeData {
@@ -21,6 +22,10 @@ export const analyzeJob: JobDefinition<AnalyzeData> = {
     await em.nativeUpdate(Message, { id: messageId }, {
       analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
     });
+    // The conversation takes the language of the first customer message it could be told from.
+    if (a.language && a.language !== 'und') {
+      await em.nativeUpdate(Conversation, { id: message.conversation.id, language: null }, { language: a.language });
+    }
     return a;
   },
 };

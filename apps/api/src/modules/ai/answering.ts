@@ -5,7 +5,7 @@ import type { ChatTurn, RagAnswer } from '@switchboard/ai';
 import type { AiProviders } from '../../platform/ai.js';
 import type { Em, Orm } from '../../platform/database.js';
 import { AuthorType, type Message } from '../messages/message.entity.js';
-import { retrieve, type RetrievalHit } from '../knowledge/retrieval.js';
+import { retrieve, type RetrievalHit, type RetrieveOptions } from '../knowledge/retrieval.js';
 import type { ModelConfig } from './model-config.entity.js';
 
 export interface DraftResult {
@@ -22,9 +22,9 @@ const ROLE: Record<AuthorType, ChatTurn['role']> = {
 
 export const toHistory = (messages: Message[]): ChatTurn[] => messages.map((m) => ({ role: ROLE[m.authorType], content: m.body }));
 
-export async function retrieveFor(orm: Orm, em: Em, ai: AiProviders, workspaceId: string, question: string, k: number) {
+export async function retrieveFor(orm: Orm, em: Em, ai: AiProviders, workspaceId: string, question: string, k: number, options?: RetrieveOptions) {
   const [embedding] = await ai.embedder.embed([question]);
-  return retrieve(orm, em, workspaceId, question, embedding!, k);
+  return retrieve(orm, em, workspaceId, question, embedding!, k, options);
 }
 
 /** Retrieves and drafts an answer; `onToken` receives the streamed text. */

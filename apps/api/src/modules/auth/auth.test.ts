@@ -108,6 +108,10 @@ describe('auth', () => {
     const err = expectError(res, 'BAD_USER_INPUT');
     const fields = (err.extensions!.validation as { field: string }[]).map((v) => v.field);
     expect(fields).toEqual(expect.arrayContaining(['workspaceName', 'email', 'password']));
+    // Each field is named once ("password must be …", not "password password must be …").
+    expect(err.message).toMatch(/^Invalid input: /);
+    expect(err.message).toMatch(/(^|; )email must be an email(;|$)/);
+    expect(err.message).not.toMatch(/\b(workspaceName|email|password) \1\b/);
     expect((await t.sql('select count(*)::int as n from "user" where email = ?', ['not-an-email']))[0].n).toBe(0);
   });
 });

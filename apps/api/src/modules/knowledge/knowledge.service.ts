@@ -1,5 +1,5 @@
 // Knowledge base: categories and FAQs with a draft → published → archived lifecycle.
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { sql, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
@@ -19,17 +19,29 @@ export class KnowledgeService {
     return this.scope.em;
   }
 
+  /** Alphabetical ignoring case (names are unique ignoring case). */
   categories(): Promise<FaqCategory[]> {
-    return this.em.find(FaqCategory, {}, { orderBy: { name: 'asc' } });
+    return this.em.find(FaqCategory, {}, { orderBy: [{ [sql.lower('name')]: 'asc' }, { id: 'asc' }] });
   }
 
+  /**
+   * Names are trimmed and unique per workspace ignoring case: the database
+   * enforces it (unique index on workspace and lower(name)); the look-up
+   * first only lets the CONFLICT name the existing spelling.
+   */
   async createCategory(actor: { workspaceId: string }, input: CreateFaqCategoryInput): Promise<FaqCategory> {
-    const category = this.em.create(FaqCategory, { workspace: actor.workspaceId, name: input.name.trim() });
+    const name = input.name.trim();
+    const duplicate = (existing: string) =>
+      conflict(`A category named "${existing}" already exists (category names are compared ignoring case)`);
+    const existing = await this.em.findOne(FaqCategory, { [sql`lower(name)`]: sql`lower(${name})` });
+    if (existing) throw duplicate(existing.name);
+    const category = this.em.create(FaqCategory, { workspace: actor.workspaceId, name });
     audit(this.scope, actor.workspaceId, { action: 'faq_category.create', targetType: 'FaqCategory', targetId: category.id });
     try {
       await this.em.flush();
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict('A category with this name already exists');
+      // A concurrent create of the same name.
+      if (err instanceof UniqueConstraintViolationException) throw duplicate(name);
       throw err;
     }
     return category;

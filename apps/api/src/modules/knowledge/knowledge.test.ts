@@ -39,6 +39,48 @@ describe('knowledge base', () => {
     expect(cats.data.faqCategories).toEqual([{ name: 'Billing' }]);
   });
 
+  it('keeps category names unique per workspace ignoring case and spaces, and lists them alphabetically ignoring case', async () => {
+    const mine = await t.createWorkspace();
+    const create = (name: string, token = mine.token) => t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id name } }`, { n: name }, token);
+    expect((await create('  Billing ')).data.createFaqCategory.name).toBe('Billing');
+    for (const dup of ['billing ', 'BILLING', '\tbIlLiNg']) {
+      const err = expectError(await create(dup), 'CONFLICT');
+      expect(err.message).toBe('A category named "Billing" already exists (category names are compared ignoring case)');
+    }
+    for (const name of ['Shipping', 'account', 'Zeta', 'apple']) expect((await create(name)).errors).toBeUndefined();
+    const cats = await t.gql(`{ faqCategories { name } }`, {}, mine.token);
+    expect(cats.data.faqCategories.map((c: any) => c.name)).toEqual(['account', 'apple', 'Billing', 'Shipping', 'Zeta']);
+
+    // Per workspace: another one may use the name in any case.
+    const other = await t.createWorkspace();
+    expect((await create('billing', other.token)).data.createFaqCategory.name).toBe('billing');
+
+    // The database enforces it too, whatever writes the row (and whichever of two concurrent creates loses).
+    await expect(
+      t.sql(`insert into faq_category (id, workspace_id, name, created_at) values (gen_random_uuid(), ?, 'SHIPPING', now())`, [mine.workspaceId]),
+    ).rejects.toThrow(/faq_category_workspace_id_lower_name_unique/);
+    const racing = await Promise.all([create('Returns'), create('RETURNS')]);
+    expect(racing.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
+    expect(racing.filter((r) => r.data?.createFaqCategory)).toHaveLength(1);
+    // The create that loses the race gets past the look-up: the index violation is a CONFLICT too.
+    const proto = Object.getPrototypeOf(t.server.deps.orm.em);
+    const findOne = proto.findOne;
+    const own = Object.hasOwn(proto, 'findOne');
+    proto.findOne = function (entity: unknown, ...rest: unknown[]) {
+      const name = typeof entity === 'function' ? entity.name : String(entity);
+      return name === 'FaqCategory' ? Promise.resolve(null) : findOne.call(this, entity, ...rest);
+    };
+    try {
+      const lost = expectError(await create(' zeta'), 'CONFLICT');
+      expect(lost.message).toBe('A category named "zeta" already exists (category names are compared ignoring case)');
+    } finally {
+      if (own) proto.findOne = findOne;
+      else delete proto.findOne;
+    }
+    const rows = await t.sql(`select name from faq_category where workspace_id = ? order by lower(name)`, [mine.workspaceId]);
+    expect(rows.map((r) => r.name.toLowerCase())).toEqual(['account', 'apple', 'billing', 'returns', 'shipping', 'zeta']);
+  });
+
   it('rejects empty FAQs, unknown categories and other tenants', async () => {
     const before = (await t.sql('select count(*)::int as n from faq'))[0].n;
     expectError(await t.gql(CREATE, { input: { question: '', answer: 'x' } }, ws.token), 'BAD_USER_INPUT');

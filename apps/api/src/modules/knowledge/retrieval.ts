@@ -3,16 +3,50 @@
 // reciprocal rank fusion. Every hit also carries its cosine similarity to the
 // query (computed in SQL or, without pgvector, from the stored real[] vector),
 // which the AI layer reads as evidence strength.
+//
+// Vector search always returns its nearest chunks, however far: callers that
+// show results to people (knowledge search) pass `minSimilarity` so that a hit
+// found only by the vector leg must be at least that close to the query.
+// Full-text matches are always kept. The RAG answer path passes no floor: its
+// provider decides from the scores (the local provider's confidence withholds
+// answers below its own top-score floor), and its hit@k/MRR are unchanged.
 import { cosine, reciprocalRankFusion, type KnowledgeChunk as RetrievedChunk } from '@switchboard/ai';
 import type { Em, Orm } from '../../platform/database.js';
 
 const CANDIDATES = 50;
+
+/**
+ * Cosine similarity below which a vector-only hit is noise, for callers that
+ * show results to people. Measured with the `local` hashed embedding (scratch
+ * analysis on StackFAQ, 125 FAQs / 161 chunks, and on the 6 demo FAQs): the
+ * best vector-only similarity of nonsense strings is 0.17 at the median, 0.23
+ * at p90 and 0.30 at p99 in the 125-FAQ base (0.07 / 0.14 / 0.24 in the 6-FAQ
+ * one), and off-topic banking questions look the same; correct FAQs reached by
+ * the vector leg alone (typo'd paraphrases, in the top 5) sit at 0.10..0.39,
+ * median 0.23.
+ * 0.25 — also the local provider's own "unrelated text still reaches ~0.25"
+ * answer floor (LOCAL_CONFIDENCE.floor) — leaves nonsense with a result in
+ * 7% (125 FAQs) / 1% (6 FAQs) of queries instead of 100%. Untyped paraphrases
+ * are unaffected (their FAQ always matches by full text); on typo'd ones
+ * search hit@5 drops from 0.43 to 0.38 (MRR@5 0.29 to 0.27).
+ */
+export const MEANINGFUL_SIMILARITY = 0.25;
+
+export interface RetrieveOptions {
+  /**
+   * Drop hits that the full-text leg did not return and whose cosine
+   * similarity is below this (see MEANINGFUL_SIMILARITY). Default: keep all.
+   */
+  minSimilarity?: number;
+}
 
 export interface RetrievalHit extends RetrievedChunk {
   /** Cosine similarity of the chunk to the query, 0..1. */
   similarity: number;
   /** Fused rank score (higher is better). */
   fused: number;
+  /** Whether the full-text leg returned this FAQ's chunk (the query's words occur in it). */
+  textMatch: boolean;
 }
 
 const vectorSupport = new WeakMap<object, Promise<boolean>>();
@@ -57,7 +91,9 @@ export async function retrieve(
   query: string,
   queryEmbedding: number[],
   limit: number,
+  options: RetrieveOptions = {},
 ): Promise<RetrievalHit[]> {
+  const { minSimilarity } = options;
   const tsq = orQuery(query);
   const useVector = await hasVectorSearch(orm, em);
   const [textRows, vectorRows] = await Promise.all([
@@ -86,6 +122,7 @@ export async function retrieve(
         })
       : Promise.resolve([] as ChunkRow[]),
   ]);
+  const textIds = new Set(textRows.map((r) => r.id));
   const rows = new Map<string, ChunkRow>();
   for (const r of [...textRows, ...vectorRows]) if (!rows.has(r.id)) rows.set(r.id, r);
   const fused = reciprocalRankFusion([
@@ -98,9 +135,12 @@ export async function retrieve(
   for (const { id, score } of fused) {
     const row = rows.get(id)!;
     if (seenFaqs.has(row.faq_id)) continue;
-    seenFaqs.add(row.faq_id);
     const similarity = Math.max(0, row.similarity != null ? Number(row.similarity) : cosine(queryEmbedding, toNumbers(row.embedding)));
-    hits.push({ chunkId: row.id, faqId: row.faq_id, text: row.text, score: similarity, similarity, fused: score });
+    const textMatch = textIds.has(id);
+    // A weak vector-only chunk is skipped, not the FAQ: another of its chunks may still qualify.
+    if (minSimilarity != null && !textMatch && !(similarity >= minSimilarity)) continue;
+    seenFaqs.add(row.faq_id);
+    hits.push({ chunkId: row.id, faqId: row.faq_id, text: row.text, score: similarity, similarity, fused: score, textMatch });
     if (hits.length >= limit) break;
   }
   return hits;
