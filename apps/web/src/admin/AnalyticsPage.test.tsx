@@ -52,8 +52,12 @@ describe('AnalyticsPage', () => {
     expect(duration(4.25)).toBe('4.3 s');
     expect(duration(0)).toBe('0 s');
     expect(duration(5400)).toBe('1.5 h');
-    const r = rangeFor(7, new Date('2026-03-10T10:25:00Z'));
-    expect(r).toEqual({ from: '2026-03-03T11:00:00.000Z', to: '2026-03-10T11:00:00.000Z' });
+    // Tuesday 10 March 2026, 10:25 UTC: whole hours, whole days (7 bars), whole Monday-based weeks (12 bars).
+    const now = new Date('2026-03-10T10:25:00Z');
+    expect(rangeFor(1, 'HOUR', now)).toEqual({ from: '2026-03-09T11:00:00.000Z', to: '2026-03-10T11:00:00.000Z' });
+    expect(rangeFor(7, 'DAY', now)).toEqual({ from: '2026-03-04T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' });
+    expect(rangeFor(84, 'WEEK', now)).toEqual({ from: '2025-12-22T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' });
+    expect(rangeFor(84, 'WEEK', new Date('2026-03-15T23:59:00Z')).to).toBe('2026-03-16T00:00:00.000Z'); // Sunday: this week ends tonight
   });
 
   it('turns a custom range of whole days into a query range and a readable granularity', () => {

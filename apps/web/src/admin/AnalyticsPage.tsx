@@ -56,11 +56,21 @@ export function customRange(fromDay: string, toDay: string): ChosenRange | { inv
   return { range: { from: from.toISOString(), to: to.toISOString() }, granularity };
 }
 
-/** The range ends at the next full hour, so it stays stable (and cached) for a while. */
-export function rangeFor(days: number, now = new Date()): { from: string; to: string } {
+/**
+ * The last `days` as whole buckets of the chart (UTC, as the API buckets): up
+ * to the next full hour by the hour, to the end of today by the day, to the
+ * end of this week (Monday-based) by the week. So "7 days" is 7 bars, and the
+ * range stays the same (and cached) for a while.
+ */
+export function rangeFor(days: number, granularity: Granularity, now = new Date()): { from: string; to: string } {
   const to = new Date(now);
-  to.setUTCMinutes(0, 0, 0);
-  to.setUTCHours(to.getUTCHours() + 1);
+  if (granularity === 'HOUR') {
+    to.setUTCMinutes(0, 0, 0);
+    to.setUTCHours(to.getUTCHours() + 1);
+  } else {
+    to.setUTCHours(24, 0, 0, 0); // the end of today
+    if (granularity === 'WEEK') to.setUTCDate(to.getUTCDate() + ((8 - to.getUTCDay()) % 7));
+  }
   const from = new Date(to.getTime() - days * 86_400_000);
   return { from: from.toISOString(), to: to.toISOString() };
 }
@@ -73,7 +83,7 @@ export default function AnalyticsPage() {
   const [mode, setMode] = useState<ConversationMode | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
   const preset = RANGES.find((r) => r.value === rangeKey);
-  const { range, granularity } = useMemo(() => (preset ? { range: rangeFor(preset.days), granularity: preset.granularity } : custom), [preset, custom]);
+  const { range, granularity } = useMemo(() => (preset ? { range: rangeFor(preset.days, preset.granularity), granularity: preset.granularity } : custom), [preset, custom]);
   const applyCustom = (e: FormEvent) => {
     e.preventDefault();
     const next = customRange(draft.from, draft.to);
