@@ -1,9 +1,10 @@
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { Link, Navigate, Route, Routes } from 'react-router';
+import { Anchor } from '@mantine/core';
 import { StaffGate } from '../staff/StaffGate';
 import { MantineArea } from '../components/MantineArea';
 import { StaffLayout, type NavItem } from '../staff/StaffLayout';
-import { Loading } from '../components/States';
+import { Empty, Loading } from '../components/States';
 
 // Each page is its own chunk; the chart library only loads with the pages that chart.
 const KnowledgePage = lazy(() => import('./KnowledgePage'));
@@ -48,7 +49,16 @@ export default function AdminApp() {
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route path="settings" element={<SettingsPage />} />
-            <Route path="*" element={<Navigate to="knowledge" replace />} />
+            <Route
+              path="*"
+              element={
+                <Empty title="There is no such admin page">
+                  <Anchor component={Link} to="/admin/knowledge">
+                    Go to the knowledge base
+                  </Anchor>
+                </Empty>
+              }
+            />
           </Routes>
         </Suspense>
       </StaffLayout>

@@ -4,7 +4,6 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@man
 import { SystemStatusDocument, SystemStatusFeedDocument, type SystemStatusFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
-import { timeOfDay } from '../lib/format';
 import { Page } from './Page';
 
 const StatusChart = lazy(() => import('./charts/StatusChart'));
@@ -44,7 +43,7 @@ export default function StatusPage() {
               {status.status === 'ok' ? 'All systems OK' : 'Degraded'}
             </Badge>
             <Text size="sm" c="dimmed">
-              Node {status.nodeId} · up {formatUptime(status.uptimeSeconds)} · updated {timeOfDay(status.at)}
+              Node {status.nodeId} · up {formatUptime(status.uptimeSeconds)} · updated {new Date(status.at).toLocaleTimeString()}
             </Text>
           </Group>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>

@@ -59,7 +59,13 @@ function AcceptInviteForm() {
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
-          {error && <ErrorNotice error={error} title="Could not accept the invitation" />}
+          {error && (
+            <ErrorNotice
+              error={error}
+              title="Could not accept the invitation"
+              messages={{ NOT_FOUND: 'This invitation has already been used, has expired, or the token is wrong. Ask your admin for a new one.' }}
+            />
+          )}
           <Button type="submit" loading={loading}>
             Join
           </Button>
