@@ -56,7 +56,7 @@ describe('chatReducer', () => {
     const updated: ConversationEvent = {
       __typename: 'ConversationUpdated',
       change: 'handed_off',
-      conversation: { id: 'c1', status: 'OPEN', mode: 'HUMAN', handoffReason: 'low_confidence', lastSeq: 1, assignee: null },
+      conversation: { id: 'c1', status: 'OPEN', mode: 'HUMAN', handoffReason: 'low_confidence', lastSeq: 1, assignee: null, assigneeName: null },
     };
     const s = apply(streaming, updated);
     expect(s.streams).toEqual([]);

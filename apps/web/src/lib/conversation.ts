@@ -37,6 +37,8 @@ export interface LiveConversation {
   handoffReason?: string | null;
   lastSeq?: number;
   assignee?: { id: string; name: string } | null;
+  /** The assigned agent's name, which customers see too (they get no `assignee`). */
+  assigneeName?: string | null;
   /** The last `change` the feed reported (created, assigned, resolved, handed_off, rated…). */
   change?: string;
 }
@@ -151,6 +153,7 @@ function applyEvent(state: ChatState, event: ConversationEvent, at: number, self
         handoffReason: c.handoffReason,
         lastSeq: c.lastSeq,
         assignee: c.assignee ? { id: c.assignee.id, name: c.assignee.name } : null,
+        assigneeName: c.assigneeName,
         change: event.change,
       };
       return { ...state, live, streams: c.mode === 'HUMAN' ? [] : state.streams };

@@ -86,7 +86,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     const c = history.data?.conversation;
     if (!c) return;
     dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
-    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assignee: c.assignee } });
+    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assigneeName: c.assigneeName } });
     setOlder({ before: c.messages.pageInfo.startCursor ?? null, hasMore: c.messages.pageInfo.hasPreviousPage, loading: false });
     setHistoryReady(true);
   }, [history.data, dispatch]);
@@ -152,7 +152,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   const showRating = csatScore == null && status === 'RESOLVED';
   const waiting = waitingForAgent(state.messages, mode, status);
   const agentTyping = state.typing.filter((t) => t.type === 'AGENT');
-  const agentName = state.live.assignee?.name ?? agentTyping[0]?.name ?? null;
+  const agentName = state.live.assigneeName ?? agentTyping[0]?.name ?? null;
   const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
   const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
 

@@ -12,7 +12,7 @@ const conversation = {
   priority: 'NORMAL',
   lastMessageAt: '2026-01-01T00:00:00Z',
   contact: { id: 'k1', name: 'Ana', email: null },
-  assignee: null,
+  assigneeName: null,
   lastMessage: null,
   channel: 'WEB_WIDGET',
   language: null,

@@ -130,9 +130,20 @@ export class ConversationResolver {
     return ctx.loaders.contact.load(conversation.contact.id) as Promise<Contact>;
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'The assigned agent, for staff (customers get null; they see assigneeName).' })
   assignee(@Root() conversation: Readonly<Conversation>, @Ctx() ctx: Context): Promise<User | null> | null {
+    // Customers see only the name (assigneeName), never a colleague's email or role.
+    if (ctx.actor.kind === 'customer') return null;
     return conversation.assignee ? ctx.loaders.user.load(conversation.assignee.id) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Display name of the assigned agent, for everyone who can read the conversation, customers included (`assignee` is staff-only).',
+  })
+  async assigneeName(@Root() conversation: Readonly<Conversation>, @Ctx() ctx: Context): Promise<string | null> {
+    if (!conversation.assignee) return null;
+    return (await ctx.loaders.user.load(conversation.assignee.id))?.name ?? null;
   }
 
   @FieldResolver(() => Message, { nullable: true })

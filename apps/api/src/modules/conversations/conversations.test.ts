@@ -102,6 +102,11 @@ describe('conversations', () => {
     const ended = await t.gql(END, { id: a.conversation.id }, a.customerToken);
     expect(ended.data.endConversation).toMatchObject({ status: 'RESOLVED', resolvedAt: expect.any(String) });
     expect((await t.gql(GET, { id: b.conversation.id }, b.customerToken)).data.conversation.status).toBe('OPEN');
+    // Customers see who is helping them by name only, never a colleague's account.
+    await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: b.conversation.id, u: ws.userId }, ws.token);
+    const seen = `query($id: ID!) { conversation(id: $id) { assigneeName assignee { id email role } } }`;
+    expect((await t.gql(seen, { id: b.conversation.id }, b.customerToken)).data.conversation).toEqual({ assigneeName: 'Admin', assignee: null });
+    expect((await t.gql(seen, { id: b.conversation.id }, ws.token)).data.conversation).toMatchObject({ assigneeName: 'Admin', assignee: { id: ws.userId, role: 'ADMIN' } });
     await t.gql(SEND, { input: { conversationId: a.conversation.id, body: 'one more thing' } }, a.customerToken);
     expect((await t.gql(`query($id: ID!) { conversation(id: $id) { status } }`, { id: a.conversation.id }, ws.token)).data.conversation.status).toBe('OPEN');
   });
