@@ -68,6 +68,7 @@ describe('AnalyticsPage', () => {
     expect(customRange('2026-03-02', '2026-03-01')).toEqual({ invalid: 'The end date is before the start date.' });
     expect(customRange('2024-01-01', '2026-01-01')).toEqual({ invalid: 'A range may span at most 400 days.' });
     expect(customRange('', '2026-01-01')).toEqual({ invalid: 'Enter both dates.' });
+    expect(customRange('0001-01-01', '0001-01-02')).toEqual({ invalid: 'Choose dates between 2000 and 2099.' });
   });
 
   it('queries a custom range once it is applied, and refuses a backwards one', async () => {

@@ -48,6 +48,7 @@ export function customRange(fromDay: string, toDay: string): ChosenRange | { inv
   const end = new Date(`${toDay}T00:00:00`);
   if (Number.isNaN(from.getTime()) || Number.isNaN(end.getTime())) return { invalid: 'Enter both dates.' };
   if (end < from) return { invalid: 'The end date is before the start date.' };
+  if (from.getFullYear() < 2000 || end.getFullYear() >= 2100) return { invalid: 'Choose dates between 2000 and 2099.' };
   const to = new Date(end);
   to.setDate(to.getDate() + 1);
   const days = (to.getTime() - from.getTime()) / 86_400_000;
@@ -115,8 +116,8 @@ export default function AnalyticsPage() {
         {!preset && (
           <form onSubmit={applyCustom} aria-label="Custom date range">
             <Group gap="xs" align="flex-end">
-              <TextInput type="date" label="From" w={160} required value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} error={draftError} />
-              <TextInput type="date" label="To (inclusive)" w={160} required value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
+              <TextInput type="date" label="From" w={160} required min="2000-01-01" max="2099-12-31" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} error={draftError} />
+              <TextInput type="date" label="To (inclusive)" w={160} required min="2000-01-01" max="2099-12-31" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
               <Button type="submit" variant="light">
                 Apply
               </Button>

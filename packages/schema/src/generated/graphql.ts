@@ -113,9 +113,9 @@ export type CreateTicketInput = {
 };
 
 export type DateRangeInput = {
-  /** Inclusive start. */
+  /** Inclusive start (from 2000 on). */
   from: string;
-  /** Exclusive end. */
+  /** Exclusive end (before 2100). */
   to: string;
 };
 

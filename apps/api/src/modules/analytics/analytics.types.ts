@@ -1,5 +1,5 @@
 // The analytics API's shapes. Each metric's definition is its description in the SDL.
-import { IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsDate, IsEnum, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
 import { Channel, ConversationMode } from '../conversations/conversation.entity.js';
@@ -11,14 +11,22 @@ export enum Granularity {
 }
 registerEnumType(Granularity, { name: 'Granularity', description: 'Timeseries bucket size (UTC).' });
 
+/** Dates outside these are typos, not ranges (and outside what the database's date arithmetic takes). */
+const EARLIEST = new Date('2000-01-01T00:00:00Z');
+const LATEST = new Date('2100-01-01T00:00:00Z');
+
 @InputType()
 export class DateRangeInput {
-  @Field({ description: 'Inclusive start.' })
+  @Field({ description: 'Inclusive start (from 2000 on).' })
   @IsDate()
+  @MinDate(EARLIEST, { message: 'from must be in the year 2000 or later' })
+  @MaxDate(LATEST, { message: 'from must be before the year 2100' })
   from!: Date;
 
-  @Field({ description: 'Exclusive end.' })
+  @Field({ description: 'Exclusive end (before 2100).' })
   @IsDate()
+  @MinDate(EARLIEST, { message: 'to must be in the year 2000 or later' })
+  @MaxDate(LATEST, { message: 'to must be before the year 2100' })
   to!: Date;
 }
 
