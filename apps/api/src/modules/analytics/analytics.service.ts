@@ -46,13 +46,16 @@ const csatOf = (r: Row, prefix: string): Csat => {
   const ratings = Number(r[`${prefix}_ratings`] ?? 0);
   const positive = Number(r[`${prefix}_positive`] ?? 0);
   const resolved = Number(r[`${prefix}_resolved`] ?? 0);
-  return { ratings, score: ratings ? (positive / ratings) * 100 : null, responseRate: ratio(ratings, resolved) };
+  // Of the resolved conversations, how many were rated (ratings of open or reopened ones do not count here).
+  const ratedResolved = Number(r[`${prefix}_rated_resolved`] ?? 0);
+  return { ratings, score: ratings ? (positive / ratings) * 100 : null, responseRate: ratio(ratedResolved, resolved) };
 };
 
 function csatColumns(prefix: string, where: string) {
   return `count(csat_score) filter (where ${where})::int as ${prefix}_ratings,
     count(*) filter (where csat_score >= 4 and ${where})::int as ${prefix}_positive,
-    count(*) filter (where resolved_at is not null and ${where})::int as ${prefix}_resolved`;
+    count(*) filter (where resolved_at is not null and ${where})::int as ${prefix}_resolved,
+    count(csat_score) filter (where resolved_at is not null and ${where})::int as ${prefix}_rated_resolved`;
 }
 
 export class AnalyticsService {

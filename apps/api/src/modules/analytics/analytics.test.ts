@@ -180,6 +180,20 @@ describe('analytics', () => {
     }
   });
 
+  it('keeps the CSAT response rate within 0..1 when open conversations are rated', async () => {
+    const w = await t.createWorkspace('Rates');
+    const start = async () =>
+      (await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "hi"}) { customerToken conversation { id } } }`, { k: w.widgetKey })).data.startConversation;
+    const open = await start();
+    const done = await start();
+    await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 5) { id } }`, { id: open.conversation.id }, open.customerToken);
+    await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: done.conversation.id }, w.token);
+    const res = await t.gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { csat { score ratings responseRate } } }`,
+      { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000) }, w.token);
+    // One rating (of the open one), one resolved conversation, which is unrated.
+    expect(res.data.analytics.csat).toEqual({ score: 100, ratings: 1, responseRate: 0 });
+  });
+
   it('serves partners with analytics:read, and each workspace only its own numbers', async () => {
     const key = await t.gql(`mutation { createApiKey(input: {name: "BI", scopes: [ANALYTICS_READ]}) { secret } }`, {}, ws.token);
     const res = await fetch(`${t.url}/graphql`, {

@@ -68,7 +68,7 @@ export class Csat {
   @Field(() => Float, { nullable: true, description: 'Positive ratings (4–5) ÷ all ratings × 100; null without ratings.' })
   score!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Rated conversations ÷ resolved conversations; null when none were resolved.' })
+  @Field(() => Float, { nullable: true, description: 'Resolved conversations that were rated ÷ resolved conversations (0 to 1); null when none were resolved.' })
   responseRate!: number | null;
 
   @Field(() => Int)
