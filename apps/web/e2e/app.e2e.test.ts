@@ -595,6 +595,9 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       { i: { widgetKey: api.widgetKey, name: `Gdpr ${run}`, email: `gdpr-${run}@example.com`, message: `My account number is 99-${run}` } },
     );
     const id = startConversation.conversation.id;
+    // A colleague has the conversation open too.
+    await agent.goto(`${web.url}/agent/c/${id}`);
+    await agent.getByTestId('thread').getByText(`My account number is 99-${run}`).waitFor();
     await admin.goto(`${web.url}/agent/c/${id}`);
     await admin.getByRole('heading', { name: `Gdpr ${run}` }).waitFor();
     await admin.getByRole('tab', { name: 'Details' }).click();
@@ -611,6 +614,9 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     // The console shows what is left: an anonymous customer whose words are gone.
     await admin.getByRole('heading', { name: 'Anonymous visitor' }).waitFor();
     await expect.poll(() => admin.getByTestId('thread').textContent()).not.toContain(`99-${run}`);
+    // …and the colleague's console, live.
+    await expect.poll(() => agent.getByTestId('thread').textContent()).not.toContain(`99-${run}`);
+    await agent.getByRole('heading', { name: 'Anonymous visitor' }).waitFor();
     // The live inbox drops the name too (the API announces the change to every console).
     await expect.poll(() => admin.getByRole('link', { name: new RegExp(`Gdpr ${run}`) }).count()).toBe(0);
     await admin.getByRole('dialog').waitFor({ state: 'detached' });
@@ -653,6 +659,21 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await later.getByRole('heading', { name: 'Inbox' }).waitFor();
   });
 
+  it('an agent’s chosen presence survives a reload', async () => {
+    const { page } = await newPage();
+    await signIn(page, '/agent', DEMO_AGENT);
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await page.getByTestId('account-menu').click();
+    await page.getByRole('menuitem', { name: 'Away' }).click();
+    await expect.poll(() => page.getByTestId('account-menu').getAttribute('aria-label')).toContain('away');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await expect.poll(() => page.getByTestId('account-menu').getAttribute('aria-label'), { timeout: 10_000 }).toContain('away');
+    await page.getByTestId('account-menu').click();
+    await page.getByRole('menuitem', { name: 'Online' }).click();
+    await expect.poll(() => page.getByTestId('account-menu').getAttribute('aria-label')).toContain('online');
+  });
+
   it('keyboard only: an agent signs in, a customer starts a chat, the agent opens it and replies, all without a mouse', async () => {
     /** Presses Tab until the focused element's accessible name holds `name`. */
     async function tabTo(page: Page, name: string, max = 60) {
@@ -690,6 +711,8 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await tabTo(visitor, 'Start chat');
     await visitor.keyboard.press('Enter');
     await visitor.locator('[data-testid="message"][data-author="CUSTOMER"]').first().waitFor();
+    // The customer goes on typing in the composer.
+    await expect.poll(() => visitor.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLTextAreaElement | null)?.labels?.[0]?.textContent)).toContain('Your message');
 
     // The new conversation arrives live; Tab reaches it in the inbox and Enter opens it.
     await desk.getByRole('link', { name: new RegExp(name) }).waitFor();
@@ -705,6 +728,8 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await tabTo(visitor, 'End chat');
     await visitor.keyboard.press('Enter');
     await visitor.getByTestId('rating-panel').waitFor();
+    // The focus moved into the rating (the button that had it is gone).
+    await expect.poll(() => visitor.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="rating-panel"]')))).toBe(true);
     await desk.getByRole('button', { name: 'Reopen' }).waitFor();
   });
 

@@ -121,7 +121,7 @@ function CreateKey() {
         New key
       </Title>
       <Stack gap="sm" mt="xs">
-        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} maw={360} />
+        <TextInput label="Name" required maxLength={120} value={name} onChange={(e) => setName(e.currentTarget.value)} maw={360} />
         <Checkbox.Group label="Scopes" value={scopes} onChange={setScopes}>
           <Stack gap={4} mt={4}>
             {SCOPES.map((s) => (

@@ -202,7 +202,7 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
     >
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+          <TextInput label="Name" required maxLength={120} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
           <Group grow>
             <Select
               label="Provider"
@@ -230,7 +230,7 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
               onChange={(v) => setThreshold(Number(v) || 0)}
             />
           </Group>
-          <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />
+          <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} maxLength={8000} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />
           {error && <ErrorNotice error={error} title="Could not create the configuration" compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

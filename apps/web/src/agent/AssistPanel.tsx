@@ -100,6 +100,7 @@ function KnowledgeSearch({ onUse }: { onUse(text: string): void }) {
         label="Search the knowledge base"
         description="Published FAQs, best matches first"
         type="search"
+        maxLength={500}
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
         placeholder="e.g. refund"

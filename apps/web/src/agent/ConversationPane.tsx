@@ -53,6 +53,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   };
 
   const onEvent = (event: ConversationEvent) => {
+    // Ratings, resolution times and erased texts are not in the event: read the conversation again.
+    if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased'].includes(event.change)) void query.refetch();
     if (event.__typename !== 'MessageAdded') return;
     outbox?.confirm(event.message.clientMessageId);
     // Sources of AI replies and the analysis of customer messages are not in the feed: read them.

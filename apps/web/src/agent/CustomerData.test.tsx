@@ -27,6 +27,8 @@ describe('CustomerData', () => {
     const confirm = await screen.findByRole('button', { name: 'Erase personal data' });
     expect(confirm).toBeDisabled();
     fireEvent.change(screen.getByLabelText('Type ERASE to confirm'), { target: { value: 'erase' } });
+    expect(confirm).toBeDisabled(); // the word as shown
+    fireEvent.change(screen.getByLabelText('Type ERASE to confirm'), { target: { value: 'ERASE' } });
     expect(confirm).toBeEnabled();
     fireEvent.click(confirm);
     expect(await screen.findByTestId('contact-erased')).toHaveTextContent('metrics remain');

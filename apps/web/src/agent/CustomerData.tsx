@@ -24,7 +24,6 @@ export function CustomerData({ contact, onErased }: { contact: ContactFieldsFrag
   const [erase, erasing] = useMutation(EraseContactDocument);
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
-  const erased = contact.name == null && contact.email == null;
 
   async function onExport() {
     const { data } = await exportData({ variables: { contactId: contact.id } }).catch(() => ({ data: undefined }));
@@ -53,8 +52,8 @@ export function CustomerData({ contact, onErased }: { contact: ContactFieldsFrag
         <Button variant="default" size="xs" loading={exporting.loading} onClick={() => void onExport()}>
           Download their data (JSON)
         </Button>
-        <Button variant="light" color="red" size="xs" disabled={erased} onClick={() => setConfirming(true)}>
-          {erased ? 'Personal data erased' : 'Erase personal data…'}
+        <Button variant="light" color="red" size="xs" onClick={() => setConfirming(true)}>
+          Erase personal data…
         </Button>
       </Group>
       {erasing.data?.eraseContact && (
@@ -62,7 +61,14 @@ export function CustomerData({ contact, onErased }: { contact: ContactFieldsFrag
           Name, email and the text of their messages and comments are gone; the conversation’s metrics remain.
         </Alert>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Erase this customer’s personal data?">
+      <Modal
+        opened={confirming}
+        onClose={() => {
+          setConfirming(false);
+          setTyped('');
+        }}
+        title="Erase this customer’s personal data?"
+      >
         <Stack gap="sm">
           <Text size="sm">
             This removes {contactName(contact)}’s name and email, the text of every message they wrote and their rating comments, in all their
@@ -71,10 +77,16 @@ export function CustomerData({ contact, onErased }: { contact: ContactFieldsFrag
           <TextInput label={`Type ${CONFIRM_WORD} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} autoComplete="off" data-autofocus />
           {erasing.error && <ErrorNotice error={erasing.error} title="Could not erase the data" compact />}
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)}>
+            <Button
+              variant="default"
+              onClick={() => {
+                setConfirming(false);
+                setTyped('');
+              }}
+            >
               Cancel
             </Button>
-            <Button color="red" disabled={typed.trim().toUpperCase() !== CONFIRM_WORD} loading={erasing.loading} onClick={() => void onErase()}>
+            <Button color="red" disabled={typed.trim() !== CONFIRM_WORD} loading={erasing.loading} onClick={() => void onErase()}>
               Erase personal data
             </Button>
           </Group>

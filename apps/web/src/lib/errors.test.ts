@@ -12,7 +12,7 @@ describe('describeError', () => {
     ['FORBIDDEN', 'Not allowed'],
     ['NOT_FOUND', 'Not found'],
     ['BAD_USER_INPUT', 'Please check your input'],
-    ['CONFLICT', 'That clashes with a change'],
+    ['CONFLICT', 'That conflicts with what is already there'],
     ['RATE_LIMITED', 'Too many requests'],
     ['INTERNAL', 'Something went wrong on our side'],
   ])('puts %s into words', (code, title) => {

@@ -26,7 +26,7 @@ const WORDS: Record<ErrorCode, { title: string; message: string }> = {
   FORBIDDEN: { title: 'Not allowed', message: 'Your role does not allow this action.' },
   NOT_FOUND: { title: 'Not found', message: 'It may have been deleted, or the link is wrong.' },
   BAD_USER_INPUT: { title: 'Please check your input', message: 'Some of what you entered is not valid.' },
-  CONFLICT: { title: 'That clashes with a change', message: 'Someone else changed this at the same time. Reload and try again.' },
+  CONFLICT: { title: 'That conflicts with what is already there', message: 'It may already exist, or someone changed it at the same time. Reload and try again.' },
   RATE_LIMITED: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
   INTERNAL: { title: 'Something went wrong on our side', message: 'The server hit an unexpected error. Try again in a moment.' },
   NETWORK: { title: 'Cannot reach Switchboard', message: 'Check your connection and try again.' },

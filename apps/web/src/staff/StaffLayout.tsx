@@ -4,7 +4,8 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client';
 import { ActionIcon, AppShell, Badge, Burger, Button, Divider, Group, Indicator, Menu, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NotificationsDocument, SetPresenceDocument, TeamPresenceDocument, type NotificationsSubscription, type PresenceStatus } from '@switchboard/schema/client';
-import { ConnectionStatus } from '../components/ConnectionStatus';
+import { ConnectionStatus, useConnection } from '../components/ConnectionStatus';
+import type { ConnectionStore } from '../lib/api';
 import { relativeTime } from '../lib/format';
 import { useStaff } from './StaffGate';
 
@@ -61,10 +62,10 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
               ))}
             </Group>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <ConnectionStatus store={api.connection} />
             <NotificationBell />
-            <PresenceMenu userId={me.id} name={me.name} workspace={me.workspace.name} onSignOut={signOut} />
+            <PresenceMenu connection={api.connection} userId={me.id} name={me.name} workspace={me.workspace.name} onSignOut={signOut} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -85,11 +86,25 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
   );
 }
 
-function PresenceMenu({ userId, name, workspace, onSignOut }: { userId: string; name: string; workspace: string; onSignOut(): void }) {
+function PresenceMenu({
+  connection,
+  userId,
+  name,
+  workspace,
+  onSignOut,
+}: {
+  connection: ConnectionStore;
+  userId: string;
+  name: string;
+  workspace: string;
+  onSignOut(): void;
+}) {
   const [status, setStatus] = useState<PresenceStatus>('ONLINE');
   const [chosen, setChosen] = useState(false);
-  // The status colleagues see (kept across reloads), until one is chosen here.
-  const stored = useQuery(TeamPresenceDocument, { fetchPolicy: 'network-only' }).data?.teamPresence.find((p) => p.user.id === userId)?.status;
+  // The status colleagues see (kept across reloads), until one is chosen here. The
+  // server lists people with a live socket, so ask once this tab's socket is up.
+  const connected = useConnection(connection).state === 'connected';
+  const stored = useQuery(TeamPresenceDocument, { fetchPolicy: 'network-only', skip: !connected }).data?.teamPresence.find((p) => p.user.id === userId)?.status;
   if (!chosen && stored && stored !== status) setStatus(stored);
   const [setPresence] = useMutation(SetPresenceDocument);
   const choose = async (next: PresenceStatus) => {

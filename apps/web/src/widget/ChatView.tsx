@@ -68,6 +68,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   };
 
   const onEvent = (event: ConversationEvent) => {
+    if (event.__typename === 'ConversationUpdated' && event.change === 'erased') void history.refetch();
     if (event.__typename === 'AiAnswerChunk' || (event.__typename === 'MessageAdded' && event.message.authorType === 'AI')) markOnce('switchboard:first-token');
     if (event.__typename !== 'MessageAdded') return;
     outbox?.confirm(event.message.clientMessageId);
@@ -278,6 +279,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           <RatingPanel
             conversationId={conversationId}
             onRated={setRated}
+            takeFocus={ending.called}
           />
         )}
         {csatScore != null && <Notice testId="rating-thanks">Thank you for your feedback ({csatScore} of 5).</Notice>}
@@ -290,6 +292,8 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           label="Your message"
           hideLabel
           placeholder="Write a message…"
+          // Right after the start form, the customer goes on typing here.
+          autoFocus={firstMessage != null}
           rows={1}
           maxRows={5}
           value={draft}
@@ -427,8 +431,13 @@ function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRe
   );
 }
 
-function RatingPanel({ conversationId, onRated }: { conversationId: string; onRated(score: number): void }) {
+function RatingPanel({ conversationId, onRated, takeFocus }: { conversationId: string; onRated(score: number): void; takeFocus: boolean }) {
   const [score, setScore] = useState(0);
+  // Opened by the customer's own "End chat", it takes the focus that button had (not when an agent resolves mid-sentence).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (takeFocus) formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, [takeFocus]);
   const [comment, setComment] = useState('');
   const [rate, { loading, error }] = useMutation(RateConversationDocument);
   async function submit(e: FormEvent) {
@@ -442,7 +451,7 @@ function RatingPanel({ conversationId, onRated }: { conversationId: string; onRa
     }
   }
   return (
-    <form className="sbw-notice sbw-form" onSubmit={submit} data-testid="rating-panel">
+    <form className="sbw-notice sbw-form" onSubmit={submit} data-testid="rating-panel" ref={formRef}>
       <StarRating value={score} onChange={setScore} label="How was this conversation?" />
       <TextAreaField label="Anything to add? (optional)" rows={1} maxRows={3} value={comment} maxLength={2000} onChange={(e) => setComment(e.currentTarget.value)} />
       {error && <WAlert error={error} title="Could not save your rating" />}

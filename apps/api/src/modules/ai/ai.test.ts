@@ -202,6 +202,11 @@ describe('AI assistant with the local provider', () => {
     ];
     const before = (await t.sql('select count(*)::int as n from evaluation_case'))[0].n;
     expectError(await t.gql(`mutation { importEvaluationDataset(name: "bad", json: "{not json") { id } }`, {}, ws.token), 'BAD_USER_INPUT');
+    const ok = JSON.stringify({ cases: [{ question: 'q', expectedFaqIds: [] }] });
+    for (const name of ['   ', 'x'.repeat(121)]) {
+      const err = expectError(await t.gql(`mutation($n: String!, $j: String!) { importEvaluationDataset(name: $n, json: $j) { id } }`, { n: name, j: ok }, ws.token), 'BAD_USER_INPUT');
+      expect(err.message).toContain('name must be 1 to 120 characters');
+    }
     expectError(await t.gql(`mutation($j: String!) { importEvaluationDataset(name: "bad", json: $j) { id } }`, { j: JSON.stringify({ cases: [{ question: '', expectedFaqIds: [] }] }) }, ws.token), 'BAD_USER_INPUT');
     expectError(await t.gql(`mutation($j: String!) { importEvaluationDataset(name: "bad", json: $j) { id } }`, { j: JSON.stringify({ cases: [{ question: 'q', expectedFaqIds: ['00000000-0000-4000-8000-000000000000'] }] }) }, ws.token), 'BAD_USER_INPUT');
     expect((await t.sql('select count(*)::int as n from evaluation_case'))[0].n).toBe(before);

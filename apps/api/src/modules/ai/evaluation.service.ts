@@ -31,6 +31,7 @@ export class EvaluationService {
 
   async importDataset(name: string, json: string): Promise<EvaluationDataset> {
     const me = staff(this.scope.actor);
+    if (!name.trim() || name.trim().length > 120) throw badInput('name must be 1 to 120 characters (not only spaces)', 'name');
     let raw: unknown;
     try {
       raw = JSON.parse(json);

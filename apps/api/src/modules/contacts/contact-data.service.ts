@@ -68,7 +68,7 @@ export class ContactDataService {
       return conversations;
     });
     // Open consoles re-read these conversations: the name and the words disappear there too.
-    for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'updated');
+    for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'erased');
     return true;
   }
 }

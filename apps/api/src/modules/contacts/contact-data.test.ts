@@ -35,7 +35,7 @@ describe('data rights and audit log', () => {
     expect((await t.gql(`mutation($c: ID!) { eraseContact(contactId: $c) }`, { c: contact.id }, ws.token)).data.eraseContact).toBe(true);
     // Consoles that show the conversation hear about it and re-read an anonymous contact.
     const [event] = await inbox.until((ev) => ev.some((e) => e.conversation?.id === id));
-    expect(event).toEqual({ change: 'updated', conversation: { id, contact: { name: null, email: null } } });
+    expect(event).toEqual({ change: 'erased', conversation: { id, contact: { name: null, email: null } } });
     inbox.dispose();
     await client.dispose();
 

@@ -10,7 +10,8 @@ export type ConversationChange =
   | 'resolved'
   | 'reopened'
   | 'handed_off'
-  | 'rated';
+  | 'rated'
+  | 'erased';
 
 /** Publishes a change to the conversation's feed, the workspace inbox and, where it concerns them, the assignee. */
 export function publishConversationChanged(
