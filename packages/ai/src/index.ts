@@ -5,6 +5,7 @@ export * from './embedding.js';
 export * from './provider.js';
 export * from './rag.js';
 export * from './analysis.js';
+export * from './smalltalk.js';
 export * from './intent.js';
 export * from './chunking.js';
 export * from './fusion.js';

@@ -98,6 +98,23 @@ describe('AI assistant with the local provider', () => {
     expect(s2.handoffReason).toBe('customer_request');
   });
 
+  it('answers a bare greeting or thanks itself instead of handing off, and still hands off a greeting with a question it cannot answer', async () => {
+    const hi = await ask(t, ws.widgetKey, 'Hi!');
+    const greeted = await eventually(async () => {
+      const s = await conversationState(t, hi.id, hi.token);
+      return s.messages.edges.length >= 2 && s;
+    }, 20_000, 'a reply to the greeting');
+    expect(greeted.mode).toBe('AI');
+    expect(greeted.messages.edges.map((e: any) => [e.node.authorType, e.node.body])).toEqual([['CUSTOMER', 'Hi!'], ['AI', 'Hi! How can I help you today?']]);
+
+    const mixed = await ask(t, ws.widgetKey, 'Hello, can you translate Klingon poetry into Latin?');
+    const s = await eventually(async () => {
+      const c = await conversationState(t, mixed.id, mixed.token);
+      return c.mode === 'HUMAN' && c;
+    }, 20_000, 'a handoff');
+    expect(s.handoffReason).toBe('missing_knowledge');
+  });
+
   it('searches the knowledge base, drafts agent replies and analyses customer messages', async () => {
     const search = await t.gql(`{ searchKnowledge(query: "forgot my password", limit: 3) { score snippet faq { id } } }`, {}, ws.token);
     expect(search.errors).toBeUndefined();

@@ -2,8 +2,9 @@
 // the conversation feed, stores one AI message with citations, confidence,
 // model configuration, tokens and latency, or hands the conversation to a
 // human (missing_knowledge, customer_request, low_confidence, provider_error).
+// A bare greeting or thanks gets a courteous reply without retrieval or model.
 // Keyed by (conversation, customer seq): a retried job never answers twice.
-import { detectWantsHuman } from '@switchboard/ai';
+import { detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
 import { QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
@@ -26,6 +27,8 @@ export interface AnswerData {
 export type HandoffReason = 'missing_knowledge' | 'customer_request' | 'low_confidence' | 'provider_error';
 
 const HISTORY = 12;
+
+type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
 async function handOff(em: Em, ctx: JobContext, conversationId: string, reason: HandoffReason) {
   const result = await em.transactional(async (tx) => {
@@ -54,6 +57,13 @@ export const answerJob: JobDefinition<AnswerData> = {
     if (detectWantsHuman(question.body)) return handOff(em, ctx, conversationId, 'customer_request');
 
     const mc = pickModelConfig(await ensureModelConfigs(em, ctx.config, workspaceId), conversationId);
+    const smallTalk = detectSmallTalk(question.body);
+    if (smallTalk) {
+      return store(em, ctx, conversationId, replyToSeq, smallTalkReply(smallTalk), {
+        // No model ran: no tokens, and no latency to count in the model's figures.
+        replyToSeq, citations: [], confidence: 1, modelConfigId: mc.id, promptTokens: 0, completionTokens: 0, latencyMs: null,
+      });
+    }
     const history = toHistory(
       (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
     );
@@ -73,35 +83,35 @@ export const answerJob: JobDefinition<AnswerData> = {
     if (!hits.length || !answer.answer.trim()) return handOff(em, ctx, conversationId, 'missing_knowledge');
     if (answer.confidence < mc.confidenceThreshold) return handOff(em, ctx, conversationId, 'low_confidence');
 
-    let stored: { message: Message; conversation: Conversation } | null;
-    try {
-      stored = await em.transactional(async (tx) => {
-        const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        // An agent may have taken over while the answer was being generated.
-        if (!c || c.mode !== ConversationMode.AI) return null;
-        if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
-        const message = appendMessage(tx, c, {
-          authorType: AuthorType.AI,
-          body: answer.answer.trim(),
-          ai: {
-            replyToSeq,
-            citations: answer.citations,
-            confidence: answer.confidence,
-            modelConfigId: mc.id,
-            promptTokens: answer.usage.promptTokens,
-            completionTokens: answer.usage.completionTokens,
-            latencyMs: Math.round(answer.latencyMs),
-          },
-        });
-        return { message, conversation: c };
-      });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return { skipped: 'already answered' };
-      throw err;
-    }
-    if (!stored) return { skipped: 'taken over' };
-    publishMessageAdded(ctx.pubSub, stored.message);
-    publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
-    return { answered: stored.message.seq, confidence: answer.confidence };
+    return store(em, ctx, conversationId, replyToSeq, answer.answer.trim(), {
+      replyToSeq,
+      citations: answer.citations,
+      confidence: answer.confidence,
+      modelConfigId: mc.id,
+      promptTokens: answer.usage.promptTokens,
+      completionTokens: answer.usage.completionTokens,
+      latencyMs: Math.round(answer.latencyMs),
+    });
   },
 };
+
+/** Stores the AI reply once (unless an agent took over meanwhile) and announces it. */
+async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number, body: string, ai: AiReply) {
+  let stored: { message: Message; conversation: Conversation } | null;
+  try {
+    stored = await em.transactional(async (tx) => {
+      const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // An agent may have taken over while the answer was being generated.
+      if (!c || c.mode !== ConversationMode.AI) return null;
+      if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
+      return { message: appendMessage(tx, c, { authorType: AuthorType.AI, body, ai }), conversation: c };
+    });
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) return { skipped: 'already answered' };
+    throw err;
+  }
+  if (!stored) return { skipped: 'taken over' };
+  publishMessageAdded(ctx.pubSub, stored.message);
+  publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
+  return { answered: stored.message.seq, confidence: ai.confidence };
+}
