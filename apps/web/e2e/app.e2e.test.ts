@@ -343,8 +343,18 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await shot(customer, 'widget-rated');
 
     await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
-    await agent.getByTestId('ticket-row').filter({ hasText: `Refund for ${CUSTOMER}` }).waitFor();
+    const ticket = agent.getByTestId('ticket-row').filter({ hasText: `Refund for ${CUSTOMER}` });
+    await ticket.waitFor();
+    // Triage from the list: priority and assignee, kept after a reload; the row leads back to its conversation.
+    await ticket.getByLabel(/^Priority of/).selectOption('HIGH');
+    await ticket.getByLabel(/^Assignee of/).selectOption({ label: 'Alex Agent' });
+    await expect.poll(() => ticket.getByLabel(/^Assignee of/).inputValue()).not.toBe('');
+    await agent.reload();
+    await expect.poll(() => ticket.getByLabel(/^Priority of/).inputValue()).toBe('HIGH');
+    await expect.poll(async () => ticket.getByLabel(/^Assignee of/).locator('option:checked').textContent()).toBe('Alex Agent');
     await shot(agent, 'agent-tickets');
+    await ticket.getByRole('link', { name: 'Open the conversation' }).click();
+    await agent.getByRole('heading', { name: CUSTOMER }).waitFor();
   });
 
   it('a customer asking for a person is told an agent will be with them', async () => {

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client';
-import { Anchor, Badge, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { ChoiceControl } from '../components/ChoiceControl';
-import { InboxEventsDocument, TicketsDocument, UpdateTicketDocument, type TicketStatus } from '@switchboard/schema/client';
+import { InboxEventsDocument, TeamMembersDocument, TicketsDocument, UpdateTicketDocument, type Priority, type TicketStatus } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
 import { contactName, dateTime, humanize } from '../lib/format';
 
 const STATUSES: TicketStatus[] = ['OPEN', 'PENDING', 'RESOLVED', 'CLOSED'];
+const PRIORITIES: Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
 
 export function TicketsPage() {
   const [status, setStatus] = useState<TicketStatus | 'ALL'>('ALL');
@@ -17,6 +18,9 @@ export function TicketsPage() {
     fetchPolicy: 'cache-and-network',
   });
   const [update, updateState] = useMutation(UpdateTicketDocument);
+  const team = useQuery(TeamMembersDocument, { fetchPolicy: 'cache-and-network' });
+  const change = (id: string, input: { status?: TicketStatus; priority?: Priority; assigneeId?: string | null }) =>
+    void update({ variables: { input: { id, ...input } } }).catch(() => undefined);
   useSubscription(InboxEventsDocument, {
     onData: ({ data: d }) => {
       if (d.data?.inboxEvents.__typename === 'TicketUpdated') void refetch();
@@ -61,12 +65,21 @@ export function TicketsPage() {
                     <Text size="sm" fw={500}>
                       {t.subject}
                     </Text>
+                    {t.conversation && (
+                      <Anchor component={Link} to={`/agent/c/${t.conversation.id}`} size="xs">
+                        Open the conversation
+                      </Anchor>
+                    )}
                   </Table.Td>
                   <Table.Td>{t.requester ? contactName(t.requester) : '—'}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={t.priority === 'URGENT' || t.priority === 'HIGH' ? 'red' : 'gray'}>
-                      {humanize(t.priority)}
-                    </Badge>
+                    <NativeSelect
+                      aria-label={`Priority of “${t.subject}”`}
+                      size="xs"
+                      value={t.priority}
+                      data={PRIORITIES.map((p) => ({ value: p, label: humanize(p) }))}
+                      onChange={(e) => change(t.id, { priority: e.currentTarget.value as Priority })}
+                    />
                   </Table.Td>
                   <Table.Td>
                     <NativeSelect
@@ -74,10 +87,23 @@ export function TicketsPage() {
                       size="xs"
                       value={t.status}
                       data={STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
-                      onChange={(e) => void update({ variables: { input: { id: t.id, status: e.currentTarget.value as TicketStatus } } }).catch(() => undefined)}
+                      onChange={(e) => change(t.id, { status: e.currentTarget.value as TicketStatus })}
                     />
                   </Table.Td>
-                  <Table.Td>{t.assignee?.name ?? 'Unassigned'}</Table.Td>
+                  <Table.Td>
+                    <NativeSelect
+                      aria-label={`Assignee of “${t.subject}”`}
+                      size="xs"
+                      value={t.assignee?.id ?? ''}
+                      data={[
+                        { value: '', label: 'Unassigned' },
+                        // The current assignee stays listed even if they left the team.
+                        ...(t.assignee && !team.data?.teamMembers.some((u) => u.id === t.assignee!.id) ? [{ value: t.assignee.id, label: t.assignee.name }] : []),
+                        ...(team.data?.teamMembers ?? []).map((u) => ({ value: u.id, label: u.name })),
+                      ]}
+                      onChange={(e) => change(t.id, { assigneeId: e.currentTarget.value || null })}
+                    />
+                  </Table.Td>
                   <Table.Td>{dateTime(t.createdAt)}</Table.Td>
                 </Table.Tr>
               ))}
