@@ -597,6 +597,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('#switchboard-frame').isVisible()).toBe(false);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('switchboard-launcher');
+
+    // A site with a wrong key learns it before any visitor types.
+    await page.goto(`${web.url}/chat?widgetKey=wk_not-a-real-key`);
+    await page.getByRole('alert').filter({ hasText: 'This chat is not available' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start chat' }).count()).toBe(0);
   });
 
   it('an admin answers a customer’s data request from the console: downloads their data, then erases it', async () => {

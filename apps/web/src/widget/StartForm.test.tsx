@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StartConversationDocument } from '@switchboard/schema/client';
+import { StartConversationDocument, WidgetDocument } from '@switchboard/schema/client';
 import { gqlError, renderWithProviders, withTypenames } from '../test/render';
 import { StartFormFields } from './StartForm';
 
@@ -12,7 +12,7 @@ const conversation = {
   priority: 'NORMAL',
   lastMessageAt: '2026-01-01T00:00:00Z',
   contact: { id: 'k1', name: 'Ana', email: null },
-  assigneeName: null,
+  assignee: null,
   lastMessage: null,
   channel: 'WEB_WIDGET',
   language: null,
@@ -61,5 +61,20 @@ describe('StartFormFields', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not start the chat');
     expect(alert).toHaveTextContent('Workspace not found');
+  });
+
+  it('says at once when the page’s widget key is unknown', async () => {
+    renderWithProviders(<StartFormFields widgetKey="wk_gone" onStarted={() => undefined} />, {
+      mocks: [{ request: { query: WidgetDocument, variables: { widgetKey: 'wk_gone' } }, result: { errors: [gqlError('NOT_FOUND')] as never } }],
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('This chat is not available');
+    expect(screen.queryByRole('form', { name: 'Start a conversation' })).not.toBeInTheDocument();
+  });
+
+  it('greets with the workspace’s name', async () => {
+    renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={() => undefined} />, {
+      mocks: [{ request: { query: WidgetDocument, variables: { widgetKey: 'wk_1' } }, result: { data: withTypenames('Query', { widget: { workspaceName: 'Acme' } }) } }],
+    });
+    expect(await screen.findByText(/Ask Acme anything/)).toBeInTheDocument();
   });
 });

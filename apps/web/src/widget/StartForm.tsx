@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { ApolloProvider, useMutation } from '@apollo/client';
-import { StartConversationDocument } from '@switchboard/schema/client';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
+import { StartConversationDocument, WidgetDocument } from '@switchboard/schema/client';
+import { describeError } from '../lib/errors';
 import { createApi } from '../lib/api';
 import { useDisposable } from '../lib/hooks';
 import { TextAreaField, TextField, WAlert, WButton } from './ui';
@@ -28,6 +29,9 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
   const [start, { loading, error }] = useMutation(StartConversationDocument);
+  // A wrong key is the site owner's mistake: say so before anyone types (the form shows meanwhile).
+  const widget = useQuery(WidgetDocument, { variables: { widgetKey } });
+  const badKey = widget.error && ['NOT_FOUND', 'BAD_USER_INPUT'].includes(describeError(widget.error).code);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -45,9 +49,21 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
     }
   }
 
+  if (badKey) {
+    return (
+      <WAlert
+        error={widget.error}
+        title="This chat is not available"
+        message="The chat on this page is not set up correctly (its widget key is unknown). Please contact the site by other means."
+      />
+    );
+  }
+
   return (
     <form onSubmit={submit} aria-label="Start a conversation" className="sbw-form">
-      <p style={{ margin: 0 }}>Hi! Ask us anything. Our AI assistant answers right away and a person takes over when needed.</p>
+      <p style={{ margin: 0 }}>
+        Hi! Ask {widget.data ? widget.data.widget.workspaceName : 'us'} anything. Our AI assistant answers right away and a person takes over when needed.
+      </p>
       <TextField label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} />
       <TextField
         label="Email"

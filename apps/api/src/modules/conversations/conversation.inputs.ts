@@ -25,6 +25,12 @@ export class ConversationFilter {
   mode?: ConversationMode;
 }
 
+@ObjectType({ description: 'What the chat widget may know before a conversation starts.' })
+export class WidgetInfo {
+  @Field({ description: 'The workspace’s name, shown in the widget’s header.' })
+  workspaceName!: string;
+}
+
 @InputType()
 export class StartConversationInput {
   @Field()

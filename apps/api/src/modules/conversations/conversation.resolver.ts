@@ -9,7 +9,7 @@ import { Message } from '../messages/message.entity.js';
 import { MessagePageArgs } from '../messages/message.inputs.js';
 import { MessageService } from '../messages/message.service.js';
 import { Conversation, ConversationStatus } from './conversation.entity.js';
-import { ConversationFilter, InboxCounts, StartConversationInput, StartConversationPayload } from './conversation.inputs.js';
+import { ConversationFilter, InboxCounts, StartConversationInput, StartConversationPayload, WidgetInfo } from './conversation.inputs.js';
 import { ConversationService } from './conversation.service.js';
 import { validateArgs } from '../../platform/validation.js';
 
@@ -70,6 +70,11 @@ export class ConversationResolver {
   @Query(() => Conversation)
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).get(id);
+  }
+
+  @Query(() => WidgetInfo, { description: 'Checks a widget key before a chat starts (NOT_FOUND if unknown); no account needed.' })
+  widget(@Arg('widgetKey') widgetKey: string, @Ctx() ctx: Context): Promise<WidgetInfo> {
+    return new ConversationService(ctx).widget(widgetKey);
   }
 
   @Mutation(() => StartConversationPayload, { description: 'Starts a chat from the widget; no account needed.' })

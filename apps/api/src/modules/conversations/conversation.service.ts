@@ -17,7 +17,7 @@ import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 import { publishConversationChanged, type ConversationChange } from './conversation.events.js';
-import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput } from './conversation.inputs.js';
+import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 
@@ -44,6 +44,14 @@ export class ConversationService {
 
   private get em() {
     return this.scope.em;
+  }
+
+  /** For the widget before the customer writes: is the key valid, and whose is it. */
+  async widget(widgetKey: string): Promise<WidgetInfo> {
+    if (widgetKey.length < 4 || widgetKey.length > 64) throw badInput('widgetKey must be 4 to 64 characters', 'widgetKey');
+    const workspace = await this.em.findOne(Workspace, { widgetKey }, { filters: false });
+    if (!workspace) throw notFound('Widget key');
+    return { workspaceName: workspace.name };
   }
 
   async start(input: StartConversationInput) {

@@ -91,6 +91,11 @@ describe('conversations', () => {
     expectError(await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: other.userId }, ws.token), 'NOT_FOUND');
 
     expectError(await t.gql(START, { input: { widgetKey: 'wk_does-not-exist' } }), 'NOT_FOUND');
+    // The widget checks its key before the customer writes anything.
+    const W = `query($k: String!) { widget(widgetKey: $k) { workspaceName } }`;
+    expect((await t.gql(W, { k: ws.widgetKey })).data.widget).toEqual({ workspaceName: 'Acme' });
+    expectError(await t.gql(W, { k: 'wk_does-not-exist' }), 'NOT_FOUND');
+    expectError(await t.gql(W, { k: 'x' }), 'BAD_USER_INPUT');
   });
 
   it('lets the customer end the chat: resolved, and reopened by their next message; their own conversation only, customers only', async () => {
