@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DEMO_ADMIN, hasChromium, CHROMIUM, launchBrowser, startApi, startWeb, webRoot, type ApiHandle } from '../e2e/harness.ts';
+import { apiCall, DEMO_ADMIN, hasChromium, CHROMIUM, launchBrowser, startApi, startWeb, webRoot, type ApiHandle } from '../e2e/harness.ts';
 
 interface ManifestChunk {
   file: string;
@@ -114,23 +114,12 @@ function bundleSizes() {
   return { shellGzip: sum(entryFiles), routes: rows, over };
 }
 
-async function gql<T>(api: ApiHandle, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const res = await fetch(`${api.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
-  if (!body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`);
-  return body.data;
-}
-
 /** Waits until the seeded FAQs are indexed (re-queueing any that are not, as an admin would: older seeds never indexed them). */
 async function ensureSeedIndexed(api: ApiHandle) {
-  const { logIn } = await gql<{ logIn: { accessToken: string } }>(api, 'mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: DEMO_ADMIN });
+  const { logIn } = await apiCall<{ logIn: { accessToken: string } }>(api, 'mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: DEMO_ADMIN });
   const token = logIn.accessToken;
   const list = () =>
-    gql<{ faqs: { edges: { node: { id: string; status: string; embeddingStatus: string } }[] } }>(
+    apiCall<{ faqs: { edges: { node: { id: string; status: string; embeddingStatus: string } }[] } }>(
       api,
       'query { faqs(first: 100) { edges { node { id status embeddingStatus } } } }',
       {},
@@ -145,7 +134,7 @@ async function ensureSeedIndexed(api: ApiHandle) {
     stillPending = (await list()).filter((f) => f.embeddingStatus !== 'READY');
   }
   if (stillPending.length) console.log(`  (re-indexing ${stillPending.length} seeded FAQ(s) that were not indexed)`);
-  for (const f of stillPending) await gql(api, 'mutation($id: ID!) { updateFaq(input: { id: $id }) { id } }', { id: f.id }, token);
+  for (const f of stillPending) await apiCall(api, 'mutation($id: ID!) { updateFaq(input: { id: $id }) { id } }', { id: f.id }, token);
   const deadline = Date.now() + 30_000;
   while ((await list()).some((f) => f.embeddingStatus !== 'READY')) {
     if (Date.now() > deadline) throw new Error('seeded FAQs were not indexed within 30 s');

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 import {
+  apiCall,
   CHROMIUM,
   DEMO_ADMIN,
   DEMO_AGENT,
@@ -93,16 +94,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
   }
 
   /** The API itself, without the browser. */
-  async function call<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-    const res = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data: T; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
+  const call = <T,>(query: string, variables: Record<string, unknown>, token?: string) => apiCall<T>(api, query, variables, token);
 
   beforeAll(async () => {
     artifacts = ensureArtifactsDir();

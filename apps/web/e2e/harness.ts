@@ -57,6 +57,18 @@ export interface ApiHandle {
   stop(): Promise<void>;
 }
 
+/** One GraphQL request to the API itself (no browser); throws on errors. */
+export async function apiCall<T>(api: ApiHandle, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length || !body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`);
+  return body.data;
+}
+
 /** Starts apps/api from source on a free port with the embedded defaults and the demo seed. */
 export async function startApi(extraEnv: Record<string, string> = {}): Promise<ApiHandle> {
   const port = await freePort();

@@ -1,4 +1,3 @@
-import { expectError, startTestServer, type TestServer } from '../../test/testkit.js';
 import { describeViolation, formatError } from './errors.js';
 
 describe('validation error messages', () => {
@@ -49,37 +48,5 @@ describe('validation error messages', () => {
         { field: 'input.name', message: 'name must be shorter than or equal to 120 characters' },
       ],
     });
-  });
-});
-
-describe('validation errors over GraphQL', () => {
-  let t: TestServer;
-  let ws: Awaited<ReturnType<TestServer['createWorkspace']>>;
-  beforeAll(async () => {
-    t = await startTestServer();
-    ws = await t.createWorkspace();
-  });
-  afterAll(() => t.close());
-
-  it('say each field once', async () => {
-    const long = expectError(await t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id } }`, { n: 'x'.repeat(121) }, ws.token), 'BAD_USER_INPUT');
-    expect(long.message).toBe('Invalid input: name must be shorter than or equal to 120 characters');
-    expect(long.extensions!.validation).toEqual([{ field: 'name', message: 'name must be shorter than or equal to 120 characters' }]);
-
-    const blank = expectError(await t.gql(`mutation { createFaqCategory(input: {name: "  "}) { id } }`, {}, ws.token), 'BAD_USER_INPUT');
-    expect(blank.message).toBe('Invalid input: name must not be blank');
-
-    const args = expectError(await t.gql(`{ searchKnowledge(query: "", limit: 50) { score } }`, {}, ws.token), 'BAD_USER_INPUT');
-    expect(args.message).toBe('Invalid input: query must be longer than or equal to 1 characters; limit must not be greater than 20');
-
-    const nested = expectError(
-      await t.gql(`mutation { setModelTrafficSplit(input: {weights: [{modelConfigId: "nope", weight: -5}]}) { id } }`, {}, ws.token),
-      'BAD_USER_INPUT',
-    );
-    expect(nested.message).toBe('Invalid input: weights.0.modelConfigId must be a UUID; weights.0.weight must not be less than 0');
-    expect(nested.extensions!.validation).toEqual([
-      { field: 'weights.0.modelConfigId', message: 'modelConfigId must be a UUID' },
-      { field: 'weights.0.weight', message: 'weight must not be less than 0' },
-    ]);
   });
 });

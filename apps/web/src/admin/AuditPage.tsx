@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useQuery } from '@apollo/client';
+import { NetworkStatus, useQuery } from '@apollo/client';
 import { Badge, Button, Code, Group, NativeSelect, Spoiler, Table, Text } from '@mantine/core';
 import { AuditLogDocument, type AuditLogFilter, type AuditLogQuery } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -50,26 +50,21 @@ export default function AuditPage() {
   const [area, setArea] = useState('');
   const [actorType, setActorType] = useState('');
   const filter: AuditLogFilter = { ...(area ? { action: area } : {}), ...(actorType ? { actorType } : {}) };
-  const { data, loading, error, refetch, fetchMore } = useQuery(AuditLogDocument, {
+  const { data, loading, error, refetch, fetchMore, networkStatus } = useQuery(AuditLogDocument, {
     variables: { first: PAGE_SIZE, ...(area || actorType ? { filter } : {}) },
     fetchPolicy: 'cache-and-network',
     notifyOnNetworkStatusChange: true,
   });
   const entries = data?.auditLog.edges.map((e) => e.node) ?? [];
-  const [more, setMore] = useState<{ loading: boolean; error?: unknown }>({ loading: false });
-  const loadMore = async (after: string) => {
-    setMore({ loading: true });
-    try {
-      await fetchMore({
-        variables: { after },
-        updateQuery: (prev, { fetchMoreResult }) => ({
-          auditLog: { ...fetchMoreResult.auditLog, edges: [...prev.auditLog.edges, ...fetchMoreResult.auditLog.edges] },
-        }),
-      });
-      setMore({ loading: false });
-    } catch (err) {
-      setMore({ loading: false, error: err });
-    }
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const loadMore = (after: string) => {
+    setMoreError(null);
+    fetchMore({
+      variables: { after },
+      updateQuery: (prev, { fetchMoreResult }) => ({
+        auditLog: { ...fetchMoreResult.auditLog, edges: [...prev.auditLog.edges, ...fetchMoreResult.auditLog.edges] },
+      }),
+    }).catch(setMoreError);
   };
 
   return (
@@ -77,7 +72,7 @@ export default function AuditPage() {
       title="Audit log"
       description="Who changed what in this workspace, newest first: staff, API keys, customers and the system's own jobs."
       actions={
-        <Button variant="default" onClick={() => void refetch()} loading={loading && !!data}>
+        <Button variant="default" onClick={() => void refetch()} loading={networkStatus === NetworkStatus.refetch}>
           Refresh
         </Button>
       }
@@ -150,9 +145,9 @@ export default function AuditPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {more.error !== undefined && <ErrorNotice error={more.error} title="Could not load older entries" compact />}
+      {moreError != null && <ErrorNotice error={moreError} title="Could not load older entries" compact />}
       {data?.auditLog.pageInfo.hasNextPage && data.auditLog.pageInfo.endCursor && (
-        <Button variant="subtle" loading={more.loading} onClick={() => void loadMore(data.auditLog.pageInfo.endCursor!)}>
+        <Button variant="subtle" loading={networkStatus === NetworkStatus.fetchMore} onClick={() => loadMore(data.auditLog.pageInfo.endCursor!)}>
           Load older entries
         </Button>
       )}

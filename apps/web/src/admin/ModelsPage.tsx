@@ -93,16 +93,15 @@ export default function ModelsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {configs.length > 1 && <TrafficSplit configs={configs} />}
+      {configs.length > 1 && <TrafficSplit configs={configs} splitting={splitting} />}
       <CreateModal opened={creating} onClose={() => setCreating(false)} />
     </Page>
   );
 }
 
-function TrafficSplit({ configs }: { configs: ModelConfigFieldsFragment[] }) {
+function TrafficSplit({ configs, splitting }: { configs: ModelConfigFieldsFragment[]; splitting: boolean }) {
   const [weights, setWeights] = useState<Record<string, number>>({});
   // Without a split, start from what happens now: the active version takes everything.
-  const splitting = configs.some((c) => c.trafficWeight > 0);
   useEffect(() => setWeights(Object.fromEntries(configs.map((c) => [c.id, splitting ? c.trafficWeight : c.active ? 100 : 0]))), [configs, splitting]);
   const [save, { loading, error, data }] = useMutation(SetModelTrafficSplitDocument, { refetchQueries: [ModelConfigsDocument] });
   const total = Object.values(weights).reduce((s, w) => s + (w || 0), 0);
