@@ -91,7 +91,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       : () => {};
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
-  const rateLimits = new RateLimits(config, redis);
+  const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const guards: Guards = opts.guards === false ? { plugins: [], validationRules: [], parseOptions: {}, validationOptions: { maxErrors: 100 } } : createGuards(config);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
@@ -124,7 +124,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         ctx.extra.connId = randomUUID();
         ctx.extra.operations = new Set();
         realtime.sockets += 1;
-        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId);
+        // Presence lives in Redis: an outage must not refuse the socket (it is re-announced on the next heartbeat).
+        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId).catch((err) => logger.warn({ err }, 'presence connect failed'));
         return true;
       },
       onSubscribe: (ctx, id, payload) => {
