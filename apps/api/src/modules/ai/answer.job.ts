@@ -6,6 +6,7 @@
 // down through every retry or the job kept killing its worker).
 // A bare greeting or thanks gets a courteous reply without retrieval or model.
 // Keyed by (conversation, customer seq): a retried job never answers twice.
+import { randomUUID } from 'node:crypto';
 import { detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
@@ -71,9 +72,12 @@ export const answerJob: JobDefinition<AnswerData> = {
       (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
     );
     let draft;
+    // Every run streams under its own attempt id, so a client drops the partial
+    // text of a run that died (a retry, or a worker that crashed mid-stream).
+    const attempt = randomUUID();
     try {
       draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
-        ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta }),
+        ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt }),
       );
     } catch (err) {
       if (ctx.lastAttempt) {
