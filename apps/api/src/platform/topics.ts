@@ -44,6 +44,13 @@ export interface EvaluationProgressPayload {
   total: number;
 }
 
+/** A credential stopped being valid: every node re-checks the sockets (and cached verdicts) it concerns. */
+export type PrincipalRevokedPayload =
+  | { kind: 'user'; id: string }
+  | { kind: 'session'; id: string }
+  | { kind: 'apiKey'; id: string }
+  | { kind: 'contact'; id: string };
+
 export type Topics = {
   /** id: conversation id */
   conversation: [string, ConversationStreamEvent];
@@ -55,4 +62,6 @@ export type Topics = {
   notification: [string, NotificationPayload];
   /** id: evaluation run id */
   evaluation: [string, EvaluationProgressPayload];
+  /** one channel: revocations concern every node */
+  principalRevoked: [PrincipalRevokedPayload];
 };

@@ -51,19 +51,11 @@ export class RealtimeState {
     this.timers = [];
   }
 
-  /**
-   * Presence is ephemeral: when its store (Redis) is unreachable the socket
-   * still connects, and the next heartbeat registers it once Redis is back.
-   */
   async staffConnected(connId: string, userId: string, workspaceId: string) {
     this.staffSockets.set(connId, { userId, workspaceId });
-    try {
-      if (await this.presence.connect(userId, workspaceId, connId, Date.now() + PRESENCE_TIMEOUT_MS)) {
-        const status = (await this.presence.list(workspaceId)).get(userId) ?? 'ONLINE';
-        this.publishPresence(workspaceId, userId, status);
-      }
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'presence unavailable; the socket connects without it');
+    if (await this.presence.connect(userId, workspaceId, connId, Date.now() + PRESENCE_TIMEOUT_MS)) {
+      const status = (await this.presence.list(workspaceId)).get(userId) ?? 'ONLINE';
+      this.publishPresence(workspaceId, userId, status);
     }
   }
 
