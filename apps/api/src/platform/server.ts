@@ -274,6 +274,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         const actor: Actor = token ? await resolveActor(token) : { kind: 'anonymous' };
         const ip = clientIp(req);
         await pipeline.admit(actor, ip, res);
+        pipeline.assertDocumentSize((req.body as { query?: unknown } | undefined)?.query);
         return createContext(deps, actor, res.locals.requestId as string, ip);
       },
     }),
