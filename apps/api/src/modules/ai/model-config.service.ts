@@ -1,6 +1,7 @@
 // The model-configuration registry: versions, the ACTIVE one, A/B traffic
 // weights, promotion and rollback. Every change is audited.
 import { createHash } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { DEFAULT_SYSTEM_PROMPT } from '@switchboard/ai';
 import type { Scope } from '../../platform/context.js';
 import type { Em } from '../../platform/database.js';
@@ -24,9 +25,16 @@ const defaults = (config: Config) => ({
 export async function ensureModelConfigs(em: Em, config: Config, workspaceId: string): Promise<ModelConfig[]> {
   const existing = await em.find(ModelConfig, {}, { orderBy: { version: 'asc' } });
   if (existing.length) return existing;
-  const first = em.create(ModelConfig, { workspace: workspaceId, version: 1, name: 'Default', active: true, ...defaults(config) });
-  await em.flush();
-  return [first];
+  // Concurrent first uses (two answer jobs at once) race to create version 1:
+  // the loser's insert hits the unique (workspace, version) and reads the winner's.
+  const fork = em.fork();
+  fork.create(ModelConfig, { workspace: workspaceId, version: 1, name: 'Default', active: true, ...defaults(config) });
+  try {
+    await fork.flush();
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
+  }
+  return em.find(ModelConfig, {}, { orderBy: { version: 'asc' } });
 }
 
 /**
