@@ -27,6 +27,7 @@ import { scheduleInProcess, scheduleOnBull } from './schedules.js';
 import { bindTransport, createDocumentCache, sharedSubscribe } from './shared-execution.js';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
+import { serveWebApp } from './static.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
 import { AiProviders } from './ai.js';
 import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
@@ -101,6 +102,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
 
@@ -249,6 +251,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       },
     }),
   );
+  serveWebApp(app, config);
   // Errors from body parsing (too large, malformed JSON) as GraphQL-shaped responses.
   app.use((err: { status?: number; type?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status ?? 500;
