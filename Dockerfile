@@ -42,7 +42,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# --- web: the built Vite app served by nginx, proxying /graphql to the API ---
+# --- web: the built Vite app served by nginx, proxying /graphql and /exports/ to the API ---
 FROM nginx:1.27-alpine AS web
 # The nginx image runs envsubst on /etc/nginx/templates/*.template at start-up,
 # replacing only variables that are set in the environment (here API_UPSTREAM),
@@ -70,6 +70,16 @@ RUN rm -f /etc/nginx/conf.d/default.conf \
     '    proxy_set_header X-Forwarded-Proto $scheme;' \
     '    proxy_read_timeout 1h;' \
     '    proxy_send_timeout 1h;' \
+    '  }' \
+    '' \
+    '  location /exports/ {' \
+    '    proxy_pass http://${API_UPSTREAM};' \
+    '    proxy_http_version 1.1;' \
+    '    proxy_set_header Host $host;' \
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;' \
+    '    proxy_set_header X-Forwarded-Proto $scheme;' \
+    '    proxy_buffering off;' \
+    '    proxy_read_timeout 1h;' \
     '  }' \
     '' \
     '  location /assets/ {' \

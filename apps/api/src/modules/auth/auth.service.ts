@@ -28,6 +28,10 @@ export class AuthService {
     return this.scope.em;
   }
 
+  async signUpOpen(): Promise<boolean> {
+    return (await this.em.count(Workspace, {}, NO_TENANT)) === 0;
+  }
+
   async signUp(input: SignUpInput): Promise<AuthPayload> {
     const passwordHash = await hashPassword(input.password);
     const user = await this.em.transactional(async (em) => {
