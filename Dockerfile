@@ -24,18 +24,16 @@ COPY apps/web/package.json apps/web/
 COPY packages/ai/package.json packages/ai/
 COPY packages/schema/package.json packages/schema/
 
-# `npm install` rather than `npm ci`: package-lock.json currently lacks turbo's
-# non-Linux optional packages (@turbo/darwin-*, @turbo/windows-*), which makes
-# `npm ci` refuse the lock file. It still installs the locked versions. Switch
-# both lines to `npm ci` once the lock file is regenerated in full.
+# `npm ci` installs exactly the lock file (which records turbo's binaries for
+# every platform, so it is complete on any build machine).
 
 # --- deps: full install (dev dependencies are needed to build) ---------------
 FROM manifests AS deps
-RUN npm install --no-save
+RUN npm ci
 
 # --- prod-deps: runtime dependencies only ------------------------------------
 FROM manifests AS prod-deps
-RUN npm install --no-save --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev && npm cache clean --force
 
 # --- build: compile every workspace (turbo: packages, api, web) -------------
 FROM deps AS build

@@ -13,7 +13,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { TokenService } from '../modules/auth/tokens.js';
-import { StaffStatusCache } from '../modules/auth/staff-status.js';
 import type { Actor } from './actor.js';
 import type { Config } from './config.js';
 import { createContext, createLazyContext, type AppDeps, type Context } from './context.js';
@@ -96,10 +95,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const rateLimits = new RateLimits(config, redis);
   const guards: Guards = opts.guards === false ? { plugins: [], validationRules: [], parseOptions: {}, validationOptions: { maxErrors: 100 } } : createGuards(config);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
-  // Staff tokens are also checked against the account (deactivated, role changed) through a short cache.
-  const staffStatus = new StaffStatusCache(orm);
-  const resolveActor = (token: string): Promise<Actor> =>
-    looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token).then((actor) => staffStatus.check(actor));
+  const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';

@@ -7,6 +7,7 @@ import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, notFound } from '../../platform/errors.js';
 import type { StaffActor } from '../../platform/actor.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toConnection, type Connection } from '../../platform/pagination.js';
+import { forgetStaff } from '../../platform/staff-status.js';
 import { audit } from '../audit/audit.service.js';
 import { hashPassword } from './auth.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -49,7 +50,7 @@ export class TeamService {
   }
 
   async changeRole(actor: StaffActor, userId: string, role: UserRole): Promise<User> {
-    return this.em.transactional(async (em) => {
+    return this.changed(userId, () => this.em.transactional(async (em) => {
       await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
       const user = await this.member(actor, userId, em);
       if (user.role === role) return user;
@@ -58,12 +59,12 @@ export class TeamService {
       user.role = role;
       audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.role_change', targetType: 'User', targetId: user.id, metadata: { from, to: role } });
       return user;
-    });
+    }));
   }
 
   async deactivate(actor: StaffActor, userId: string): Promise<User> {
     if (userId === actor.userId) throw badInput('You cannot deactivate your own account', 'userId');
-    return this.em.transactional(async (em) => {
+    return this.changed(userId, () => this.em.transactional(async (em) => {
       await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
       const user = await this.member(actor, userId, em);
       if (user.status === UserStatus.INVITED) throw badInput('Revoke the invitation instead', 'userId');
@@ -76,7 +77,7 @@ export class TeamService {
       await em.nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() }, NO_TENANT);
       audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.deactivate', targetType: 'User', targetId: user.id });
       return user;
-    });
+    }));
   }
 
   async reactivate(actor: StaffActor, userId: string): Promise<User> {
@@ -86,7 +87,17 @@ export class TeamService {
     user.deactivatedAt = null;
     audit(this.scope, actor.workspaceId, { action: 'user.reactivate', targetType: 'User', targetId: user.id });
     await this.em.flush();
+    forgetStaff(this.scope.deps.orm, user.id);
     return user;
+  }
+
+  /** Runs a change to a member's role or status, then drops this node's cached view of them. */
+  private async changed<T>(userId: string, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      forgetStaff(this.scope.deps.orm, userId);
+    }
   }
 
   async revokeInvitation(actor: StaffActor, userId: string): Promise<boolean> {
