@@ -7,7 +7,6 @@ import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, notFound } from '../../platform/errors.js';
 import type { StaffActor } from '../../platform/actor.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toConnection, type Connection } from '../../platform/pagination.js';
-import { forgetStaff } from '../../platform/staff-status.js';
 import { audit } from '../audit/audit.service.js';
 import { hashPassword } from './auth.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -87,17 +86,23 @@ export class TeamService {
     user.deactivatedAt = null;
     audit(this.scope, actor.workspaceId, { action: 'user.reactivate', targetType: 'User', targetId: user.id });
     await this.em.flush();
-    forgetStaff(this.scope.deps.orm, user.id);
+    this.revoked(user.id);
     return user;
   }
 
-  /** Runs a change to a member's role or status, then drops this node's cached view of them. */
+  /**
+   * Runs a change to a member's role or status, then tells every node: cached
+   * verdicts about them are dropped, and their open sockets are re-checked
+   * (deactivated: closed 4403; role changed: closed 4401 to refresh).
+   */
   private async changed<T>(userId: string, change: () => Promise<T>): Promise<T> {
-    try {
-      return await change();
-    } finally {
-      forgetStaff(this.scope.deps.orm, userId);
-    }
+    const result = await change();
+    this.revoked(userId);
+    return result;
+  }
+
+  private revoked(userId: string) {
+    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'user', id: userId });
   }
 
   async revokeInvitation(actor: StaffActor, userId: string): Promise<boolean> {
