@@ -161,7 +161,7 @@ describe('docker compose', () => {
     await compose({ JWT_SECRET: SECRET }, 'config', '-q');
     const { stdout } = await compose({ JWT_SECRET: SECRET }, 'config');
     expect(stdout).toContain(`JWT_SECRET: ${SECRET}`);
-    expect(stdout).toContain('TRUST_PROXY: uniquelocal');
+    expect(stdout).toContain('TRUST_PROXY: loopback, uniquelocal');
   });
 });
 
