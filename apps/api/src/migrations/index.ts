@@ -9,6 +9,7 @@ import { Migration20261121100000_message_rollups } from './Migration202611211000
 import { Migration20261122090000_faq_category_name_ci } from './Migration20261122090000_faq_category_name_ci.js';
 import { Migration20261204000000_contact_erased_at } from './Migration20261204000000_contact_erased_at.js';
 import { Migration20261204100000_job_outbox } from './Migration20261204100000_job_outbox.js';
+import { Migration20261204200000_team_admin } from './Migration20261204200000_team_admin.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -21,4 +22,5 @@ export const migrations = [
   { name: 'Migration20261122090000_faq_category_name_ci', class: Migration20261122090000_faq_category_name_ci },
   { name: 'Migration20261204000000_contact_erased_at', class: Migration20261204000000_contact_erased_at },
   { name: 'Migration20261204100000_job_outbox', class: Migration20261204100000_job_outbox },
+  { name: 'Migration20261204200000_team_admin', class: Migration20261204200000_team_admin },
 ];

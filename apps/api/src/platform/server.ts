@@ -30,6 +30,7 @@ import { concerns, PrincipalChecker, principalKey } from '../modules/auth/princi
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
+import { serveWebApp } from './static.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
 import { AiProviders } from './ai.js';
 import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
@@ -279,6 +280,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       },
     }),
   );
+  serveWebApp(app, config);
   // Errors from body parsing (too large, malformed JSON) as GraphQL-shaped responses.
   app.use((err: { status?: number; type?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status ?? 500;
