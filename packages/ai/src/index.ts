@@ -9,6 +9,7 @@ export * from './smalltalk.js';
 export * from './intent.js';
 export * from './chunking.js';
 export * from './fusion.js';
+export * from './lexical.js';
 export * from './metrics.js';
 export { LocalProvider, LOCAL_CONFIDENCE, localConfidence, extractAnswer } from './local-provider.js';
 export {
