@@ -11,7 +11,8 @@ export * from './chunking.js';
 export * from './fusion.js';
 export * from './lexical.js';
 export * from './metrics.js';
-export { LocalProvider, LOCAL_CONFIDENCE, localConfidence, extractAnswer } from './local-provider.js';
+export { LocalProvider, ANSWER_FEATURES, LOCAL_CONFIDENCE_MODEL, answerFeatures, hasNoEvidence, localConfidence, extractAnswer, NO_EVIDENCE_SIMILARITY } from './local-provider.js';
+export * from './logistic.js';
 export {
   OpenAiProvider,
   citedConfidence,

@@ -31,10 +31,16 @@ describe('lexical index (BM25)', () => {
     expect(boosted.search('delete account', 2).map((h) => h.faqId)).toEqual(['in-question', 'in-answer']);
   });
 
-  it('reports the share of the query terms each hit contains, and nothing for unknown words', () => {
+  it('reports the idf-weighted share of the query terms each hit contains, and nothing for unknown words', () => {
     const [hit] = index.search('refund card zebra', 5);
     expect(hit!.faqId).toBe('refunds');
-    expect(hit!.coverage).toBeCloseTo(2 / 3);
+    const idf = (t: string) => index.idf(t);
+    expect(hit!.coverage).toBeCloseTo((idf('refund') + idf('card')) / (idf('refund') + idf('card') + idf('zebra')));
+    // An unknown word weighs more than any known one; a common one less than a rare one.
+    expect(idf('zebra')).toBeGreaterThan(idf('refund'));
+    expect(idf('account')).toBeLessThan(idf('pdf'));
+    const common = index.search('account', 5)[0]!;
+    expect(common.coverage).toBe(1);
     expect(index.search('zebra giraffe', 5)).toEqual([]);
     expect(index.search('the of', 5)).toEqual([]);
     expect(new LexicalIndex([]).search('refund', 5)).toEqual([]);

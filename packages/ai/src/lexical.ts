@@ -25,7 +25,18 @@ export interface LexicalHit {
   faqId: string;
   /** BM25 score (unbounded; compare within one query only). */
   score: number;
-  /** Share of the query's distinct terms that occur in the chunk, 0..1. */
+  /**
+   * The BM25 score in units of the idf a term found in no chunk would have:
+   * about how many rare query terms the chunk matches, comparable across
+   * knowledge bases of different sizes (raw idf grows with their size).
+   */
+  strength: number;
+  /**
+   * Share of the query's information that occurs in the chunk, 0..1: the
+   * BM25 idf of the query terms it contains over that of all query terms
+   * (a term no chunk contains counts at the highest idf). Matching "how" and
+   * "account" covers little of "how do I close my brokerage account".
+   */
   coverage: number;
 }
 
@@ -40,7 +51,9 @@ const STOP = new Set(
     'doing down during each few for from further get got had has have having he her here hers him his how i if in into is it its itself ' +
     'just me more most my myself no nor not now of off on once only or other our ours out over own same she should so some such than that ' +
     'the their theirs them then there these they this those through to too under until up very was we were what when where which while ' +
-    'who whom why will with would you your yours')
+    'who whom why will with would you your yours ' +
+    // Courtesy carries no topic: "hi, ..." must not look like an unknown, informative word.
+    'hi hello hey thanks thank please pls dear regards')
     .split(' '),
 );
 
@@ -63,8 +76,12 @@ export function lexicalTerms(text: string): string[] {
 
 export class LexicalIndex {
   private readonly search_: MiniSearch<LexicalDocument>;
+  /** Document frequency of every index term. */
+  private readonly df = new Map<string, number>();
 
   constructor(documents: Iterable<LexicalDocument>) {
+    const docs = [...documents];
+    for (const d of docs) for (const t of lexicalTerms(`${d.questions}\n${d.body}`)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     this.search_ = new MiniSearch<LexicalDocument>({
       fields: ['questions', 'body'],
       storeFields: ['faqId'],
@@ -72,7 +89,7 @@ export class LexicalIndex {
       processTerm: lexicalTerm,
       searchOptions: { combineWith: 'OR', boost: { questions: QUESTION_BOOST } },
     });
-    this.search_.addAll([...documents]);
+    this.search_.addAll(docs);
   }
 
   get size(): number {
@@ -83,10 +100,25 @@ export class LexicalIndex {
   search(query: string, limit: number): LexicalHit[] {
     const terms = lexicalTerms(query);
     if (!terms.length || !this.size) return [];
+    const idf = new Map(terms.map((t) => [t, this.idf(t)]));
+    const total = [...idf.values()].reduce((a, b) => a + b, 0);
     const results = this.search_.search(terms.join(' '), { tokenize: (s) => s.split(' '), processTerm: (t) => t });
     return results
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
-      .map((r) => ({ id: String(r.id), faqId: String(r.faqId), score: r.score, coverage: new Set(r.queryTerms).size / terms.length }));
+      .map((r) => ({
+        id: String(r.id),
+        faqId: String(r.faqId),
+        score: r.score,
+        strength: r.score / this.idf(''),
+        coverage: [...new Set(r.queryTerms)].reduce((a, t) => a + (idf.get(t) ?? 0), 0) / total,
+      }));
+  }
+
+  /** BM25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)). */
+  idf(term: string): number {
+    const n = this.size;
+    const df = this.df.get(term) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 }

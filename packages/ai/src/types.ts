@@ -28,7 +28,9 @@ export interface RetrievalEvidence {
   fused: number;
   /** BM25 score over the query's best BM25 score, 0..1 (0: the lexical leg did not return it). */
   lexical: number;
-  /** Share of the query's distinct terms found in the chunk, 0..1. */
+  /** The chunk's BM25 score in units of a rare term's idf (LexicalHit.strength; 0: not returned by the lexical leg). */
+  strength: number;
+  /** Share of the query's terms found in the chunk, weighted by idf, 0..1. */
   coverage: number;
   /** Cosine similarity, 0..1. */
   vector: number;

@@ -1,11 +1,15 @@
 // The BM25 index of a workspace's published chunks, kept in this process and
-// rebuilt from the database when the knowledge base changes. Every search
-// first reads a cheap stamp of the published chunks (count, newest chunk,
-// newest FAQ edit): any node sees another node's change on its next search,
-// without a message bus, and a rebuild happens once per change. The index is
-// a cache: losing it costs one rebuild (≈15 ms per 1k chunks).
+// rebuilt from the database when the knowledge base changes. A search reads a
+// cheap stamp of the published chunks (count, newest chunk, newest FAQ edit)
+// when the last reading is over STAMP_TTL_MS old: every node sees any node's
+// change within that second, without a message bus, and rebuilds once per
+// change. The index is a cache: losing it costs one rebuild (≈15 ms per 1k
+// chunks).
 import { FAQ_CHUNK_SEPARATOR, LexicalIndex, type LexicalDocument } from '@switchboard/ai';
 import type { Em, Orm } from '../../platform/database.js';
+
+/** How stale a node's view of the knowledge base may be. */
+export const STAMP_TTL_MS = 1000;
 
 /** Workspaces whose index a process keeps (least recently used ones are dropped). */
 const MAX_WORKSPACES = 200;
@@ -59,6 +63,7 @@ function toDocument(r: ChunkRow): LexicalDocument {
 
 interface Entry {
   stamp: string;
+  checkedAt: number;
   index: Promise<WorkspaceIndex>;
 }
 
@@ -79,15 +84,21 @@ async function stampOf(em: Em, workspaceId: string): Promise<string> {
 export async function lexicalIndexFor(orm: Orm, em: Em, workspaceId: string): Promise<WorkspaceIndex> {
   let cache = caches.get(orm);
   if (!cache) caches.set(orm, (cache = new Map()));
-  const stamp = await stampOf(em, workspaceId);
   let entry = cache.get(workspaceId);
-  if (!entry || entry.stamp !== stamp) {
-    const index = em
-      .execute<ChunkRow[]>(`select c.id, c.faq_id, c.text, f.question, array_to_string(f.alternate_questions, E'\\n') as alternates ${PUBLISHED}`, [workspaceId])
-      .then((rows) => new WorkspaceIndex(rows));
-    entry = { stamp, index };
-    // A failed build is not cached.
-    index.catch(() => cache.get(workspaceId) === entry && cache.delete(workspaceId));
+  const now = Date.now();
+  if (!entry || now - entry.checkedAt >= STAMP_TTL_MS) {
+    const stamp = await stampOf(em, workspaceId);
+    entry = cache.get(workspaceId); // another search may have rebuilt it meanwhile
+    if (entry?.stamp === stamp) entry.checkedAt = now;
+    else {
+      const index = em
+        .execute<ChunkRow[]>(`select c.id, c.faq_id, c.text, f.question, array_to_string(f.alternate_questions, E'\\n') as alternates ${PUBLISHED}`, [workspaceId])
+        .then((rows) => new WorkspaceIndex(rows));
+      const fresh: Entry = { stamp, checkedAt: now, index };
+      entry = fresh;
+      // A failed build is not cached.
+      index.catch(() => cache.get(workspaceId) === fresh && cache.delete(workspaceId));
+    }
   }
   // Re-inserted: Map order is the recency order the eviction reads.
   cache.delete(workspaceId);

@@ -4,7 +4,8 @@
 // normalised-score fusion. Every hit carries both legs' evidence (BM25 share,
 // query-term coverage, cosine) and its fused score, which the answer-or-handoff
 // decision reads. Without pgvector the vector leg re-scores the lexical
-// candidates from their stored real[] embeddings.
+// candidates from their stored real[] embeddings. Two statements per search:
+// the index stamp (at most once a second, see lexical-index.ts) and the vector leg.
 //
 // Vector search always returns its nearest chunks, however far: callers that
 // show results to people (knowledge search) pass `minSimilarity` so that a hit
@@ -16,6 +17,8 @@ import type { Em, Orm } from '../../platform/database.js';
 import { lexicalIndexFor } from './lexical-index.js';
 
 const CANDIDATES = 50;
+/** HNSW's default ef_search: what one index scan returns without a per-transaction setting. */
+const VECTOR_CANDIDATES = 40;
 
 /**
  * Cosine similarity below which a vector-only hit is noise, for callers that
@@ -87,30 +90,27 @@ export async function retrieve(
   const { minSimilarity } = options;
   const [index, useVector] = await Promise.all([lexicalIndexFor(orm, em, workspaceId), hasVectorSearch(orm, em)]);
   const lexical = index.search(query, CANDIDATES);
+  const lexicalIds = uuidArray(lexical.map((l) => l.id));
+  const q = vectorLiteral(queryEmbedding);
+  // One statement: the nearest chunks (HNSW; at most its default ef_search of
+  // 40) and the cosine of every lexical candidate.
   const vectorRows = useVector
-    ? await em.transactional(async (tx) => {
-        // HNSW returns at most ef_search rows (40 by default): widen it to the candidates we want.
-        await tx.execute(`set local hnsw.ef_search = ${2 * CANDIDATES}`);
-        return tx.execute<VectorRow[]>(
-          `select c.id, 1 - (c.embedding_v <=> ?::vector) as similarity
-             from knowledge_chunk c join faq f on f.id = c.faq_id
-            where c.workspace_id = ? and f.status = 'PUBLISHED'
-            order by c.embedding_v <=> ?::vector, c.id
-            limit ${CANDIDATES}`,
-          [vectorLiteral(queryEmbedding), workspaceId, vectorLiteral(queryEmbedding)],
-        );
-      })
-    : [];
+    ? await em.execute<VectorRow[]>(
+        `(select c.id, 1 - (c.embedding_v <=> ?::vector) as similarity
+            from knowledge_chunk c join faq f on f.id = c.faq_id
+           where c.workspace_id = ? and f.status = 'PUBLISHED'
+           order by c.embedding_v <=> ?::vector, c.id
+           limit ${VECTOR_CANDIDATES})
+         union
+         select id, 1 - (embedding_v <=> ?::vector) from knowledge_chunk where id = any(?::uuid[])`,
+        [q, workspaceId, q, q, lexicalIds],
+      )
+    : lexical.length
+      ? (await em.execute<{ id: string; embedding: number[] | string }[]>('select id, embedding from knowledge_chunk where id = any(?::uuid[])', [lexicalIds])).map(
+          (r) => ({ id: r.id, similarity: cosine(queryEmbedding, toNumbers(r.embedding)) }),
+        )
+      : [];
   const similarity = new Map(vectorRows.map((r) => [r.id, Number(r.similarity)]));
-  // Lexical candidates the vector leg did not rank: their cosine from the stored embedding.
-  const missing = lexical.filter((l) => !similarity.has(l.id)).map((l) => l.id);
-  if (missing.length) {
-    const rows = await em.execute<{ id: string; embedding: number[] | string }[]>(
-      'select id, embedding from knowledge_chunk where id = any(?::uuid[])',
-      [uuidArray(missing)],
-    );
-    for (const r of rows) similarity.set(r.id, cosine(queryEmbedding, toNumbers(r.embedding)));
-  }
   const lexicalById = new Map(lexical.map((l) => [l.id, l]));
   const fused = fuseNormalized(
     lexical.map((l) => ({ id: l.id, score: l.score })),
@@ -136,7 +136,7 @@ export async function retrieve(
       similarity: sim,
       fused: f.score,
       textMatch: Boolean(lex),
-      evidence: { fused: f.score, lexical: f.lexical, coverage: lex?.coverage ?? 0, vector: sim },
+      evidence: { fused: f.score, lexical: f.lexical, strength: lex?.strength ?? 0, coverage: lex?.coverage ?? 0, vector: sim },
     });
     if (hits.length >= limit) break;
   }
