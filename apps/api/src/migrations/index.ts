@@ -8,6 +8,7 @@ import { Migration20261121090000_retention } from './Migration20261121090000_ret
 import { Migration20261121100000_message_rollups } from './Migration20261121100000_message_rollups.js';
 import { Migration20261122090000_faq_category_name_ci } from './Migration20261122090000_faq_category_name_ci.js';
 import { Migration20261204400000_faq_alternate_questions } from './Migration20261204400000_faq_alternate_questions.js';
+import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -19,4 +20,5 @@ export const migrations = [
   { name: 'Migration20261121100000_message_rollups', class: Migration20261121100000_message_rollups },
   { name: 'Migration20261122090000_faq_category_name_ci', class: Migration20261122090000_faq_category_name_ci },
   { name: 'Migration20261204400000_faq_alternate_questions', class: Migration20261204400000_faq_alternate_questions },
+  { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
 ];

@@ -6,7 +6,7 @@ import type { Context } from '../../platform/context.js';
 import type { EvaluationProgressPayload } from '../../platform/topics.js';
 import { Message } from '../messages/message.entity.js';
 import { AiService } from './ai.service.js';
-import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply } from './ai.types.js';
+import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply, ThresholdTradeoff } from './ai.types.js';
 import { EvaluationDataset, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
@@ -101,6 +101,15 @@ export class AiResolver {
   @Query(() => [EvaluationRun], { description: 'The latest 100 runs.' })
   evaluationRuns(@Ctx() ctx: Context): Promise<EvaluationRun[]> {
     return new EvaluationService(ctx).runs();
+  }
+
+  @Authorized(STAFF)
+  @Query(() => ThresholdTradeoff, {
+    nullable: true,
+    description: "What each confidence threshold would do for this configuration, from its latest completed evaluation run (null before one). Include out-of-scope cases (expectedFaqIds: []) in the dataset to see how many would be answered anyway.",
+  })
+  modelConfigThresholdTradeoff(@Arg('modelConfigId', () => ID) modelConfigId: string, @Ctx() ctx: Context): Promise<ThresholdTradeoff | null> {
+    return new EvaluationService(ctx).thresholdTradeoff(modelConfigId);
   }
 
   @Authorized(STAFF)
