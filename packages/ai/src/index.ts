@@ -20,3 +20,4 @@ export {
   DEFAULT_OPENAI_CHAT_MODEL,
   DEFAULT_OPENAI_EMBEDDING_MODEL,
 } from './openai-provider.js';
+export * from './intent-bayes.js';

@@ -9,6 +9,7 @@ import { Migration20261121100000_message_rollups } from './Migration202611211000
 import { Migration20261122090000_faq_category_name_ci } from './Migration20261122090000_faq_category_name_ci.js';
 import { Migration20261204400000_faq_alternate_questions } from './Migration20261204400000_faq_alternate_questions.js';
 import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
+import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -21,4 +22,5 @@ export const migrations = [
   { name: 'Migration20261122090000_faq_category_name_ci', class: Migration20261122090000_faq_category_name_ci },
   { name: 'Migration20261204400000_faq_alternate_questions', class: Migration20261204400000_faq_alternate_questions },
   { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
+  { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },
 ];

@@ -14,6 +14,7 @@ import { KnowledgeChunk } from '../modules/knowledge/knowledge-chunk.entity.js';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { ModelConfig } from '../modules/ai/model-config.entity.js';
 import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun } from '../modules/ai/evaluation.entity.js';
+import { IntentModel } from '../modules/ai/intent-model.entity.js';
 
 export const entities = [
   Workspace,
@@ -33,5 +34,6 @@ export const entities = [
   EvaluationCase,
   EvaluationRun,
   EvaluationResult,
+  IntentModel,
   ApiKey,
 ];

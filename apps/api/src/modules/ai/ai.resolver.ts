@@ -12,6 +12,8 @@ import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
 import { CreateModelConfigInput, SetTrafficSplitInput } from './model-config.inputs.js';
 import { ModelConfigService } from './model-config.service.js';
+import { IntentModel } from './intent-model.entity.js';
+import { IntentService } from './intent.service.js';
 
 const isFinished = (status: string) => status === EvaluationRunStatus.COMPLETED || status === EvaluationRunStatus.FAILED;
 
@@ -101,6 +103,21 @@ export class AiResolver {
   @Query(() => [EvaluationRun], { description: 'The latest 100 runs.' })
   evaluationRuns(@Ctx() ctx: Context): Promise<EvaluationRun[]> {
     return new EvaluationService(ctx).runs();
+  }
+
+  @Authorized(STAFF)
+  @Query(() => IntentModel, { nullable: true, description: "The workspace's trained intent taxonomy (null: the built-in labels are used)." })
+  intentModel(@Ctx() ctx: Context): Promise<IntentModel | null> {
+    return new IntentService(ctx).model();
+  }
+
+  @Authorized(ADMIN_ONLY)
+  @Mutation(() => IntentModel, {
+    description:
+      'Trains the workspace intent taxonomy from labelled examples: CSV with a header row and the columns text and label (BANKING77 train.csv works as it is). Replaces the previous one; message analysis uses it from then on.',
+  })
+  importIntentExamples(@Arg('csv') csv: string, @Ctx() ctx: Context): Promise<IntentModel> {
+    return new IntentService(ctx).importExamples(csv);
   }
 
   @Authorized(STAFF)
