@@ -25,15 +25,27 @@ if (config.seedDemo && config.nodeEnv !== 'production') {
   console.log(lines.join('\n'));
 }
 
+// SIGTERM (a rolling deploy): stop accepting, drain requests, close sockets
+// with 1001, let active jobs finish until SHUTDOWN_TIMEOUT_MS, close
+// everything and exit 0. A shutdown that hangs past that exits 1.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 15_000).unref();
-    await server.stop();
-    clearTimeout(timer);
+    const hardStop = setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
+    try {
+      await server.stop();
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+    clearTimeout(hardStop);
+    logger.info('stopped');
     process.exit(0);
   });
 }

@@ -42,6 +42,15 @@ const schema = z
     INTROSPECTION: z.enum(['true', 'false']).optional(),
     MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
     BODY_LIMIT: z.string().default('1mb'),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
+      .default('false'),
+    AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
+    JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+    JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+    RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -95,11 +104,28 @@ export interface Config {
   maxPageSize: number;
   bodyLimit: string;
   /**
+   * Express's `trust proxy`: whose X-Forwarded-For to believe, so per-IP
+   * limits see the client rather than the reverse proxy in front of us.
+   */
+  trustProxy: boolean | number | string;
+  /** How often open sockets' credentials are re-checked (revocation events act at once). */
+  authRecheckSeconds: number;
+  /**
    * Analytics read the per-conversation reply facts the database keeps on
    * write (default); false recomputes them from messages on every query
    * (slower; kept as the reference the rollups are checked against).
    */
   analyticsRollups: boolean;
+  jobs: {
+    /** First retry delay; each later one doubles (1 s × 8 attempts spans 127 s of retries). */
+    retryBaseMs: number;
+    /** BullMQ job lock; a crashed worker's job is picked up again within 1.5 × this. */
+    lockMs: number;
+    /** Customer messages in AI mode left without an answer, handoff or failure this long are re-driven. */
+    reconcileAfterSeconds: number;
+  };
+  /** How long SIGTERM waits for requests and active jobs before closing anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -146,7 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    authRecheckSeconds: e.AUTH_RECHECK_SECONDS,
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
+    jobs: { retryBaseMs: e.JOB_RETRY_BASE_MS, lockMs: e.JOB_LOCK_MS, reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

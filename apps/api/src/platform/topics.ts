@@ -13,7 +13,7 @@ export type ConversationStreamEvent =
   | { type: 'message'; workspaceId: string; conversationId: string; seq: number; messageId: string }
   | { type: 'updated'; workspaceId: string; conversationId: string; change: string }
   | { type: 'typing'; workspaceId: string; conversationId: string; who: Participant; isTyping: boolean }
-  | { type: 'ai_chunk'; workspaceId: string; conversationId: string; replyToSeq: number; delta: string };
+  | { type: 'ai_chunk'; workspaceId: string; conversationId: string; replyToSeq: number; delta: string; attempt: string };
 
 export type InboxEventPayload =
   | { kind: 'conversation'; workspaceId: string; conversationId: string; change: string }
@@ -44,6 +44,13 @@ export interface EvaluationProgressPayload {
   total: number;
 }
 
+/** A credential stopped being valid: every node re-checks the sockets (and cached verdicts) it concerns. */
+export type PrincipalRevokedPayload =
+  | { kind: 'user'; id: string }
+  | { kind: 'session'; id: string }
+  | { kind: 'apiKey'; id: string }
+  | { kind: 'contact'; id: string };
+
 export type Topics = {
   /** id: conversation id */
   conversation: [string, ConversationStreamEvent];
@@ -55,4 +62,6 @@ export type Topics = {
   notification: [string, NotificationPayload];
   /** id: evaluation run id */
   evaluation: [string, EvaluationProgressPayload];
+  /** one channel: revocations concern every node */
+  principalRevoked: [PrincipalRevokedPayload];
 };

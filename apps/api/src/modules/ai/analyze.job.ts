@@ -14,7 +14,6 @@ export interface AnalyzeData {
 export const analyzeJob: JobDefinition<AnalyzeData> = {
   name: 'ai.analyze',
   queue: QUEUES.ai,
-  attempts: 3,
   async handle({ workspaceId, messageId }, ctx) {
     const em = forkFor(ctx.orm, workspaceId);
     const message = await em.findOne(Message, { id: messageId });

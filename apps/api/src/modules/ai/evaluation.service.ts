@@ -1,4 +1,5 @@
 // Evaluation datasets (imported from JSON) and runs.
+import { enqueueWith } from '../../platform/outbox.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Scope } from '../../platform/context.js';
@@ -77,8 +78,9 @@ export class EvaluationService {
     const total = await this.scope.em.count(EvaluationCase, { dataset });
     const run = this.scope.em.create(EvaluationRun, { workspace: me.workspaceId, dataset, modelConfig: mc, total });
     audit(this.scope, me.workspaceId, { action: 'evaluation_run.start', targetType: 'EvaluationRun', targetId: run.id });
+    const job = enqueueWith(this.scope.em, evaluateJob, { workspaceId: me.workspaceId, runId: run.id }, { jobId: run.id });
     await this.scope.em.flush();
-    await this.scope.deps.jobs.enqueue(evaluateJob, { workspaceId: me.workspaceId, runId: run.id }, { jobId: run.id });
+    await this.scope.deps.outbox.dispatch([job]);
     return run;
   }
 

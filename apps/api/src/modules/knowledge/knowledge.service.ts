@@ -1,4 +1,5 @@
 // Knowledge base: categories and FAQs with a draft → published → archived lifecycle.
+import { enqueueWith } from '../../platform/outbox.js';
 import { sql, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -118,7 +119,6 @@ export class KnowledgeService {
       tags: cleanTags(input.tags),
     });
     audit(this.scope, actor.workspaceId, { action: 'faq.create', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
@@ -135,7 +135,6 @@ export class KnowledgeService {
     if (input.tags !== undefined) faq.tags = cleanTags(input.tags);
     faq.embeddingStatus = EmbeddingStatus.PENDING;
     audit(this.scope, actor.workspaceId, { action: 'faq.update', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
@@ -145,18 +144,18 @@ export class KnowledgeService {
     faq.status = status;
     if (status === FaqStatus.PUBLISHED) faq.publishedAt = new Date();
     audit(this.scope, actor.workspaceId, { action: status === FaqStatus.PUBLISHED ? 'faq.publish' : 'faq.archive', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
 
-  /** Chunks and embeddings are rebuilt in the background; one job per version of the FAQ. */
-  private reembed(faq: Faq) {
-    return this.scope.deps.jobs.enqueue(
-      embedFaqJob,
-      { workspaceId: faq.workspace.id, faqId: faq.id },
-      { jobId: `${faq.id}:${faq.updatedAt.getTime()}:${faq.status}` },
-    );
+  /**
+   * Saves the FAQ and rebuilds its chunks and embeddings in the background:
+   * one job per version, committed with the change (transactional outbox).
+   */
+  private async reembed(faq: Faq) {
+    const job = enqueueWith(this.em, embedFaqJob, { workspaceId: faq.workspace.id, faqId: faq.id });
+    await this.em.flush();
+    await this.scope.deps.outbox.dispatch([job]);
   }
 
   private async category(id: string) {
