@@ -12,6 +12,16 @@ import { FaqCategory } from './faq-category.entity.js';
 import type { CreateFaqCategoryInput, CreateFaqInput, FaqFilter, UpdateFaqInput } from './knowledge.inputs.js';
 
 const cleanTags = (tags: string[] = []) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+/** Trimmed, whitespace collapsed, duplicates (ignoring case) and the question itself dropped. */
+const cleanAlternates = (question: string, alternates: string[] = []) => {
+  const seen = new Set([question.trim().toLowerCase()]);
+  const out: string[] = [];
+  for (const a of alternates.map((x) => x.replace(/\s+/g, ' ').trim())) {
+    if (a && !seen.has(a.toLowerCase())) out.push(a);
+    seen.add(a.toLowerCase());
+  }
+  return out;
+};
 
 export class KnowledgeService {
   constructor(private readonly scope: Scope) {}
@@ -105,6 +115,7 @@ export class KnowledgeService {
       category: input.categoryId ?? null,
       question: input.question.trim(),
       answer: input.answer.trim(),
+      alternateQuestions: cleanAlternates(input.question, input.alternateQuestions),
       tags: cleanTags(input.tags),
     });
     audit(this.scope, actor.workspaceId, { action: 'faq.create', targetType: 'Faq', targetId: faq.id });
@@ -118,6 +129,9 @@ export class KnowledgeService {
     if (input.categoryId !== undefined) faq.category = input.categoryId ? this.em.getReference(FaqCategory, input.categoryId) as never : null;
     if (input.question !== undefined) faq.question = input.question.trim();
     if (input.answer !== undefined) faq.answer = input.answer.trim();
+    if (input.alternateQuestions != null || input.question !== undefined) {
+      faq.alternateQuestions = cleanAlternates(faq.question, input.alternateQuestions ?? faq.alternateQuestions);
+    }
     if (input.tags !== undefined) faq.tags = cleanTags(input.tags);
     faq.embeddingStatus = EmbeddingStatus.PENDING;
     audit(this.scope, actor.workspaceId, { action: 'faq.update', targetType: 'Faq', targetId: faq.id });
