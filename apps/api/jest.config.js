@@ -4,6 +4,7 @@ export default {
   ...jestBase,
   setupFiles: ['<rootDir>/test/setup.ts'],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 60000,
+  // Generous: servers boot per file, and the suite must pass on a busy 2-core machine.
+  testTimeout: 120_000,
   maxWorkers: 2,
 };
