@@ -48,7 +48,7 @@ const schema = z
       .default('false'),
     AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
     JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
-    JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+    JOB_LOCK_MS: z.coerce.number().int().min(1000).default(8_000),
     RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   })
@@ -119,7 +119,7 @@ export interface Config {
   jobs: {
     /** First retry delay; each later one doubles (1 s × 8 attempts spans 127 s of retries). */
     retryBaseMs: number;
-    /** BullMQ job lock; a crashed worker's job is picked up again within 1.5 × this. */
+    /** BullMQ job lock; a crashed worker's job is picked up again within 1.75 × this. */
     lockMs: number;
     /** Customer messages in AI mode left without an answer, handoff or failure this long are re-driven. */
     reconcileAfterSeconds: number;
