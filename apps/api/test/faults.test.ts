@@ -122,7 +122,7 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     await eventually(async () => {
       if (p.exit) throw new Error(`API exited early\n${p.tail()}`);
       return (await fetch(`http://127.0.0.1:${API_PORTS[i]}/healthz`).catch(() => null))?.ok;
-    }, 60_000, `api${i} to listen`);
+    }, 180_000, `api${i} to listen`);
     return p;
   };
   const startWorker = async () => {
@@ -130,7 +130,7 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     await eventually(async () => {
       if (p.exit) throw new Error(`worker exited early\n${p.tail()}`);
       return p.output.some((l) => l.includes('worker ready'));
-    }, 60_000, 'the worker to start');
+    }, 180_000, 'the worker to start');
     return p;
   };
   const startRedis = async () => {
@@ -215,7 +215,7 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     const login = await gql(API_PORTS[0]!, `mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: 'admin@demo.switchboard.dev', p: ADMIN_PASSWORD });
     admin = login.data.logIn.accessToken;
     await eventually(async () => (await db.query(`select count(*)::int as n from knowledge_chunk`)).rows[0].n > 0 && (await db.query(`select count(*)::int as n from faq where embedding_status <> 'READY'`)).rows[0].n === 0, 60_000, 'the demo FAQs to be embedded');
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.allSettled(procs.map((p) => p.stop('SIGKILL')));
