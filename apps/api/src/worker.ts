@@ -6,7 +6,7 @@ import { AiProviders } from './platform/ai.js';
 import { loadConfigOrExit } from './platform/config.js';
 import { createOrm, migrate } from './platform/database.js';
 import { BullJobRunner, startWorkers } from './platform/jobs.js';
-import { OutboxDispatcher } from './platform/outbox.js';
+import { IDLE_POLL_MS, OutboxDispatcher } from './platform/outbox.js';
 import { jobs } from './platform/job-registry.js';
 import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
@@ -30,7 +30,7 @@ const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.ret
 const workers = startWorkers(deps, runner, jobs, connection);
 // Jobs that API nodes could not hand to Redis are drained here too.
 const outbox = new OutboxDispatcher(orm, runner, jobs, logger);
-outbox.start();
+outbox.start(IDLE_POLL_MS);
 
 const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
 logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()] }, 'worker ready');

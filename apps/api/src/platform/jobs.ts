@@ -5,6 +5,7 @@
 // JobFailure row (see modules/system) plus the job's own onFailed hook, both
 // retried until the database takes them.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -226,14 +227,20 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         connection: connection.duplicate({ maxRetriesPerRequest: null }),
         concurrency,
         prefix: deps.config.queuePrefix,
+        // Recorded on each job (processedBy): which process ran it.
+        name: `${hostname()}:${process.pid}`,
         // The lock is renewed every lockMs/2; a dead worker's lock expires
-        // within lockMs and the next stalled check (every lockMs/2) puts the
-        // job back: resumed within 1.5 × lockMs (15 s by default). Shorter
-        // locks recover faster but a process whose event loop stalls longer
-        // than lockMs would see its job run twice (handlers are idempotent).
+        // within lockMs. A stalled check marks the active jobs and the next
+        // one (every 3/8 × lockMs) puts back those whose lock is gone, so a
+        // job resumes within lockMs + 2 checks = 1.75 × lockMs (14 s by
+        // default). Shorter locks recover faster but a process whose event
+        // loop blocks longer than lockMs would see its job run twice
+        // (handlers are idempotent; an answer is stored once).
         lockDuration: lockMs,
-        stalledInterval: Math.floor(lockMs / 2),
+        stalledInterval: Math.floor((lockMs * 3) / 8),
         maxStalledCount: MAX_STALLED_COUNT,
+        // After a Redis outage, poll again within a second (BullMQ's default waits 15 s).
+        runRetryDelay: 1_000,
       },
     );
     worker.on('error', (err) => deps.logger.warn({ err: err.message, queue }, 'worker error'));

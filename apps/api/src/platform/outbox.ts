@@ -2,8 +2,9 @@
 // in its own transaction (`enqueueWith`), so commit and enqueue cannot
 // diverge. After commit the caller hands the entries to the dispatcher
 // (`dispatch`, which never throws: a queue that is down only delays them);
-// whatever is left, from this node or a crashed one, is drained in the
-// background: every second while a dispatch has failed, otherwise every 30 s.
+// whatever is left is drained in the background: at start (entries a crashed
+// process left), every second while a dispatch has failed, and, in worker
+// processes, every 30 s as a safety net for API nodes that died mid-request.
 import { LockMode } from '@mikro-orm/core';
 import { forkFor, type Em, type Orm } from './database.js';
 import type { Logger } from './logger.js';
@@ -13,7 +14,8 @@ import type { EnqueueOptions, JobDefinition, JobRunner } from './queue.js';
 const BATCH = 100;
 const ENQUEUE_TIMEOUT_MS = 3_000;
 const BACKLOG_POLL_MS = 1_000;
-const IDLE_POLL_MS = 30_000;
+/** Safety-net interval for processes that drain for others (workers). */
+export const IDLE_POLL_MS = 30_000;
 
 /**
  * Records a job in the caller's transaction; dispatch the entry after commit.
@@ -59,10 +61,11 @@ export class OutboxDispatcher {
     }
   }
 
-  start() {
+  /** Drains now, then while there is a backlog, and every `idlePollMs` when given. */
+  start(idlePollMs?: number) {
     const tick = () => {
-      const due = this.backlog ? BACKLOG_POLL_MS : IDLE_POLL_MS;
-      if (!this.draining && Date.now() - this.lastPoll >= due) {
+      const due = this.backlog ? BACKLOG_POLL_MS : idlePollMs;
+      if (due !== undefined && !this.draining && Date.now() - this.lastPoll >= due) {
         this.lastPoll = Date.now();
         this.draining = this.drain()
           .catch((err) => {

@@ -15,15 +15,34 @@ export interface PubSubHandle {
    * replay and going live can slip past.
    */
   subscribed(channel: string): Promise<void>;
+  /**
+   * Called when the subscriber connection is back after it was lost: events
+   * published meanwhile never reached this node, so live feeds must catch up.
+   */
+  onRecovered(listener: () => void): void;
   close(): Promise<void>;
 }
 
 export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}): PubSubHandle {
   if (!redisUrl) {
-    return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, close: async () => {} };
+    return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, onRecovered: () => {}, close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  publishClient.on('error', () => {});
+  const recovered: (() => void)[] = [];
+  let lost = false;
+  let closing = false;
+  subscribeClient.on('error', () => {}); // reconnects by itself; outages are reported by the readiness check
+  subscribeClient.on('close', () => {
+    if (!closing) lost = true;
+  });
+  // ioredis re-subscribes every channel on reconnect before it is ready again.
+  subscribeClient.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    for (const listener of recovered) listener();
+  });
   // The event target fires PUBLISH, SUBSCRIBE and UNSUBSCRIBE without awaiting
   // them, so a command failing (say, on a connection closed at shutdown) would
   // be an unhandled rejection: report it instead. It also hides SUBSCRIBE's
@@ -62,7 +81,9 @@ export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => vo
     subscribed: async (channel) => {
       await pending.get(channel);
     },
+    onRecovered: (listener) => recovered.push(listener),
     async close() {
+      closing = true;
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };

@@ -130,6 +130,13 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  // Live events published while this node's Redis subscription was down are
+  // lost to its sockets: close them with 1012 (service restart) so clients
+  // reconnect and resume by seq from PostgreSQL.
+  pubSubHandle.onRecovered(() => {
+    logger.warn({ sockets: wsServer.clients.size }, 'pub/sub reconnected; asking sockets to resume');
+    for (const socket of wsServer.clients) socket.close(1012, 'Event stream interrupted; resume');
+  });
 
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {

@@ -32,6 +32,8 @@ export interface ScriptedReply {
   status?: number;
   /** Wait this long before answering (to exercise client timeouts). */
   delayMs?: number;
+  /** Streamed replies: wait this long before each delta (a slow model, to interrupt mid-stream). */
+  chunkDelayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -107,7 +109,11 @@ export class OpenAiCompatibleServer {
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
         send({ id, object: 'chat.completion.chunk', created, model: request.model, choices, ...extra });
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-      for (const delta of reply.deltas ?? []) chunk([{ index: 0, delta: { content: delta }, finish_reason: null }]);
+      for (const delta of reply.deltas ?? []) {
+        if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs).unref());
+        if (res.destroyed) return;
+        chunk([{ index: 0, delta: { content: delta }, finish_reason: null }]);
+      }
       chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]);
       if (request.stream_options?.include_usage && !reply.omitUsage) chunk([], { usage: usageBody });
       res.end('data: [DONE]\n\n');
