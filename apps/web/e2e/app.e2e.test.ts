@@ -700,7 +700,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await admin.getByTestId(`member-pending-${run}@example.com`).waitFor({ state: 'detached' });
 
     // The demo admin is the only admin: demoting them is refused, in words.
-    await admin.getByLabel('Role of Demo Admin').click();
+    await admin.getByRole('combobox', { name: 'Role of Demo Admin' }).click();
     await admin.getByRole('option', { name: 'Agent' }).click();
     await admin.getByRole('alert').filter({ hasText: 'The last active admin cannot be demoted' }).waitFor();
   });
