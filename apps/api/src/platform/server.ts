@@ -80,6 +80,19 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   if (ownsOrm) await migrate(orm);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  // Serve once Redis is ready, so the first requests are counted where the rest will be; a Redis
+  // that is down at start-up does not stop the API (limits count in memory meanwhile).
+  if (redis && redis.status !== 'ready') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 5000);
+      function done() {
+        clearTimeout(timer);
+        redis!.off('ready', done);
+        resolve();
+      }
+      redis.once('ready', done);
+    });
+  }
   const pubSubHandle = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
   topicHub(pubSubHandle.pubSub, (err) => logger.error({ err }, 'live event listener failed'));
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
