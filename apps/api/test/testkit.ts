@@ -54,6 +54,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     QUEUE_PREFIX: `sbtest-${randomUUID().slice(0, 8)}`,
     // Suites about other features keep the assistant from replying in their conversations.
     AI_AUTO_REPLY: 'false',
+    // Credential re-checks run on events in tests; periodic ones (and expiring verdicts) would add
+    // statements at random moments to suites that count them. The revocation suite sets its own.
+    AUTH_RECHECK_SECONDS: '3600',
+    AUTH_CACHE_SECONDS: '3600',
     // Retries keep their number and shape but not their minutes of backoff.
     JOB_RETRY_BASE_MS: '20',
     ...env,

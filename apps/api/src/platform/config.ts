@@ -66,6 +66,7 @@ const variables = z.object({
     .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
     .default('false'),
   AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  AUTH_CACHE_SECONDS: z.coerce.number().positive().max(3600).default(5),
   JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
@@ -142,6 +143,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** How often open sockets' credentials are re-checked (revocation events act at once). */
   authRecheckSeconds: number;
+  /** How long a node trusts a credential's verdict on HTTP and new socket operations (revocation events clear it at once). */
+  authCacheSeconds: number;
   /** Where people open the web app (start-up banner links); unset = the API's own address when it serves the web app. */
   webUrl?: string;
   /** The built web app this process serves next to the API (`npm start`); undefined = apps/web/dist in production when present. */
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     authRecheckSeconds: e.AUTH_RECHECK_SECONDS,
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
     webUrl: e.WEB_URL?.replace(/\/+$/, ''),
     webDistDir: e.WEB_DIST_DIR,
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',

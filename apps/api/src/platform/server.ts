@@ -112,7 +112,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner, outbox };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
-  const principals = new PrincipalChecker(orm);
+  const principals = new PrincipalChecker(orm, config.authCacheSeconds * 1000);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
