@@ -11,6 +11,8 @@ import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
 import { QUEUES } from './platform/queue.js';
 import { scheduleOnBull } from './platform/schedules.js';
+import { startMetricsServer } from './platform/metrics-server.js';
+import { reportPool, reportQueues } from './platform/metrics-sources.js';
 
 const config = loadConfigOrExit();
 if (!config.redisUrl) {
@@ -28,12 +30,18 @@ const runner = new BullJobRunner(connection, config.queuePrefix);
 const workers = startWorkers(deps, runner, jobs, connection);
 
 const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
-logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()] }, 'worker ready');
+const stopQueueReport = reportQueues(connection, config.queuePrefix);
+const unwatchPool = reportPool(orm);
+const metrics = await startMetricsServer(config.metricsPort, config.host);
+logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()], metrics: `http://${config.host}:${metrics.port}/metrics` }, 'worker ready');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     logger.info({ signal }, 'worker shutting down');
     await workers.close();
+    await metrics.close();
+    await stopQueueReport();
+    unwatchPool();
     await runner.close();
     await closeSchedules();
     await pubSub.close();

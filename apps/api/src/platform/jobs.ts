@@ -6,6 +6,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
+import { observeJob } from './metrics.js';
 import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
@@ -54,10 +55,13 @@ export class InProcessJobRunner implements JobRunner {
       await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
       const attempts = job.attempts ?? DEFAULT_ATTEMPTS;
       for (let attempt = 0; attempt < attempts && !this.closed; attempt++) {
+        const observed = observeJob(job.name);
         try {
           await job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+          observed('completed');
           return;
         } catch (err) {
+          observed(attempt === attempts - 1 ? 'failed' : 'retried');
           if (attempt === attempts - 1) {
             await recordFailure(this.deps, job, opts.jobId, data, err, attempts);
             return;
@@ -127,10 +131,16 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         const def = jobs.get(job.name);
         if (!def) throw new Error(`unknown job ${job.name}`);
         const attempts = job.opts.attempts ?? DEFAULT_ATTEMPTS;
+        const last = job.attemptsMade >= attempts - 1;
+        // Time spent ready in the queue, for first runs (retries wait out their backoff on purpose).
+        const observed = observeJob(job.name, job.attemptsMade === 0 ? Date.now() - job.timestamp - (job.opts.delay ?? 0) : undefined);
         try {
-          return await def.handle(job.data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: job.attemptsMade >= attempts - 1 });
+          const result = await def.handle(job.data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: last });
+          observed('completed');
+          return result;
         } catch (err) {
-          if (job.attemptsMade >= attempts - 1) await recordFailure(deps, def, job.id, job.data, err, attempts);
+          observed(last ? 'failed' : 'retried');
+          if (last) await recordFailure(deps, def, job.id, job.data, err, attempts);
           throw err;
         }
       },

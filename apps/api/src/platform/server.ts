@@ -33,6 +33,9 @@ import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
 import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
+import { scrape, watchSockets } from './metrics.js';
+import { reportPool, reportQueues } from './metrics-sources.js';
+import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 
 const MAX_SUBSCRIPTION_DOCUMENT = 100_000;
 
@@ -106,7 +109,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
 
   const documents = createDocumentCache({ parseOptions: guards.parseOptions, rules: guards.validationRules, maxErrors: guards.validationOptions.maxErrors });
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
-    {
+    observeSocketOperations({
       schema,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -152,7 +155,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       context: (ctx, id) => bindTransport(createLazyContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()), ctx.extra.socket, id),
       // Writes shared `next` frames itself for push sources, so no onNext hook here.
       subscribe: sharedSubscribe,
-    },
+    }),
     wsServer,
     10_000,
   );
@@ -186,9 +189,23 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       ...guards.plugins,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       errorLogger,
+      operationObserverPlugin<Context>(),
     ],
   });
   await apollo.start();
+
+  const unwatchSockets = watchSockets(() => realtime);
+  const stopQueueReport = redis ? reportQueues(redis, config.queuePrefix) : async () => {};
+  const unwatchPool = reportPool(orm);
+  // Prometheus exposition; the ingress publishes /graphql and /exports/ only.
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      const { contentType, body } = await scrape();
+      res.setHeader('content-type', contentType).send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -285,6 +302,9 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       await workers?.close();
       await jobRunner.close();
       await deps.system.close();
+      unwatchSockets();
+      unwatchPool();
+      await stopQueueReport();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       await pubSubHandle.close();
       await redis?.quit().catch(() => undefined);
