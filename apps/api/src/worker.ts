@@ -13,6 +13,7 @@ import { QUEUES } from './platform/queue.js';
 import { scheduleOnBull } from './platform/schedules.js';
 import { startMetricsServer } from './platform/metrics-server.js';
 import { reportPool, reportQueues } from './platform/metrics-sources.js';
+import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 
 const config = loadConfigOrExit();
 if (!config.redisUrl) {
@@ -31,6 +32,8 @@ const workers = startWorkers(deps, runner, jobs, connection);
 
 const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
 const stopQueueReport = reportQueues(connection, config.queuePrefix);
+const alerts = new AlertMonitor({ orm, pubSub: pubSub.pubSub, config, logger, redis: connection });
+alerts.start();
 const unwatchPool = reportPool(orm);
 const metrics = await startMetricsServer(config.metricsPort, config.host);
 logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()], metrics: `http://${config.host}:${metrics.port}/metrics` }, 'worker ready');
@@ -40,6 +43,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'worker shutting down');
     await workers.close();
     await metrics.close();
+    await alerts.stop();
     await stopQueueReport();
     unwatchPool();
     await runner.close();

@@ -23,6 +23,8 @@ export function parseMetrics(text: string): Sample[] {
 
 export interface Scrape {
   samples: Sample[];
+  /** Every metric family declared (`# TYPE` lines), with or without samples. */
+  families: Set<string>;
   /** Sum of the samples named `name` whose labels include `labels` (0 when none). */
   sum(name: string, labels?: Record<string, string>): number;
   has(name: string, labels?: Record<string, string>): boolean;
@@ -32,11 +34,14 @@ export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {
   const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   if (!res.headers.get('content-type')?.startsWith('text/plain')) throw new Error(`/metrics content type ${res.headers.get('content-type')}`);
-  const samples = parseMetrics(await res.text());
+  const text = await res.text();
+  const samples = parseMetrics(text);
+  const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
   const matching = (name: string, labels: Record<string, string> = {}) =>
     samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return {
     samples,
+    families,
     sum: (name, labels) => matching(name, labels).reduce((a, s) => a + s.value, 0),
     has: (name, labels) => matching(name, labels).length > 0,
   };

@@ -43,6 +43,11 @@ const schema = z
     INTROSPECTION: z.enum(['true', 'false']).optional(),
     MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
     BODY_LIMIT: z.string().default('1mb'),
+    ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
+    ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
+    ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
+    ALERT_FAILED_JOBS: z.coerce.number().int().positive().default(5),
+    ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(500),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -97,6 +102,14 @@ export interface Config {
   introspection: boolean;
   maxPageSize: number;
   bodyLimit: string;
+  /** In-process alert rules (see modules/alerts/alert.rules.ts). */
+  alerts: {
+    evaluationSeconds: number;
+    queueBacklog: number;
+    queueBacklogMinutes: number;
+    failedJobs: number;
+    eventLoopLagMs: number;
+  };
   /**
    * Analytics read the per-conversation reply facts the database keeps on
    * write (default); false recomputes them from messages on every query
@@ -150,6 +163,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
+    alerts: {
+      evaluationSeconds: e.ALERT_EVALUATION_SECONDS,
+      queueBacklog: e.ALERT_QUEUE_BACKLOG,
+      queueBacklogMinutes: e.ALERT_QUEUE_BACKLOG_MINUTES,
+      failedJobs: e.ALERT_FAILED_JOBS,
+      eventLoopLagMs: e.ALERT_EVENT_LOOP_LAG_MS,
+    },
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
   };
 }

@@ -1,7 +1,10 @@
 // /metrics over HTTP after real operations: counters and gauges move with
 // what was done, over both transports, and labels stay bounded.
 import { collect, eventually, expectError, startTestServer, wsClient, type TestServer } from '../../test/testkit.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { scrapeMetrics } from '../../test/prometheus.js';
+import { alertRules } from '../modules/alerts/index.js';
 
 const OPS = 'switchboard_graphql_operations_total';
 const START = `mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`;
@@ -126,6 +129,20 @@ describe('Prometheus metrics', () => {
     const m = await scrapeMetrics(t.url);
     expect(m.sum('switchboard_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(m.has('switchboard_db_pool_connections', { state: 'waiting' })).toBe(true);
+  });
+
+  it('ships the alert rules as Prometheus rules over metrics this server exposes', async () => {
+    const file = parse(readFileSync(new URL('../../../../deploy/prometheus/switchboard-alerts.yaml', import.meta.url), 'utf8'));
+    const promRules: { alert: string; expr: string; labels: { severity: string; rule: string }; annotations: { summary: string } }[] = file.groups.flatMap((g: any) => g.rules);
+    expect(promRules.map((r) => r.labels.rule).sort()).toEqual(alertRules.map((r) => r.name).sort());
+    for (const r of promRules) {
+      expect(r.labels.severity).toBe(alertRules.find((x) => x.name === r.labels.rule)!.severity.toLowerCase());
+      expect(r.annotations.summary).toBeTruthy();
+    }
+    const exposed = (await scrapeMetrics(t.url)).families;
+    const used = new Set(promRules.flatMap((r) => r.expr.match(/switchboard_\w+/g) ?? []));
+    expect(used.size).toBeGreaterThanOrEqual(6);
+    expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('counts rate-limit refusals', async () => {

@@ -197,6 +197,22 @@ new Gauge({
   },
 });
 
+const overdueSources = new Set<Source<Promise<number>>>();
+new Gauge({
+  name: 'switchboard_tickets_overdue',
+  help: 'Open tickets past their due date, in all workspaces (read from the database at scrape time; every node reports the same figure).',
+  registers: [registry],
+  async collect() {
+    const [source] = overdueSources;
+    if (source) this.set(await source());
+  },
+});
+
+export function watchOverdueTickets(source: Source<Promise<number>>) {
+  overdueSources.add(source);
+  return () => void overdueSources.delete(source);
+}
+
 /** Registers a figure source for the life of a server or worker; returns its removal. */
 export function watchSockets(source: Source<{ sockets: number; subscriptions: number }>) {
   socketSources.add(source);
@@ -288,4 +304,15 @@ export function observeModelCall(provider: string, model: string) {
 /** The exposition text and its content type, for /metrics handlers. */
 export async function scrape(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
+}
+
+/** This process's running totals that the in-process alert rules watch. */
+export async function localFigures(): Promise<{ modelCalls: number; modelErrors: number; handoffs: number }> {
+  const calls = (await modelCalls.get()).values;
+  const handed = (await handoffs.get()).values;
+  return {
+    modelCalls: calls.reduce((n, v) => n + v.value, 0),
+    modelErrors: calls.filter((v) => v.labels.result === 'error').reduce((n, v) => n + v.value, 0),
+    handoffs: handed.reduce((n, v) => n + v.value, 0),
+  };
 }

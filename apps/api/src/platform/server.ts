@@ -34,6 +34,7 @@ import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
 import { scrape, watchSockets } from './metrics.js';
+import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 
@@ -99,6 +100,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
+  const alerts = new AlertMonitor({ orm, pubSub: pubSubHandle.pubSub, config, logger, redis });
+  alerts.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';
 
@@ -298,6 +301,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       stopped = true;
       await apollo.stop();
       realtime.stop();
+      await alerts.stop();
       await stopSchedules();
       await workers?.close();
       await jobRunner.close();

@@ -44,6 +44,12 @@ export interface EvaluationProgressPayload {
   total: number;
 }
 
+export interface AlertPayload {
+  alertId: string;
+  /** Null for installation-wide alerts. */
+  workspaceId: string | null;
+}
+
 export type Topics = {
   /** id: conversation id */
   conversation: [string, ConversationStreamEvent];
@@ -55,4 +61,6 @@ export type Topics = {
   notification: [string, NotificationPayload];
   /** id: evaluation run id */
   evaluation: [string, EvaluationProgressPayload];
+  /** id: workspace id, or `system` for installation-wide alerts */
+  alert: [string, AlertPayload];
 };
