@@ -7,6 +7,7 @@ import { Migration20261121080000_analytics_rollups } from './Migration2026112108
 import { Migration20261121090000_retention } from './Migration20261121090000_retention.js';
 import { Migration20261121100000_message_rollups } from './Migration20261121100000_message_rollups.js';
 import { Migration20261122090000_faq_category_name_ci } from './Migration20261122090000_faq_category_name_ci.js';
+import { Migration20261204000000_contact_erased_at } from './Migration20261204000000_contact_erased_at.js';
 import { Migration20261204300000_alerts } from './Migration20261204300000_alerts.js';
 
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   { name: 'Migration20261121090000_retention', class: Migration20261121090000_retention },
   { name: 'Migration20261121100000_message_rollups', class: Migration20261121100000_message_rollups },
   { name: 'Migration20261122090000_faq_category_name_ci', class: Migration20261122090000_faq_category_name_ci },
+  { name: 'Migration20261204000000_contact_erased_at', class: Migration20261204000000_contact_erased_at },
   { name: 'Migration20261204300000_alerts', class: Migration20261204300000_alerts },
 ];

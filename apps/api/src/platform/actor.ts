@@ -4,8 +4,9 @@ import { forbidden, unauthenticated } from './errors.js';
 
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; workspaceId: string; role: UserRole }
-  | { kind: 'customer'; contactId: string; conversationId: string; workspaceId: string }
+  /** `sessionId`: the refresh-token family the access token came from; `expiresAt`: ms since the epoch. */
+  | { kind: 'user'; userId: string; workspaceId: string; role: UserRole; sessionId?: string; expiresAt?: number }
+  | { kind: 'customer'; contactId: string; conversationId: string; workspaceId: string; expiresAt?: number }
   /** A partner's API key: only its workspace, only its scopes. */
   | { kind: 'apiKey'; keyId: string; workspaceId: string; scopes: string[] }
   /** Background jobs acting within one workspace (never reaches GraphQL). */

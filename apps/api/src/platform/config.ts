@@ -48,6 +48,11 @@ const schema = z
     ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
     ALERT_FAILED_JOBS: z.coerce.number().int().positive().default(5),
     ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(500),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
+      .default('false'),
+    AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -111,6 +116,13 @@ export interface Config {
     eventLoopLagMs: number;
   };
   /**
+   * Express's `trust proxy`: whose X-Forwarded-For to believe, so per-IP
+   * limits see the client rather than the reverse proxy in front of us.
+   */
+  trustProxy: boolean | number | string;
+  /** How often open sockets' credentials are re-checked (revocation events act at once). */
+  authRecheckSeconds: number;
+  /**
    * Analytics read the per-conversation reply facts the database keeps on
    * write (default); false recomputes them from messages on every query
    * (slower; kept as the reference the rollups are checked against).
@@ -170,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       failedJobs: e.ALERT_FAILED_JOBS,
       eventLoopLagMs: e.ALERT_EVENT_LOOP_LAG_MS,
     },
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    authRecheckSeconds: e.AUTH_RECHECK_SECONDS,
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
   };
 }

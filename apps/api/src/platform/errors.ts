@@ -68,7 +68,7 @@ export function describeViolation(field: string, message: string): string {
 export function formatError(
   formatted: GraphQLFormattedError,
   original: unknown,
-  opts: { production: boolean; onInternal?: (err: unknown) => void },
+  opts: { production: boolean; requestId?: string; onInternal?: (err: unknown) => void },
 ): GraphQLFormattedError {
   const err = (original as { originalError?: unknown })?.originalError ?? original;
   const code = formatted.extensions?.code as string | undefined;
@@ -102,6 +102,6 @@ export function formatError(
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: ErrorCode.INTERNAL, ...(ext.requestId ? { requestId: ext.requestId } : {}) },
+    extensions: { code: ErrorCode.INTERNAL, ...((opts.requestId ?? ext.requestId) ? { requestId: opts.requestId ?? ext.requestId } : {}) },
   };
 }

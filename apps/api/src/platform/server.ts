@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -17,14 +17,17 @@ import type { Actor } from './actor.js';
 import type { Config } from './config.js';
 import { createContext, createLazyContext, type AppDeps, type Context } from './context.js';
 import { createOrm, migrate, type Orm } from './database.js';
-import { AppError, formatError } from './errors.js';
+import { AppError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub } from './pubsub.js';
 import { topicHub } from './topic-hub.js';
 import { createSchema } from './schema.js';
-import { createGuards, type Guards } from './guards.js';
 import { scheduleInProcess, scheduleOnBull } from './schedules.js';
-import { bindTransport, createDocumentCache, sharedSubscribe } from './shared-execution.js';
+import { bindTransport, sharedSubscribe } from './shared-execution.js';
+import { createOperationPipeline } from './graphql/pipeline.js';
+import { SocketSessions, type LiveSocket } from './graphql/sockets.js';
+import { concerns, PrincipalChecker, principalKey } from '../modules/auth/principals.js';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
@@ -38,12 +41,12 @@ import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 
-const MAX_SUBSCRIPTION_DOCUMENT = 100_000;
-
 type WsExtra = {
   actor?: Actor;
   connId?: string;
-  operations?: Set<string>;
+  /** This socket's credential bookkeeping and running operation ids. */
+  session?: LiveSocket;
+  ip?: string;
 };
 
 export interface AppServer {
@@ -95,8 +98,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       : () => {};
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
-  const rateLimits = new RateLimits(config, redis);
-  const guards: Guards = opts.guards === false ? { plugins: [], validationRules: [], parseOptions: {}, validationOptions: { maxErrors: 100 } } : createGuards(config);
+  const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
+  const principals = new PrincipalChecker(orm);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
@@ -104,13 +107,31 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   alerts.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';
+  const persistedQueries = new InMemoryLRUCache<string>();
+  const pipeline = createOperationPipeline({ config, logger, rateLimits, checkPrincipal: (actor) => principals.check(actor), limits: opts.guards !== false, persistedQueries });
+  const ws = pipeline.wsHooks(schema);
+  const sessions = new SocketSessions({
+    check: (actors) => principals.checkMany(actors),
+    keyOf: principalKey,
+    intervalMs: config.authRecheckSeconds * 1000,
+    logger,
+  });
+  sessions.start();
+  // A revocation on any node: forget cached verdicts and re-check the sockets it concerns, now.
+  const revocations = deps.pubSub.subscribe('principalRevoked');
+  void (async () => {
+    for await (const event of revocations) {
+      principals.forget(event);
+      await sessions.recheck((actor) => concerns(actor, event)).catch((err) => logger.warn({ err }, 'socket re-check failed'));
+    }
+  })();
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
 
-  const documents = createDocumentCache({ parseOptions: guards.parseOptions, rules: guards.validationRules, maxErrors: guards.validationOptions.maxErrors });
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     observeSocketOperations({
       schema,
@@ -121,77 +142,74 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         try {
           if (!token) throw new Error('missing token');
           actor = await resolveActor(token);
-        } catch {
+          const verdict = await principals.check(actor);
+          if (!verdict.ok) throw new Error(verdict.message);
+        } catch (err) {
+          if (!(err instanceof GraphQLError) && !(err instanceof Error && err.constructor === Error)) logger.warn({ err }, 'socket authentication failed');
           // 4401 (graphql-ws's Unauthorized) before any subscription starts.
           ctx.extra.socket.close(4401, 'Unauthorized');
           return false;
         }
         ctx.extra.actor = actor;
         ctx.extra.connId = randomUUID();
-        ctx.extra.operations = new Set();
+        ctx.extra.session = sessions.add(actor, ctx.extra.socket);
+        ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? undefined;
         realtime.sockets += 1;
-        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId);
+        // Presence lives in Redis: an outage must not refuse the socket (it is re-announced on the next heartbeat).
+        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId).catch((err) => logger.warn({ err }, 'presence connect failed'));
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
-        if (payload.query.length > MAX_SUBSCRIPTION_DOCUMENT) {
-          return [new GraphQLError(`Document exceeds ${MAX_SUBSCRIPTION_DOCUMENT} characters`, { extensions: { code: 'BAD_USER_INPUT' } })];
+      // Every operation on the socket, query, mutation or subscription, goes through the same pipeline as HTTP.
+      onSubscribe: async (ctx, id, payload) => {
+        const actor = ctx.extra.actor ?? { kind: 'anonymous' };
+        const args = await ws.onSubscribe(actor, ctx.extra.ip, payload, (requestId) =>
+          bindTransport(createLazyContext(deps, actor, requestId), ctx.extra.socket, id, (result) => pipeline.formatResult(result, requestId)),
+        );
+        if (!Array.isArray(args)) {
+          ctx.extra.session?.operations.add(id);
+          realtime.subscriptions += 1;
         }
-        ctx.extra.operations?.add(id);
-        realtime.subscriptions += 1;
+        return args;
       },
       onComplete: (ctx, id) => {
-        if (ctx.extra.operations?.delete(id)) realtime.subscriptions -= 1;
+        if (ctx.extra.session?.operations.delete(id)) realtime.subscriptions -= 1;
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, { production })),
+      onNext: (_ctx, _id, _payload, args, result) => ws.onNext(args, result),
+      onError: (_ctx, _id, _payload, errors) => ws.onError(errors),
       onClose: async (ctx) => {
         if (!ctx.extra.connId) return;
         realtime.sockets -= 1;
-        realtime.subscriptions -= ctx.extra.operations?.size ?? 0;
-        ctx.extra.operations?.clear();
+        const session = ctx.extra.session;
+        if (session) {
+          realtime.subscriptions -= session.operations.size;
+          session.operations.clear();
+          sessions.remove(session);
+        }
         await realtime.staffDisconnected(ctx.extra.connId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
       },
-      // Sockets sending the same document share one parsed and validated copy,
-      // checked against the same guards as HTTP requests.
-      parse: documents.parse,
-      validate: documents.validate,
-      context: (ctx, id) => bindTransport(createLazyContext(deps, ctx.extra.actor ?? { kind: 'anonymous' }, randomUUID()), ctx.extra.socket, id),
-      // Writes shared `next` frames itself for push sources, so no onNext hook here.
+      // Writes shared `next` frames itself for push sources (formatted by the pipeline through bindTransport).
       subscribe: sharedSubscribe,
     }),
     wsServer,
     10_000,
   );
 
-  const errorLogger: ApolloServerPlugin<Context> = {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const err of errors) {
-            const original = err.originalError;
-            if (original && !(original instanceof GraphQLError)) {
-              logger.error({ requestId: contextValue.requestId, err: original }, 'unhandled error');
-            }
-          }
-        },
-      };
-    },
-  };
-
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: config.introspection,
+    // Introspection is refused by the pipeline's validation rules (both transports) when it is off.
+    introspection: true,
     includeStacktraceInErrorResponses: !production,
-    formatError: (formatted, error) => formatError(formatted, error, { production }),
-    validationRules: guards.validationRules,
-    parseOptions: guards.parseOptions,
-    validationOptions: guards.validationOptions,
+    formatError: pipeline.apollo.formatError,
+    validationRules: pipeline.apollo.validationRules,
+    parseOptions: pipeline.apollo.parseOptions,
+    validationOptions: pipeline.apollo.validationOptions,
+    persistedQueries: { cache: persistedQueries },
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
-      ...guards.plugins,
+      pipeline.apollo.plugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      errorLogger,
       operationObserverPlugin<Context>(),
     ],
   });
@@ -264,7 +282,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         const token = bearerToken(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader.trim() : null);
         const actor: Actor = token ? await resolveActor(token) : { kind: 'anonymous' };
         const ip = clientIp(req);
-        await rateLimits.consume(actor, ip, res);
+        await pipeline.admit(actor, ip, res);
         return createContext(deps, actor, res.locals.requestId as string, ip);
       },
     }),
@@ -300,6 +318,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       if (stopped) return;
       stopped = true;
       await apollo.stop();
+      sessions.stop();
+      await revocations.return?.();
       realtime.stop();
       await alerts.stop();
       await stopSchedules();

@@ -26,6 +26,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type FormattedExecutionResult,
   type GraphQLError,
   type GraphQLSchema,
   type ParseOptions,
@@ -83,6 +84,8 @@ interface Transport {
   socket: FrameSocket;
   /** The graphql-transport-ws subscription id. */
   id: string;
+  /** How results leave the server (the operation pipeline's error formatting). */
+  format?: (result: ExecutionResult) => FormattedExecutionResult;
 }
 
 const OPEN = 1;
@@ -101,8 +104,8 @@ const transports = new WeakMap<object, Transport>();
  * Marks a subscription's context as belonging to `id` on `socket`, so that
  * sharedSubscribe may write its `next` frames directly.
  */
-export function bindTransport<C extends object>(context: C, socket: FrameSocket, id: string): C {
-  transports.set(context, { socket, id });
+export function bindTransport<C extends object>(context: C, socket: FrameSocket, id: string, format?: Transport['format']): C {
+  transports.set(context, { socket, id, format });
   return context;
 }
 
@@ -119,12 +122,13 @@ class Outcome {
   constructor(
     readonly group: Group,
     result: Promise<ExecutionResult>,
+    format?: Transport['format'],
   ) {
     result.then(
       (r) => {
         const { errors, ...rest } = r;
-        // What graphql-ws sends: the result, with errors as GraphQLError#toJSON gives them.
-        this.json = JSON.stringify(errors ? { ...rest, errors: errors.map((e: GraphQLError) => e.toJSON()) } : rest);
+        // What graphql-ws would send after `onNext`: the result, its errors formatted like every other error.
+        this.json = JSON.stringify(format ? format(r) : errors ? { ...rest, errors: errors.map((e: GraphQLError) => e.toJSON()) } : rest);
         this.ready = true;
         this.group.flush();
       },
@@ -180,7 +184,7 @@ class Group {
       const isObject = typeof payload === 'object' && payload !== null;
       outcome = isObject ? this.outcomes.get(payload) : undefined;
       if (!outcome) {
-        outcome = new Outcome(this, sharedResult(sub.args, this.key, payload));
+        outcome = new Outcome(this, sharedResult(sub.args, this.key, payload), sub.format);
         if (isObject) this.outcomes.set(payload, outcome);
       }
       if (isObject) {
@@ -240,6 +244,7 @@ function joinGroup(key: string): Group {
  * goes away, throws when the source fails.
  */
 class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
+  readonly format: Transport['format'];
   private done = false;
   private failure: { err: unknown } | undefined;
   private waiting: { resolve: (r: IteratorResult<ExecutionResult>) => void; reject: (err: unknown) => void } | undefined;
@@ -252,6 +257,7 @@ class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
     private readonly transport: Transport,
     source: PushSource<unknown>,
   ) {
+    this.format = transport.format;
     this.group = joinGroup(key);
     let stop: () => void;
     try {

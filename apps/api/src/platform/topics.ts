@@ -50,6 +50,13 @@ export interface AlertPayload {
   workspaceId: string | null;
 }
 
+/** A credential stopped being valid: every node re-checks the sockets (and cached verdicts) it concerns. */
+export type PrincipalRevokedPayload =
+  | { kind: 'user'; id: string }
+  | { kind: 'session'; id: string }
+  | { kind: 'apiKey'; id: string }
+  | { kind: 'contact'; id: string };
+
 export type Topics = {
   /** id: conversation id */
   conversation: [string, ConversationStreamEvent];
@@ -63,4 +70,6 @@ export type Topics = {
   evaluation: [string, EvaluationProgressPayload];
   /** id: workspace id, or `system` for installation-wide alerts */
   alert: [string, AlertPayload];
+  /** one channel: revocations concern every node */
+  principalRevoked: [PrincipalRevokedPayload];
 };

@@ -58,6 +58,8 @@ export class ApiKeyService {
     key.revokedAt ??= new Date();
     audit(this.scope, me.workspaceId, { action: 'api_key.revoke', targetType: 'ApiKey', targetId: key.id });
     await this.scope.em.flush();
+    // Open sockets on every node authenticated with this key close now.
+    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'apiKey', id: key.id });
     return key;
   }
 }

@@ -135,8 +135,10 @@ export class AuthService {
     return this.issue(user);
   }
 
+  /** Ends a session: its refresh tokens, and (through its `sid`) every access token and socket it issued. */
   private async revokeFamily(familyId: string) {
     await this.em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() }, NO_TENANT);
+    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'session', id: familyId });
   }
 
   /** Issues an access token and a new refresh token, flushing pending changes with it. */
@@ -151,7 +153,7 @@ export class AuthService {
       expiresAt: new Date(Date.now() + config.refreshTokenTtlDays * 86400_000),
     });
     await this.em.flush();
-    const accessToken = await tokens.signAccess({ id: user.id, workspaceId: user.workspace.id, role: user.role });
+    const accessToken = await tokens.signAccess({ id: user.id, workspaceId: user.workspace.id, role: user.role, sessionId: familyId });
     return {
       accessToken,
       refreshToken,

@@ -18,8 +18,9 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  signAccess(user: { id: string; workspaceId: string; role: UserRole }): Promise<string> {
-    return new SignJWT({ typ: 'access', wid: user.workspaceId, role: user.role })
+  /** `sessionId` (the refresh-token family) lets log-out and reuse detection end this token too. */
+  signAccess(user: { id: string; workspaceId: string; role: UserRole; sessionId?: string }): Promise<string> {
+    return new SignJWT({ typ: 'access', wid: user.workspaceId, role: user.role, ...(user.sessionId ? { sid: user.sessionId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -43,11 +44,13 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       const wid = payload.wid as string;
+      const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
       if (payload.typ === 'access' && Object.values(UserRole).includes(payload.role as UserRole)) {
-        return { kind: 'user', userId: payload.sub!, workspaceId: wid, role: payload.role as UserRole };
+        const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+        return { kind: 'user', userId: payload.sub!, workspaceId: wid, role: payload.role as UserRole, sessionId, expiresAt };
       }
       if (payload.typ === 'customer') {
-        return { kind: 'customer', contactId: payload.sub!, conversationId: payload.cid as string, workspaceId: wid };
+        return { kind: 'customer', contactId: payload.sub!, conversationId: payload.cid as string, workspaceId: wid, expiresAt };
       }
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired');

@@ -63,12 +63,14 @@ export class ContactDataService {
         await em.nativeUpdate(Conversation, { id: { $in: ids } }, { csatComment: null });
       }
       await em.nativeUpdate(Ticket, { requester: contact.id }, { description: null });
-      await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null });
+      await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null, erasedAt: new Date() });
       audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
       return conversations;
     });
     // Open consoles re-read these conversations: the name and the words disappear there too.
     for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'erased');
+    // The customer's widget tokens stop working, and their open sockets close.
+    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'contact', id: contact.id });
     return true;
   }
 }

@@ -30,4 +30,8 @@ export class Contact {
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** When the contact's personal data was erased; their customer tokens stop working. */
+  @Property({ type: 'timestamptz', nullable: true })
+  erasedAt?: Date | null;
 }
