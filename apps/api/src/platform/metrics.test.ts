@@ -79,6 +79,11 @@ describe('Prometheus metrics', () => {
     const sent = (m: typeof during) => m.sum('switchboard_fanout_frames_total', { result: 'sent' });
     expect(sent(during) - sent(before)).toBeGreaterThanOrEqual(feed.events.length);
 
+    // The assistant hands this conversation over (empty knowledge base): let it finish before the next test counts.
+    await eventually(async () => {
+      const m = await scrapeMetrics(t.url);
+      return m.sum('switchboard_jobs_total', { job: 'ai.answer' }) > before.sum('switchboard_jobs_total', { job: 'ai.answer' });
+    }, 20_000, 'the answer job');
     inbox.dispose();
     feed.dispose();
     await agent.dispose();
