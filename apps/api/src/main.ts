@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createAppServer } from './platform/server.js';
+import { startTracing, stopTracing } from './platform/tracing.js';
 import { seedDemo } from './modules/workspaces/demo-seed.js';
 
 const config = loadConfigOrExit();
+await startTracing(config, 'api');
 
 const logger = createLogger(config.logLevel);
 const server = await createAppServer({ config, logger });
@@ -33,6 +35,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 15_000).unref();
     await server.stop();
+    await stopTracing();
     clearTimeout(timer);
     process.exit(0);
   });

@@ -11,11 +11,13 @@ import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
 import { QUEUES } from './platform/queue.js';
 import { scheduleOnBull } from './platform/schedules.js';
+import { startTracing, stopTracing } from './platform/tracing.js';
 import { startMetricsServer } from './platform/metrics-server.js';
 import { reportPool, reportQueues } from './platform/metrics-sources.js';
 import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 
 const config = loadConfigOrExit();
+await startTracing(config, 'worker');
 if (!config.redisUrl) {
   console.error('Invalid environment variable REDIS_URL: the worker needs Redis (without it the API runs jobs in-process)');
   process.exit(1);
@@ -51,6 +53,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     await pubSub.close();
     await connection.quit();
     await orm.close(true);
+    await stopTracing();
     process.exit(0);
   });
 }

@@ -43,6 +43,12 @@ const schema = z
     INTROSPECTION: z.enum(['true', 'false']).optional(),
     MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
     BODY_LIMIT: z.string().default('1mb'),
+    // OpenTelemetry's own variables: these decide whether tracing is on; the SDK reads the rest (OTEL_*).
+    OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+    OTEL_TRACES_EXPORTER: z.string().optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL').optional(),
+    OTEL_SERVICE_NAME: z.string().optional(),
     ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
     ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
     ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
@@ -107,6 +113,8 @@ export interface Config {
   introspection: boolean;
   maxPageSize: number;
   bodyLimit: string;
+  /** OpenTelemetry traces: on when an OTLP endpoint or a traces exporter is configured. */
+  tracing: { enabled: boolean; serviceName?: string };
   /** In-process alert rules (see modules/alerts/alert.rules.ts). */
   alerts: {
     evaluationSeconds: number;
@@ -175,6 +183,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
+    tracing: {
+      enabled:
+        e.OTEL_SDK_DISABLED !== 'true' &&
+        e.OTEL_TRACES_EXPORTER !== 'none' &&
+        Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || e.OTEL_TRACES_EXPORTER),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     alerts: {
       evaluationSeconds: e.ALERT_EVALUATION_SECONDS,
       queueBacklog: e.ALERT_QUEUE_BACKLOG,

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
+import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
 import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
@@ -44,12 +45,13 @@ export class InProcessJobRunner implements JobRunner {
     const key = opts.jobId ? `${job.name}:${opts.jobId}` : undefined;
     if (key && this.pending.has(key)) return;
     if (key) this.pending.add(key);
-    const run = this.run(job as unknown as AnyJob, data as never, opts, key);
+    const run = this.run(job as unknown as AnyJob, withTraceContext(data, job.name) as never, opts, key);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
 
-  private async run(job: AnyJob, data: never, opts: EnqueueOptions, key?: string) {
+  private async run(job: AnyJob, traced: never, opts: EnqueueOptions, key?: string) {
+    const { data, parent } = takeTraceContext(traced);
     try {
       // Start on a later turn of the event loop, never inside the enqueuing request.
       await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
@@ -57,7 +59,10 @@ export class InProcessJobRunner implements JobRunner {
       for (let attempt = 0; attempt < attempts && !this.closed; attempt++) {
         const observed = observeJob(job.name);
         try {
-          await job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+          await runJobSpan(job.name, parent, attempt, () => {
+            this.deps.logger.debug({ job: job.name, attempt }, 'job started');
+            return job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+          });
           observed('completed');
           return;
         } catch (err) {
@@ -104,7 +109,7 @@ export class BullJobRunner implements JobRunner {
   }
 
   async enqueue<D>(job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): Promise<void> {
-    await this.queue(job.queue).add(job.name, data, {
+    await this.queue(job.queue).add(job.name, withTraceContext(data, job.name), {
       // BullMQ ignores an add whose id already exists: that is our idempotency.
       jobId: opts.jobId ? `${job.name}:${opts.jobId}`.replaceAll(':', '.') : undefined,
       delay: opts.delayMs,
@@ -134,13 +139,17 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         const last = job.attemptsMade >= attempts - 1;
         // Time spent ready in the queue, for first runs (retries wait out their backoff on purpose).
         const observed = observeJob(job.name, job.attemptsMade === 0 ? Date.now() - job.timestamp - (job.opts.delay ?? 0) : undefined);
+        const { data, parent } = takeTraceContext(job.data);
         try {
-          const result = await def.handle(job.data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: last });
+          const result = await runJobSpan(job.name, parent, job.attemptsMade, () => {
+            deps.logger.debug({ job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job started');
+            return def.handle(data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: last });
+          });
           observed('completed');
           return result;
         } catch (err) {
           observed(last ? 'failed' : 'retried');
-          if (last) await recordFailure(deps, def, job.id, job.data, err, attempts);
+          if (last) await recordFailure(deps, def, job.id, data, err, attempts);
           throw err;
         }
       },

@@ -238,14 +238,6 @@ export interface ObservedOperation {
   startedAt?: number;
 }
 
-type OperationHook = (op: ObservedOperation & { startedAt: number }) => ((code: string) => void) | undefined;
-const operationHooks: OperationHook[] = [];
-
-/** Lets tracing follow the same operations (called once at start-up). */
-export function onOperation(hook: OperationHook) {
-  operationHooks.push(hook);
-}
-
 /**
  * Starts observing one GraphQL operation, whichever transport carries it;
  * call the returned `end` once with `OK` or the first error's code.
@@ -253,7 +245,6 @@ export function onOperation(hook: OperationHook) {
 export function observeOperation(op: ObservedOperation): (code: string) => void {
   const startedAt = op.startedAt ?? performance.now();
   const operation = operationLabel(op.name);
-  const ends = operationHooks.length ? operationHooks.map((h) => h({ ...op, startedAt })) : [];
   let ended = false;
   return (code) => {
     if (ended) return;
@@ -261,7 +252,6 @@ export function observeOperation(op: ObservedOperation): (code: string) => void 
     operations.inc({ operation, type: op.type, transport: op.transport, code });
     operationSeconds.observe({ operation, type: op.type, transport: op.transport }, (performance.now() - startedAt) / 1000);
     if (code === 'RATE_LIMITED') rateLimited.inc({ transport: op.transport });
-    for (const end of ends) end?.(code);
   };
 }
 

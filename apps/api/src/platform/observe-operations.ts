@@ -3,9 +3,10 @@
 // graphql-ws's server options for sockets. Both go through observeOperation.
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { execute as graphqlExecute, getOperationAST, subscribe as graphqlSubscribe, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { observeOperation, subscriptionEnded, subscriptionStarted, type OperationType } from './metrics.js';
+import { endActiveOperation, nameActiveOperation, startSocketOperation } from './tracing.js';
 
 const codeOf = (errors: readonly (GraphQLError | GraphQLFormattedError)[] | undefined, fallback = 'INTERNAL'): string => {
   if (!errors?.length) return 'OK';
@@ -31,6 +32,7 @@ export function operationObserverPlugin<C extends object>(): ApolloServerPlugin<
       return {
         async didResolveOperation({ operation, operationName }) {
           end = observeOperation({ name: operationName, type: operation?.operation ?? 'unknown', transport: 'http', startedAt });
+          nameActiveOperation(operation?.operation ?? 'unknown', operationName);
         },
         async willSendResponse({ response, document, request }) {
           // Not resolved (did not parse or validate): named after the document if it parsed.
@@ -40,7 +42,9 @@ export function operationObserverPlugin<C extends object>(): ApolloServerPlugin<
             transport: 'http',
             startedAt,
           });
-          end(response.body.kind === 'single' ? codeOf(response.body.singleResult.errors) : 'OK');
+          const code = response.body.kind === 'single' ? codeOf(response.body.singleResult.errors) : 'OK';
+          end(code);
+          endActiveOperation(code);
         },
       };
     },
@@ -50,6 +54,7 @@ export function operationObserverPlugin<C extends object>(): ApolloServerPlugin<
 interface SocketOperation {
   startedAt: number;
   topic?: string;
+  trace?: ReturnType<typeof startSocketOperation>;
 }
 
 /**
@@ -66,24 +71,45 @@ export function observeSocketOperations<O extends ServerOptions<any, any>>(optio
     return ops;
   };
   const { onSubscribe, onOperation, onError, onComplete } = options;
+  // Each operation executes inside its own trace (when tracing is on).
+  const traces = new WeakMap<object, NonNullable<SocketOperation['trace']>>();
+  const inTrace = <T>(args: ExecutionArgs, fn: () => T): T => {
+    const t = typeof args.contextValue === 'object' && args.contextValue !== null ? traces.get(args.contextValue) : undefined;
+    return t ? t.run(fn) : fn();
+  };
+  const execute = options.execute ?? graphqlExecute;
+  const subscribe = options.subscribe ?? graphqlSubscribe;
   return {
     ...options,
-    onSubscribe(ctx, id, payload) {
-      of(ctx.extra as object).set(id, { startedAt: performance.now() });
-      return onSubscribe?.(ctx, id, payload);
+    async onSubscribe(ctx, id, payload) {
+      const op: SocketOperation = { startedAt: performance.now() };
+      of(ctx.extra as object).set(id, op);
+      const args = await onSubscribe?.(ctx, id, payload);
+      if (args && !Array.isArray(args)) {
+        const { name, type } = operationOf(args as ExecutionArgs);
+        op.trace = startSocketOperation(type, name);
+        const contextValue = (args as ExecutionArgs).contextValue;
+        if (op.trace && typeof contextValue === 'object' && contextValue !== null) traces.set(contextValue, op.trace);
+      }
+      return args;
     },
+    execute: (args: ExecutionArgs) => inTrace(args, () => execute(args)),
+    subscribe: (args: ExecutionArgs) => inTrace(args, () => subscribe(args)),
     onOperation(ctx, id, payload, args, result) {
       const op = of(ctx.extra as object).get(id);
       const { name, type, node } = operationOf(args);
       const end = observeOperation({ name, type, transport: 'ws', startedAt: op?.startedAt });
       if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
         end('OK');
+        op?.trace?.end('OK');
         const root = node?.selectionSet.selections[0];
         const topic = root?.kind === 'Field' ? root.name.value : 'unknown';
         if (op) op.topic = topic;
         subscriptionStarted(topic);
       } else {
-        end(codeOf((result as { errors?: readonly GraphQLError[] }).errors));
+        const code = codeOf((result as { errors?: readonly GraphQLError[] }).errors);
+        end(code);
+        op?.trace?.end(code);
       }
       return onOperation?.(ctx, id, payload, args, result);
     },
@@ -91,7 +117,9 @@ export function observeSocketOperations<O extends ServerOptions<any, any>>(optio
       const ops = of(ctx.extra as object);
       const op = ops.get(id);
       // Errors before execution: the document did not parse or validate, or onSubscribe refused it.
-      observeOperation({ name: payload.operationName, type: 'unknown', transport: 'ws', startedAt: op?.startedAt })(codeOf(errors, 'BAD_USER_INPUT'));
+      const code = codeOf(errors, 'BAD_USER_INPUT');
+      observeOperation({ name: payload.operationName, type: 'unknown', transport: 'ws', startedAt: op?.startedAt })(code);
+      op?.trace?.end(code);
       ops.delete(id);
       return onError?.(ctx, id, payload, errors);
     },

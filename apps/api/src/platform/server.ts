@@ -40,6 +40,7 @@ import { scrape, watchSockets } from './metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
+import { httpTracing } from './tracing.js';
 
 type WsExtra = {
   actor?: Actor;
@@ -276,6 +277,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       next();
     },
     express.json({ limit: config.bodyLimit }),
+    // After the body parser, whose stream callbacks would leave the request's trace context behind.
+    httpTracing(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const apiKeyHeader = req.headers['x-api-key'];
