@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
-import { eventually } from './testkit.js';
+import { eventually, wsClient } from './testkit.js';
 import { spawnEntry, waitUp, type Proc } from './processes.js';
 import { scrapeMetrics } from './prometheus.js';
 
@@ -37,6 +37,8 @@ describe('OpenTelemetry traces', () => {
   const base = `http://127.0.0.1:${API_PORT}`;
   let chat: ReceivedSpan;
   let byId: Map<string, ReceivedSpan>;
+  let token: string;
+  let socketSpan: ReceivedSpan;
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -92,7 +94,7 @@ describe('OpenTelemetry traces', () => {
     const signedUp = await gql(`mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken user { workspace { widgetKey } } } }`, {
       input: { email: 'ops@example.com', name: 'Ops', password: 'password123', workspaceName: 'Traced' },
     });
-    const token = signedUp.signUp.accessToken;
+    token = signedUp.signUp.accessToken;
     const faq = await gql(`mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`, {
       input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
     }, token);
@@ -135,6 +137,21 @@ describe('OpenTelemetry traces', () => {
     expect(spans.some((s) => s.traceId === chat.traceId && s.name === 'process ai.analyze')).toBe(true);
     // Every span of the trace comes from this one operation.
     expect(new Set(spans.filter((s) => s.traceId === chat.traceId).map((s) => s.traceId)).size).toBe(1);
+  });
+
+  it('traces an operation sent over graphql-ws as a trace of its own', async () => {
+    const client = wsClient(`ws://127.0.0.1:${API_PORT}/graphql`, token);
+    const result = await new Promise<any>((resolve, reject) => client.subscribe({ query: 'query Me { me { id } }' }, { next: resolve, error: reject, complete: () => {} }));
+    expect(result.data.me.id).toBeTruthy();
+    await client.dispose();
+    const span = await eventually(async () => spans.find((s) => s.name === 'query Me'), 20_000, 'the socket operation span');
+    expect(span.parentSpanId).toBeUndefined();
+    expect(span.attributes).toMatchObject({ 'network.transport': 'websocket', 'graphql.operation.type': 'query', 'graphql.operation.name': 'Me', 'graphql.result.code': 'OK' });
+    socketSpan = span;
+  });
+
+  withPostgres('records the statements of a socket operation inside its span', async () => {
+    await eventually(async () => spans.some((s) => s.parentSpanId === socketSpan.spanId && s.name.startsWith('pg.query')), 20_000, 'a statement inside the socket operation');
   });
 
   it('writes log lines with the trace id', () => {
