@@ -24,25 +24,23 @@ COPY apps/web/package.json apps/web/
 COPY packages/ai/package.json packages/ai/
 COPY packages/schema/package.json packages/schema/
 
-# `npm install` rather than `npm ci`: package-lock.json currently lacks turbo's
-# non-Linux optional packages (@turbo/darwin-*, @turbo/windows-*), which makes
-# `npm ci` refuse the lock file. It still installs the locked versions. Switch
-# both lines to `npm ci` once the lock file is regenerated in full.
+# `npm ci` installs exactly the lock file (which records turbo's binaries for
+# every platform, so it is complete on any build machine).
 
 # --- deps: full install (dev dependencies are needed to build) ---------------
 FROM manifests AS deps
-RUN npm install --no-save
+RUN npm ci
 
 # --- prod-deps: runtime dependencies only ------------------------------------
 FROM manifests AS prod-deps
-RUN npm install --no-save --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev && npm cache clean --force
 
 # --- build: compile every workspace (turbo: packages, api, web) -------------
 FROM deps AS build
 COPY . .
 RUN npm run build
 
-# --- web: the built Vite app served by nginx, proxying /graphql to the API ---
+# --- web: the built Vite app served by nginx, proxying /graphql and /exports/ to the API ---
 FROM nginx:1.27-alpine AS web
 # The nginx image runs envsubst on /etc/nginx/templates/*.template at start-up,
 # replacing only variables that are set in the environment (here API_UPSTREAM),
@@ -70,6 +68,16 @@ RUN rm -f /etc/nginx/conf.d/default.conf \
     '    proxy_set_header X-Forwarded-Proto $scheme;' \
     '    proxy_read_timeout 1h;' \
     '    proxy_send_timeout 1h;' \
+    '  }' \
+    '' \
+    '  location /exports/ {' \
+    '    proxy_pass http://${API_UPSTREAM};' \
+    '    proxy_http_version 1.1;' \
+    '    proxy_set_header Host $host;' \
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;' \
+    '    proxy_set_header X-Forwarded-Proto $scheme;' \
+    '    proxy_buffering off;' \
+    '    proxy_read_timeout 1h;' \
     '  }' \
     '' \
     '  location /assets/ {' \

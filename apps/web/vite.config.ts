@@ -4,10 +4,14 @@ import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The API (apps/api) listens on :4000. Proxying /graphql keeps the browser on
-// one origin, so no CORS set-up is needed; `ws: true` also forwards the
+// The API (apps/api) listens on :4000 unless `npm run dev` found that port
+// taken and passed another one in API_URL. Proxying /graphql keeps the browser
+// on one origin, so no CORS set-up is needed; `ws: true` also forwards the
 // graphql-ws subscription upgrade.
-const apiTarget = process.env.API_URL ?? 'http://localhost:4000';
+const apiTarget = process.env.API_URL || 'http://localhost:4000';
+// WEB_PORT is the preferred port; without strictPort Vite moves on to the next
+// free one when it is taken instead of stopping.
+const webPort = process.env.WEB_PORT ? Number(process.env.WEB_PORT) : undefined;
 
 const proxy = {
   '/graphql': { target: apiTarget, changeOrigin: true, ws: true },
@@ -53,8 +57,8 @@ export default defineConfig(({ command }) => ({
   plugins: [react(), splitGeneratedDocuments()],
   // Strips Apollo Client's development-only checks and messages from production builds.
   define: command === 'build' ? { 'globalThis.__DEV__': 'false' } : {},
-  server: { port: 5173, strictPort: true, proxy },
-  preview: { port: 5173, strictPort: true, proxy },
+  server: { port: webPort ?? 5173, strictPort: false, proxy },
+  preview: { port: webPort, strictPort: false, proxy },
   build: {
     // bench/ reads the manifest to report the gzip size of each route.
     manifest: true,

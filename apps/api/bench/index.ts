@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   retrieval: () => import('./retrieval.js'),
   jobs: () => import('./jobs.js'),
   quality: () => import('./quality.js'),
+  calibration: () => import('./calibration.js'),
   guards: () => import('./guards.js'),
   analytics: () => import('./analytics.js'),
 };

@@ -47,7 +47,7 @@ import { BullJobRunner, startWorkers, type JobDeps } from '../src/platform/jobs.
 import { jobs as registry } from '../src/platform/job-registry.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createAppPubSub } from '../src/platform/pubsub.js';
-import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, QUEUES, type JobDefinition } from '../src/platform/queue.js';
+import { DEFAULT_ATTEMPTS, QUEUES, type JobDefinition } from '../src/platform/queue.js';
 import { answerJob, type AnswerData } from '../src/modules/ai/answer.job.js';
 import { ensureModelConfigs } from '../src/modules/ai/model-config.service.js';
 import { Contact } from '../src/modules/contacts/contact.entity.js';
@@ -81,7 +81,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The options BullJobRunner.enqueue adds a job with (for the bare baseline). */
 const JOB_OPTS = {
   attempts: DEFAULT_ATTEMPTS,
-  backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },
+  backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { count: 1000 },
   removeOnFail: { count: 5000 },
 } as const;
@@ -292,7 +292,7 @@ async function noopRun(kind: 'ours' | 'bare', deps: JobDeps, connection: Redis, 
   let worker: Worker;
   let t0: number;
   if (kind === 'ours') {
-    const runner = new BullJobRunner(connection, prefix);
+    const runner = new BullJobRunner(connection, prefix, 1000);
     await inSlices(items, 200, (d) => runner.enqueue(noopJob, d));
     await runner.close();
     const ours = { ...deps, config: { ...deps.config, queuePrefix: prefix } };
@@ -359,7 +359,7 @@ export async function main() {
   let orm: Orm | null = null;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const pubSub = createAppPubSub(REDIS_URL);
-  const runner = new BullJobRunner(connection, PREFIX);
+  const runner = new BullJobRunner(connection, PREFIX, 1000);
   try {
     orm = await createOrm({ databaseUrl: db.url, dataDir: 'memory://', poolMax: POOL });
     await migrate(orm);

@@ -1,14 +1,12 @@
 // Retrieval quality on public data: StackFAQ (125 FAQs, 625 dev paraphrase
 // queries), local provider, embedded PGlite (which has pgvector), comparing
-//   (a) vector only  — the hashed-embedding cosine search,
-//   (b) full text only — the OR-of-terms tsquery ranked by ts_rank_cd
-//       (also what retrieve() returns on a PostgreSQL server without pgvector),
-//   (c) hybrid — retrieve() itself: both lists fused by reciprocal rank fusion.
-// (a) and (b) are not re-implemented: each query goes through the real
-// retrieve() on a recording EntityManager, and the rows its vector and its
-// full-text statements returned are ranked on their own (best chunk per FAQ,
-// in the statement's order). An exact vector ranking (cosine in JS over every
-// chunk) is added as a check on the HNSW/sequential path the planner picked.
+//   (a) vector only  — exact hashed-embedding cosine over every chunk,
+//   (b) ts_rank_cd   — PostgreSQL full text over OR-ed terms (the previous lexical leg, kept for comparison),
+//   (c) BM25 only    — the lexical leg of retrieve() (lexical-index.ts),
+//   (d) hybrid       — retrieve() itself: both legs fused by normalised scores,
+// on two splits of the queries: "dev" (4 of each FAQ's 5 paraphrases, where
+// weights were chosen) and "held-out" (the 5th). With BENCH_SWEEP=1 also a
+// sweep of the fusion weight and RRF on the dev split.
 //
 //   npm run bench -w @switchboard/api -- quality
 //
@@ -16,13 +14,14 @@
 //   BENCH_STACKFAQ_DIR   data directory (../../../../shared/data/stackfaq from this file)
 //   BENCH_QUERIES_FILE   queries file in it (queries.dev.json)
 //   BENCH_K              the k of hit@k and MRR@k (5, the default model configuration's k)
+//   BENCH_SWEEP          1: sweep fusion weights on the dev split
 //
 // FAQs are created published and embedded by the real knowledge.embed handler
 // (chunkFaq + the local hashed embedding), as the API would.
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cosine, hitRateAtK, mrr, percentile } from '@switchboard/ai';
+import { cosine, hitRateAtK, mrr, percentile, reciprocalRankFusion } from '@switchboard/ai';
 import { AiProviders } from '../src/platform/ai.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createOrm, forkFor, migrate, type Orm } from '../src/platform/database.js';
@@ -32,8 +31,10 @@ import { InProcessJobRunner } from '../src/platform/jobs.js';
 import { embedFaqJob } from '../src/modules/knowledge/embed.job.js';
 import { Faq, FaqStatus } from '../src/modules/knowledge/faq.entity.js';
 import { hasVectorSearch, retrieve } from '../src/modules/knowledge/retrieval.js';
+import { lexicalIndexFor } from '../src/modules/knowledge/lexical-index.js';
+import { stackfaqSplit } from './stackfaq.js';
 import { Workspace } from '../src/modules/workspaces/workspace.entity.js';
-import { latencySummary, recordingEm, round, table } from './ai-corpus.js';
+import { latencySummary, round, table } from './ai-corpus.js';
 
 const env = process.env;
 const DATA = env.BENCH_STACKFAQ_DIR ?? resolve(import.meta.dirname, '../../../../shared/data/stackfaq');
@@ -52,7 +53,13 @@ interface Row {
 /** FAQ ids in first-appearance order (the best chunk of each FAQ). */
 const faqOrder = (rows: Row[]) => [...new Set(rows.map((r) => r.faq_id))];
 
-const kindOf = (sql: string) => (sql.includes('<=>') ? 'vector' : sql.includes('tsv @@') ? 'text' : 'other');
+const SWEEP = env.BENCH_SWEEP === '1';
+
+/** The previous lexical leg: OR-of-terms tsquery ranked by ts_rank_cd. */
+const TS_RANK_SQL = `select c.id, c.faq_id from knowledge_chunk c join faq f on f.id = c.faq_id
+  where c.workspace_id = ? and f.status = 'PUBLISHED' and c.tsv @@ to_tsquery('english', ?)
+  order by ts_rank_cd(c.tsv, to_tsquery('english', ?)) desc, c.id limit 50`;
+const orQuery = (text: string) => [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 32).join(' | ');
 
 function metrics(results: string[][], expected: string[][]) {
   const cut = (k: number) => results.map((r) => r.slice(0, k));
@@ -92,65 +99,80 @@ export async function main() {
     for (const f of rows) await embedFaqJob.handle({ workspaceId: workspace.id, faqId: f.id }, { ...deps, jobs: runner, attempt: 0, lastAttempt: true });
     await em.getConnection().execute('analyze');
     const datasetId = new Map(rows.map((r, i) => [r.id, faqs[i]!.id]));
-    const chunks = await em.getConnection().execute<{ faq_id: string; embedding: number[] | string }[]>('select faq_id, embedding from knowledge_chunk');
+    const chunks = await em.getConnection().execute<{ id: string; faq_id: string; embedding: number[] | string }[]>('select id, faq_id, embedding from knowledge_chunk');
     const chunkVectors = chunks.map((c) => ({
+      id: c.id,
       faqId: c.faq_id,
       v: Array.isArray(c.embedding) ? c.embedding.map(Number) : c.embedding.replace(/[{}]/g, '').split(',').map(Number),
     }));
     log(`PGlite with pgvector; ${faqs.length} StackFAQ FAQs → ${chunks.length} chunks (knowledge.embed, local-hashed) in ${round((performance.now() - t0) / 1000, 1)} s; ` +
       `${queries.length} queries from ${QUERIES_FILE}`);
 
+    const em2 = forkFor(orm, workspace.id);
+    const index = await lexicalIndexFor(orm, em2, workspace.id);
+    const toDataset = (ids: string[]) => ids.map((id) => datasetId.get(id)!).slice(0, DEPTH);
+    const faqsOf = (chunkIds: string[]) => [...new Set(chunkIds.map((id) => index.chunk(id)!.faqId))];
+    const methods = ['vector', 'tsRank', 'bm25', 'hybrid'] as const;
+    const ranked = Object.fromEntries(methods.map((m) => [m, [] as string[][]])) as Record<(typeof methods)[number], string[][]>;
     const expected: string[][] = [];
-    const ranked = { vector: [] as string[][], text: [] as string[][], hybrid: [] as string[][], exact: [] as string[][] };
     const latencies: number[] = [];
-    const paths = new Map<string, number>();
-    let vectorRows = 0;
-    let textRows = 0;
-    for (const [i, q] of queries.entries()) {
+    const embeddings: number[][] = [];
+    for (const q of queries) {
       const [embedding] = await deps.ai.embedder.embed([q.query]);
-      const rec = recordingEm(orm, workspace.id);
+      embeddings.push(embedding!);
       const t = performance.now();
-      const hits = await retrieve(orm, rec.em, workspace.id, q.query, embedding!, DEPTH);
+      const hits = await retrieve(orm, em2, workspace.id, q.query, embedding!, DEPTH);
       latencies.push(performance.now() - t);
-      const of = (kind: string) => (rec.captured.find((c) => kindOf(c.sql) === kind)?.result ?? []) as Row[];
-      const toDataset = (ids: string[]) => ids.map((id) => datasetId.get(id)!).slice(0, DEPTH);
-      vectorRows += of('vector').length;
-      textRows += of('text').length;
-      ranked.vector.push(toDataset(faqOrder(of('vector'))));
-      ranked.text.push(toDataset(faqOrder(of('text'))));
       ranked.hybrid.push(toDataset(hits.map((h) => h.faqId)));
+      ranked.bm25.push(toDataset(faqsOf(index.search(q.query, 50).map((h) => h.id))));
+      const tsq = orQuery(q.query);
+      const ts = tsq ? await em2.execute<Row[]>(TS_RANK_SQL, [workspace.id, tsq, tsq]) : [];
+      ranked.tsRank.push(toDataset(faqOrder(ts)));
       const exact = chunkVectors.map((c) => ({ faqId: c.faqId, s: cosine(embedding!, c.v) })).sort((a, b) => b.s - a.s);
-      ranked.exact.push(toDataset([...new Set(exact.map((e) => e.faqId))]));
+      ranked.vector.push(toDataset([...new Set(exact.map((e) => e.faqId))]));
       expected.push([q.faqId]);
-      if (i % 25 === 0) {
-        const stmt = rec.captured.find((c) => kindOf(c.sql) === 'vector')!;
-        const plan = await forkFor(orm, workspace.id).execute<Record<string, string>[]>(`explain ${stmt.sql}`, stmt.params as never[]);
-        const text = plan.map((r) => Object.values(r)[0]).join('\n');
-        const path = /Index Scan using knowledge_chunk_embedding_v_hnsw/.test(text) ? 'HNSW index scan' : /Seq Scan on knowledge_chunk/.test(text) ? 'sequential scan (exact)' : 'other';
-        paths.set(path, (paths.get(path) ?? 0) + 1);
-      }
     }
-
-    const results = {
-      vectorOnly: metrics(ranked.vector, expected),
-      vectorExact: metrics(ranked.exact, expected),
-      fullTextOnly: metrics(ranked.text, expected),
-      hybrid: metrics(ranked.hybrid, expected),
+    const split = queries.map((_, i) => stackfaqSplit(i));
+    const pick = <T>(xs: T[], part: string) => xs.filter((_, i) => split[i] === part);
+    const results: Record<string, Record<string, ReturnType<typeof metrics>>> = {};
+    for (const part of ['dev', 'heldOut']) {
+      results[part] = Object.fromEntries(methods.map((m) => [m, metrics(pick(ranked[m], part), pick(expected, part))]));
+    }
+    const labels: Record<(typeof methods)[number], string> = {
+      vector: '(a) vector only (hashed embedding, exact cosine)',
+      tsRank: '(b) PostgreSQL ts_rank_cd over OR-ed terms (previous lexical leg)',
+      bm25: '(c) BM25 only (lexical leg of retrieve())',
+      hybrid: '(d) hybrid, normalised-score fusion (retrieve())',
     };
+    for (const part of ['dev', 'heldOut']) {
+      log(`\nStackFAQ ${QUERIES_FILE}, ${part} split (${pick(expected, part).length} queries), local provider, k = ${K}:\n`);
+      log(table(['method', 'hit@1', `hit@${K}`, 'hit@10', `MRR@${K}`, 'MRR@10'], methods.map((m) => [labels[m], ...Object.values(results[part]![m]!)])));
+    }
+    if (SWEEP) {
+      log('\nFusion sweep on the dev split (MRR@5 / hit@1 / hit@5):');
+      const dev = (i: number) => split[i] === 'dev';
+      for (const vw of [0, 0.2, 0.3, 0.4, 0.5, 0.6, 1]) {
+        const rows: string[][] = [];
+        for (const [i, q] of queries.entries()) {
+          if (!dev(i)) continue;
+          const hits = await retrieve(orm, em2, workspace.id, q.query, embeddings[i]!, DEPTH, { weights: { lexical: 1 - vw, vector: vw } });
+          rows.push(toDataset(hits.map((h) => h.faqId)));
+        }
+        const m = metrics(rows, pick(expected, 'dev'));
+        log(`  normalised, vector weight ${vw}: ${m.mrrAtK} / ${m.hitAt1} / ${m.hitAtK}`);
+      }
+      const rrfRows: string[][] = [];
+      for (const [i, q] of queries.entries()) {
+        if (!dev(i)) continue;
+        const lex = index.search(q.query, 50).map((h) => ({ id: h.id, score: h.score }));
+        const vec = chunkVectors.map((c) => ({ id: c.id, score: cosine(embeddings[i]!, c.v) })).sort((a, b) => b.score - a.score).slice(0, 50);
+        rrfRows.push(toDataset(faqsOf(reciprocalRankFusion([lex, vec]).map((f) => f.id))));
+      }
+      const m = metrics(rrfRows, pick(expected, 'dev'));
+      log(`  RRF k=60: ${m.mrrAtK} / ${m.hitAt1} / ${m.hitAtK}`);
+    }
     const lat = latencySummary(latencies);
-    log(`\nStackFAQ ${QUERIES_FILE} (${queries.length} queries), local provider, k = ${K}:\n`);
-    log(table(
-      ['method', 'hit@1', `hit@${K}`, 'hit@10', `MRR@${K}`, 'MRR@10'],
-      [
-        ['(a) vector only (hashed embedding, SQL as retrieve() sends it)', ...Object.values(results.vectorOnly)],
-        ["    vector only, exact (JS cosine over every chunk)", ...Object.values(results.vectorExact)],
-        ['(b) full-text only (retrieve()\'s tsquery; = PostgreSQL without pgvector)', ...Object.values(results.fullTextOnly)],
-        ['(c) hybrid RRF (retrieve())', ...Object.values(results.hybrid)],
-      ],
-    ));
-    const planSummary = Object.fromEntries(paths);
-    log(`\nvector statement plan on every 25th query: ${JSON.stringify(planSummary)}; rows per query: vector ${round(vectorRows / queries.length, 1)}, full-text ${round(textRows / queries.length, 1)}`);
-    log(`retrieve() on PGlite: p50 ${lat.p50} ms, p95 ${lat.p95} ms`);
+    log(`\nretrieve() on PGlite (${chunks.length} chunks): p50 ${lat.p50} ms, p95 ${lat.p95} ms`);
     const result = {
       bench: 'quality',
       dataset: `stackfaq/${QUERIES_FILE}`,
@@ -161,7 +183,6 @@ export async function main() {
       provider: 'local',
       database: 'pglite+pgvector',
       ...results,
-      vectorPlan: planSummary,
       retrieveMs: { p50: lat.p50, p95: lat.p95, p99: round(percentile(latencies, 99)) },
       elapsedS: round((performance.now() - started) / 1000, 1),
     };

@@ -6,6 +6,7 @@ import { AiProviders } from './platform/ai.js';
 import { loadConfigOrExit } from './platform/config.js';
 import { createOrm, migrate } from './platform/database.js';
 import { BullJobRunner, startWorkers } from './platform/jobs.js';
+import { OutboxDispatcher } from './platform/outbox.js';
 import { jobs } from './platform/job-registry.js';
 import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
@@ -27,10 +28,14 @@ const logger = createLogger(config.logLevel).child({ role: 'worker' });
 const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
 await migrate(orm);
 const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
 const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };
-const runner = new BullJobRunner(connection, config.queuePrefix);
+const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.retryBaseMs);
 const workers = startWorkers(deps, runner, jobs, connection);
+// Jobs that API nodes could not hand to Redis are drained here too.
+const outbox = new OutboxDispatcher(orm, runner, jobs, logger);
+outbox.start();
 
 const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
 const stopQueueReport = reportQueues(connection, config.queuePrefix);
@@ -40,20 +45,33 @@ const unwatchPool = reportPool(orm);
 const metrics = await startMetricsServer(config.metricsPort, config.host);
 logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()], metrics: `http://${config.host}:${metrics.port}/metrics` }, 'worker ready');
 
+// SIGTERM: take no new jobs, let active ones finish until the deadline (the
+// rest stall and resume on another worker), close everything, exit 0.
+let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'worker shutting down');
-    await workers.close();
-    await metrics.close();
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    const hardStop = setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
+    await closeSchedules().catch(() => undefined);
+    await workers.close(deadline);
+    await outbox.stop();
     await alerts.stop();
     await stopQueueReport();
     unwatchPool();
+    await metrics.close();
     await runner.close();
-    await closeSchedules();
     await pubSub.close();
-    await connection.quit();
+    await connection.quit().catch(() => connection.disconnect());
     await orm.close(true);
     await stopTracing();
+    clearTimeout(hardStop);
+    logger.info('worker stopped');
     process.exit(0);
   });
 }

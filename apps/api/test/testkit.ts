@@ -54,6 +54,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     QUEUE_PREFIX: `sbtest-${randomUUID().slice(0, 8)}`,
     // Suites about other features keep the assistant from replying in their conversations.
     AI_AUTO_REPLY: 'false',
+    // Retries keep their number and shape but not their minutes of backoff.
+    JOB_RETRY_BASE_MS: '20',
     ...env,
   });
   const queries = { count: 0, log: [] as string[] };

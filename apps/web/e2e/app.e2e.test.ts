@@ -666,6 +666,45 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await later.getByRole('heading', { name: 'Inbox' }).waitFor();
   });
 
+  it('an admin manages the team: deactivates and reactivates a colleague, hands over a password reset link, revokes an invitation; the last admin stays', async () => {
+    const email = `new-agent-${run}@example.com`;
+    const name = `Nia New ${run}`;
+    const LOG_IN = 'mutation($input: LogInInput!) { logIn(input: $input) { user { id } } }';
+    await admin.goto(`${web.url}/admin/team`);
+    const row = admin.getByTestId(`member-${email}`);
+    await row.getByText('active', { exact: true }).waitFor();
+
+    await admin.getByRole('button', { name: `Deactivate ${name}` }).click();
+    await row.getByText('deactivated', { exact: true }).waitFor();
+    await expect(call(LOG_IN, { input: { email, password: 'a-long-new-password' } })).rejects.toThrow('Wrong email or password');
+    await shot(admin, 'admin-team-roster');
+    await admin.getByRole('button', { name: `Reactivate ${name}` }).click();
+    await row.getByText('active', { exact: true }).waitFor();
+    await call(LOG_IN, { input: { email, password: 'a-long-new-password' } });
+
+    await admin.getByRole('button', { name: `Password reset link for ${name}` }).click();
+    const url = (await admin.getByTestId('issued-url').textContent())!.trim();
+    expect(url).toMatch(/\/agent\/reset-password\?token=/);
+    const { page: member } = await newPage();
+    await member.goto(url);
+    await member.getByLabel(/^New password/).fill('a-reset-password-1');
+    await member.getByRole('button', { name: 'Set password and sign in' }).click();
+    await member.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await call(LOG_IN, { input: { email, password: 'a-reset-password-1' } });
+
+    const form = admin.getByRole('form', { name: 'Invite a colleague' });
+    await form.getByLabel('Name').fill(`Pat Pending ${run}`);
+    await form.getByLabel('Email').fill(`pending-${run}@example.com`);
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await admin.getByRole('button', { name: `Revoke invitation of Pat Pending ${run}` }).click();
+    await admin.getByTestId(`member-pending-${run}@example.com`).waitFor({ state: 'detached' });
+
+    // The demo admin is the only admin: demoting them is refused, in words.
+    await admin.getByRole('textbox', { name: 'Role of Demo Admin' }).click();
+    await admin.getByRole('option', { name: 'Agent' }).click();
+    await admin.getByRole('alert').filter({ hasText: 'The last active admin cannot be demoted' }).waitFor();
+  });
+
   it('an agent’s chosen presence survives a reload', async () => {
     const { page } = await newPage();
     await signIn(page, '/agent', DEMO_AGENT);

@@ -75,6 +75,9 @@ describe('local message analysis', () => {
     ['Hello, is anyone there?', 'greeting'],
     ['Do you have a shop near me?', 'other'],
     ['Do you have a student discount?', 'other'],
+    // Word collisions with the greeting and human_request prototypes.
+    ['Is there an age limit?', 'other'],
+    ['How do I transfer money to a beneficiary?', 'other'],
   ])('reads the short English question %j as en / %s', (text, intent) => {
     const { language, intent: got } = analyzeMessage(text);
     expect({ language, intent: got }).toEqual({ language: 'en', intent });

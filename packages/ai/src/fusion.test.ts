@@ -1,4 +1,4 @@
-import { reciprocalRankFusion } from './fusion.js';
+import { fuseNormalized, reciprocalRankFusion } from './fusion.js';
 
 describe('reciprocal rank fusion', () => {
   it('sums 1/(k + rank) over lists', () => {
@@ -50,5 +50,25 @@ describe('reciprocal rank fusion', () => {
     expect(reciprocalRankFusion([])).toEqual([]);
     expect(reciprocalRankFusion([[], []])).toEqual([]);
     expect(() => reciprocalRankFusion([], -1)).toThrow(RangeError);
+  });
+});
+
+describe('fuseNormalized', () => {
+  it('divides lexical scores by the best one, keeps cosines as they are, and sums with the weights', () => {
+    const fused = fuseNormalized(
+      [{ id: 'a', score: 10 }, { id: 'b', score: 5 }],
+      [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.5 }, { id: 'd', score: -0.2 }],
+      { lexical: 0.6, vector: 0.4 },
+    );
+    expect(fused.map((f) => f.id)).toEqual(['b', 'a', 'c', 'd']);
+    expect(fused[0]).toEqual({ id: 'b', lexical: 0.5, vector: 0.9, score: expect.closeTo(0.6 * 0.5 + 0.4 * 0.9) });
+    expect(fused[1]).toEqual({ id: 'a', lexical: 1, vector: 0, score: expect.closeTo(0.6) });
+    expect(fused[3]).toEqual({ id: 'd', lexical: 0, vector: 0, score: 0 });
+  });
+
+  it('works with either leg empty, and breaks ties by id', () => {
+    expect(fuseNormalized([], [{ id: 'x', score: 0.3 }]).map((f) => f.id)).toEqual(['x']);
+    expect(fuseNormalized([{ id: 'y', score: 2 }, { id: 'x', score: 2 }], []).map((f) => f.id)).toEqual(['x', 'y']);
+    expect(fuseNormalized([], [])).toEqual([]);
   });
 });

@@ -9,8 +9,10 @@ export * from './smalltalk.js';
 export * from './intent.js';
 export * from './chunking.js';
 export * from './fusion.js';
+export * from './lexical.js';
 export * from './metrics.js';
-export { LocalProvider, LOCAL_CONFIDENCE, localConfidence, extractAnswer } from './local-provider.js';
+export { LocalProvider, ANSWER_FEATURES, LOCAL_CONFIDENCE_MODEL, answerFeatures, hasNoEvidence, localConfidence, extractAnswer, NO_EVIDENCE_SIMILARITY } from './local-provider.js';
+export * from './logistic.js';
 export {
   OpenAiProvider,
   citedConfidence,
@@ -18,3 +20,4 @@ export {
   DEFAULT_OPENAI_CHAT_MODEL,
   DEFAULT_OPENAI_EMBEDDING_MODEL,
 } from './openai-provider.js';
+export * from './intent-bayes.js';

@@ -185,15 +185,19 @@ export const INTENT_PROTOTYPES: Record<IntentLabel, string[]> = {
     'Connect me with an agent',
     'Can I talk to a representative?',
     'Real person please',
-    'Transfer me to a live agent',
+    // Not "transfer me to…": "transfer money to a beneficiary" is no request for a person.
+    'Put me through to a live agent',
   ],
-  greeting: ['Hello', 'Hi there', 'Good morning', 'Hey', 'Hi, how are you?', 'Good afternoon', 'Hello, anyone there?'],
+  // No "there" or "anyone": "Is there an age limit?" is no greeting.
+  greeting: ['Hello', 'Hi', 'Good morning', 'Hey', 'Hi, how are you?', 'Good afternoon', 'Hello hello'],
   other: [
     'What are your opening hours?',
     'Do you have a store near me?',
     'Do you sell gift cards?',
     'Is there a student discount?',
     'Which languages do you support?',
+    'Is there an age limit?',
+    'Transfer money to a beneficiary',
     'Thanks, bye',
   ],
 };

@@ -1,63 +1,74 @@
 import { createProvider } from './provider.js';
-import { extractAnswer, LOCAL_CONFIDENCE, localConfidence } from './local-provider.js';
+import { answerFeatures, extractAnswer, LOCAL_CONFIDENCE_MODEL, localConfidence } from './local-provider.js';
 import type { KnowledgeChunk } from './types.js';
 
+const ev = (fused: number, coverage: number, strength: number, vector: number) => ({ fused, lexical: fused, strength, coverage, vector });
 const refund: KnowledgeChunk = {
   faqId: 'faq-refund',
   chunkId: 'c1',
   text: 'How do I get a refund?\n\nRefunds are issued within 5 business days. Contact support with your order number.',
-  score: 0.7,
+  score: 0.5,
+  evidence: ev(0.9, 1, 2, 0.5),
 };
-const shipping: KnowledgeChunk = { faqId: 'faq-shipping', chunkId: 'c2', text: 'How long is shipping?\n\nOrders ship within 2 days.', score: 0.3 };
+const shipping: KnowledgeChunk = {
+  faqId: 'faq-shipping',
+  chunkId: 'c2',
+  text: 'How long is shipping?\n\nOrders ship within 2 days.',
+  score: 0.6,
+  evidence: ev(0.4, 0.2, 0.5, 0.6),
+};
 
 describe('local provider', () => {
   const provider = createProvider({ provider: 'local' });
 
-  it('quotes the best chunk, cites its FAQ and streams it word by word in order', async () => {
+  it("quotes the caller's top-ranked chunk (not the highest cosine), cites its FAQ and streams it word by word in order", async () => {
     const deltas: string[] = [];
-    const result = await provider.answer({ question: 'refund?', history: [], chunks: [shipping, refund] }, (d) => deltas.push(d));
+    const result = await provider.answer({ question: 'refund?', history: [], chunks: [refund, shipping] }, (d) => deltas.push(d));
 
     expect(result.answer).toBe('Refunds are issued within 5 business days. Contact support with your order number.');
-    expect(result.citations).toEqual([{ faqId: 'faq-refund', score: 0.7 }]);
+    expect(result.citations).toEqual([{ faqId: 'faq-refund', score: 0.5 }]);
     expect(deltas.length).toBe(result.answer.split(' ').length);
     expect(deltas[0]).toBe('Refunds ');
     expect(deltas.at(-1)).toBe('number.');
     expect(deltas.join('')).toBe(result.answer);
-    // σ(-3.48 + 4.93·0.7 + 19.52·(0.7 − 0.3))
-    expect(result.confidence).toBeCloseTo(1 / (1 + Math.exp(-(-3.48 + 4.93 * 0.7 + 19.52 * 0.4))), 10);
+    // σ(w · [fused, margin, coverage, ln(1 + strength), vector, agreement]); the vector leg prefers shipping: no agreement.
+    const [w0, ...w] = LOCAL_CONFIDENCE_MODEL.weights;
+    const x = [0.9, 0.5, 1, Math.log1p(2), 0.5, 0];
+    expect(answerFeatures([refund, shipping])).toEqual(x);
+    expect(result.confidence).toBeCloseTo(1 / (1 + Math.exp(-(w0! + x.reduce((a, xi, i) => a + w[i]! * xi, 0)))), 10);
     expect(result.usage.completionTokens).toBeGreaterThan(0);
     expect(result.usage.promptTokens).toBeGreaterThan(result.usage.completionTokens);
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('withholds the answer below the score floor or without chunks', async () => {
-    const weak = { ...refund, score: LOCAL_CONFIDENCE.floor - 0.01 };
+  it('answers nothing without chunks, or when the best one shares no word with the question and is far from it', async () => {
     const tokens: string[] = [];
-    for (const chunks of [[weak], []]) {
-      const result = await provider.answer({ question: 'refund?', history: [], chunks }, (d) => tokens.push(d));
+    const unrelated = { ...refund, evidence: ev(0.1, 0, 0, 0.2) };
+    for (const chunks of [[], [unrelated, shipping]]) {
+      const result = await provider.answer({ question: 'Klingon poetry?', history: [], chunks }, (d) => tokens.push(d));
       expect(result).toMatchObject({ answer: '', citations: [], confidence: 0, usage: { completionTokens: 0 } });
     }
     expect(tokens).toEqual([]);
+    // Close in meaning without a shared word is still evidence.
+    const paraphrase = await provider.answer({ question: 'money back?', history: [], chunks: [{ ...refund, evidence: ev(0.3, 0, 0, 0.5) }] });
+    expect(paraphrase.answer).not.toBe('');
   });
 
-  it('is more confident with a higher score and a clearer margin; same-FAQ chunks do not compete', () => {
-    expect(localConfidence(0.6, 0.2)).toBeGreaterThan(localConfidence(0.4, 0.2));
-    expect(localConfidence(0.5, 0.1)).toBeGreaterThan(localConfidence(0.5, 0.45));
-    expect(localConfidence(0.5, 0.6)).toBe(localConfidence(0.5, 0.5)); // negative margin clamps to 0
-    for (const [top, second] of [[0.25, 0.25], [1, 0], [0.3, 0]] as const) {
-      const c = localConfidence(top, second);
+  it('is more confident with more evidence, a clearer margin and legs that agree; same-FAQ chunks do not compete', () => {
+    const at = (top: Partial<NonNullable<KnowledgeChunk['evidence']>>, runnerUp = 0.4) =>
+      localConfidence([{ ...refund, evidence: { ...refund.evidence!, ...top } }, { ...shipping, evidence: { ...shipping.evidence!, fused: runnerUp } }]);
+    expect(at({ coverage: 1 })).toBeGreaterThan(at({ coverage: 0.3 }));
+    expect(at({ strength: 3 })).toBeGreaterThan(at({ strength: 0.8 }));
+    expect(at({}, 0.2)).toBeGreaterThan(at({}, 0.8));
+    expect(at({ vector: 0.7 })).toBeGreaterThan(at({ vector: 0.55 })); // 0.7 > shipping's 0.6: the legs agree
+    // An unrelated question: little of it matched, weakly.
+    expect(at({ fused: 0.5, coverage: 0.2, strength: 0.3, vector: 0.1 })).toBeLessThan(0.1);
+    const sibling = { ...refund, chunkId: 'c1b', evidence: ev(0.89, 1, 1.8, 0.5) };
+    expect(localConfidence([refund, sibling, shipping])).toBe(localConfidence([refund, shipping]));
+    for (const c of [at({}), at({ coverage: 0, strength: 0, vector: 0 }), localConfidence([refund])]) {
       expect(c).toBeGreaterThan(0);
-      expect(c).toBeLessThanOrEqual(1);
+      expect(c).toBeLessThan(1);
     }
-  });
-
-  it('ignores chunks of the same FAQ when measuring the margin, and assumes a runner-up at the floor', async () => {
-    const sibling = { ...refund, chunkId: 'c1b', score: 0.69 };
-    const alone = await provider.answer({ question: 'q', history: [], chunks: [refund] });
-    const withSibling = await provider.answer({ question: 'q', history: [], chunks: [refund, sibling] });
-    expect(withSibling.confidence).toBe(alone.confidence);
-    expect(alone.confidence).toBe(localConfidence(0.7, LOCAL_CONFIDENCE.floor));
-    expect(alone.confidence).toBeLessThan(localConfidence(0.7, 0));
   });
 
   it('quotes the first sentences of a long chunk without its question line', () => {

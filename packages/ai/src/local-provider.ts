@@ -1,37 +1,78 @@
 // The `local` provider: no network and no model weights, so a fresh checkout,
 // CI and air-gapped installs get a working assistant. It never generates
 // text: it quotes the best-matching FAQ, which makes it grounded by
-// construction, and hands off (confidence 0) when retrieval is weak.
+// construction, and reports how likely the quote is to be right: the caller
+// hands off below its threshold.
 import { analyzeMessage, type MessageAnalysis } from './analysis.js';
 import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embedding.js';
 import { splitSentences } from './metrics.js';
 import type { AiProvider, RagInput } from './provider.js';
-import { approxTokenCount, clamp01, topChunk } from './rag.js';
+import { predictLogistic, type LogisticModel } from './logistic.js';
+import { approxTokenCount, clamp01 } from './rag.js';
 import type { KnowledgeChunk, RagAnswer } from './types.js';
 
 /**
- * Calibrated confidence of the extractive answer:
- *   p = σ(B0 + B1·top + B2·margin)
- * where `top` is the best chunk's retrieval score (hashed-embedding cosine)
- * and `margin` is `top` minus the best score of a chunk from a *different*
- * FAQ (chunks of the same FAQ don't compete). The coefficients are a logistic
- * regression of "the top chunk belongs to the right FAQ" on StackFAQ
- * paraphrase queries against chunked FAQs (scripts/calibrate-local-confidence.ts),
- * so p estimates the probability that the quoted FAQ is the right one (on the
- * 625 dev queries: answers given 0.8..1 were right 90% of the time, 0.2..0.4
- * 28%). Below the top-score floor the answer is withheld: only 15% of those
- * retrievals were right. The margin term matters most: a clear winner is
- * trustworthy even at a modest cosine. Without any chunk from another FAQ the
- * runner-up is taken to be the floor (unrelated text still reaches ~0.25 with
- * the hashed embedding), so passing a single chunk does not look decisive.
+ * What the answer-or-handoff decision reads, all computed by the live
+ * retrieval (see KnowledgeChunk.evidence), for the chunk that would be quoted
+ * (the first, i.e. the caller's fused top-1):
+ *   fused     its fused score;
+ *   margin    fused minus the best fused score of a chunk of another FAQ (the
+ *             runner-up's distance: a clear winner is trustworthy);
+ *   coverage  share of the query's terms found in it, weighted by idf;
+ *   strength  ln(1 + its BM25 score in units of a rare term's idf): how much
+ *             lexical evidence there is at all;
+ *   vector    its cosine similarity;
+ *   agreement 1 when the vector leg ranks it first among the candidates too,
+ *             else 0 (legs that disagree flag on-topic questions the base does
+ *             not answer, whose words match one FAQ and meaning another).
  */
-export const LOCAL_CONFIDENCE = { b0: -3.48, b1: 4.93, b2: 19.52, floor: 0.25 } as const;
+export const ANSWER_FEATURES = ['fused', 'margin', 'coverage', 'strength', 'vector', 'agreement'] as const;
 
-export function localConfidence(top: number, secondOtherFaq: number | undefined): number {
-  if (!(top >= LOCAL_CONFIDENCE.floor)) return 0;
-  const margin = Math.max(0, top - (secondOtherFaq ?? LOCAL_CONFIDENCE.floor));
-  const z = LOCAL_CONFIDENCE.b0 + LOCAL_CONFIDENCE.b1 * top + LOCAL_CONFIDENCE.b2 * margin;
-  return clamp01(1 / (1 + Math.exp(-z)));
+export function answerFeatures(chunks: KnowledgeChunk[]): number[] | null {
+  const top = chunks[0];
+  if (!top) return null;
+  const ev = (c: KnowledgeChunk) => c.evidence ?? { fused: c.score, lexical: 0, strength: 0, coverage: 0, vector: c.score };
+  const t = ev(top);
+  let other = 0;
+  let bestVector = -Infinity;
+  for (const c of chunks) {
+    const e = ev(c);
+    if (c.faqId !== top.faqId) other = Math.max(other, e.fused);
+    bestVector = Math.max(bestVector, e.vector);
+  }
+  return [t.fused, t.fused - other, t.coverage, Math.log1p(t.strength), t.vector, t.vector >= bestVector ? 1 : 0];
+}
+
+/**
+ * Confidence of the extractive answer: a logistic regression of "the quoted
+ * FAQ is the right one" on ANSWER_FEATURES, fitted (bench `calibration`) on the
+ * StackFAQ dev split (500 paraphrases, k = 5) plus the dev part of our own
+ * out-of-scope questions (bench/data/out-of-scope.json: other subjects, and
+ * on-topic questions the base does not answer) as negatives; checked on the
+ * held-out parts. So p estimates the probability that the quote answers the
+ * question; the reliability table and the threshold trade-off are in the README.
+ */
+export const LOCAL_CONFIDENCE_MODEL: LogisticModel = { weights: [-7.35, 0.28, 3.25, 1.13, 1.9, 0.41, 0.97] };
+
+/**
+ * Below this cosine, a chunk none of the query's words occur in is not
+ * evidence at all (nonsense reaches ~0.25 with the hashed embedding; see the
+ * API's MEANINGFUL_SIMILARITY): then the knowledge base has nothing to say
+ * and the provider answers nothing, rather than a quote with low confidence.
+ */
+export const NO_EVIDENCE_SIMILARITY = 0.25;
+
+/** True when the caller's best chunk shares no word with the question and is not close in meaning either. */
+export function hasNoEvidence(chunks: KnowledgeChunk[]): boolean {
+  const top = chunks[0];
+  if (!top) return true;
+  const e = top.evidence;
+  return e ? e.coverage === 0 && e.vector < NO_EVIDENCE_SIMILARITY : top.score < NO_EVIDENCE_SIMILARITY;
+}
+
+export function localConfidence(chunks: KnowledgeChunk[]): number {
+  const x = answerFeatures(chunks);
+  return x ? clamp01(predictLogistic(LOCAL_CONFIDENCE_MODEL, x)) : 0;
 }
 
 /**
@@ -84,9 +125,10 @@ export class LocalProvider implements AiProvider {
     const promptTokens = approxTokenCount(
       [input.systemPrompt ?? '', ...input.history.map((t) => t.content), input.question, ...input.chunks.map((c) => c.text)].join('\n'),
     );
-    const top = topChunk(input.chunks);
-    const confidence = top ? localConfidence(top.score, bestOtherFaqScore(input.chunks, top)) : 0;
-    if (!top || confidence === 0) {
+    // The caller ranked the chunks (fused retrieval): quote its top-1.
+    const top = input.chunks[0];
+    const confidence = localConfidence(input.chunks);
+    if (!top || hasNoEvidence(input.chunks)) {
       return { answer: '', citations: [], confidence: 0, usage: { promptTokens, completionTokens: 0 }, latencyMs: performance.now() - started };
     }
     const answer = extractAnswer(top.text);
@@ -103,10 +145,4 @@ export class LocalProvider implements AiProvider {
   async analyze(text: string): Promise<MessageAnalysis> {
     return analyzeMessage(text);
   }
-}
-
-function bestOtherFaqScore(chunks: KnowledgeChunk[], top: KnowledgeChunk): number | undefined {
-  let best: number | undefined;
-  for (const c of chunks) if (c.faqId !== top.faqId && (best === undefined || c.score > best)) best = c.score;
-  return best;
 }

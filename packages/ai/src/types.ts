@@ -18,6 +18,22 @@ export interface KnowledgeChunk {
    * cosine here even when the ranking itself came from rank fusion.
    */
   score: number;
+  /** What retrieval saw, for the answer-or-handoff decision (absent when the caller has no fused ranking). */
+  evidence?: RetrievalEvidence;
+}
+
+/** The evidence behind one retrieved chunk, as the live retrieval computes it. */
+export interface RetrievalEvidence {
+  /** Fused score of the two legs. */
+  fused: number;
+  /** BM25 score over the query's best BM25 score, 0..1 (0: the lexical leg did not return it). */
+  lexical: number;
+  /** The chunk's BM25 score in units of a rare term's idf (LexicalHit.strength; 0: not returned by the lexical leg). */
+  strength: number;
+  /** Share of the query's terms found in the chunk, weighted by idf, 0..1. */
+  coverage: number;
+  /** Cosine similarity, 0..1. */
+  vector: number;
 }
 
 export interface Citation {

@@ -57,7 +57,7 @@ describe('Migration20261122090000_faq_category_name_ci', () => {
       f: await faq(w2, otherBilling),
     };
 
-    // Up to this migration only, so that down() below reverts this one (later migrations exist).
+    // Only this migration: `down` below then reverts exactly it, whatever comes after.
     await orm.migrator.up({ to: 'Migration20261122090000_faq_category_name_ci' });
 
     const cats = await sql<{ id: string; workspace_id: string; name: string }>(`select id, workspace_id, name from faq_category order by workspace_id = ? desc, lower(name)`, [w1]);

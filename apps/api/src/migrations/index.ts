@@ -8,7 +8,12 @@ import { Migration20261121090000_retention } from './Migration20261121090000_ret
 import { Migration20261121100000_message_rollups } from './Migration20261121100000_message_rollups.js';
 import { Migration20261122090000_faq_category_name_ci } from './Migration20261122090000_faq_category_name_ci.js';
 import { Migration20261204000000_contact_erased_at } from './Migration20261204000000_contact_erased_at.js';
+import { Migration20261204100000_job_outbox } from './Migration20261204100000_job_outbox.js';
+import { Migration20261204200000_team_admin } from './Migration20261204200000_team_admin.js';
 import { Migration20261204300000_alerts } from './Migration20261204300000_alerts.js';
+import { Migration20261204400000_faq_alternate_questions } from './Migration20261204400000_faq_alternate_questions.js';
+import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
+import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -20,5 +25,10 @@ export const migrations = [
   { name: 'Migration20261121100000_message_rollups', class: Migration20261121100000_message_rollups },
   { name: 'Migration20261122090000_faq_category_name_ci', class: Migration20261122090000_faq_category_name_ci },
   { name: 'Migration20261204000000_contact_erased_at', class: Migration20261204000000_contact_erased_at },
+  { name: 'Migration20261204100000_job_outbox', class: Migration20261204100000_job_outbox },
+  { name: 'Migration20261204200000_team_admin', class: Migration20261204200000_team_admin },
   { name: 'Migration20261204300000_alerts', class: Migration20261204300000_alerts },
+  { name: 'Migration20261204400000_faq_alternate_questions', class: Migration20261204400000_faq_alternate_questions },
+  { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
+  { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },
 ];

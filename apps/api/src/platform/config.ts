@@ -3,66 +3,102 @@ import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'switchboard-development-only-secret-change-me';
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    HOST: z.string().default('0.0.0.0'),
-    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-    DATA_DIR: z.string().default('.data'),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-      .optional(),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
-    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
-    CUSTOMER_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
-    AI_PROVIDER: z.enum(['local', 'openai']).optional(),
-    OPENAI_API_KEY: z.string().optional(),
-    OPENAI_BASE_URL: z.string().url('must be a URL').optional(),
-    OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
-    OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
-    AI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-    RUN_WORKERS: z.enum(['true', 'false']).optional(),
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-    RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().positive().default(120),
-    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
-    TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
-    AI_AUTO_REPLY: z.enum(['true', 'false']).default('true'),
-    ANALYTICS_ROLLUPS: z.enum(['true', 'false']).default('true'),
-    QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, - and _ only').default('sb'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SEED_DEMO: z.enum(['true', 'false']).default('true'),
-    DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),
-    DEMO_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-    INTROSPECTION: z.enum(['true', 'false']).optional(),
-    MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
-    BODY_LIMIT: z.string().default('1mb'),
-    // OpenTelemetry's own variables: these decide whether tracing is on; the SDK reads the rest (OTEL_*).
-    OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
-    OTEL_TRACES_EXPORTER: z.string().optional(),
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL').optional(),
-    OTEL_SERVICE_NAME: z.string().optional(),
-    ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
-    ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
-    ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
-    ALERT_FAILED_JOBS: z.coerce.number().int().positive().default(5),
-    ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(500),
-    TRUST_PROXY: z
-      .string()
-      .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
-      .default('false'),
-    AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
-  })
+/** Secrets published in this repository or its docs: anyone could forge tokens with them. */
+const PUBLIC_SECRETS = new Set([DEV_JWT_SECRET, 'change-me-in-production-please-32chars', 'test-secret-that-is-long-enough-for-hs256-signing']);
+const MIN_SECRET_BITS = 128;
+
+/**
+ * Estimated strength of a secret: its length times the Shannon entropy of its
+ * characters. `openssl rand -hex 32` scores about 240 bits, `base64 32` about
+ * 220; a repeated or dictionary-like phrase of 32 characters well under 128.
+ */
+export function secretStrengthBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) {
+    const p = n / secret.length;
+    perChar -= p * Math.log2(p);
+  }
+  return perChar * secret.length;
+}
+
+const variables = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().default('.data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  CUSTOMER_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  AI_PROVIDER: z.enum(['local', 'openai']).optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url('must be a URL').optional(),
+  OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  AI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  RUN_WORKERS: z.enum(['true', 'false']).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
+  AI_AUTO_REPLY: z.enum(['true', 'false']).default('true'),
+  ANALYTICS_ROLLUPS: z.enum(['true', 'false']).default('true'),
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, - and _ only').default('sb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),
+  DEMO_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
+  MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
+  BODY_LIMIT: z.string().default('1mb'),
+  // OpenTelemetry's own variables: these decide whether tracing is on; the SDK reads the rest (OTEL_*).
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL').optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
+  ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
+  ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
+  ALERT_FAILED_JOBS: z.coerce.number().int().positive().default(5),
+  ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(500),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
+    .default('false'),
+  AUTH_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEB_URL: z.string().url('must be a URL').optional(),
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+/** Every variable the API reads; the README's Configuration table and turbo.json list the same names. */
+export const ENV_VARIABLES = Object.keys(variables.shape);
+
+const schema = variables
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (generate one with `openssl rand -hex 32`)' });
+    } else if (env.NODE_ENV === 'production' && env.JWT_SECRET) {
+      if (PUBLIC_SECRETS.has(env.JWT_SECRET) || /change-?me|placeholder|example/i.test(env.JWT_SECRET)) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is a published placeholder; generate one with `openssl rand -hex 32`' });
+      } else if (secretStrengthBits(env.JWT_SECRET) < MIN_SECRET_BITS) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is too predictable; generate one with `openssl rand -hex 32`' });
+      }
     }
     if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when AI_PROVIDER=openai' });
@@ -130,12 +166,26 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** How often open sockets' credentials are re-checked (revocation events act at once). */
   authRecheckSeconds: number;
+  /** Where people open the web app (start-up banner links); unset = the API's own address when it serves the web app. */
+  webUrl?: string;
+  /** The built web app this process serves next to the API (`npm start`); undefined = apps/web/dist in production when present. */
+  webDistDir?: string;
   /**
    * Analytics read the per-conversation reply facts the database keeps on
    * write (default); false recomputes them from messages on every query
    * (slower; kept as the reference the rollups are checked against).
    */
   analyticsRollups: boolean;
+  jobs: {
+    /** First retry delay; each later one doubles (1 s × 8 attempts spans 127 s of retries). */
+    retryBaseMs: number;
+    /** BullMQ job lock; a crashed worker's job is picked up again within 1.5 × this. */
+    lockMs: number;
+    /** Customer messages in AI mode left without an answer, handoff or failure this long are re-driven. */
+    reconcileAfterSeconds: number;
+  };
+  /** How long SIGTERM waits for requests and active jobs before closing anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -199,7 +249,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     authRecheckSeconds: e.AUTH_RECHECK_SECONDS,
+    webUrl: e.WEB_URL?.replace(/\/+$/, ''),
+    webDistDir: e.WEB_DIST_DIR,
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
+    jobs: { retryBaseMs: e.JOB_RETRY_BASE_MS, lockMs: e.JOB_LOCK_MS, reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

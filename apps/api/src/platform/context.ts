@@ -11,6 +11,7 @@ import type { RealtimeState } from '../modules/realtime/realtime.state.js';
 import type { SystemMonitor } from '../modules/system/system-status.js';
 import type { AiProviders } from './ai.js';
 import type { JobRunner } from './queue.js';
+import type { OutboxDispatcher } from './outbox.js';
 
 /** Process-wide singletons, built once by the server. */
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   realtime: RealtimeState;
   system: SystemMonitor;
   jobs: JobRunner;
+  /** Sends jobs recorded in a transaction (platform/outbox.ts) to `jobs` after commit. */
+  outbox: OutboxDispatcher;
   ai: AiProviders;
 }
 

@@ -1,6 +1,7 @@
 // Every job the workers run, registered explicitly.
 import { analyzeJob } from '../modules/ai/analyze.job.js';
 import { answerJob } from '../modules/ai/answer.job.js';
+import { reconcileJob } from '../modules/ai/reconcile.job.js';
 import { evaluateJob } from '../modules/ai/evaluate.job.js';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { embedFaqJob } from '../modules/knowledge/embed.job.js';
@@ -9,5 +10,5 @@ import { rollupJob } from '../modules/analytics/rollup.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

@@ -1,32 +1,105 @@
 // Runs the typed jobs: on BullMQ when Redis is configured (production and CI),
 // in-process otherwise (the embedded single-process mode). Handlers never
-// know which one runs them. A job that exhausts its attempts leaves a
-// JobFailure row (see modules/system) instead of disappearing.
+// know which one runs them. Every job ends visibly: done, or failed for good
+// (exhausted retries, stalled past the limit) and then recorded as a
+// JobFailure row (see modules/system) plus the job's own onFailed hook, both
+// retried until the database takes them.
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
 import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
-import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
+import { DEFAULT_ATTEMPTS, MAX_STALLED_COUNT, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
 type AnyJob = JobDefinition<never>;
 
-async function recordFailure(deps: JobDeps, job: AnyJob, jobId: string | undefined, data: unknown, err: unknown, attempts: number) {
-  deps.logger.error({ job: job.name, jobId, err }, 'job failed for good');
-  const em = forkFor(deps.orm, null);
-  const workspaceId = (data as { workspaceId?: string })?.workspaceId ?? null;
-  em.create(JobFailure, {
-    workspace: workspaceId,
-    queue: job.queue,
-    name: job.name,
-    jobId: jobId ?? null,
-    data: (data ?? {}) as Record<string, unknown>,
-    error: err instanceof Error ? err.message : String(err),
-    attempts,
+const RECORD_RETRY_MAX_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits for `work` until the deadline; true when the deadline came first. */
+async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<true>((r) => {
+    timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now()));
   });
-  await em.flush().catch((e) => deps.logger.error({ err: e }, 'could not record job failure'));
+  try {
+    return await Promise.race([work.then(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Records jobs that failed for good. The database may be what made them
+ * fail, so each step is retried with backoff until it succeeds; the row's id
+ * is fixed up front so a flush that committed but lost its reply is not
+ * recorded twice.
+ */
+export class FailureRecorder {
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly deps: JobDeps) {}
+
+  record(runner: JobRunner, job: AnyJob, jobId: string | undefined, data: unknown, error: unknown, attempts: number): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.logger.error({ job: job.name, jobId, err: message, attempts }, 'job failed for good');
+    const id = randomUUID();
+    const workspaceId = (data as { workspaceId?: string } | null)?.workspaceId ?? null;
+    const insert = async () => {
+      const em = forkFor(this.deps.orm, null);
+      em.create(JobFailure, {
+        id,
+        workspace: workspaceId,
+        queue: job.queue,
+        name: job.name,
+        jobId: jobId ?? null,
+        data: (data ?? {}) as Record<string, unknown>,
+        error: message,
+        attempts,
+      });
+      try {
+        await em.flush();
+      } catch (err) {
+        if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      }
+    };
+    const run = (async () => {
+      await this.retrying('record job failure', job.name, insert);
+      if (job.onFailed) await this.retrying('job failure hook', job.name, () => job.onFailed!(data as never, { ...this.deps, jobs: runner }, message));
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
+  }
+
+  private async retrying(what: string, job: string, step: () => Promise<unknown>) {
+    for (let delay = 250; ; delay = Math.min(delay * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        if (this.stopped) {
+          this.deps.logger.error({ job, err: (err as Error).message }, `${what} abandoned at shutdown`);
+          return;
+        }
+        this.deps.logger.warn({ job, err: (err as Error).message, retryInMs: delay }, `${what} failed, retrying`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Waits for pending records up to the deadline, then stops retrying. */
+  async close(deadline = Date.now() + 5_000) {
+    const pending = Promise.allSettled([...this.inFlight]);
+    await untilDeadline(pending, deadline);
+    this.stopped = true;
+    await pending;
+  }
 }
 
 export class InProcessJobRunner implements JobRunner {
@@ -34,14 +107,17 @@ export class InProcessJobRunner implements JobRunner {
   private pending = new Set<string>();
   private running = new Set<Promise<void>>();
   private closed = false;
+  private readonly failures: FailureRecorder;
 
   constructor(
     private readonly deps: JobDeps,
     private readonly jobs: Map<string, AnyJob>,
-  ) {}
+  ) {
+    this.failures = new FailureRecorder(deps);
+  }
 
   async enqueue<D>(job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): Promise<void> {
-    if (this.closed) return;
+    if (this.closed) throw new Error('job runner is shutting down');
     const key = opts.jobId ? `${job.name}:${opts.jobId}` : undefined;
     if (key && this.pending.has(key)) return;
     if (key) this.pending.add(key);
@@ -54,9 +130,9 @@ export class InProcessJobRunner implements JobRunner {
     const { data, parent } = takeTraceContext(traced);
     try {
       // Start on a later turn of the event loop, never inside the enqueuing request.
-      await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
+      await sleep(opts.delayMs ?? 0);
       const attempts = job.attempts ?? DEFAULT_ATTEMPTS;
-      for (let attempt = 0; attempt < attempts && !this.closed; attempt++) {
+      for (let attempt = 0; attempt < attempts; attempt++) {
         const observed = observeJob(job.name);
         try {
           await runJobSpan(job.name, parent, attempt, () => {
@@ -66,13 +142,14 @@ export class InProcessJobRunner implements JobRunner {
           observed('completed');
           return;
         } catch (err) {
-          observed(attempt === attempts - 1 ? 'failed' : 'retried');
-          if (attempt === attempts - 1) {
-            await recordFailure(this.deps, job, opts.jobId, data, err, attempts);
+          const last = attempt === attempts - 1 || this.closed;
+          observed(last ? 'failed' : 'retried');
+          if (last) {
+            await this.failures.record(this, job, opts.jobId, data, err, attempt + 1);
             return;
           }
           this.deps.logger.warn({ job: job.name, attempt, err: (err as Error).message }, 'job failed, retrying');
-          await new Promise((r) => setTimeout(r, BACKOFF_BASE_MS * 2 ** attempt));
+          await sleep(this.deps.config.jobs.retryBaseMs * 2 ** attempt);
         }
       }
     } finally {
@@ -84,9 +161,11 @@ export class InProcessJobRunner implements JobRunner {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
-  async close() {
+  /** Stops taking jobs and lets the running ones finish (or fail and be recorded) until the deadline. */
+  async close(deadline = Date.now() + 5_000) {
     this.closed = true;
-    await this.idle();
+    await untilDeadline(this.idle(), deadline);
+    await this.failures.close(deadline);
   }
 }
 
@@ -97,6 +176,7 @@ export class BullJobRunner implements JobRunner {
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
+    private readonly retryBaseMs: number,
   ) {}
 
   queue(name: QueueName): Queue {
@@ -109,12 +189,22 @@ export class BullJobRunner implements JobRunner {
   }
 
   async enqueue<D>(job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): Promise<void> {
-    await this.queue(job.queue).add(job.name, withTraceContext(data, job.name), {
+    const queue = this.queue(job.queue);
+    const jobId = opts.jobId ? bullJobId(job.name, opts.jobId) : undefined;
+    if (jobId && opts.redrive) {
+      const existing = await queue.getJob(jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state !== 'completed' && state !== 'failed') return;
+        await existing.remove();
+      }
+    }
+    await queue.add(job.name, withTraceContext(data, job.name), {
       // BullMQ ignores an add whose id already exists: that is our idempotency.
-      jobId: opts.jobId ? `${job.name}:${opts.jobId}`.replaceAll(':', '.') : undefined,
+      jobId,
       delay: opts.delayMs,
       attempts: job.attempts ?? DEFAULT_ATTEMPTS,
-      backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },
+      backoff: { type: 'exponential', delay: this.retryBaseMs },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
@@ -127,8 +217,12 @@ export class BullJobRunner implements JobRunner {
   }
 }
 
+export const bullJobId = (name: string, jobId: string) => `${name}:${jobId}`.replaceAll(':', '.');
+
 /** BullMQ workers for every queue, running the registered jobs. */
 export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string, AnyJob>, connection: Redis, concurrency = 8) {
+  const failures = new FailureRecorder(deps);
+  const lockMs = deps.config.jobs.lockMs;
   const workers = Object.values(QUEUES).map((queue) => {
     const worker = new Worker(
       queue,
@@ -149,23 +243,45 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
           return result;
         } catch (err) {
           observed(last ? 'failed' : 'retried');
-          if (last) await recordFailure(deps, def, job.id, data, err, attempts);
+          // Failing for good is recorded by the 'failed' listener below.
           throw err;
         }
       },
-      { connection: connection.duplicate({ maxRetriesPerRequest: null }), concurrency, prefix: deps.config.queuePrefix },
+      {
+        connection: connection.duplicate({ maxRetriesPerRequest: null }),
+        concurrency,
+        prefix: deps.config.queuePrefix,
+        // The lock is renewed every lockMs/2; a dead worker's lock expires
+        // within lockMs and the next stalled check (every lockMs/2) puts the
+        // job back: resumed within 1.5 × lockMs (15 s by default). Shorter
+        // locks recover faster but a process whose event loop stalls longer
+        // than lockMs would see its job run twice (handlers are idempotent).
+        lockDuration: lockMs,
+        stalledInterval: Math.floor(lockMs / 2),
+        maxStalledCount: MAX_STALLED_COUNT,
+      },
     );
     worker.on('error', (err) => deps.logger.warn({ err: err.message, queue }, 'worker error'));
+    // Fires for every failed attempt; `finishedOn` is set only when the job
+    // failed for good, including a stall past the limit that never reached
+    // the processor.
+    worker.on('failed', (job, err) => {
+      if (!job?.finishedOn) return;
+      const def = jobs.get(job.name);
+      if (def) void failures.record(runner, def, job.id, takeTraceContext(job.data).data, err, job.attemptsMade);
+    });
     return worker;
   });
   return {
     workers,
-    async close() {
+    /** Lets active jobs finish until the deadline, then closes (unfinished jobs stall and resume elsewhere). */
+    async close(deadline = Date.now() + 5_000) {
       await Promise.allSettled(workers.map(async (w) => {
-        const conn = await w.client;
-        await w.close();
-        conn.disconnect();
+        const conn = await w.client.catch(() => null);
+        if (await untilDeadline(w.close(), deadline)) await w.close(true);
+        conn?.disconnect();
       }));
+      await failures.close(deadline);
     },
   };
 }

@@ -28,7 +28,7 @@ export function operationLabel(name: string | null | undefined): string {
   return KNOWN_OPERATIONS.has(name) ? name : 'other';
 }
 
-const HANDOFF_REASONS = new Set(['missing_knowledge', 'customer_request', 'low_confidence', 'provider_error', 'agent_request']);
+const HANDOFF_REASONS = new Set(['missing_knowledge', 'customer_request', 'low_confidence', 'provider_error', 'job_failed', 'agent_request']);
 
 const operations = new Counter({
   name: 'switchboard_graphql_operations_total',

@@ -25,15 +25,27 @@ export interface JobContext {
 export interface JobDefinition<Data> {
   name: string;
   queue: QueueName;
-  /** Attempts before the job is recorded as failed (default 4). */
+  /** Attempts before the job is recorded as failed (default DEFAULT_ATTEMPTS). */
   attempts?: number;
   handle(data: Data, ctx: JobContext): Promise<unknown>;
+  /**
+   * Runs once the job has failed for good (exhausted retries, or stalled
+   * past the limit because it kept killing its worker), after the failure is
+   * recorded. Retried until it succeeds, so it must be idempotent.
+   */
+  onFailed?(data: Data, ctx: Omit<JobContext, 'attempt' | 'lastAttempt'>, error: string): Promise<unknown>;
 }
 
 export interface EnqueueOptions {
   /** Idempotency: a job with the same id that is still pending is not added twice. */
   jobId?: string;
   delayMs?: number;
+  /**
+   * Re-drive: a finished (completed or failed) job with the same id is
+   * replaced instead of blocking the add; a waiting, delayed or active one is
+   * left to finish.
+   */
+  redrive?: boolean;
 }
 
 export interface JobRunner {
@@ -44,5 +56,17 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
-export const DEFAULT_ATTEMPTS = 4;
-export const BACKOFF_BASE_MS = 500;
+/**
+ * Eight attempts with exponential backoff from JOB_RETRY_BASE_MS (1 s):
+ * retries at 1, 2, 4 … 64 s, 127 s in all, so a job outlasts a minute of
+ * database or model-server downtime before it is recorded as failed.
+ */
+export const DEFAULT_ATTEMPTS = 8;
+/**
+ * A job whose worker dies under it (lock lost) goes back to the queue; after
+ * a third such stall it fails as stalled. Two stalls are tolerated so a
+ * rolling deploy plus a crash does not fail a customer's answer; more would
+ * let a job that crashes workers (out of memory, say) take down a third and
+ * fourth one. Handlers are idempotent, so re-running a stalled job is safe.
+ */
+export const MAX_STALLED_COUNT = 2;

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
 import { rollupJob } from '../modules/analytics/rollup.job.js';
+import { reconcileJob } from '../modules/ai/reconcile.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
 
 interface Recurring {
@@ -18,13 +19,14 @@ export const recurring: Recurring[] = [
   { job: purgeTokensJob as JobDefinition<never>, data: { graceDays: 7 }, everyMs: 6 * 3600_000 },
   { job: retentionJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
   { job: rollupJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
+  { job: reconcileJob as JobDefinition<never>, data: {}, everyMs: 15_000 },
 ];
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */
 export async function scheduleOnBull(connection: Redis, prefix: string): Promise<() => Promise<void>> {
   const queue = new Queue(QUEUES.maintenance, { connection, prefix });
   for (const r of recurring) {
-    await queue.upsertJobScheduler(r.job.name, { every: r.everyMs }, { name: r.job.name, data: r.data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
+    await queue.upsertJobScheduler(r.job.name, { every: r.everyMs }, { name: r.job.name, data: r.data, opts: { attempts: r.job.attempts ?? 3, backoff: { type: 'exponential', delay: 5000 } } });
   }
   return () => queue.close();
 }

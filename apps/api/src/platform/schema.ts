@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { TeamResolver } from '../modules/auth/team.resolver.js';
 import { ConversationResolver } from '../modules/conversations/conversation.resolver.js';
 import { KnowledgeResolver } from '../modules/knowledge/knowledge.resolver.js';
 import { MessageResolver } from '../modules/messages/message.resolver.js';
@@ -19,6 +20,7 @@ import { createAppPubSub, type PubSub } from './pubsub.js';
 
 export const resolvers = [
   AuthResolver,
+  TeamResolver,
   ConversationResolver,
   MessageResolver,
   TicketResolver,

@@ -30,9 +30,11 @@ import { concerns, PrincipalChecker, principalKey } from '../modules/auth/princi
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from './rate-limit.js';
+import { serveWebApp } from './static.js';
 import { authenticateApiKey, looksLikeApiKey } from '../modules/api-keys/api-key.service.js';
 import { AiProviders } from './ai.js';
 import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
+import { OutboxDispatcher } from './outbox.js';
 import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
@@ -89,15 +91,17 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
   const ai = new AiProviders(config);
   const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai };
-  const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix) : new InProcessJobRunner(jobDeps, jobs);
+  const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix, config.jobs.retryBaseMs) : new InProcessJobRunner(jobDeps, jobs);
   const workers = redis && config.runWorkers ? startWorkers(jobDeps, jobRunner, jobs, redis) : null;
+  const outbox = new OutboxDispatcher(orm, jobRunner, jobs, logger);
+  outbox.start();
   // Recurring maintenance: timers in the embedded mode; BullMQ schedulers when this node runs the workers.
   const stopSchedules: () => Promise<void> | void = !redis
     ? scheduleInProcess(jobRunner)
     : config.runWorkers
       ? await scheduleOnBull(redis, config.queuePrefix)
       : () => {};
-  const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner };
+  const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner, outbox };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const principals = new PrincipalChecker(orm);
@@ -127,6 +131,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     }
   })();
 
+  let stopping: Promise<void> | undefined;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -205,9 +210,11 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     parseOptions: pipeline.apollo.parseOptions,
     validationOptions: pipeline.apollo.validationOptions,
     persistedQueries: { cache: persistedQueries },
+    // Our own shutdown (stop()) runs on SIGTERM; Apollo's handler would stop it a second time.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // In-flight requests get this long to finish before their connections are cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownTimeoutMs / 2) }),
       ApolloServerPluginCacheControlDisabled(),
       pipeline.apollo.plugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
@@ -232,23 +239,28 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready when PostgreSQL answers: everything that needs only the database
+  // keeps working without Redis (rate limits fall back to memory, jobs wait
+  // in the outbox, pub/sub and presence reconnect), so Redis being down is
+  // `degraded` with 200, not a reason to take the node out of rotation.
+  // Shutting down or no database: 503.
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
     try {
-      await orm.em.getConnection().execute('select 1');
+      await withDeadline(orm.em.getConnection().execute('select 1'), 2_000);
       checks.database = 'ok';
     } catch (err) {
       checks.database = `error: ${(err as Error).message}`;
     }
     if (redis) {
       try {
-        checks.redis = (await redis.ping()) === 'PONG' ? 'ok' : 'error';
+        checks.redis = (await withDeadline(redis.ping(), 1_000)) === 'PONG' ? 'ok' : 'error';
       } catch (err) {
         checks.redis = `error: ${(err as Error).message}`;
       }
     }
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+    const status = stopping ? 'stopping' : checks.database !== 'ok' ? 'unavailable' : checks.redis && checks.redis !== 'ok' ? 'degraded' : 'ok';
+    res.status(status === 'ok' || status === 'degraded' ? 200 : 503).json({ status, checks });
   });
 
   app.get('/exports/conversations', async (req, res, next) => {
@@ -286,10 +298,12 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         const actor: Actor = token ? await resolveActor(token) : { kind: 'anonymous' };
         const ip = clientIp(req);
         await pipeline.admit(actor, ip, res);
+        pipeline.assertDocumentSize((req.body as { query?: unknown } | undefined)?.query);
         return createContext(deps, actor, res.locals.requestId as string, ip);
       },
     }),
   );
+  serveWebApp(app, config);
   // Errors from body parsing (too large, malformed JSON) as GraphQL-shaped responses.
   app.use((err: { status?: number; type?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status ?? 500;
@@ -304,7 +318,6 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     });
   });
 
-  let stopped = false;
   return {
     deps,
     httpServer,
@@ -317,27 +330,46 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         });
       });
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await apollo.stop();
-      sessions.stop();
-      await revocations.return?.();
-      realtime.stop();
-      await alerts.stop();
-      await stopSchedules();
-      await workers?.close();
-      await jobRunner.close();
-      await deps.system.close();
-      unwatchSockets();
-      unwatchPool();
-      await stopQueueReport();
-      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
-      await pubSubHandle.close();
-      await redis?.quit().catch(() => undefined);
-      if (ownsOrm) await orm.close(true);
+    stop() {
+      stopping ??= (async () => {
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        // HTTP stops accepting and drains; sockets close with 1001 (clients
+        // resume by seq elsewhere). Meanwhile active jobs get until the deadline.
+        await Promise.all([
+          apollo.stop().catch((err) => logger.error({ err }, 'HTTP drain failed')),
+          (async () => {
+            await stopSchedules();
+            await workers?.close(deadline);
+          })(),
+        ]);
+        sessions.stop();
+        await revocations.return?.();
+        realtime.stop();
+        await alerts.stop();
+        await outbox.stop();
+        await jobRunner.close(deadline);
+        await deps.system.close();
+        unwatchSockets();
+        unwatchPool();
+        await stopQueueReport();
+        if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+        await pubSubHandle.close();
+        await redis?.quit().catch(() => redis.disconnect());
+        if (ownsOrm) await orm.close(true);
+      })();
+      return stopping;
     },
   };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
 }
 
 function clientIp(req: Request): string | undefined {

@@ -13,7 +13,7 @@ export type ConversationStreamEvent =
   | { type: 'message'; workspaceId: string; conversationId: string; seq: number; messageId: string }
   | { type: 'updated'; workspaceId: string; conversationId: string; change: string }
   | { type: 'typing'; workspaceId: string; conversationId: string; who: Participant; isTyping: boolean }
-  | { type: 'ai_chunk'; workspaceId: string; conversationId: string; replyToSeq: number; delta: string };
+  | { type: 'ai_chunk'; workspaceId: string; conversationId: string; replyToSeq: number; delta: string; attempt: string };
 
 export type InboxEventPayload =
   | { kind: 'conversation'; workspaceId: string; conversationId: string; change: string }

@@ -116,9 +116,13 @@ export function startSocketOperation(type: string, name: string | null | undefin
 /** The key job data carries the trace context under (removed before handlers see the data). */
 export const TRACE_KEY = '_trace';
 
-/** Job data with the current trace context added (unchanged when tracing is off). */
+/**
+ * Job data with the current trace context added (unchanged when tracing is
+ * off, or when the data already carries one: an outbox entry captures the
+ * context of the request that wrote it, and keeps it when dispatched later).
+ */
 export function withTraceContext<D>(data: D, jobName: string): D {
-  if (!sdk || typeof data !== 'object' || data === null) return data;
+  if (!sdk || typeof data !== 'object' || data === null || TRACE_KEY in data) return data;
   const span = tracer.startSpan(`enqueue ${jobName}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': 'publish', 'messaging.destination.name': jobName } });
   const carrier: Record<string, string> = {};
   propagation.inject(trace.setSpan(context.active(), span), carrier);

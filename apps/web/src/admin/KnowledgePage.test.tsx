@@ -10,6 +10,7 @@ const faq = (id: string, extra: Partial<AdminFaqFragment>): AdminFaqFragment => 
   question: `Question ${id}?`,
   answer: `Answer ${id}.`,
   status: 'PUBLISHED',
+  alternateQuestions: [],
   tags: [],
   publishedAt: '2026-01-01T00:00:00Z',
   createdAt: '2026-01-01T00:00:00Z',

@@ -290,12 +290,14 @@ function FaqModal({
   const [answer, setAnswer] = useState('');
   const [categoryId, setCategoryId] = useState<string | null>(null);
   const [tags, setTags] = useState<string[]>([]);
+  const [alternateQuestions, setAlternateQuestions] = useState<string[]>([]);
   useEffect(() => {
     if (!opened) return;
     setQuestion(faq?.question ?? '');
     setAnswer(faq?.answer ?? '');
     setCategoryId(faq?.category?.id ?? null);
     setTags(faq?.tags ?? []);
+    setAlternateQuestions(faq?.alternateQuestions ?? []);
   }, [opened, faq]);
 
   const refetchQueries = [AdminFaqsDocument];
@@ -306,7 +308,7 @@ function FaqModal({
   const busy = createState.loading || updateState.loading || publishState.loading;
 
   async function save(andPublish: boolean) {
-    const input = { question: question.trim(), answer: answer.trim(), categoryId, tags };
+    const input = { question: question.trim(), answer: answer.trim(), categoryId, tags, alternateQuestions };
     if (!input.question || !input.answer) return;
     try {
       let id = faq?.id;
@@ -329,6 +331,14 @@ function FaqModal({
       >
         <Stack gap="sm">
           <TextInput label="Question" required value={question} onChange={(e) => setQuestion(e.currentTarget.value)} maxLength={500} data-autofocus />
+          <TagsInput
+            label="Other ways customers ask this"
+            description="Alternate questions the assistant should recognise (press Enter after each; up to 20). Customers never see them."
+            maxTags={20}
+            splitChars={[]}
+            value={alternateQuestions}
+            onChange={(next) => setAlternateQuestions(next.map((q) => q.trim().slice(0, 500)).filter(Boolean))}
+          />
           <Textarea label="Answer" required autosize minRows={4} maxRows={12} value={answer} onChange={(e) => setAnswer(e.currentTarget.value)} />
           <Select label="Category" placeholder="No category" clearable data={categories} value={categoryId} onChange={setCategoryId} />
           <TagsInput

@@ -4,6 +4,7 @@ import { Alert, Badge, Button, Group, Modal, NumberInput, Paper, Select, Stack, 
 import {
   ActivateModelConfigDocument,
   CreateModelConfigDocument,
+  ModelConfigThresholdTradeoffDocument,
   ModelConfigsDocument,
   SetModelTrafficSplitDocument,
   type AiProvider,
@@ -17,6 +18,7 @@ import { Page } from './Page';
 export default function ModelsPage() {
   const { data, loading, error, refetch } = useQuery(ModelConfigsDocument, { fetchPolicy: 'cache-and-network' });
   const [creating, setCreating] = useState(false);
+  const [tradeoffOf, setTradeoffOf] = useState<ModelConfigFieldsFragment | null>(null);
   const [activate, activateState] = useMutation(ActivateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
   const configs = data?.modelConfigs ?? [];
   const active = configs.find((c) => c.active);
@@ -71,7 +73,14 @@ export default function ModelsPage() {
                   </Table.Td>
                   <Table.Td>{c.temperature}</Table.Td>
                   <Table.Td>{c.k}</Table.Td>
-                  <Table.Td>{c.confidenceThreshold}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      {c.confidenceThreshold}
+                      <Button size="compact-xs" variant="subtle" onClick={() => setTradeoffOf(c)} aria-label={`Threshold trade-off of version ${c.version}`}>
+                        trade-off
+                      </Button>
+                    </Group>
+                  </Table.Td>
                   <Table.Td>{splitting ? `${c.trafficWeight}%` : c.active ? '100%' : '—'}</Table.Td>
                   <Table.Td>{dateTime(c.createdAt)}</Table.Td>
                   <Table.Td>
@@ -95,7 +104,76 @@ export default function ModelsPage() {
       )}
       {configs.length > 1 && <TrafficSplit configs={configs} splitting={splitting} />}
       <CreateModal opened={creating} onClose={() => setCreating(false)} />
+      <TradeoffModal config={tradeoffOf} onClose={() => setTradeoffOf(null)} />
     </Page>
+  );
+}
+
+const pct = (x: number | null | undefined) => (x == null ? '—' : `${Math.round(x * 100)}%`);
+
+/**
+ * What each hand-off threshold would do, from the version's latest completed
+ * evaluation run: answering more questions also lets more wrong and
+ * out-of-scope answers through.
+ */
+export function TradeoffModal({ config, onClose }: { config: ModelConfigFieldsFragment | null; onClose(): void }) {
+  const { data, loading, error } = useQuery(ModelConfigThresholdTradeoffDocument, {
+    variables: { modelConfigId: config?.id ?? '' },
+    skip: !config,
+    fetchPolicy: 'cache-and-network',
+  });
+  const t = data?.modelConfigThresholdTradeoff;
+  return (
+    <Modal opened={Boolean(config)} onClose={onClose} title={config ? `Hand-off threshold of v${config.version} (${config.name})` : ''} size="lg">
+      {error && <ErrorNotice error={error} title="Could not load the trade-off" compact />}
+      {loading && !data && <Loading label="Loading the trade-off…" />}
+      {data && !t && (
+        <Empty title="No evaluation run yet">
+          Run an evaluation of this version to see what each threshold would do. Add cases the knowledge base should not answer (with no expected FAQ) to see how
+          many of those would be answered anyway.
+        </Empty>
+      )}
+      {t && (
+        <Stack gap="xs">
+          <Text size="sm" c="dimmed">
+            From its latest evaluation run ({t.cases - t.outOfScopeCases} answerable cases, {t.outOfScopeCases} out of scope). Below the threshold the conversation goes
+            to a person: a higher threshold answers fewer questions, more of them right, and fewer out-of-scope ones.
+          </Text>
+          <Table striped verticalSpacing={4} aria-label="Threshold trade-off">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Threshold</Table.Th>
+                <Table.Th>Answered</Table.Th>
+                <Table.Th>Handed off</Table.Th>
+                <Table.Th>Answers citing the right FAQ</Table.Th>
+                <Table.Th>Out-of-scope answered</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {t.points.map((p) => {
+                const current = Math.abs(p.threshold - t.currentThreshold) < 0.025;
+                return (
+                  <Table.Tr key={p.threshold} data-testid="tradeoff-row" fw={current ? 700 : undefined}>
+                    <Table.Td>
+                      {p.threshold.toFixed(2)}
+                      {current && (
+                        <Badge size="xs" ml={6}>
+                          current
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{pct(p.answerRate)}</Table.Td>
+                    <Table.Td>{pct(1 - p.answerRate)}</Table.Td>
+                    <Table.Td>{pct(p.rightAnswerRate)}</Table.Td>
+                    <Table.Td>{pct(p.outOfScopeAnswered)}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      )}
+    </Modal>
   );
 }
 
@@ -160,7 +238,8 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
   const [model, setModel] = useState('');
   const [temperature, setTemperature] = useState<number>(0.2);
   const [k, setK] = useState<number>(5);
-  const [threshold, setThreshold] = useState<number>(0.35);
+  // Empty: the provider's measured default (local 0.45, openai 0.35).
+  const [threshold, setThreshold] = useState<number | null>(null);
   const [systemPrompt, setSystemPrompt] = useState('');
   const [create, { loading, error, reset }] = useMutation(CreateModelConfigDocument, { refetchQueries: [ModelConfigsDocument] });
   // Closing, however it happens, forgets the last attempt's error.
@@ -225,8 +304,9 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
               max={1}
               step={0.05}
               decimalScale={2}
-              value={threshold}
-              onChange={(v) => setThreshold(Number(v) || 0)}
+              value={threshold ?? ''}
+              placeholder={provider === 'openai' ? '0.35 (default)' : '0.45 (default)'}
+              onChange={(v) => setThreshold(v === '' ? null : Number(v) || 0)}
             />
           </Group>
           <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} maxLength={8000} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />

@@ -6,6 +6,7 @@ import { Inbox } from './Inbox';
 import { ConversationPane } from './ConversationPane';
 import { TicketsPage } from './TicketsPage';
 import { AcceptInvitePage } from './AcceptInvitePage';
+import { ResetPasswordPage } from './ResetPasswordPage';
 import { Empty } from '../components/States';
 import { TeamPresence, TeamPresenceProvider } from './TeamPresence';
 
@@ -14,6 +15,7 @@ export default function AgentApp() {
     <MantineArea>
     <Routes>
       <Route path="accept-invite" element={<AcceptInvitePage />} />
+      <Route path="reset-password" element={<ResetPasswordPage />} />
       <Route
         path="*"
         element={

@@ -19,7 +19,7 @@ const customer: Self = { type: 'CUSTOMER' };
 const apply = (state: ChatState, ...events: ConversationEvent[]) =>
   events.reduce((s, event) => chatReducer(s, { type: 'event', event, at: 1_000, self: customer }), state);
 const added = (m: ChatMessage): ConversationEvent => ({ __typename: 'MessageAdded', message: m as never });
-const chunk = (replyToSeq: number, delta: string): ConversationEvent => ({ __typename: 'AiAnswerChunk', conversationId: 'c1', replyToSeq, delta });
+const chunk = (replyToSeq: number, delta: string, attempt = 'a1'): ConversationEvent => ({ __typename: 'AiAnswerChunk', conversationId: 'c1', replyToSeq, delta, attempt });
 
 describe('mergeMessages', () => {
   it('orders by seq and never keeps a seq twice', () => {
@@ -39,10 +39,19 @@ describe('mergeMessages', () => {
 describe('chatReducer', () => {
   it('builds a streamed AI answer from chunks and replaces it with the stored reply', () => {
     let s = apply(initialChatState, added(msg(1)), chunk(1, 'You can '), chunk(1, 'request '), chunk(1, 'a refund.'));
-    expect(s.streams).toEqual([{ replyToSeq: 1, text: 'You can request a refund.', chunks: 3 }]);
+    expect(s.streams).toEqual([{ replyToSeq: 1, attempt: 'a1', text: 'You can request a refund.', chunks: 3 }]);
     s = apply(s, added(msg(2, 'AI', { body: 'You can request a refund.' })));
     expect(s.streams).toEqual([]);
     expect(s.messages.at(-1)).toMatchObject({ seq: 2, authorType: 'AI', streamedChunks: 3 });
+  });
+
+  it('starts the text over when a failed generation is retried under a new attempt', () => {
+    let s = apply(initialChatState, added(msg(1)), chunk(1, 'You can '), chunk(1, 'req'));
+    s = apply(s, chunk(1, 'You can ', 'a2'), chunk(1, 'request a refund.', 'a2'));
+    expect(s.streams).toEqual([{ replyToSeq: 1, attempt: 'a2', text: 'You can request a refund.', chunks: 2 }]);
+    s = apply(s, added(msg(2, 'AI', { body: 'You can request a refund.', replyToSeq: 1 })));
+    expect(s.streams).toEqual([]);
+    expect(s.messages.filter((m) => m.authorType === 'AI').map((m) => m.body)).toEqual(['You can request a refund.']);
   });
 
   it('ignores chunks of an answer it already has', () => {

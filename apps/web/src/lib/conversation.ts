@@ -20,6 +20,8 @@ export type ChatMessage = MessageFieldsFragment &
 
 export interface AnswerStream {
   replyToSeq: number;
+  /** The generation attempt being shown: a new one (a retry) starts the text over. */
+  attempt: string;
   text: string;
   chunks: number;
 }
@@ -140,8 +142,15 @@ function applyEvent(state: ChatState, event: ConversationEvent, at: number, self
       if (state.messages.some((m) => m.authorType === 'AI' && m.replyToSeq === event.replyToSeq)) return state;
       const existing = state.streams.find((s) => s.replyToSeq === event.replyToSeq);
       const streams = existing
-        ? state.streams.map((s) => (s === existing ? { ...s, text: s.text + event.delta, chunks: s.chunks + 1 } : s))
-        : [...state.streams, { replyToSeq: event.replyToSeq, text: event.delta, chunks: 1 }].sort((a, b) => a.replyToSeq - b.replyToSeq);
+        ? state.streams.map((s) =>
+            s !== existing
+              ? s
+              : s.attempt === event.attempt
+                ? { ...s, text: s.text + event.delta, chunks: s.chunks + 1 }
+                : // A retried generation: the failed attempt's partial text is dropped.
+                  { ...s, attempt: event.attempt, text: event.delta, chunks: 1 },
+          )
+        : [...state.streams, { replyToSeq: event.replyToSeq, attempt: event.attempt, text: event.delta, chunks: 1 }].sort((a, b) => a.replyToSeq - b.replyToSeq);
       return { ...state, streams };
     }
     case 'ConversationUpdated': {

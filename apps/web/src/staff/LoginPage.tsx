@@ -1,20 +1,28 @@
 import { useState, type FormEvent } from 'react';
-import { ApolloProvider, useMutation } from '@apollo/client';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { LogInDocument } from '@switchboard/schema/client';
+import { LogInDocument, SignUpOpenDocument } from '@switchboard/schema/client';
 import { createApi } from '../lib/api';
 import { useDisposable } from '../lib/hooks';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { sessionStore } from './StaffGate';
+import { FirstRunForm } from './FirstRunForm';
 
 export function LoginPage({ area }: { area: string }) {
   const api = useDisposable(() => createApi({ getToken: () => null }), []);
   if (!api) return null;
   return (
     <ApolloProvider client={api.apollo}>
-      <LoginForm area={area} />
+      <SignInOrFirstRun area={area} />
     </ApolloProvider>
   );
+}
+
+/** The first-run form while the instance has no workspace, the sign-in form otherwise. */
+function SignInOrFirstRun({ area }: { area: string }) {
+  const { data } = useQuery(SignUpOpenDocument, { fetchPolicy: 'network-only' });
+  if (data?.signUpOpen) return <FirstRunForm />;
+  return <LoginForm area={area} />;
 }
 
 export function LoginForm({ area }: { area: string }) {

@@ -54,7 +54,7 @@ describe('model server faults (openai provider, short timeout)', () => {
       const res = await t.gql(FAILED_JOBS, {}, ws.token);
       return res.data.failedJobs.find((f: any) => f.name === 'knowledge.embed' && f.data.faqId === faqId);
     }, 10_000, 'the failed job record');
-    expect(failure).toMatchObject({ queue: 'knowledge', attempts: 4, retriedAt: null });
+    expect(failure).toMatchObject({ queue: 'knowledge', attempts: 8, retriedAt: null });
     expect(failure.error).toMatch(/500|unavailable/i);
 
     // Another workspace does not see it; an agent may not list or retry it.

@@ -6,12 +6,14 @@ import type { Context } from '../../platform/context.js';
 import type { EvaluationProgressPayload } from '../../platform/topics.js';
 import { Message } from '../messages/message.entity.js';
 import { AiService } from './ai.service.js';
-import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply } from './ai.types.js';
+import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply, ThresholdTradeoff } from './ai.types.js';
 import { EvaluationDataset, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
 import { CreateModelConfigInput, SetTrafficSplitInput } from './model-config.inputs.js';
 import { ModelConfigService } from './model-config.service.js';
+import { IntentModel } from './intent-model.entity.js';
+import { IntentService } from './intent.service.js';
 
 const isFinished = (status: string) => status === EvaluationRunStatus.COMPLETED || status === EvaluationRunStatus.FAILED;
 
@@ -101,6 +103,30 @@ export class AiResolver {
   @Query(() => [EvaluationRun], { description: 'The latest 100 runs.' })
   evaluationRuns(@Ctx() ctx: Context): Promise<EvaluationRun[]> {
     return new EvaluationService(ctx).runs();
+  }
+
+  @Authorized(STAFF)
+  @Query(() => IntentModel, { nullable: true, description: "The workspace's trained intent taxonomy (null: the built-in labels are used)." })
+  intentModel(@Ctx() ctx: Context): Promise<IntentModel | null> {
+    return new IntentService(ctx).model();
+  }
+
+  @Authorized(ADMIN_ONLY)
+  @Mutation(() => IntentModel, {
+    description:
+      'Trains the workspace intent taxonomy from labelled examples: CSV with a header row and the columns text and label (BANKING77 train.csv works as it is). Replaces the previous one; message analysis uses it from then on.',
+  })
+  importIntentExamples(@Arg('csv') csv: string, @Ctx() ctx: Context): Promise<IntentModel> {
+    return new IntentService(ctx).importExamples(csv);
+  }
+
+  @Authorized(STAFF)
+  @Query(() => ThresholdTradeoff, {
+    nullable: true,
+    description: "What each confidence threshold would do for this configuration, from its latest completed evaluation run (null before one). Include out-of-scope cases (expectedFaqIds: []) in the dataset to see how many would be answered anyway.",
+  })
+  modelConfigThresholdTradeoff(@Arg('modelConfigId', () => ID) modelConfigId: string, @Ctx() ctx: Context): Promise<ThresholdTradeoff | null> {
+    return new EvaluationService(ctx).thresholdTradeoff(modelConfigId);
   }
 
   @Authorized(STAFF)

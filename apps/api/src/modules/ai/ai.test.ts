@@ -257,6 +257,39 @@ describe('AI assistant with the local provider', () => {
     expect(compared.data.compareEvaluationRuns[0].metrics.mrr).toBe(1);
   });
 
+  it('scores answer-or-handoff on in-scope and out-of-scope cases, and shows what every threshold would do', async () => {
+    const mc = (await t.gql(`mutation { createModelConfig(input: {name: "Tradeoff"}) { id confidenceThreshold } }`, {}, ws.token)).data.createModelConfig;
+    expect(mc.confidenceThreshold).toBe(0.45); // the local provider's measured default
+    const TRADEOFF = `query($m: ID!) { modelConfigThresholdTradeoff(modelConfigId: $m) { runId currentThreshold cases outOfScopeCases points { threshold answerRate rightAnswerRate outOfScopeAnswered } } }`;
+    expect((await t.gql(TRADEOFF, { m: mc.id }, ws.token)).data.modelConfigThresholdTradeoff).toBeNull();
+
+    const cases = [
+      { question: 'Can I get a refund on my purchase?', expectedFaqIds: [faqIds[0]] },
+      { question: 'I forgot my password, how do I reset it?', expectedFaqIds: [faqIds[1]] },
+      { question: 'Which payment methods can I use?', expectedFaqIds: [faqIds[2]] },
+      { question: 'Can you translate Klingon poetry into Latin?', expectedFaqIds: [] },
+      { question: 'What is the best temperature to roast a chicken?', expectedFaqIds: [] },
+    ];
+    const ds = await t.gql(`mutation($j: String!) { importEvaluationDataset(name: "in and out of scope", json: $j) { id } }`, { j: JSON.stringify({ cases }) }, ws.token);
+    expect(ds.errors).toBeUndefined();
+    const run = await t.gql(`mutation($d: ID!, $m: ID!) { startEvaluationRun(datasetId: $d, modelConfigId: $m) { id } }`, { d: ds.data.importEvaluationDataset.id, m: mc.id }, ws.token);
+    const done = await eventually(async () => {
+      const r = await t.gql(`query($id: ID!) { evaluationRun(id: $id) { status metrics { cases hitRateAt1 answerRate rightAnswerRate outOfScopeCases outOfScopeAnswered } } }`, { id: run.data.startEvaluationRun.id }, ws.token);
+      return r.data.evaluationRun.status === 'COMPLETED' && r.data.evaluationRun.metrics;
+    }, 30_000, 'the evaluation run');
+    // Retrieval metrics count the in-scope cases only; the out-of-scope ones are handed off.
+    expect(done).toEqual({ cases: 5, hitRateAt1: 1, answerRate: 1, rightAnswerRate: 1, outOfScopeCases: 2, outOfScopeAnswered: 0 });
+
+    const tradeoff = (await t.gql(TRADEOFF, { m: mc.id }, ws.token)).data.modelConfigThresholdTradeoff;
+    expect(tradeoff).toMatchObject({ runId: run.data.startEvaluationRun.id, currentThreshold: 0.45, cases: 5, outOfScopeCases: 2 });
+    expect(tradeoff.points.map((p: any) => p.threshold)).toEqual(Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100));
+    const rates = tradeoff.points.map((p: any) => p.answerRate);
+    expect(rates).toEqual([...rates].sort((a: number, b: number) => b - a)); // a higher threshold never answers more
+    expect(tradeoff.points[0]).toEqual({ threshold: 0.05, answerRate: 1, rightAnswerRate: 1, outOfScopeAnswered: 0 });
+    expect(tradeoff.points.find((p: any) => p.threshold === 0.45)).toEqual({ threshold: 0.45, answerRate: done.answerRate, rightAnswerRate: done.rightAnswerRate, outOfScopeAnswered: 0 });
+    expectError(await t.gql(TRADEOFF, { m: '00000000-0000-4000-8000-000000000000' }, ws.token), 'NOT_FOUND');
+  });
+
   it('chunks huge FAQs and rejects empty ones', async () => {
     expectError(await t.gql(`mutation { createFaq(input: {question: "Empty?", answer: ""}) { id } }`, {}, ws.token), 'BAD_USER_INPUT');
     const huge = Array.from({ length: 2000 }, (_, i) => `Paragraph ${i} explains shipping zone ${i} and its delivery time.`).join('\n\n');

@@ -1,17 +1,48 @@
 // What a customer message sets off: analysis always, an AI answer while the
-// conversation is in AI mode. Job ids make a retried request enqueue nothing new.
+// conversation is in AI mode. Written to the outbox in the message's own
+// transaction (dispatch the entries after commit); job ids make a retried
+// request enqueue nothing new.
 import type { Config } from '../../platform/config.js';
+import type { Em } from '../../platform/database.js';
+import type { Logger } from '../../platform/logger.js';
+import { enqueueWith, type OutboxDispatcher } from '../../platform/outbox.js';
+import { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { JobRunner } from '../../platform/queue.js';
 import { ConversationMode, type Conversation } from '../conversations/conversation.entity.js';
-import type { Message } from '../messages/message.entity.js';
+import { Message } from '../messages/message.entity.js';
 import { analyzeJob } from './analyze.job.js';
 import { answerJob } from './answer.job.js';
 
-export async function onCustomerMessage(deps: { jobs: JobRunner; config: Config }, conversation: Conversation, message: Message) {
-  const { jobs } = deps;
+export function onCustomerMessage(em: Em, config: Config, conversation: Conversation, message: Pick<Message, 'id' | 'seq'>): OutboxEntry[] {
   const workspaceId = conversation.workspace.id;
-  await jobs.enqueue(analyzeJob, { workspaceId, messageId: message.id }, { jobId: message.id });
-  if (deps.config.ai.autoReply && conversation.mode === ConversationMode.AI) {
-    await jobs.enqueue(answerJob, { workspaceId, conversationId: conversation.id, replyToSeq: message.seq }, { jobId: `${conversation.id}:${message.seq}` });
-  }
+  const entries = [enqueueWith(em, analyzeJob, { workspaceId, messageId: message.id }, { jobId: message.id })];
+  if (config.ai.autoReply && conversation.mode === ConversationMode.AI) entries.push(answerFor(em, conversation, message.seq));
+  return entries;
+}
+
+export const answerJobId = (conversationId: string, seq: number) => `${conversationId}:${seq}`;
+
+function answerFor(em: Em, conversation: Conversation, seq: number) {
+  return enqueueWith(em, answerJob, { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: seq }, { jobId: answerJobId(conversation.id, seq) });
+}
+
+/**
+ * A retried send of a message we already have: whatever the first try set
+ * off and is not done yet is driven again. Entries still in the outbox go to
+ * the queue; an answer that never came (and no handoff since) is enqueued
+ * again, replacing a finished job with the same id (a live one is left alone).
+ */
+export async function redriveCustomerMessage(
+  deps: { jobs: JobRunner; outbox: OutboxDispatcher; config: Config; logger: Logger },
+  em: Em,
+  conversation: Conversation,
+  message: Pick<Message, 'id' | 'seq'>,
+): Promise<void> {
+  const jobId = answerJobId(conversation.id, message.seq);
+  const pending = await em.find(OutboxEntry, { jobId: { $in: [message.id, jobId] } });
+  if (pending.length) return deps.outbox.dispatch(pending);
+  if (!deps.config.ai.autoReply || conversation.mode !== ConversationMode.AI) return;
+  if (await em.count(Message, { conversation: conversation.id, replyToSeq: message.seq })) return;
+  const data = { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: message.seq };
+  await deps.jobs.enqueue(answerJob, data, { jobId, redrive: true }).catch((err) => deps.logger.warn({ err: (err as Error).message, conversationId: conversation.id }, 'answer re-drive failed; the reconciler will retry'));
 }

@@ -86,6 +86,54 @@ export class EvaluationMetrics {
 
   @Field(() => Int)
   completionTokens!: number;
+
+  @Field(() => Float, { nullable: true, description: "Share of in-scope cases answered at the configuration's confidence threshold (the rest would be handed off)." })
+  answerRate?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Of the in-scope cases answered, the share whose answer cites an expected FAQ.' })
+  rightAnswerRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Cases expecting no FAQ (out of scope: the right outcome is a handoff).' })
+  outOfScopeCases?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of out-of-scope cases answered anyway (null without such cases).' })
+  outOfScopeAnswered?: number | null;
+}
+
+@ObjectType({ description: 'What one confidence threshold would have done on an evaluation run.' })
+export class ThresholdPoint {
+  @Field(() => Float)
+  threshold!: number;
+
+  @Field(() => Float, { description: 'Share of in-scope cases answered; the rest are handed to a person.' })
+  answerRate!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Of the in-scope cases answered, the share citing an expected FAQ.' })
+  rightAnswerRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of out-of-scope cases answered anyway (null when the dataset has none).' })
+  outOfScopeAnswered!: number | null;
+}
+
+@ObjectType({
+  description:
+    "A configuration's answer-or-handoff trade-off, from its latest completed evaluation run: a higher threshold answers fewer questions, more of them right, and fewer out-of-scope ones.",
+})
+export class ThresholdTradeoff {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field(() => Float)
+  currentThreshold!: number;
+
+  @Field(() => Int)
+  cases!: number;
+
+  @Field(() => Int)
+  outOfScopeCases!: number;
+
+  @Field(() => [ThresholdPoint], { description: 'Thresholds 0.05 to 0.95 in steps of 0.05.' })
+  points!: ThresholdPoint[];
 }
 
 @ObjectType()

@@ -4,6 +4,7 @@ import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../messages/message.entity.js';
+import { workspaceIntentClassifier } from './intent.service.js';
 
 export interface AnalyzeData {
   workspaceId: string;
@@ -13,12 +14,14 @@ export interface AnalyzeData {
 export const analyzeJob: JobDefinition<AnalyzeData> = {
   name: 'ai.analyze',
   queue: QUEUES.ai,
-  attempts: 3,
   async handle({ workspaceId, messageId }, ctx) {
     const em = forkFor(ctx.orm, workspaceId);
     const message = await em.findOne(Message, { id: messageId });
     if (!message) return { skipped: 'deleted' };
     const a = await ctx.ai.embedder.analyze(message.body);
+    // A workspace that trained its own taxonomy gets its own labels.
+    const own = await workspaceIntentClassifier(ctx.orm, em, workspaceId);
+    if (own) a.intent = own.predict(message.body).label;
     await em.nativeUpdate(Message, { id: messageId }, {
       analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
     });

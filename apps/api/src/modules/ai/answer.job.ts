@@ -1,14 +1,17 @@
 // ai.answer: the assistant's reply to one customer message. Streams tokens to
 // the conversation feed, stores one AI message with citations, confidence,
 // model configuration, tokens and latency, or hands the conversation to a
-// human (missing_knowledge, customer_request, low_confidence, provider_error).
+// human (missing_knowledge, customer_request, low_confidence, provider_error;
+// job_failed when the job itself fails for good, e.g. the database stayed
+// down through every retry or the job kept killing its worker).
 // A bare greeting or thanks gets a courteous reply without retrieval or model.
 // Keyed by (conversation, customer seq): a retried job never answers twice.
+import { randomUUID } from 'node:crypto';
 import { detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
 import { countAnswer, countHandoff } from '../../platform/metrics.js';
-import { QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
+import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { applyHandOff } from '../conversations/conversation.service.js';
 import { publishConversationChanged } from '../conversations/conversation.events.js';
@@ -25,13 +28,13 @@ export interface AnswerData {
   replyToSeq: number;
 }
 
-export type HandoffReason = 'missing_knowledge' | 'customer_request' | 'low_confidence' | 'provider_error';
+export type HandoffReason = 'missing_knowledge' | 'customer_request' | 'low_confidence' | 'provider_error' | 'job_failed';
 
 const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: JobContext, conversationId: string, reason: HandoffReason) {
+async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub'>, conversationId: string, reason: HandoffReason) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
@@ -47,11 +50,17 @@ async function handOff(em: Em, ctx: JobContext, conversationId: string, reason: 
 export const answerJob: JobDefinition<AnswerData> = {
   name: 'ai.answer',
   queue: QUEUES.ai,
-  attempts: 3,
+  // Spans 127 s of retries (see DEFAULT_ATTEMPTS): outlasts a minute of database or model-server downtime.
+  attempts: DEFAULT_ATTEMPTS,
   async handle(data, ctx) {
     const result: { skipped?: string; handedOff?: string | false; answered?: number; smallTalk?: boolean } = await answer(data, ctx);
     countAnswer(result.answered !== undefined ? (result.smallTalk ? 'small_talk' : 'answered') : result.handedOff ? 'handed_off' : 'skipped');
     return result;
+  },
+  // The customer must not wait on a job that will never answer: a human takes
+  // over (once: handOff only acts while the conversation is in AI mode).
+  async onFailed({ workspaceId, conversationId }, ctx) {
+    await handOff(forkFor(ctx.orm, workspaceId), ctx, conversationId, 'job_failed');
   },
 };
 
@@ -78,9 +87,12 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
     (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
   );
   let draft;
+  // Every run streams under its own attempt id, so a client drops the partial
+  // text of a run that died (a retry, or a worker that crashed mid-stream).
+  const attempt = randomUUID();
   try {
     draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
-      ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta }),
+      ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt }),
     );
   } catch (err) {
     if (ctx.lastAttempt) {

@@ -8,6 +8,7 @@ import { QUEUES, type JobContext, type JobDefinition } from '../../platform/queu
 import { EvaluationCase, EvaluationResult, EvaluationRun, EvaluationRunStatus, type RunMetrics } from './evaluation.entity.js';
 import { ModelConfig } from './model-config.entity.js';
 import { draftAnswer } from './answering.js';
+import { atThreshold, toOutcome } from './tradeoff.js';
 
 export interface EvaluateData {
   workspaceId: string;
@@ -20,9 +21,11 @@ function publishProgress(ctx: JobContext, run: EvaluationRun) {
   ctx.pubSub.publish('evaluation', run.id, { workspaceId: run.workspace.id, runId: run.id, status: run.status, done: run.done, total: run.total });
 }
 
-export function aggregate(results: EvaluationResult[], cases: Map<string, EvaluationCase>, k: number): RunMetrics {
+export function aggregate(results: EvaluationResult[], cases: Map<string, EvaluationCase>, k: number, threshold: number): RunMetrics {
+  // Retrieval metrics count in-scope cases only (hitRateAtK and mrr skip cases expecting nothing).
   const retrieved = results.map((r) => r.retrievedFaqIds);
   const expected = results.map((r) => cases.get(r.evaluationCase.id)?.expectedFaqIds ?? []);
+  const outcomes = results.map((r, i) => toOutcome(r, expected[i]!));
   const sims = results.map((r) => r.answerSimilarity).filter((x): x is number => x != null);
   const latencies = results.map((r) => r.latencyMs);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -37,6 +40,8 @@ export function aggregate(results: EvaluationResult[], cases: Map<string, Evalua
     latencyP95Ms: percentile(latencies, 95),
     promptTokens: results.reduce((a, r) => a + r.promptTokens, 0),
     completionTokens: results.reduce((a, r) => a + r.completionTokens, 0),
+    ...atThreshold(outcomes, threshold),
+    outOfScopeCases: outcomes.filter((o) => o.outOfScope).length,
   };
 }
 
@@ -79,6 +84,7 @@ export const evaluateJob: JobDefinition<EvaluateData> = {
           evaluationCase: c.id,
           retrievedFaqIds,
           answer: answer.answer,
+          citedFaqIds: answer.answer.trim() ? [...new Set(answer.citations.map((x) => x.faqId))] : [],
           confidence: answer.confidence,
           reciprocalRank: rank >= 0 ? 1 / (rank + 1) : 0,
           answerSimilarity: similarity,
@@ -92,7 +98,7 @@ export const evaluateJob: JobDefinition<EvaluateData> = {
         if (run.done % PROGRESS_EVERY === 0) publishProgress(ctx, run);
       }
       const results = await em.find(EvaluationResult, { run: runId });
-      run.metrics = aggregate(results, new Map(cases.map((c) => [c.id, c])), mc.k);
+      run.metrics = aggregate(results, new Map(cases.map((c) => [c.id, c])), mc.k, mc.confidenceThreshold);
       run.status = EvaluationRunStatus.COMPLETED;
       run.finishedAt = new Date();
       await em.flush();

@@ -79,6 +79,11 @@ export interface RunMetrics {
   latencyP95Ms: number;
   promptTokens: number;
   completionTokens: number;
+  /** At the configuration's threshold (see tradeoff.ts); absent in runs recorded before these existed. */
+  answerRate?: number;
+  rightAnswerRate?: number | null;
+  outOfScopeCases?: number;
+  outOfScopeAnswered?: number | null;
 }
 
 @ObjectType()
@@ -134,7 +139,7 @@ export class EvaluationRun {
 @TenantScoped()
 @Unique({ properties: ['run', 'evaluationCase'] })
 export class EvaluationResult {
-  [OptionalProps]?: 'id';
+  [OptionalProps]?: 'id' | 'citedFaqIds';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -156,6 +161,10 @@ export class EvaluationResult {
   @Field()
   @Property({ type: 'text' })
   answer!: string;
+
+  @Field(() => [ID], { description: 'FAQs the answer cites (none when there is no answer).' })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  citedFaqIds: string[] = [];
 
   @Field(() => Float)
   @Property({ type: 'real' })

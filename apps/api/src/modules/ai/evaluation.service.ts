@@ -1,4 +1,5 @@
 // Evaluation datasets (imported from JSON) and runs.
+import { enqueueWith } from '../../platform/outbox.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Scope } from '../../platform/context.js';
@@ -8,8 +9,9 @@ import { assertId } from '../../platform/ids.js';
 import { audit } from '../audit/audit.service.js';
 import { Faq } from '../knowledge/faq.entity.js';
 import { evaluateJob } from './evaluate.job.js';
-import { EvaluationCase, EvaluationDataset, EvaluationRun } from './evaluation.entity.js';
+import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { ModelConfigService } from './model-config.service.js';
+import { atThreshold, toOutcome, TRADEOFF_THRESHOLDS, type ThresholdTradeoffResult } from './tradeoff.js';
 
 export const MAX_CASES = 5000;
 
@@ -18,7 +20,8 @@ const datasetSchema = z.object({
     .array(
       z.object({
         question: z.string().trim().min(1).max(2000),
-        expectedFaqIds: z.array(z.string().uuid()).min(1).max(20),
+        // Empty: an out-of-scope question, whose right outcome is a handoff.
+        expectedFaqIds: z.array(z.string().uuid()).max(20),
         referenceAnswer: z.string().max(20000).optional(),
       }),
     )
@@ -75,8 +78,9 @@ export class EvaluationService {
     const total = await this.scope.em.count(EvaluationCase, { dataset });
     const run = this.scope.em.create(EvaluationRun, { workspace: me.workspaceId, dataset, modelConfig: mc, total });
     audit(this.scope, me.workspaceId, { action: 'evaluation_run.start', targetType: 'EvaluationRun', targetId: run.id });
+    const job = enqueueWith(this.scope.em, evaluateJob, { workspaceId: me.workspaceId, runId: run.id }, { jobId: run.id });
     await this.scope.em.flush();
-    await this.scope.deps.jobs.enqueue(evaluateJob, { workspaceId: me.workspaceId, runId: run.id }, { jobId: run.id });
+    await this.scope.deps.outbox.dispatch([job]);
     return run;
   }
 
@@ -89,6 +93,31 @@ export class EvaluationService {
 
   runs() {
     return this.scope.em.find(EvaluationRun, {}, { orderBy: { createdAt: 'desc' }, limit: 100 });
+  }
+
+  /**
+   * What each threshold would have done on the configuration's latest
+   * completed run (null before its first run). The run's answers are kept
+   * with their confidence, so no case is re-run.
+   */
+  async thresholdTradeoff(modelConfigId: string): Promise<ThresholdTradeoffResult | null> {
+    const mc = await new ModelConfigService(this.scope).get(modelConfigId);
+    const run = await this.scope.em.findOne(
+      EvaluationRun,
+      { modelConfig: mc.id, status: EvaluationRunStatus.COMPLETED },
+      { orderBy: { finishedAt: 'desc', id: 'desc' } },
+    );
+    if (!run) return null;
+    const results = await this.scope.em.find(EvaluationResult, { run: run.id });
+    const cases = new Map((await this.scope.em.find(EvaluationCase, { dataset: run.dataset.id })).map((c) => [c.id, c]));
+    const outcomes = results.map((r) => toOutcome(r, cases.get(r.evaluationCase.id)?.expectedFaqIds ?? []));
+    return {
+      runId: run.id,
+      currentThreshold: mc.confidenceThreshold,
+      cases: outcomes.length,
+      outOfScopeCases: outcomes.filter((o) => o.outOfScope).length,
+      points: TRADEOFF_THRESHOLDS.map((t) => ({ threshold: t, ...atThreshold(outcomes, t) })),
+    };
   }
 
   async compare(ids: string[]): Promise<EvaluationRun[]> {

@@ -2,6 +2,7 @@ import { IsOptional, IsUUID, Length } from 'class-validator';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN_ONLY } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
+import { likePrefix } from '../../platform/like.js';
 import { ConnectionType, DEFAULT_PAGE_SIZE, ForwardPageArgs, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
 import { AuditLog } from './audit-log.entity.js';
 
@@ -41,7 +42,7 @@ export class AuditResolver {
   ): Promise<Connection<AuditLog>> {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
     const where: Record<string, unknown> = {};
-    if (filter?.action) where.action = filter.action.endsWith('.') ? { $like: `${filter.action}%` } : filter.action;
+    if (filter?.action) where.action = filter.action.endsWith('.') ? { $like: likePrefix(filter.action) } : filter.action;
     if (filter?.actorType) where.actorType = filter.actorType;
     if (filter?.actorId) where.actorId = filter.actorId;
     if (filter?.targetId) where.targetId = filter.targetId;

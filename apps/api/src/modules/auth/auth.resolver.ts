@@ -32,6 +32,11 @@ export class AuthResolver {
     return ws;
   }
 
+  @Query(() => Boolean, { description: 'True while the instance has no workspace: `signUp` may create the first one and its admin. Closed for good after that.' })
+  signUpOpen(@Ctx() ctx: Context): Promise<boolean> {
+    return new AuthService(ctx).signUpOpen();
+  }
+
   @Mutation(() => AuthPayload, {
     description: 'Creates the first workspace and its admin. Only allowed on an empty instance.',
   })

@@ -28,6 +28,10 @@ export class AuthService {
     return this.scope.em;
   }
 
+  async signUpOpen(): Promise<boolean> {
+    return (await this.em.count(Workspace, {}, NO_TENANT)) === 0;
+  }
+
   async signUp(input: SignUpInput): Promise<AuthPayload> {
     const passwordHash = await hashPassword(input.password);
     const user = await this.em.transactional(async (em) => {
@@ -63,6 +67,7 @@ export class AuthService {
     }
     if (!(await argon2.verify(user.passwordHash, input.password))) throw unauthenticated('Wrong email or password');
     user.lastLoginAt = new Date();
+    user.lastSeenAt = user.lastLoginAt;
     return this.issue(user);
   }
 
@@ -89,6 +94,7 @@ export class AuthService {
     }
     const user = await this.em.findOne(User, { id: stored.user.id }, NO_TENANT);
     if (!user || user.status !== UserStatus.ACTIVE) throw unauthenticated('Account is not active');
+    user.lastSeenAt = new Date();
     return this.issue(user, stored.familyId);
   }
 
@@ -132,6 +138,13 @@ export class AuthService {
     user.inviteTokenHash = null;
     user.inviteExpiresAt = null;
     if (input.name) user.name = input.name.trim();
+    return this.issue(user);
+  }
+
+  /** Tokens for a user who has just proven who they are another way (a password reset). */
+  signIn(user: User): Promise<AuthPayload> {
+    user.lastLoginAt = new Date();
+    user.lastSeenAt = user.lastLoginAt;
     return this.issue(user);
   }
 

@@ -68,7 +68,7 @@ export class PrincipalChecker {
     const userIds = [...new Set([...users.values()].map((u) => u.userId))];
     const sessionIds = [...new Set([...users.values()].flatMap((u) => (u.sessionId ? [u.sessionId] : [])))];
     const [userRows, endedSessions, keyRows, contactRows] = await Promise.all([
-      userIds.length ? em.find(User, { id: { $in: userIds } }, { ...NO_TENANT, fields: ['id', 'role', 'status'] }) : [],
+      userIds.length ? em.find(User, { id: { $in: userIds } }, { ...NO_TENANT, fields: ['id', 'role', 'status', 'deactivatedAt'] }) : [],
       sessionIds.length
         ? em.find(RefreshToken, { familyId: { $in: sessionIds }, revokedAt: { $ne: null } }, { ...NO_TENANT, fields: ['familyId'] })
         : [],
@@ -79,7 +79,7 @@ export class PrincipalChecker {
     const ended = new Set(endedSessions.map((t) => t.familyId));
     for (const [key, actor] of users) {
       const user = userById.get(actor.userId);
-      const deactivated = user && (user.status === UserStatus.DISABLED || (user as { deactivatedAt?: Date | null }).deactivatedAt);
+      const deactivated = user && (user.status === UserStatus.DISABLED || user.deactivatedAt);
       verdicts.set(
         key,
         !user || deactivated

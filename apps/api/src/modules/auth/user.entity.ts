@@ -62,6 +62,22 @@ export class User {
   @Property({ type: 'timestamptz', nullable: true })
   lastLoginAt?: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'Last log-in or token refresh: a signed-in console refreshes every few minutes.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  lastSeenAt?: Date | null;
+
+  /** Set while an admin has deactivated the account (status DISABLED): no log-in, refresh or access. */
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  deactivatedAt?: Date | null;
+
+  /** SHA-256 of the one-time password reset token an admin issued. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true, hidden: true })
+  passwordResetTokenHash?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true, hidden: true })
+  passwordResetExpiresAt?: Date | null;
+
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

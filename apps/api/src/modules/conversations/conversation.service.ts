@@ -60,7 +60,7 @@ export class ConversationService {
     if (!workspace) throw notFound('Widget key');
     // From here on this request acts as the new conversation's customer.
     this.em.setFilterParams('workspace', { id: workspace.id });
-    const { conversation, message } = await this.em.transactional(async (em) => {
+    const { conversation, message, jobs } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email
         ? await em.findOne(Contact, { workspace, email }, { filters: false })
@@ -71,7 +71,7 @@ export class ConversationService {
       const message = input.message
         ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
         : null;
-      return { conversation, message };
+      return { conversation, message, jobs: message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [] };
     });
     const customerToken = await this.scope.deps.tokens.signCustomer({
       contactId: conversation.contact.id,
@@ -81,7 +81,7 @@ export class ConversationService {
     publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
     if (message) {
       publishMessageAdded(this.scope.deps.pubSub, message);
-      await onCustomerMessage(this.scope.deps, conversation, message);
+      await this.scope.deps.outbox.dispatch(jobs);
     }
     return { conversation, customerToken };
   }

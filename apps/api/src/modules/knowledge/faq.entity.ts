@@ -29,7 +29,7 @@ registerEnumType(EmbeddingStatus, {
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
 @Index({ name: 'faq_search_vector_index', expression: 'create index "faq_search_vector_index" on "faq" using gin ("search_vector")' })
 export class Faq {
-  [OptionalProps]?: 'id' | 'tags' | 'status' | 'embeddingStatus' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'tags' | 'alternateQuestions' | 'status' | 'embeddingStatus' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -48,6 +48,12 @@ export class Faq {
   @Field()
   @Property({ type: 'text' })
   answer!: string;
+
+  @Field(() => [String], {
+    description: 'Other ways customers ask this question. Searched like the question itself; never shown to customers.',
+  })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  alternateQuestions: string[] = [];
 
   @Field(() => [String])
   @Property({ type: 'text[]' })

@@ -47,6 +47,13 @@ export class CreateFaqInput {
   @Matches(/\S/, { message: 'must not be blank' })
   answer!: string;
 
+  @Field(() => [String], { nullable: true, description: 'Other phrasings of the question (at most 20, each 1–500 characters).' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Length(1, 500, { each: true })
+  @Matches(/\S/, { each: true, message: 'alternate questions must not be blank' })
+  alternateQuestions?: string[];
+
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(20)
@@ -76,6 +83,13 @@ export class UpdateFaqInput {
   @Length(1, MAX_ANSWER_LENGTH)
   @Matches(/\S/, { message: 'must not be blank' })
   answer?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Other phrasings of the question (at most 20, each 1–500 characters).' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Length(1, 500, { each: true })
+  @Matches(/\S/, { each: true, message: 'alternate questions must not be blank' })
+  alternateQuestions?: string[];
 
   @Field(() => [String], { nullable: true })
   @IsOptional()

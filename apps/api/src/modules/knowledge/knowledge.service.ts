@@ -1,4 +1,5 @@
 // Knowledge base: categories and FAQs with a draft → published → archived lifecycle.
+import { enqueueWith } from '../../platform/outbox.js';
 import { sql, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -11,6 +12,16 @@ import { FaqCategory } from './faq-category.entity.js';
 import type { CreateFaqCategoryInput, CreateFaqInput, FaqFilter, UpdateFaqInput } from './knowledge.inputs.js';
 
 const cleanTags = (tags: string[] = []) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+/** Trimmed, whitespace collapsed, duplicates (ignoring case) and the question itself dropped. */
+const cleanAlternates = (question: string, alternates: string[] = []) => {
+  const seen = new Set([question.trim().toLowerCase()]);
+  const out: string[] = [];
+  for (const a of alternates.map((x) => x.replace(/\s+/g, ' ').trim())) {
+    if (a && !seen.has(a.toLowerCase())) out.push(a);
+    seen.add(a.toLowerCase());
+  }
+  return out;
+};
 
 export class KnowledgeService {
   constructor(private readonly scope: Scope) {}
@@ -104,10 +115,10 @@ export class KnowledgeService {
       category: input.categoryId ?? null,
       question: input.question.trim(),
       answer: input.answer.trim(),
+      alternateQuestions: cleanAlternates(input.question, input.alternateQuestions),
       tags: cleanTags(input.tags),
     });
     audit(this.scope, actor.workspaceId, { action: 'faq.create', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
@@ -118,10 +129,12 @@ export class KnowledgeService {
     if (input.categoryId !== undefined) faq.category = input.categoryId ? this.em.getReference(FaqCategory, input.categoryId) as never : null;
     if (input.question !== undefined) faq.question = input.question.trim();
     if (input.answer !== undefined) faq.answer = input.answer.trim();
+    if (input.alternateQuestions != null || input.question !== undefined) {
+      faq.alternateQuestions = cleanAlternates(faq.question, input.alternateQuestions ?? faq.alternateQuestions);
+    }
     if (input.tags !== undefined) faq.tags = cleanTags(input.tags);
     faq.embeddingStatus = EmbeddingStatus.PENDING;
     audit(this.scope, actor.workspaceId, { action: 'faq.update', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
@@ -131,18 +144,18 @@ export class KnowledgeService {
     faq.status = status;
     if (status === FaqStatus.PUBLISHED) faq.publishedAt = new Date();
     audit(this.scope, actor.workspaceId, { action: status === FaqStatus.PUBLISHED ? 'faq.publish' : 'faq.archive', targetType: 'Faq', targetId: faq.id });
-    await this.em.flush();
     await this.reembed(faq);
     return faq;
   }
 
-  /** Chunks and embeddings are rebuilt in the background; one job per version of the FAQ. */
-  private reembed(faq: Faq) {
-    return this.scope.deps.jobs.enqueue(
-      embedFaqJob,
-      { workspaceId: faq.workspace.id, faqId: faq.id },
-      { jobId: `${faq.id}:${faq.updatedAt.getTime()}:${faq.status}` },
-    );
+  /**
+   * Saves the FAQ and rebuilds its chunks and embeddings in the background:
+   * one job per version, committed with the change (transactional outbox).
+   */
+  private async reembed(faq: Faq) {
+    const job = enqueueWith(this.em, embedFaqJob, { workspaceId: faq.workspace.id, faqId: faq.id });
+    await this.em.flush();
+    await this.scope.deps.outbox.dispatch([job]);
   }
 
   private async category(id: string) {

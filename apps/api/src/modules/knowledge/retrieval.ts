@@ -1,51 +1,52 @@
-// Hybrid retrieval over published FAQ chunks: pgvector cosine (HNSW) where
-// the server has the extension, PostgreSQL full-text always, fused by
-// reciprocal rank fusion. Every hit also carries its cosine similarity to the
-// query (computed in SQL or, without pgvector, from the stored real[] vector),
-// which the AI layer reads as evidence strength.
+// Hybrid retrieval over published FAQ chunks: a BM25 lexical leg (an
+// in-process index per workspace, see lexical-index.ts) and a vector leg
+// (pgvector cosine with HNSW where the server has the extension), fused by
+// normalised-score fusion. Every hit carries both legs' evidence (BM25 share,
+// query-term coverage, cosine) and its fused score, which the answer-or-handoff
+// decision reads. Without pgvector the vector leg re-scores the lexical
+// candidates from their stored real[] embeddings. Two statements per search:
+// the index stamp (at most once a second, see lexical-index.ts) and the vector leg.
 //
 // Vector search always returns its nearest chunks, however far: callers that
 // show results to people (knowledge search) pass `minSimilarity` so that a hit
 // found only by the vector leg must be at least that close to the query.
-// Full-text matches are always kept. The RAG answer path passes no floor: its
-// provider decides from the scores (the local provider's confidence withholds
-// answers below its own top-score floor), and its hit@k/MRR are unchanged.
-import { cosine, reciprocalRankFusion, type KnowledgeChunk as RetrievedChunk } from '@switchboard/ai';
+// Lexical matches are always kept. The RAG answer path passes no floor: its
+// provider decides from the evidence.
+import { cosine, fuseNormalized, type FusionWeights, type KnowledgeChunk as RetrievedChunk } from '@switchboard/ai';
 import type { Em, Orm } from '../../platform/database.js';
+import { lexicalIndexFor } from './lexical-index.js';
 
 const CANDIDATES = 50;
+/** HNSW's default ef_search: what one index scan returns without a per-transaction setting. */
+const VECTOR_CANDIDATES = 40;
 
 /**
  * Cosine similarity below which a vector-only hit is noise, for callers that
- * show results to people. Measured with the `local` hashed embedding (scratch
- * analysis on StackFAQ, 125 FAQs / 161 chunks, and on the 6 demo FAQs): the
- * best vector-only similarity of nonsense strings is 0.17 at the median, 0.23
- * at p90 and 0.30 at p99 in the 125-FAQ base (0.07 / 0.14 / 0.24 in the 6-FAQ
- * one), and off-topic banking questions look the same; correct FAQs reached by
- * the vector leg alone (typo'd paraphrases, in the top 5) sit at 0.10..0.39,
- * median 0.23.
- * 0.25 — also the local provider's own "unrelated text still reaches ~0.25"
- * answer floor (LOCAL_CONFIDENCE.floor) — leaves nonsense with a result in
- * 7% (125 FAQs) / 1% (6 FAQs) of queries instead of 100%. Untyped paraphrases
- * are unaffected (their FAQ always matches by full text); on typo'd ones
- * search hit@5 drops from 0.43 to 0.38 (MRR@5 0.29 to 0.27).
+ * show results to people. Measured with the `local` hashed embedding on
+ * StackFAQ (125 FAQs / 161 chunks) and on the 6 demo FAQs: the best
+ * vector-only similarity of nonsense strings is 0.17 at the median, 0.23 at
+ * p90 and 0.30 at p99 in the 125-FAQ base (0.07 / 0.14 / 0.24 in the 6-FAQ
+ * one); 0.25 leaves nonsense with a result in 7% / 1% of queries instead of
+ * 100%.
  */
 export const MEANINGFUL_SIMILARITY = 0.25;
 
 export interface RetrieveOptions {
   /**
-   * Drop hits that the full-text leg did not return and whose cosine
+   * Drop hits that the lexical leg did not return and whose cosine
    * similarity is below this (see MEANINGFUL_SIMILARITY). Default: keep all.
    */
   minSimilarity?: number;
+  /** Fusion weights (default DEFAULT_FUSION_WEIGHTS). */
+  weights?: FusionWeights;
 }
 
 export interface RetrievalHit extends RetrievedChunk {
   /** Cosine similarity of the chunk to the query, 0..1. */
   similarity: number;
-  /** Fused rank score (higher is better). */
+  /** Fused score (higher is better). */
   fused: number;
-  /** Whether the full-text leg returned this FAQ's chunk (the query's words occur in it). */
+  /** Whether the lexical leg returned this chunk (some query term occurs in it). */
   textMatch: boolean;
 }
 
@@ -67,18 +68,11 @@ export function hasVectorSearch(orm: Orm, em: Em): Promise<boolean> {
 
 export const vectorLiteral = (v: number[]) => `[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
 
-/** OR-of-terms tsquery text from free text (websearch_to_tsquery would AND every word). */
-function orQuery(text: string): string | null {
-  const terms = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 32);
-  return terms.length ? terms.join(' | ') : null;
-}
+const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
-interface ChunkRow {
+interface VectorRow {
   id: string;
-  faq_id: string;
-  text: string;
-  embedding: number[] | string;
-  similarity?: number;
+  similarity: number | string;
 }
 
 const toNumbers = (v: number[] | string): number[] =>
@@ -94,53 +88,56 @@ export async function retrieve(
   options: RetrieveOptions = {},
 ): Promise<RetrievalHit[]> {
   const { minSimilarity } = options;
-  const tsq = orQuery(query);
-  const useVector = await hasVectorSearch(orm, em);
-  const [textRows, vectorRows] = await Promise.all([
-    tsq
-      ? em.execute<ChunkRow[]>(
-          `select c.id, c.faq_id, c.text, c.embedding
-             from knowledge_chunk c join faq f on f.id = c.faq_id
-            where c.workspace_id = ? and f.status = 'PUBLISHED' and c.tsv @@ to_tsquery('english', ?)
-            order by ts_rank_cd(c.tsv, to_tsquery('english', ?)) desc, c.id
-            limit ${CANDIDATES}`,
-          [workspaceId, tsq, tsq],
+  const [index, useVector] = await Promise.all([lexicalIndexFor(orm, em, workspaceId), hasVectorSearch(orm, em)]);
+  const lexical = index.search(query, CANDIDATES);
+  const lexicalIds = uuidArray(lexical.map((l) => l.id));
+  const q = vectorLiteral(queryEmbedding);
+  // One statement: the nearest chunks (HNSW; at most its default ef_search of
+  // 40) and the cosine of every lexical candidate.
+  const vectorRows = useVector
+    ? await em.execute<VectorRow[]>(
+        `(select c.id, 1 - (c.embedding_v <=> ?::vector) as similarity
+            from knowledge_chunk c join faq f on f.id = c.faq_id
+           where c.workspace_id = ? and f.status = 'PUBLISHED'
+           order by c.embedding_v <=> ?::vector, c.id
+           limit ${VECTOR_CANDIDATES})
+         union
+         select id, 1 - (embedding_v <=> ?::vector) from knowledge_chunk where id = any(?::uuid[])`,
+        [q, workspaceId, q, q, lexicalIds],
+      )
+    : lexical.length
+      ? (await em.execute<{ id: string; embedding: number[] | string }[]>('select id, embedding from knowledge_chunk where id = any(?::uuid[])', [lexicalIds])).map(
+          (r) => ({ id: r.id, similarity: cosine(queryEmbedding, toNumbers(r.embedding)) }),
         )
-      : Promise.resolve([] as ChunkRow[]),
-    useVector
-      ? em.transactional(async (tx) => {
-          // HNSW returns at most ef_search rows (40 by default): widen it to the candidates we want.
-          await tx.execute(`set local hnsw.ef_search = ${2 * CANDIDATES}`);
-          return tx.execute<ChunkRow[]>(
-            `select c.id, c.faq_id, c.text, c.embedding, 1 - (c.embedding_v <=> ?::vector) as similarity
-               from knowledge_chunk c join faq f on f.id = c.faq_id
-              where c.workspace_id = ? and f.status = 'PUBLISHED'
-              order by c.embedding_v <=> ?::vector, c.id
-              limit ${CANDIDATES}`,
-            [vectorLiteral(queryEmbedding), workspaceId, vectorLiteral(queryEmbedding)],
-          );
-        })
-      : Promise.resolve([] as ChunkRow[]),
-  ]);
-  const textIds = new Set(textRows.map((r) => r.id));
-  const rows = new Map<string, ChunkRow>();
-  for (const r of [...textRows, ...vectorRows]) if (!rows.has(r.id)) rows.set(r.id, r);
-  const fused = reciprocalRankFusion([
-    textRows.map((r, i) => ({ id: r.id, score: CANDIDATES - i })),
-    vectorRows.map((r) => ({ id: r.id, score: Number(r.similarity ?? 0) })),
-  ]);
+      : [];
+  const similarity = new Map(vectorRows.map((r) => [r.id, Number(r.similarity)]));
+  const lexicalById = new Map(lexical.map((l) => [l.id, l]));
+  const fused = fuseNormalized(
+    lexical.map((l) => ({ id: l.id, score: l.score })),
+    [...similarity].map(([id, score]) => ({ id, score })),
+    options.weights,
+  );
   // Best chunk per FAQ, in fused order.
   const seenFaqs = new Set<string>();
   const hits: RetrievalHit[] = [];
-  for (const { id, score } of fused) {
-    const row = rows.get(id)!;
-    if (seenFaqs.has(row.faq_id)) continue;
-    const similarity = Math.max(0, row.similarity != null ? Number(row.similarity) : cosine(queryEmbedding, toNumbers(row.embedding)));
-    const textMatch = textIds.has(id);
+  for (const f of fused) {
+    const chunk = index.chunk(f.id);
+    if (!chunk || seenFaqs.has(chunk.faqId)) continue; // a chunk written after the index was built
+    const lex = lexicalById.get(f.id);
+    const sim = Math.max(0, similarity.get(f.id) ?? 0);
     // A weak vector-only chunk is skipped, not the FAQ: another of its chunks may still qualify.
-    if (minSimilarity != null && !textMatch && !(similarity >= minSimilarity)) continue;
-    seenFaqs.add(row.faq_id);
-    hits.push({ chunkId: row.id, faqId: row.faq_id, text: row.text, score: similarity, similarity, fused: score, textMatch });
+    if (minSimilarity != null && !lex && !(sim >= minSimilarity)) continue;
+    seenFaqs.add(chunk.faqId);
+    hits.push({
+      chunkId: f.id,
+      faqId: chunk.faqId,
+      text: chunk.text,
+      score: sim,
+      similarity: sim,
+      fused: f.score,
+      textMatch: Boolean(lex),
+      evidence: { fused: f.score, lexical: f.lexical, strength: lex?.strength ?? 0, coverage: lex?.coverage ?? 0, vector: sim },
+    });
     if (hits.length >= limit) break;
   }
   return hits;

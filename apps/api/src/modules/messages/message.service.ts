@@ -9,7 +9,8 @@ import { Conversation, ConversationMode, ConversationStatus } from '../conversat
 import { publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
 import { AuthorType, Message } from './message.entity.js';
 import { publishMessageAdded } from './message.events.js';
-import { onCustomerMessage } from '../ai/ai.triggers.js';
+import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js';
+import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
 
@@ -75,6 +76,7 @@ export class MessageService {
     }
     const body = input.body.trim();
     const changes: ConversationChange[] = [];
+    let jobs: OutboxEntry[] = [];
     const result = await this.scope.em.transactional(async (em) => {
       // The row lock serialises senders of one conversation: seq stays gap-free.
       const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -109,12 +111,17 @@ export class MessageService {
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
         clientMessageId: input.clientMessageId,
       });
+      // The jobs it sets off commit with it (transactional outbox).
+      if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
       return { message, created: true, conversation };
     });
     if (result.created) {
       publishMessageAdded(this.scope.deps.pubSub, result.message);
-      if (result.message.authorType === AuthorType.CUSTOMER) await onCustomerMessage(this.scope.deps, result.conversation, result.message);
+      // Never throws: a queue that is down only delays the jobs.
+      await this.scope.deps.outbox.dispatch(jobs);
       for (const change of changes) publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+    } else if (result.message.authorType === AuthorType.CUSTOMER) {
+      await redriveCustomerMessage(this.scope.deps, this.scope.em, result.conversation, result.message);
     }
     return result.message;
   }

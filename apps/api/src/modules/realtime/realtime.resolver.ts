@@ -73,7 +73,7 @@ export class RealtimeResolver {
           isTyping: event.isTyping,
         });
       case 'ai_chunk':
-        return make(AiAnswerChunk, { conversationId: event.conversationId, replyToSeq: event.replyToSeq, delta: event.delta });
+        return make(AiAnswerChunk, { conversationId: event.conversationId, replyToSeq: event.replyToSeq, delta: event.delta, attempt: event.attempt });
     }
   }
 

@@ -73,8 +73,14 @@ export class AiAnswerChunk {
   @Field(() => Int, { description: 'The customer message being answered.' })
   replyToSeq!: number;
 
-  @Field()
+  @Field({ description: 'The next piece of the answer: append it to the text streamed so far for the same `attempt`.' })
   delta!: string;
+
+  @Field(() => ID, {
+    description:
+      'Which generation attempt this chunk belongs to. An answer whose generation failed midway is generated again under a new attempt: when the attempt changes for a `replyToSeq`, drop the text streamed so far.',
+  })
+  attempt!: string;
 }
 
 @ObjectType()

@@ -1,4 +1,5 @@
 // Failed background jobs: visible to admins, and retried on request.
+import { enqueueWith } from '../../platform/outbox.js';
 import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -24,8 +25,9 @@ export class JobsService {
     if (!job) throw notFound('Job type');
     failure.retriedAt = new Date();
     audit(this.scope, me.workspaceId, { action: 'job.retry', targetType: 'JobFailure', targetId: failure.id, metadata: { job: failure.name } });
+    const entry = enqueueWith(this.scope.em, job, failure.data as never, { jobId: `retry-${failure.id}` });
     await this.scope.em.flush();
-    await this.scope.deps.jobs.enqueue(job, failure.data as never, { jobId: `retry-${failure.id}` });
+    await this.scope.deps.outbox.dispatch([entry]);
     return failure;
   }
 }

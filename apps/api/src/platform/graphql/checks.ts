@@ -22,7 +22,7 @@ import type { Actor } from '../actor.js';
 import { canRead, readRefusal, resourceKindOf, restrictedByKind } from '../authorization.js';
 import { AppError } from '../errors.js';
 
-export const LIMITS = { depth: 15, aliases: 15, directives: 10, tokens: 3000, cost: 10_000, errors: 10 };
+export const LIMITS = { depth: 15, aliases: 15, directives: 10, tokens: 3000, documentChars: 100_000, cost: 10_000, errors: 10 };
 
 export interface ResolvedOperation {
   schema: GraphQLSchema;

@@ -63,6 +63,7 @@ const refused: Case[] = [
   { name: 'aliases', query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400, message: /alias/i },
   { name: 'directives', query: `{ me ${Array.from({ length: 20 }, () => '@include(if: true)').join(' ')} { id } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
   { name: 'tokens', query: `{ me { ${Array.from({ length: 3100 }, () => 'id').join(' ')} } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED', status: 400, message: /token/i },
+  { name: 'document size (a comment the token limit does not count)', query: `{ me { id } } # ${'x'.repeat(150_000)}`, code: 'BAD_USER_INPUT', reason: 'DOCUMENT_TOO_LARGE', status: 400 },
   { name: 'syntax', query: `{ me { id `, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED', status: 400 },
   { name: 'unknown field', query: `{ me { nope } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
   {

@@ -103,6 +103,16 @@ export function createOperationPipeline(opts: PipelineOptions) {
     return opts.rateLimits.consume(actor, ip, res);
   }
 
+  /**
+   * Before parsing: the token limit does not count comments, so the text
+   * itself is bounded too (a megabyte of comment would otherwise be parsed).
+   */
+  function assertDocumentSize(text: unknown): void {
+    if (typeof text === 'string' && text.length > LIMITS.documentChars) {
+      throw new AppError('BAD_USER_INPUT', `Document exceeds ${LIMITS.documentChars} characters`, { reason: 'DOCUMENT_TOO_LARGE', http: { status: 400 } });
+    }
+  }
+
   /** The end of step 3. */
   async function assertPrincipal(actor: Actor): Promise<void> {
     const verdict = await opts.checkPrincipal(actor);
@@ -206,6 +216,7 @@ export function createOperationPipeline(opts: PipelineOptions) {
         try {
           await admit(actor, ip);
           const text = await documentText(payload);
+          assertDocumentSize(text);
           let document;
           try {
             document = documents.parse(text);
@@ -233,5 +244,5 @@ export function createOperationPipeline(opts: PipelineOptions) {
     };
   }
 
-  return { admit, checkOperation, format, formatResult, apollo, wsHooks, documents, production };
+  return { admit, assertDocumentSize, checkOperation, format, formatResult, apollo, wsHooks, documents, production };
 }
