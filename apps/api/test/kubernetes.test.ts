@@ -3,6 +3,7 @@
 // disruption budgets pointing at real workloads, the Ingress reaching the API
 // for /graphql (WebSocket) and /exports/, configuration the API accepts.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -154,7 +155,9 @@ describe('Kubernetes manifests', () => {
       expect(refs.map((r: any) => r.configMapRef?.name ?? r.secretRef?.name).sort()).toEqual([config.metadata.name, secret.metadata.name].sort());
     }
     const secretEnv = Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    const env = { ...config.data, ...secretEnv, PORT: '4000' };
+    // The example's JWT_SECRET is a placeholder the API refuses in production until it is replaced.
+    expect(() => loadConfig({ ...config.data, ...secretEnv, PORT: '4000' })).toThrow(/JWT_SECRET: is a published placeholder/);
+    const env = { ...config.data, ...secretEnv, JWT_SECRET: randomBytes(32).toString('hex'), PORT: '4000' };
     const parsed = loadConfig(env);
     expect(parsed.nodeEnv).toBe('production');
     expect(parsed.runWorkers).toBe(false);
