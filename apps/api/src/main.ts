@@ -3,9 +3,11 @@ import { loadConfigOrExit } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createAppServer } from './platform/server.js';
 import { webDistDir } from './platform/static.js';
+import { startTracing, stopTracing } from './platform/tracing.js';
 import { seedDemo } from './modules/workspaces/demo-seed.js';
 
 const config = loadConfigOrExit();
+await startTracing(config, 'api');
 
 const logger = createLogger(config.logLevel);
 const server = await createAppServer({ config, logger });
@@ -72,6 +74,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }, config.shutdownTimeoutMs + 5_000).unref();
     try {
       await server.stop();
+      await stopTracing();
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
       process.exit(1);

@@ -12,8 +12,13 @@ import { createLogger } from './platform/logger.js';
 import { createAppPubSub } from './platform/pubsub.js';
 import { QUEUES } from './platform/queue.js';
 import { scheduleOnBull } from './platform/schedules.js';
+import { startTracing, stopTracing } from './platform/tracing.js';
+import { startMetricsServer } from './platform/metrics-server.js';
+import { reportPool, reportQueues } from './platform/metrics-sources.js';
+import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 
 const config = loadConfigOrExit();
+await startTracing(config, 'worker');
 if (!config.redisUrl) {
   console.error('Invalid environment variable REDIS_URL: the worker needs Redis (without it the API runs jobs in-process)');
   process.exit(1);
@@ -33,7 +38,12 @@ const outbox = new OutboxDispatcher(orm, runner, jobs, logger);
 outbox.start(IDLE_POLL_MS);
 
 const closeSchedules = await scheduleOnBull(connection, config.queuePrefix);
-logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()] }, 'worker ready');
+const stopQueueReport = reportQueues(connection, config.queuePrefix);
+const alerts = new AlertMonitor({ orm, pubSub: pubSub.pubSub, config, logger, redis: connection });
+alerts.start();
+const unwatchPool = reportPool(orm);
+const metrics = await startMetricsServer(config.metricsPort, config.host);
+logger.info({ queues: Object.values(QUEUES), jobs: [...jobs.keys()], metrics: `http://${config.host}:${metrics.port}/metrics` }, 'worker ready');
 
 // SIGTERM: take no new jobs, let active ones finish until the deadline (the
 // rest stall and resume on another worker), close everything, exit 0.
@@ -51,10 +61,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     await closeSchedules().catch(() => undefined);
     await workers.close(deadline);
     await outbox.stop();
+    await alerts.stop();
+    await stopQueueReport();
+    unwatchPool();
+    await metrics.close();
     await runner.close();
     await pubSub.close();
     await connection.quit().catch(() => connection.disconnect());
     await orm.close(true);
+    await stopTracing();
     clearTimeout(hardStop);
     logger.info('worker stopped');
     process.exit(0);

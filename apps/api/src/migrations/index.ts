@@ -10,6 +10,7 @@ import { Migration20261122090000_faq_category_name_ci } from './Migration2026112
 import { Migration20261204000000_contact_erased_at } from './Migration20261204000000_contact_erased_at.js';
 import { Migration20261204100000_job_outbox } from './Migration20261204100000_job_outbox.js';
 import { Migration20261204200000_team_admin } from './Migration20261204200000_team_admin.js';
+import { Migration20261204300000_alerts } from './Migration20261204300000_alerts.js';
 import { Migration20261204400000_faq_alternate_questions } from './Migration20261204400000_faq_alternate_questions.js';
 import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
 import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
@@ -26,6 +27,7 @@ export const migrations = [
   { name: 'Migration20261204000000_contact_erased_at', class: Migration20261204000000_contact_erased_at },
   { name: 'Migration20261204100000_job_outbox', class: Migration20261204100000_job_outbox },
   { name: 'Migration20261204200000_team_admin', class: Migration20261204200000_team_admin },
+  { name: 'Migration20261204300000_alerts', class: Migration20261204300000_alerts },
   { name: 'Migration20261204400000_faq_alternate_questions', class: Migration20261204400000_faq_alternate_questions },
   { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
   { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },

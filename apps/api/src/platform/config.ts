@@ -27,6 +27,7 @@ const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -61,6 +62,17 @@ const variables = z.object({
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
   BODY_LIMIT: z.string().default('1mb'),
+  // OpenTelemetry's own variables: these decide whether tracing is on; the SDK reads the rest (OTEL_*).
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL').optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
+  ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
+  ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
+  ALERT_FAILED_JOBS: z.coerce.number().int().positive().default(5),
+  ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(500),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d+|[\w.:/,\s-]+)$/, 'must be true, false, a hop count, or addresses/subnets (comma-separated)')
@@ -100,6 +112,8 @@ export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   host: string;
+  /** The worker's /metrics and /healthz port (API nodes serve /metrics on `port`). */
+  metricsPort: number;
   databaseUrl?: string;
   /** Embedded PGlite directory; `memory://` keeps it in memory. */
   dataDir: string;
@@ -136,6 +150,16 @@ export interface Config {
   introspection: boolean;
   maxPageSize: number;
   bodyLimit: string;
+  /** OpenTelemetry traces: on when an OTLP endpoint or a traces exporter is configured. */
+  tracing: { enabled: boolean; serviceName?: string };
+  /** In-process alert rules (see modules/alerts/alert.rules.ts). */
+  alerts: {
+    evaluationSeconds: number;
+    queueBacklog: number;
+    queueBacklogMinutes: number;
+    failedJobs: number;
+    eventLoopLagMs: number;
+  };
   /**
    * Express's `trust proxy`: whose X-Forwarded-For to believe, so per-IP
    * limits see the client rather than the reverse proxy in front of us.
@@ -182,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
@@ -211,6 +236,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
+    tracing: {
+      enabled:
+        e.OTEL_SDK_DISABLED !== 'true' &&
+        e.OTEL_TRACES_EXPORTER !== 'none' &&
+        Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || e.OTEL_TRACES_EXPORTER),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
+    alerts: {
+      evaluationSeconds: e.ALERT_EVALUATION_SECONDS,
+      queueBacklog: e.ALERT_QUEUE_BACKLOG,
+      queueBacklogMinutes: e.ALERT_QUEUE_BACKLOG_MINUTES,
+      failedJobs: e.ALERT_FAILED_JOBS,
+      eventLoopLagMs: e.ALERT_EVENT_LOOP_LAG_MS,
+    },
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     authRecheckSeconds: e.AUTH_RECHECK_SECONDS,
     authCacheSeconds: e.AUTH_CACHE_SECONDS,

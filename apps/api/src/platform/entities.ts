@@ -1,4 +1,5 @@
 // Every entity, listed explicitly (no discovery by glob).
+import { Alert } from '../modules/alerts/alert.entity.js';
 import { AuditLog } from '../modules/audit/audit-log.entity.js';
 import { RefreshToken } from '../modules/auth/refresh-token.entity.js';
 import { User } from '../modules/auth/user.entity.js';
@@ -37,5 +38,6 @@ export const entities = [
   EvaluationResult,
   IntentModel,
   ApiKey,
+  Alert,
   OutboxEntry,
 ];

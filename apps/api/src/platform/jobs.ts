@@ -11,6 +11,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
+import { observeJob } from './metrics.js';
+import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
 import { DEFAULT_ATTEMPTS, MAX_STALLED_COUNT, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
@@ -120,22 +122,30 @@ export class InProcessJobRunner implements JobRunner {
     const key = opts.jobId ? `${job.name}:${opts.jobId}` : undefined;
     if (key && this.pending.has(key)) return;
     if (key) this.pending.add(key);
-    const run = this.run(job as unknown as AnyJob, data as never, opts, key);
+    const run = this.run(job as unknown as AnyJob, withTraceContext(data, job.name) as never, opts, key);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
 
-  private async run(job: AnyJob, data: never, opts: EnqueueOptions, key?: string) {
+  private async run(job: AnyJob, traced: never, opts: EnqueueOptions, key?: string) {
+    const { data, parent } = takeTraceContext(traced);
     try {
       // Start on a later turn of the event loop, never inside the enqueuing request.
       await sleep(opts.delayMs ?? 0);
       const attempts = job.attempts ?? DEFAULT_ATTEMPTS;
       for (let attempt = 0; attempt < attempts; attempt++) {
+        const observed = observeJob(job.name);
         try {
-          await job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+          await runJobSpan(job.name, parent, attempt, () => {
+            this.deps.logger.debug({ job: job.name, attempt }, 'job started');
+            return job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+          });
+          observed('completed');
           return;
         } catch (err) {
-          if (attempt === attempts - 1 || this.closed) {
+          const last = attempt === attempts - 1 || this.closed;
+          observed(last ? 'failed' : 'retried');
+          if (last) {
             await this.failures.record(this, job, opts.jobId, data, err, attempt + 1);
             return;
           }
@@ -190,7 +200,7 @@ export class BullJobRunner implements JobRunner {
         await existing.remove();
       }
     }
-    await queue.add(job.name, data, {
+    await queue.add(job.name, withTraceContext(data, job.name), {
       // BullMQ ignores an add whose id already exists: that is our idempotency.
       jobId,
       delay: opts.delayMs,
@@ -221,7 +231,22 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         const def = jobs.get(job.name);
         if (!def) throw new Error(`unknown job ${job.name}`);
         const attempts = job.opts.attempts ?? DEFAULT_ATTEMPTS;
-        return def.handle(job.data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: job.attemptsMade >= attempts - 1 });
+        const last = job.attemptsMade >= attempts - 1;
+        // Time spent ready in the queue, for first runs (retries wait out their backoff on purpose).
+        const observed = observeJob(job.name, job.attemptsMade === 0 ? Date.now() - job.timestamp - (job.opts.delay ?? 0) : undefined);
+        const { data, parent } = takeTraceContext(job.data);
+        try {
+          const result = await runJobSpan(job.name, parent, job.attemptsMade, () => {
+            deps.logger.debug({ job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job started');
+            return def.handle(data as never, { ...deps, jobs: runner, attempt: job.attemptsMade, lastAttempt: last });
+          });
+          observed('completed');
+          return result;
+        } catch (err) {
+          observed(last ? 'failed' : 'retried');
+          // Failing for good is recorded by the 'failed' listener below.
+          throw err;
+        }
       },
       {
         connection: connection.duplicate({ maxRetriesPerRequest: null }),
@@ -250,7 +275,7 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
     worker.on('failed', (job, err) => {
       if (!job?.finishedOn) return;
       const def = jobs.get(job.name);
-      if (def) void failures.record(runner, def, job.id, job.data, err, job.attemptsMade);
+      if (def) void failures.record(runner, def, job.id, takeTraceContext(job.data).data, err, job.attemptsMade);
     });
     return worker;
   });

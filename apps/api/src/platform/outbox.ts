@@ -10,6 +10,7 @@ import { forkFor, type Em, type Orm } from './database.js';
 import type { Logger } from './logger.js';
 import { OutboxEntry } from './outbox.entity.js';
 import type { EnqueueOptions, JobDefinition, JobRunner } from './queue.js';
+import { withTraceContext } from './tracing.js';
 
 const BATCH = 100;
 const ENQUEUE_TIMEOUT_MS = 3_000;
@@ -23,7 +24,8 @@ export const IDLE_POLL_MS = 30_000;
  * (the queue took it but the delete did not commit) still runs once.
  */
 export function enqueueWith<D>(em: Em, job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): OutboxEntry {
-  return em.create(OutboxEntry, { job: job.name, data: data as Record<string, unknown>, jobId: opts.jobId ?? null, delayMs: opts.delayMs ?? null });
+  // The trace context of the writing request travels with the entry, so the job's span joins its trace.
+  return em.create(OutboxEntry, { job: job.name, data: withTraceContext(data, job.name) as Record<string, unknown>, jobId: opts.jobId ?? null, delayMs: opts.delayMs ?? null });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -14,6 +14,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ContactResolver } from '../modules/contacts/contact.resolver.js';
 import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
 import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
+import { AlertResolver } from '../modules/alerts/alert.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
 
@@ -34,6 +35,7 @@ export const resolvers = [
   AuditResolver,
   ContactResolver,
   WorkspaceResolver,
+  AlertResolver,
 ] as const;
 
 /**

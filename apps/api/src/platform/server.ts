@@ -38,6 +38,11 @@ import { OutboxDispatcher } from './outbox.js';
 import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
+import { scrape, watchSockets } from './metrics.js';
+import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
+import { reportPool, reportQueues } from './metrics-sources.js';
+import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
+import { httpTracing } from './tracing.js';
 
 type WsExtra = {
   actor?: Actor;
@@ -116,6 +121,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();
+  const alerts = new AlertMonitor({ orm, pubSub: pubSubHandle.pubSub, config, logger, redis });
+  alerts.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';
   const persistedQueries = new InMemoryLRUCache<string>();
@@ -152,7 +159,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   });
 
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
-    {
+    observeSocketOperations({
       schema,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -208,7 +215,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       },
       // Writes shared `next` frames itself for push sources (formatted by the pipeline through bindTransport).
       subscribe: sharedSubscribe,
-    },
+    }),
     wsServer,
     10_000,
   );
@@ -231,9 +238,23 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       ApolloServerPluginCacheControlDisabled(),
       pipeline.apollo.plugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      operationObserverPlugin<Context>(),
     ],
   });
   await apollo.start();
+
+  const unwatchSockets = watchSockets(() => realtime);
+  const stopQueueReport = redis ? reportQueues(redis, config.queuePrefix) : async () => {};
+  const unwatchPool = reportPool(orm);
+  // Prometheus exposition; the ingress publishes /graphql and /exports/ only.
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      const { contentType, body } = await scrape();
+      res.setHeader('content-type', contentType).send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -288,6 +309,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       next();
     },
     express.json({ limit: config.bodyLimit }),
+    // After the body parser, whose stream callbacks would leave the request's trace context behind.
+    httpTracing(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const apiKeyHeader = req.headers['x-api-key'];
@@ -342,9 +365,13 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         sessions.stop();
         await revocations.return?.();
         realtime.stop();
+        await alerts.stop();
         await outbox.stop();
         await jobRunner.close(deadline);
         await deps.system.close();
+        unwatchSockets();
+        unwatchPool();
+        await stopQueueReport();
         if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
         await pubSubHandle.close();
         await redis?.quit().catch(() => redis.disconnect());

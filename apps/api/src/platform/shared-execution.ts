@@ -35,6 +35,7 @@ import {
   specifiedRules,
 } from 'graphql';
 import type { Context } from './context.js';
+import { fanout } from './metrics.js';
 import { isPushSource, PUSH, type PushSource } from './push-source.js';
 
 const printed = new WeakMap<DocumentNode, string>();
@@ -288,9 +289,17 @@ class PushSubscription implements AsyncIterableIterator<ExecutionResult> {
   deliver(outcome: Outcome) {
     if (this.done) return;
     const { socket, id } = this.transport;
-    if (socket.readyState !== OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(TOO_FAR_BEHIND, 'Subscriber too far behind');
-    else socket.send(outcome.frame(id), TEXT);
+    if (socket.readyState !== OPEN) {
+      fanout.dropped += 1;
+      return;
+    }
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      fanout.dropped += 1;
+      socket.close(TOO_FAR_BEHIND, 'Subscriber too far behind');
+    } else {
+      fanout.sent += 1;
+      socket.send(outcome.frame(id), TEXT);
+    }
   }
 
   fail(err: unknown) {

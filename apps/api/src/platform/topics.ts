@@ -44,6 +44,12 @@ export interface EvaluationProgressPayload {
   total: number;
 }
 
+export interface AlertPayload {
+  alertId: string;
+  /** Null for installation-wide alerts. */
+  workspaceId: string | null;
+}
+
 /** A credential stopped being valid: every node re-checks the sockets (and cached verdicts) it concerns. */
 export type PrincipalRevokedPayload =
   | { kind: 'user'; id: string }
@@ -62,6 +68,8 @@ export type Topics = {
   notification: [string, NotificationPayload];
   /** id: evaluation run id */
   evaluation: [string, EvaluationProgressPayload];
+  /** id: workspace id, or `system` for installation-wide alerts */
+  alert: [string, AlertPayload];
   /** one channel: revocations concern every node */
   principalRevoked: [PrincipalRevokedPayload];
 };

@@ -4,6 +4,7 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@man
 import { SystemStatusDocument, SystemStatusFeedDocument, type SystemStatusFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
+import { AlertsPanel } from './AlertsPanel';
 import { Page } from './Page';
 
 const StatusChart = lazy(() => import('./charts/StatusChart'));
@@ -36,6 +37,7 @@ export default function StatusPage() {
     <Page title="System status" description="Live health of the API node serving you and of what it depends on; updated on every change and at least every 5 seconds.">
       {error && <ErrorNotice error={error} title="Could not load the system status" onRetry={() => void initial.refetch()} />}
       {!status && !error && <Loading label="Loading status…" />}
+      <AlertsPanel />
       {status && (
         <>
           <Group gap="sm" data-testid="system-status">

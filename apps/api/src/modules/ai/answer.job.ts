@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
+import { countAnswer, countHandoff } from '../../platform/metrics.js';
 import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { applyHandOff } from '../conversations/conversation.service.js';
@@ -40,6 +41,7 @@ async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub'>, conversationId: 
     return { conversation: c, note: applyHandOff(tx, c, reason) };
   });
   if (!result) return { handedOff: false as const };
+  countHandoff(reason);
   publishMessageAdded(ctx.pubSub, result.note);
   publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
   return { handedOff: reason };
@@ -50,55 +52,10 @@ export const answerJob: JobDefinition<AnswerData> = {
   queue: QUEUES.ai,
   // Spans 127 s of retries (see DEFAULT_ATTEMPTS): outlasts a minute of database or model-server downtime.
   attempts: DEFAULT_ATTEMPTS,
-  async handle({ workspaceId, conversationId, replyToSeq }, ctx) {
-    const em = forkFor(ctx.orm, workspaceId);
-    const conversation = await em.findOne(Conversation, { id: conversationId });
-    if (!conversation || conversation.mode !== ConversationMode.AI) return { skipped: 'not in AI mode' };
-    if (await em.count(Message, { conversation: conversationId, replyToSeq })) return { skipped: 'already answered' };
-    const question = await em.findOne(Message, { conversation: conversationId, seq: replyToSeq });
-    if (!question || question.authorType !== AuthorType.CUSTOMER) return { skipped: 'not a customer message' };
-
-    if (detectWantsHuman(question.body)) return handOff(em, ctx, conversationId, 'customer_request');
-
-    const mc = pickModelConfig(await ensureModelConfigs(em, ctx.config, workspaceId), conversationId);
-    const smallTalk = detectSmallTalk(question.body);
-    if (smallTalk) {
-      return store(em, ctx, conversationId, replyToSeq, smallTalkReply(smallTalk), {
-        // No model ran: no tokens, and no latency to count in the model's figures.
-        replyToSeq, citations: [], confidence: 1, modelConfigId: mc.id, promptTokens: 0, completionTokens: 0, latencyMs: null,
-      });
-    }
-    const history = toHistory(
-      (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
-    );
-    let draft;
-    // Every run streams under its own attempt id, so a client drops the partial
-    // text of a run that died (a retry, or a worker that crashed mid-stream).
-    const attempt = randomUUID();
-    try {
-      draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
-        ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt }),
-      );
-    } catch (err) {
-      if (ctx.lastAttempt) {
-        ctx.logger.warn({ err: (err as Error).message, conversationId }, 'AI provider failed; handing off');
-        return handOff(em, ctx, conversationId, 'provider_error');
-      }
-      throw err;
-    }
-    const { answer, hits } = draft;
-    if (!hits.length || !answer.answer.trim()) return handOff(em, ctx, conversationId, 'missing_knowledge');
-    if (answer.confidence < mc.confidenceThreshold) return handOff(em, ctx, conversationId, 'low_confidence');
-
-    return store(em, ctx, conversationId, replyToSeq, answer.answer.trim(), {
-      replyToSeq,
-      citations: answer.citations,
-      confidence: answer.confidence,
-      modelConfigId: mc.id,
-      promptTokens: answer.usage.promptTokens,
-      completionTokens: answer.usage.completionTokens,
-      latencyMs: Math.round(answer.latencyMs),
-    });
+  async handle(data, ctx) {
+    const result: { skipped?: string; handedOff?: string | false; answered?: number; smallTalk?: boolean } = await answer(data, ctx);
+    countAnswer(result.answered !== undefined ? (result.smallTalk ? 'small_talk' : 'answered') : result.handedOff ? 'handed_off' : 'skipped');
+    return result;
   },
   // The customer must not wait on a job that will never answer: a human takes
   // over (once: handOff only acts while the conversation is in AI mode).
@@ -106,6 +63,58 @@ export const answerJob: JobDefinition<AnswerData> = {
     await handOff(forkFor(ctx.orm, workspaceId), ctx, conversationId, 'job_failed');
   },
 };
+
+async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, ctx: JobContext) {
+  const em = forkFor(ctx.orm, workspaceId);
+  const conversation = await em.findOne(Conversation, { id: conversationId });
+  if (!conversation || conversation.mode !== ConversationMode.AI) return { skipped: 'not in AI mode' };
+  if (await em.count(Message, { conversation: conversationId, replyToSeq })) return { skipped: 'already answered' };
+  const question = await em.findOne(Message, { conversation: conversationId, seq: replyToSeq });
+  if (!question || question.authorType !== AuthorType.CUSTOMER) return { skipped: 'not a customer message' };
+
+  if (detectWantsHuman(question.body)) return handOff(em, ctx, conversationId, 'customer_request');
+
+  const mc = pickModelConfig(await ensureModelConfigs(em, ctx.config, workspaceId), conversationId);
+  const smallTalk = detectSmallTalk(question.body);
+  if (smallTalk) {
+    const stored = await store(em, ctx, conversationId, replyToSeq, smallTalkReply(smallTalk), {
+      // No model ran: no tokens, and no latency to count in the model's figures.
+      replyToSeq, citations: [], confidence: 1, modelConfigId: mc.id, promptTokens: 0, completionTokens: 0, latencyMs: null,
+    });
+    return { ...stored, smallTalk: true };
+  }
+  const history = toHistory(
+    (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
+  );
+  let draft;
+  // Every run streams under its own attempt id, so a client drops the partial
+  // text of a run that died (a retry, or a worker that crashed mid-stream).
+  const attempt = randomUUID();
+  try {
+    draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
+      ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt }),
+    );
+  } catch (err) {
+    if (ctx.lastAttempt) {
+      ctx.logger.warn({ err: (err as Error).message, conversationId }, 'AI provider failed; handing off');
+      return handOff(em, ctx, conversationId, 'provider_error');
+    }
+    throw err;
+  }
+  const { answer, hits } = draft;
+  if (!hits.length || !answer.answer.trim()) return handOff(em, ctx, conversationId, 'missing_knowledge');
+  if (answer.confidence < mc.confidenceThreshold) return handOff(em, ctx, conversationId, 'low_confidence');
+
+  return store(em, ctx, conversationId, replyToSeq, answer.answer.trim(), {
+    replyToSeq,
+    citations: answer.citations,
+    confidence: answer.confidence,
+    modelConfigId: mc.id,
+    promptTokens: answer.usage.promptTokens,
+    completionTokens: answer.usage.completionTokens,
+    latencyMs: Math.round(answer.latencyMs),
+  });
+}
 
 /** Stores the AI reply once (unless an agent took over meanwhile) and announces it. */
 async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number, body: string, ai: AiReply) {

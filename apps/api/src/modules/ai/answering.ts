@@ -4,6 +4,8 @@
 import type { ChatTurn, RagAnswer } from '@switchboard/ai';
 import type { AiProviders } from '../../platform/ai.js';
 import type { Em, Orm } from '../../platform/database.js';
+import { observeModelCall } from '../../platform/metrics.js';
+import { traceModelCall } from '../../platform/tracing.js';
 import { AuthorType, type Message } from '../messages/message.entity.js';
 import { retrieve, type RetrievalHit, type RetrieveOptions } from '../knowledge/retrieval.js';
 import type { ModelConfig } from './model-config.entity.js';
@@ -39,9 +41,16 @@ export async function draftAnswer(
 ): Promise<DraftResult> {
   const hits = await retrieveFor(deps.orm, em, deps.ai, workspaceId, question, mc.k);
   const provider = deps.ai.get({ provider: mc.provider, model: mc.model });
-  const answer = await provider.answer(
-    { question, history, chunks: hits, systemPrompt: mc.systemPrompt, temperature: mc.temperature, model: mc.model },
-    onToken,
-  );
+  const observed = observeModelCall(mc.provider, mc.model);
+  let answer: RagAnswer;
+  try {
+    answer = await traceModelCall(mc.provider, mc.model, () =>
+      provider.answer({ question, history, chunks: hits, systemPrompt: mc.systemPrompt, temperature: mc.temperature, model: mc.model }, onToken),
+    );
+  } catch (err) {
+    observed.failed();
+    throw err;
+  }
+  observed.ok(answer.usage);
   return { answer, hits };
 }

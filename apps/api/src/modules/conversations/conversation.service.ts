@@ -20,6 +20,7 @@ import { publishConversationChanged, type ConversationChange } from './conversat
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
+import { countHandoff } from '../../platform/metrics.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
@@ -178,6 +179,7 @@ export class ConversationService {
       return 'handed_off';
     });
     if (note) publishMessageAdded(this.scope.deps.pubSub, note);
+    countHandoff(reason);
     return conversation;
   }
 

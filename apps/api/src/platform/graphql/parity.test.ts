@@ -2,6 +2,7 @@
 // cases, once over HTTP and once over graphql-ws. A case passes only if both
 // transports refuse it the same way (same code and reason) before anything
 // executes; ordinary operations are served by both.
+import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import { MeDocument } from '@switchboard/schema';
 import type { Client } from 'graphql-ws';
@@ -195,7 +196,8 @@ describe.each<Transport>(['http', 'ws'])('production hardening over %s', (transp
   const run = (query: string, variables?: Record<string, unknown>) => (transport === 'http' ? overHttp(t, token, query, variables) : overSocket(client!, query, variables));
 
   beforeAll(async () => {
-    t = await startTestServer({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'true' });
+    // Production refuses the suite's published test secret: a random one, as a deployment would have.
+    t = await startTestServer({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'true', JWT_SECRET: randomBytes(32).toString('hex') });
     token = (await t.createWorkspace()).token;
     if (transport === 'ws') client = wsClient(t.wsUrl, token);
   });
