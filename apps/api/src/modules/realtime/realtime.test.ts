@@ -126,7 +126,9 @@ describe('live feeds over graphql-ws', () => {
     const few = await queriesFor(2, 'to a few');
     for (const c2 of clients.splice(0)) await c2.dispose();
     const many = await queriesFor(25, 'to many');
-    expect(many).toBe(few);
+    // Background maintenance (the reconciler, alert rules, the outbox) may land a statement in
+    // either window; reading per subscriber would add 23 or more.
+    expect(Math.abs(many - few)).toBeLessThanOrEqual(2);
   });
 
   it('shares the start-up reads (access, replay) among subscribers that arrive together', async () => {
