@@ -15,8 +15,17 @@ describe('reconciler', () => {
   beforeAll(async () => {
     t = await startTestServer({ RUN_WORKERS: 'true', AI_AUTO_REPLY: 'true', RECONCILE_AFTER_SECONDS: '1' });
     ws = await t.createWorkspace('Reconcile');
-    const faq = await t.gql(`mutation { createFaq(input: {question: "How do I get a refund?", answer: "You can request a refund within 30 days of purchase."}) { id } }`, {}, ws.token);
-    await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
+    // A small knowledge base (a lone entry gives lexical ranking no contrast, and the assistant hands off).
+    const entries = [
+      ['How do I get a refund?', 'You can request a refund within 30 days of purchase from the Orders page.'],
+      ['How do I reset my password?', 'Use the Forgot password link on the sign-in page and follow the email.'],
+      ['How long does shipping take?', 'Orders ship within two business days and arrive in three to five days.'],
+      ['How do I cancel my subscription?', 'Open Billing, choose Cancel subscription and confirm.'],
+    ];
+    for (const [question, answer] of entries) {
+      const faq = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q: question, a: answer }, ws.token);
+      await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
+    }
   }, 180_000);
   afterAll(() => t.close());
 
@@ -31,6 +40,7 @@ describe('reconciler', () => {
     const sent = await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "How do I get a refund?", clientMessageId: "m-1"}) { seq } }`, { c: id }, token);
     expect(sent.errors).toBeUndefined();
     await eventually(async () => (await replies(id)).length === 1, 30_000, 'the first answer');
+    expect((await replies(id))[0]!.author_type).toBe('AI');
     expect((await t.sql(`select count(*)::int as n from job_outbox where data->>'conversationId' = ?`, [id]))[0].n).toBe(0);
 
     // A message committed without its jobs (as if the process died before the hand-over).
