@@ -409,7 +409,7 @@ export async function main() {
     await faults;
 
     // -- drain: every stored message on every subscriber of its conversation, and settled
-    type Outcome = { answered: number; handedOff: number; unsettled: number; answeredTwice: number; stored: Map<string, { conversationId: string; seq: number }> };
+    type Outcome = { answered: number; handedOff: number; unsettled: number; answeredTwice: number; reasons: Map<string, number>; stored: Map<string, { conversationId: string; seq: number }> };
     const outcomes = async (): Promise<Outcome> => {
       const stored = new Map<string, { conversationId: string; seq: number }>();
       const { rows: mine } = await sql.query(`select conversation_id, seq, client_message_id from message where author_type = 'CUSTOMER' and client_message_id is not null`);
@@ -417,12 +417,16 @@ export async function main() {
       const { rows: replies } = await sql.query(`select conversation_id, reply_to_seq, count(*)::int as n from message where author_type = 'AI' and reply_to_seq is not null group by 1, 2`);
       const replyCount = new Map(replies.map((r) => [`${r.conversation_id}:${r.reply_to_seq}`, r.n as number]));
       const { rows: convs } = await sql.query(`select id, mode, handoff_reason from conversation`);
-      const human = new Set(convs.filter((c) => c.mode === 'HUMAN').map((c) => c.id as string));
-      const o: Outcome = { answered: 0, handedOff: 0, unsettled: 0, answeredTwice: 0, stored };
+      const human = new Map<string, string>(convs.filter((c) => c.mode === 'HUMAN').map((c) => [c.id, c.handoff_reason ?? 'none']));
+      const o: Outcome = { answered: 0, handedOff: 0, unsettled: 0, answeredTwice: 0, reasons: new Map(), stored };
       for (const s of stored.values()) {
         const n = replyCount.get(`${s.conversationId}:${s.seq}`) ?? 0;
         if (n >= 1) o.answered += 1;
-        else if (human.has(s.conversationId)) o.handedOff += 1;
+        else if (human.has(s.conversationId)) {
+          o.handedOff += 1;
+          const reason = human.get(s.conversationId)!;
+          o.reasons.set(reason, (o.reasons.get(reason) ?? 0) + 1);
+        }
         else o.unsettled += 1;
         if (n > 1) o.answeredTwice += 1;
       }
@@ -489,7 +493,7 @@ export async function main() {
       `  sent                 ${sentAt.size} customer messages (${final.stored.size} stored; ${retries} retried attempts${retryCodes.size ? ` — ${[...retryCodes].map(([c, n]) => `${c} ×${n}`).join(', ')}` : ''}; ${refused.length} refused)`,
       `  delivered            ${delivered} messages to every subscriber of their conversation (${deliveries} deliveries)`,
       `  answered             ${final.answered} (AI replies)${final.answeredTwice ? `; ANSWERED TWICE ${final.answeredTwice}` : ''}`,
-      `  handed off           ${final.handedOff}`,
+      `  handed off           ${final.handedOff}${final.reasons.size ? ` (${[...final.reasons].map(([r, n]) => `${r} ×${n}`).join(', ')})` : ''}`,
       `  unsettled            ${final.unsettled} (neither answered nor handed off after the drain)`,
       `  lost                 ${lost} (${missing.messages} never reached a subscriber: ${missing.deliveries} deliveries; ${notStored} never stored)`,
       `  duplicated           ${duplicatedFrames} frames (seq delivered twice to one subscription; ${duplicatedSubs} subscriptions)`,
