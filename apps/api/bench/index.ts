@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   calibration: () => import('./calibration.js'),
   guards: () => import('./guards.js'),
   analytics: () => import('./analytics.js'),
+  soak: () => import('./soak.js'),
 };
 
 const name = process.argv[2];
