@@ -395,6 +395,7 @@ export async function main() {
         await old.stop();
         const stopMs = Date.now() - termAt;
         note(`fault: API node 0 exited ${old.child.exitCode ?? old.child.signalCode} after ${(stopMs / 1000).toFixed(1)} s; restarting it`);
+        for (const line of old.logs.filter((l) => /shutdown|stopp/.test(String(l.msg)))) note(`  api0 log: ${line.msg}${line.step ? ` (${line.step}${line.ms ? `, ${line.ms} ms` : ''})` : ''}`);
         apis[0] = spawnApi(0);
         await waitUp(apis[0], `${http(0)}/readyz`, 180_000);
         restart.api = { exitCode: old.child.exitCode, signal: old.child.signalCode, stopMs, upMs: Date.now() - termAt };

@@ -284,6 +284,39 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     llm.chat = (req) => (req.tools || req.response_format ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } } : { deltas: ANSWER, chunkDelayMs: 50 });
   }, 240_000);
 
+  it('worker SIGTERMed mid-answer: it exits 0 within 10 s and the answer still arrives once, resumed by the other worker', async () => {
+    // 12 s of streaming: longer than the 8 s a stopping worker gives active jobs.
+    llm.chat = (req) => (req.tools || req.response_format ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } } : { deltas: ANSWER, chunkDelayMs: 2_000 });
+    const c = await start();
+    const events: ConversationEvent[] = [];
+    const client = wsClient(() => `ws://127.0.0.1:${API_PORTS[0]}/graphql`, c.token);
+    const feed = subscribeToConversation({ client, conversationId: c.id, onEvent: (e) => events.push(e) });
+    const workers = [worker, await startWorker()];
+    const { seq } = await sendUntilStored(API_PORTS[0]!, c, 'How do I get a refund?');
+    await eventually(async () => events.some((e) => e.__typename === 'AiAnswerChunk'), 60_000, 'the answer to stream');
+    const runner = await redisCommand('hget', `sbfaults:ai:ai.answer.${c.id}.${seq}`, 'pb');
+    const victim = workers.find((w) => runner === `${hostname()}:${w.child.pid}`);
+    if (!victim) throw new Error(`no worker process runs the answer (processedBy ${runner})`);
+    const termAt = Date.now();
+    victim.child.kill('SIGTERM');
+    await victim.waitExit();
+    const exitMs = victim.exit!.at - termAt;
+    await eventually(async () => (await outcome(c.id, seq)).replies === 1, 90_000, 'the AI reply');
+    await eventually(async () => events.some((e) => e.__typename === 'MessageAdded' && e.message.authorType === 'AI'), 10_000, 'the reply on the feed');
+    console.log(`fault: worker SIGTERM mid-answer → exit ${victim.exit!.code} after ${(exitMs / 1000).toFixed(1)} s; answered once by the other worker ${((Date.now() - termAt) / 1000).toFixed(1)} s after the signal`);
+    expect(victim.exit!.code).toBe(0);
+    expect(exitMs).toBeLessThan(10_000);
+    expect(victim.output.some((l) => l.includes('"msg":"worker stopped"'))).toBe(true);
+    expect(victim.output.filter((l) => l.includes('did not finish cleanly'))).toEqual([]);
+    expect(await outcome(c.id, seq)).toMatchObject({ replies: 1, mode: 'AI' });
+    const shown = events.flatMap((e) => (e.__typename === 'MessageAdded' && e.message.authorType === 'AI' ? [e.message.body] : []));
+    expect(shown).toEqual([FINAL]);
+    feed.dispose();
+    await client.dispose();
+    worker = workers.find((w) => w !== victim)!;
+    llm.chat = (req) => (req.tools || req.response_format ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } } : { deltas: ANSWER, chunkDelayMs: 50 });
+  }, 240_000);
+
   it('PostgreSQL stopped for 15 s during a stream of customer messages: every message ends answered or handed off, errors carry codes', async () => {
     const convs = await Promise.all(Array.from({ length: 24 }, () => start()));
     const sent: { c: { id: string; token: string }; seq: number; errors: { status: number; code?: string }[] }[] = [];
@@ -367,14 +400,14 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     await Promise.all(clients.map((c) => c.dispose()));
   }, 180_000);
 
-  it('SIGTERM under 100 subscribers and 25 msg/s: in-flight requests finish, the node exits 0 within 10 s, clients resume on another node with nothing lost', async () => {
+  it('SIGTERM under 500 subscribers and 25 msg/s: in-flight requests finish, the node exits 0 within 10 s, clients resume on another node with nothing lost', async () => {
     const convs = await Promise.all(Array.from({ length: 10 }, () => start(API_PORTS[1]!)));
     // Agents take the conversations over, so the load is delivery, not answering.
     for (const c of convs) await gql(API_PORTS[1]!, SEND, { input: { conversationId: c.id, body: 'Hello, an agent here.' } }, admin);
     let target = 0;
     const seen = convs.map(() => new Map<number, number>());
     const clients: Client[] = [];
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 500; i++) {
       const k = i % convs.length;
       const client = wsClient(() => `ws://127.0.0.1:${API_PORTS[target]}/graphql`, convs[k]!.token);
       const mine = new Map<number, number>();
@@ -422,7 +455,7 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
       }
       return true;
     }, 60_000, 'every subscriber to catch up on the other node');
-    console.log(`fault: SIGTERM with 100 subscribers, ~25 msg/s (${sentCount} sent) → exit ${apis[0]!.exit!.code} after ${(exitMs / 1000).toFixed(1)} s; ${inflightResults.filter((r) => r.status === 200 && r.data?.sendMessage).length}/5 in-flight sends finished; 0 lost`);
+    console.log(`fault: SIGTERM with 500 subscribers, ~25 msg/s (${sentCount} sent) → exit ${apis[0]!.exit!.code} after ${(exitMs / 1000).toFixed(1)} s; ${inflightResults.filter((r) => r.status === 200 && r.data?.sendMessage).length}/5 in-flight sends finished; 0 lost`);
     expect(apis[0]!.exit!.code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);
     expect(inflightResults.map((r) => r.status === 200 && Boolean(r.data?.sendMessage))).toEqual([true, true, true, true, true]);
@@ -431,6 +464,7 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
       expect([...perSub[i]!.keys()].sort((a, b) => a - b)).toEqual(rows.map((r) => r.seq));
     }
     expect(apis[0]!.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    expect(apis[0]!.output.filter((l) => l.includes('did not finish cleanly'))).toEqual([]);
     await Promise.all(clients.map((c) => c.dispose()));
   }, 120_000);
 });

@@ -285,7 +285,10 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
     async close(deadline = Date.now() + 5_000) {
       await Promise.allSettled(workers.map(async (w) => {
         const conn = await w.client.catch(() => null);
-        if (await untilDeadline(w.close(), deadline)) await w.close(true);
+        // Past the deadline, cut the connection instead of waiting: close(true)
+        // after close() would only return the pending close, which waits for
+        // the active jobs. Their locks then lapse and another worker resumes them.
+        if (await untilDeadline(w.close(), deadline)) await w.disconnect().catch(() => undefined);
         conn?.disconnect();
       }));
       await failures.close(deadline);

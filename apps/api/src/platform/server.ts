@@ -43,6 +43,7 @@ import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 import { httpTracing } from './tracing.js';
+import { startShutdown } from './shutdown.js';
 
 type WsExtra = {
   actor?: Actor;
@@ -352,30 +353,34 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     },
     stop() {
       stopping ??= (async () => {
-        const deadline = Date.now() + config.shutdownTimeoutMs;
+        const { step, workDeadline } = startShutdown(logger, config.shutdownTimeoutMs);
         // HTTP stops accepting and drains; sockets close with 1001 (clients
-        // resume by seq elsewhere). Meanwhile active jobs get until the deadline.
+        // resume by seq elsewhere). Meanwhile active jobs get until the work deadline.
         await Promise.all([
-          apollo.stop().catch((err) => logger.error({ err }, 'HTTP drain failed')),
-          (async () => {
+          step('drain HTTP and sockets', () => apollo.stop()),
+          step('finish active jobs', async () => {
             await stopSchedules();
-            await workers?.close(deadline);
-          })(),
+            await workers?.close(workDeadline);
+          }),
         ]);
-        sessions.stop();
-        await revocations.return?.();
-        realtime.stop();
-        await alerts.stop();
-        await outbox.stop();
-        await jobRunner.close(deadline);
-        await deps.system.close();
-        unwatchSockets();
-        unwatchPool();
-        await stopQueueReport();
-        if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
-        await pubSubHandle.close();
-        await redis?.quit().catch(() => redis.disconnect());
-        if (ownsOrm) await orm.close(true);
+        await step('stop socket sessions', async () => {
+          sessions.stop();
+          await revocations.return?.();
+        });
+        await step('stop realtime', () => realtime.stop());
+        await step('stop alerts', () => alerts.stop());
+        await step('stop outbox', () => outbox.stop());
+        await step('close job runner', () => jobRunner.close(workDeadline));
+        await step('close system status', () => deps.system.close());
+        await step('stop reporters', async () => {
+          unwatchSockets();
+          unwatchPool();
+          await stopQueueReport();
+        });
+        await step('close HTTP server', () => (httpServer.listening ? new Promise<void>((r) => httpServer.close(() => r())) : undefined));
+        await step('close pub/sub', () => pubSubHandle.close());
+        await step('close Redis', () => redis?.quit().catch(() => redis.disconnect()));
+        if (ownsOrm) await step('close database', () => orm.close(true));
       })();
       return stopping;
     },

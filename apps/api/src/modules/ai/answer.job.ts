@@ -68,7 +68,10 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
   const em = forkFor(ctx.orm, workspaceId);
   const conversation = await em.findOne(Conversation, { id: conversationId });
   if (!conversation || conversation.mode !== ConversationMode.AI) return { skipped: 'not in AI mode' };
-  if (await em.count(Message, { conversation: conversationId, replyToSeq })) return { skipped: 'already answered' };
+  // Already answered: by an earlier attempt whose process died between the
+  // commit and the announcement, perhaps. Announce the reply again; feeds drop
+  // a seq they already delivered, and one that missed it gets it now.
+  if (await reannounce(em, ctx, conversationId, replyToSeq)) return { skipped: 'already answered' };
   const question = await em.findOne(Message, { conversation: conversationId, seq: replyToSeq });
   if (!question || question.authorType !== AuthorType.CUSTOMER) return { skipped: 'not a customer message' };
 
@@ -128,11 +131,22 @@ async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq
       return { message: appendMessage(tx, c, { authorType: AuthorType.AI, body, ai }), conversation: c };
     });
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) return { skipped: 'already answered' };
+    if (err instanceof UniqueConstraintViolationException && (await reannounce(em.fork(), ctx, conversationId, replyToSeq))) return { skipped: 'already answered' };
     throw err;
   }
-  if (!stored) return { skipped: 'taken over' };
+  if (!stored) return (await reannounce(em.fork(), ctx, conversationId, replyToSeq)) ? { skipped: 'already answered' } : { skipped: 'taken over' };
   publishMessageAdded(ctx.pubSub, stored.message);
   publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
   return { answered: stored.message.seq, confidence: ai.confidence };
+}
+
+/**
+ * The reply to `replyToSeq` if one is stored, announced again: an earlier
+ * attempt whose process died between its commit and its announcement leaves
+ * feeds without it. Feeds drop a seq they already delivered.
+ */
+async function reannounce(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number) {
+  const earlier = await em.findOne(Message, { conversation: conversationId, replyToSeq });
+  if (earlier) publishMessageAdded(ctx.pubSub, earlier);
+  return earlier !== null;
 }
