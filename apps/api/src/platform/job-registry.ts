@@ -8,8 +8,9 @@ import { embedFaqJob } from '../modules/knowledge/embed.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
 import { rollupJob } from '../modules/analytics/rollup.job.js';
 import { deliverWebhookJob } from '../modules/webhooks/deliver.job.js';
+import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, sweepWebhooksJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

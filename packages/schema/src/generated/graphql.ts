@@ -48,7 +48,9 @@ export type ApiScope =
   /** knowledge:write — create, edit, publish and archive FAQs. */
   | 'KNOWLEDGE_WRITE'
   /** tickets:read — tickets. */
-  | 'TICKETS_READ';
+  | 'TICKETS_READ'
+  /** webhooks:write — webhook endpoints (create, change, rotate secrets, delete, test), their delivery log, redelivery and replay. */
+  | 'WEBHOOKS_WRITE';
 
 export type AuditLogFilter = {
   /** Exact action, e.g. `faq.publish`, or a prefix ending in `.`, e.g. `api_key.`. */
@@ -191,7 +193,9 @@ export type LogInInput = {
 export type NotificationKind =
   | 'ASSIGNED'
   | 'HANDED_OFF'
-  | 'MENTIONED';
+  | 'MENTIONED'
+  /** A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation. */
+  | 'WEBHOOK_DISABLED';
 
 export type ParticipantType =
   | 'AGENT'

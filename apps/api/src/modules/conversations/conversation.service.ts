@@ -16,11 +16,13 @@ import { appendMessage } from '../messages/message.service.js';
 import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
-import { publishConversationChanged, type ConversationChange } from './conversation.events.js';
+import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 import { countHandoff } from '../../platform/metrics.js';
+import type { OutboxEntry } from '../../platform/outbox.entity.js';
+import { conversationData, emitWebhookEvents, messageData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
@@ -71,7 +73,11 @@ export class ConversationService {
       const message = input.message
         ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
         : null;
-      return { conversation, message, jobs: message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [] };
+      const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
+      if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
+      const jobs = message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [];
+      jobs.push(...(await emitWebhookEvents(em, workspace.id, events)));
+      return { conversation, message, jobs };
     });
     const customerToken = await this.scope.deps.tokens.signCustomer({
       contactId: conversation.contact.id,
@@ -79,10 +85,8 @@ export class ConversationService {
       workspaceId: workspace.id,
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
-    if (message) {
-      publishMessageAdded(this.scope.deps.pubSub, message);
-      await this.scope.deps.outbox.dispatch(jobs);
-    }
+    if (message) publishMessageAdded(this.scope.deps.pubSub, message);
+    await this.scope.deps.outbox.dispatch(jobs);
     return { conversation, customerToken };
   }
 
@@ -202,15 +206,18 @@ export class ConversationService {
     await this.get(id);
     const { actor } = this.scope;
     let change: ConversationChange = 'updated';
+    let jobs: OutboxEntry[] = [];
     const conversation = await this.em.transactional(async (em) => {
       const c = await em.findOneOrFail(Conversation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       change = await apply(c, em);
       if (actor.kind === 'user') {
         audit({ ...this.scope, em }, c.workspace.id, { action: `conversation.${change}`, targetType: 'Conversation', targetId: c.id });
       }
+      jobs = await emitWebhookEvents(em, c.workspace.id, conversationEvents(c, change));
       return c;
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+    await this.scope.deps.outbox.dispatch(jobs);
     return conversation;
   }
 }

@@ -6,13 +6,14 @@ import { badInput, forbidden, notFound, unauthenticated } from '../../platform/e
 import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
 import { User } from '../auth/user.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
+import { conversationEvents, publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
 import { AuthorType, Message } from './message.entity.js';
 import { publishMessageAdded } from './message.events.js';
 import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
+import { emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
 
 const DEFAULT_HISTORY = 50;
 
@@ -111,8 +112,12 @@ export class MessageService {
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
         clientMessageId: input.clientMessageId,
       });
-      // The jobs it sets off commit with it (transactional outbox).
+      // The jobs and webhook events it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
+      jobs.push(...(await emitWebhookEvents(em, conversation.workspace.id, [
+        ...changes.flatMap((change) => conversationEvents(conversation, change)),
+        { type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } },
+      ])));
       return { message, created: true, conversation };
     });
     if (result.created) {

@@ -114,13 +114,14 @@ async function deliver({ workspaceId, deliveryId }: DeliverWebhookData, ctx: Job
     await disable(em, ctx, endpoint, WebhookDisabledReason.FAILING, `failed every delivery since ${failingSince.toISOString()}`);
     return { disabled: 'failing' };
   }
-  if (ctx.lastAttempt) {
+  // Counted on the delivery, not the job: a job the sweep re-drove starts its own count afresh.
+  if (delivery.attempts >= WEBHOOK_ATTEMPTS || ctx.lastAttempt) {
     Object.assign(delivery, { status: WebhookDeliveryStatus.FAILED, nextAttemptAt: null });
     await em.flush();
     observeWebhookAttempt('failed', result.latencyMs);
     return { failed: result.error };
   }
-  const delayMs = webhookRetryDelayMs(ctx.attempt + 1, config.webhooks.retryBaseMs);
+  const delayMs = webhookRetryDelayMs(delivery.attempts, config.webhooks.retryBaseMs);
   delivery.nextAttemptAt = new Date(Date.now() + delayMs);
   await em.flush();
   observeWebhookAttempt(result.refused ? 'refused' : 'retrying', result.latencyMs);

@@ -4,9 +4,11 @@
 // per delivery are written with the change, so an event exists exactly when
 // the change committed (a rollback takes them all away). Dispatch the
 // returned entries after commit, as with any outbox entry.
-import type { Em } from '../../platform/database.js';
+import type { Em, Orm } from '../../platform/database.js';
 import { countWebhookEvent } from '../../platform/metrics.js';
-import { enqueueWith } from '../../platform/outbox.js';
+import type { Logger } from '../../platform/logger.js';
+import { enqueueWith, OutboxDispatcher } from '../../platform/outbox.js';
+import type { JobDefinition, JobRunner } from '../../platform/queue.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { deliverWebhookJob } from './deliver.job.js';
 import { WebhookDelivery, WebhookDeliveryTrigger, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook.entity.js';
@@ -131,4 +133,16 @@ export function scheduleDelivery(em: Em, endpoint: WebhookEndpoint, event: Webho
     trigger,
   });
   return enqueueWith(em, deliverWebhookJob, { workspaceId: endpoint.workspace.id, deliveryId: delivery.id }, { jobId: delivery.id });
+}
+
+const deliveryJobs = new Map<string, JobDefinition<never>>([[deliverWebhookJob.name, deliverWebhookJob as JobDefinition<never>]]);
+
+/**
+ * For jobs, which have no request's dispatcher: hands delivery entries (only
+ * those) to the queue after commit. Never throws; what it cannot hand over
+ * waits in the outbox for the background drain.
+ */
+export function dispatchDeliveries(deps: { orm: Orm; jobs: JobRunner; logger: Logger }, entries: OutboxEntry[]): Promise<void> {
+  if (!entries.length) return Promise.resolve();
+  return new OutboxDispatcher(deps.orm, deps.jobs, deliveryJobs, deps.logger).dispatch(entries);
 }
