@@ -104,6 +104,7 @@ describe('webhooks', () => {
   beforeAll(async () => {
     await receiver.start();
     t = await startTestServer({
+      RUN_WORKERS: 'true',
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
       WEBHOOK_RETRY_BASE_MS: '50',
@@ -295,7 +296,7 @@ describe('webhooks', () => {
   it('keeps endpoints and deliveries to their workspace and to admins or keys with WEBHOOKS_WRITE', async () => {
     const { endpoint } = await create('/tenant', ['TICKET_CREATED']);
     await ticket('Tenant check');
-    const [delivery] = await eventually(async () => (await deliveriesOf(endpoint.id)).filter((d: any) => d.status === 'DELIVERED'), 15_000, 'a delivery');
+    const delivery = await eventually(async () => (await deliveriesOf(endpoint.id)).find((d: any) => d.status === 'DELIVERED'), 15_000, 'a delivery');
     // Another workspace's admin: sees none of it, reaches none of it.
     expect((await ok(LIST, {}, b.token)).webhookEndpoints).toEqual([]);
     expectError(await t.gql(DELIVERIES, { endpointId: endpoint.id }, b.token), 'NOT_FOUND');
@@ -331,6 +332,25 @@ describe('webhooks', () => {
     const agent = (await ok(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invite.inviteAgent.inviteToken }, '')).acceptInvite.accessToken;
     expectError(await t.gql(LIST, {}, agent), 'FORBIDDEN');
     expectError(await t.gql(CREATE, { input: { url: `${receiver.url}/agent`, eventTypes: ['TICKET_CREATED'] } }, agent), 'FORBIDDEN');
+  });
+
+  it('re-checks the address at every delivery (a name that now resolves elsewhere is refused)', async () => {
+    const c = await t.createWorkspace('Epsilon');
+    const { endpoint } = await create('/recheck', ['TICKET_CREATED'], c.token);
+    // What a DNS answer changed after registration amounts to: the endpoint now points outside the allow-list.
+    const port = new URL(receiver.url).port;
+    await t.sql(`update webhook_endpoint set url = ? where id = ?`, [`http://127.0.0.2:${port}/recheck`, endpoint.id]);
+    await ok(CREATE_TICKET, { input: { subject: 'Rebound' } }, c.token);
+    const [refused] = await eventually(async () => {
+      const log = await deliveriesOf(endpoint.id, {}, c.token);
+      return log[0]?.attempts >= 1 && log;
+    }, 15_000, 'the refused attempt');
+    expect(refused).toMatchObject({ status: 'PENDING', lastStatusCode: null });
+    expect(refused.lastError).toMatch(/^refused: 127\.0\.0\.2 is a loopback, private, link-local/);
+    expect(refused.nextAttemptAt).not.toBeNull();
+    expect(receiver.on('/recheck')).toEqual([]);
+    expect((await scrapeMetrics(t.url)).sum('switchboard_webhook_attempts_total', { result: 'refused' })).toBeGreaterThanOrEqual(1);
+    await ok(DELETE, { id: endpoint.id }, c.token);
   });
 
   it('validates input with BAD_USER_INPUT', async () => {
