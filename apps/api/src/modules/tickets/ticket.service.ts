@@ -9,7 +9,7 @@ import { Conversation, Priority } from '../conversations/conversation.entity.js'
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 import type { CreateTicketInput, TicketFilter, UpdateTicketInput } from './ticket.inputs.js';
-import { emitWebhookEvents, ticketData, WebhookEventType } from '../webhooks/index.js';
+import { dispatchDeliveriesLater, emitWebhookEvents, ticketData, WebhookEventType } from '../webhooks/index.js';
 
 const DONE = new Set([TicketStatus.RESOLVED, TicketStatus.CLOSED]);
 
@@ -68,7 +68,7 @@ export class TicketService {
     // Staged in the same flush (one transaction) as the ticket.
     const deliveries = await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { ticket: ticketData(ticket) } }]);
     await this.em.flush();
-    await this.scope.deps.outbox.dispatch(deliveries);
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'created' });
     return ticket;
   }
@@ -95,7 +95,7 @@ export class TicketService {
       ? await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }])
       : [];
     await this.em.flush();
-    await this.scope.deps.outbox.dispatch(deliveries);
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'updated' });
     return ticket;
   }

@@ -11,10 +11,12 @@ import type { Config } from '../../platform/config.js';
 import { forkFor, type Em } from '../../platform/database.js';
 import { countWebhookEndpointDisabled, observeWebhookAttempt } from '../../platform/metrics.js';
 import { QUEUES, RetryLater, type JobContext, type JobDefinition } from '../../platform/queue.js';
+import { enqueueWith } from '../../platform/outbox.js';
+import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { User, UserRole, UserStatus } from '../auth/user.entity.js';
 import { AddressGuard } from './address-guard.js';
-import { WebhookDelivery, WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpoint, type WebhookEvent } from './webhook.entity.js';
+import { WebhookDelivery, WebhookDeliveryStatus, WebhookDeliveryTrigger, WebhookDisabledReason, WebhookEndpoint, type WebhookEvent } from './webhook.entity.js';
 import { postWebhook, RESPONSE_LIMIT, type AttemptResult } from './webhook.sender.js';
 
 export interface DeliverWebhookData {
@@ -92,7 +94,10 @@ async function deliver({ workspaceId, deliveryId }: DeliverWebhookData, ctx: Job
   if (result.ok) {
     Object.assign(delivery, { status: WebhookDeliveryStatus.DELIVERED, deliveredAt: new Date(), nextAttemptAt: null });
     await em.flush();
-    await em.nativeUpdate(WebhookEndpoint, { id: endpoint.id }, { failingSince: null, lastSuccessAt: at });
+    // lastSuccessAt to the minute: a busy endpoint does not cost a write per delivery.
+    if (endpoint.failingSince || !endpoint.lastSuccessAt || at.getTime() - endpoint.lastSuccessAt.getTime() > 60_000) {
+      await em.nativeUpdate(WebhookEndpoint, { id: endpoint.id }, { failingSince: null, lastSuccessAt: at });
+    }
     observeWebhookAttempt('delivered', result.latencyMs, Date.now() - event.occurredAt.getTime());
     return { delivered: result.status };
   }
@@ -171,3 +176,16 @@ async function disable(em: Em, ctx: JobContext, endpoint: WebhookEndpoint, reaso
     });
   }
 }
+
+/** One delivery of `event` to `endpoint`, and its job in the outbox. */
+export function scheduleDelivery(em: Em, endpoint: WebhookEndpoint, event: WebhookEvent, trigger: WebhookDeliveryTrigger): OutboxEntry {
+  const delivery = em.create(WebhookDelivery, {
+    workspace: endpoint.workspace.id,
+    endpoint,
+    event,
+    eventType: event.type,
+    trigger,
+  });
+  return enqueueWith(em, deliverWebhookJob, { workspaceId: endpoint.workspace.id, deliveryId: delivery.id }, { jobId: delivery.id });
+}
+

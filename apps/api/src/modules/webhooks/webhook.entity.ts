@@ -162,7 +162,7 @@ export class WebhookEndpoint {
   @Property({ type: 'timestamptz', nullable: true })
   failingSince?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'The last successful delivery, to the minute.' })
   @Property({ type: 'timestamptz', nullable: true })
   lastSuccessAt?: Date | null;
 

@@ -10,8 +10,9 @@ import type { Logger } from '../../platform/logger.js';
 import { enqueueWith, OutboxDispatcher } from '../../platform/outbox.js';
 import type { JobDefinition, JobRunner } from '../../platform/queue.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
-import { deliverWebhookJob } from './deliver.job.js';
-import { WebhookDelivery, WebhookDeliveryTrigger, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook.entity.js';
+import { deliverWebhookJob, scheduleDelivery } from './deliver.job.js';
+import { fanOutWebhooksJob } from './fan-out.job.js';
+import { WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook.entity.js';
 
 export { WebhookEventType };
 
@@ -103,46 +104,48 @@ function enabledEndpoints(em: Em, workspaceId: string): Promise<WebhookEndpoint[
 }
 
 /**
- * Writes the events, and a delivery (with its outbox entry) for every enabled
- * endpoint subscribed to each, in `em`'s unit of work. Returns the entries to
- * dispatch after commit.
+ * Writes the events in `em`'s unit of work and, when an enabled endpoint
+ * subscribes to any of them, one outbox entry for the fan-out job (which
+ * writes one delivery, and one delivery job, per event and endpoint). Keeping
+ * the per-endpoint rows out of the caller's transaction keeps it as short
+ * with three endpoints as with none. Returns the entries to dispatch after commit.
  */
 export async function emitWebhookEvents(em: Em, workspaceId: string, events: PendingEvent[]): Promise<OutboxEntry[]> {
   if (!events.length) return [];
   const endpoints = await enabledEndpoints(em, workspaceId);
-  const entries: OutboxEntry[] = [];
   const now = new Date();
+  const fanOut: string[] = [];
   for (const e of events) {
     const event = em.create(WebhookEvent, { workspace: workspaceId, type: e.type, data: e.data, occurredAt: now });
     countWebhookEvent(e.type);
-    for (const endpoint of endpoints) {
-      if (!endpoint.eventTypes.includes(e.type)) continue;
-      entries.push(scheduleDelivery(em, endpoint, event, WebhookDeliveryTrigger.EVENT));
-    }
+    if (endpoints.some((endpoint) => endpoint.eventTypes.includes(e.type))) fanOut.push(event.id);
   }
-  return entries;
+  if (!fanOut.length) return [];
+  return [enqueueWith(em, fanOutWebhooksJob, { workspaceId, eventIds: fanOut }, { jobId: fanOut[0] })];
 }
 
-/** One delivery of `event` to `endpoint`, and its job in the outbox. */
-export function scheduleDelivery(em: Em, endpoint: WebhookEndpoint, event: WebhookEvent, trigger: WebhookDeliveryTrigger): OutboxEntry {
-  const delivery = em.create(WebhookDelivery, {
-    workspace: endpoint.workspace.id,
-    endpoint,
-    event,
-    eventType: event.type,
-    trigger,
-  });
-  return enqueueWith(em, deliverWebhookJob, { workspaceId: endpoint.workspace.id, deliveryId: delivery.id }, { jobId: delivery.id });
-}
+export { scheduleDelivery };
 
-const deliveryJobs = new Map<string, JobDefinition<never>>([[deliverWebhookJob.name, deliverWebhookJob as JobDefinition<never>]]);
+const deliveryJobs = new Map<string, JobDefinition<never>>([
+  [deliverWebhookJob.name, deliverWebhookJob as JobDefinition<never>],
+  [fanOutWebhooksJob.name, fanOutWebhooksJob as JobDefinition<never>],
+]);
 
 /**
- * For jobs, which have no request's dispatcher: hands delivery entries (only
- * those) to the queue after commit. Never throws; what it cannot hand over
+ * For jobs, which have no request's dispatcher: hands webhook entries (fan-out
+ * and delivery jobs only) to the queue after commit. Never throws; what it cannot hand over
  * waits in the outbox for the background drain.
  */
 export function dispatchDeliveries(deps: { orm: Orm; jobs: JobRunner; logger: Logger }, entries: OutboxEntry[]): Promise<void> {
   if (!entries.length) return Promise.resolve();
   return new OutboxDispatcher(deps.orm, deps.jobs, deliveryJobs, deps.logger).dispatch(entries);
+}
+
+/**
+ * For requests: hands delivery entries to the queue without making the
+ * caller wait for it (the change has committed, the entries are safe in the
+ * outbox, and a failed hand-over is retried by the background drain).
+ */
+export function dispatchDeliveriesLater(outbox: Pick<OutboxDispatcher, 'dispatch'>, entries: OutboxEntry[]): void {
+  if (entries.length) void outbox.dispatch(entries);
 }
