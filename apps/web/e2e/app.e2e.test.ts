@@ -449,7 +449,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       await expect.poll(() => admin.getByTestId('webhook-secret').textContent()).toMatch(/^whsec_/);
       const row = admin.getByTestId('webhook-endpoint').filter({ hasText: url });
       await row.waitFor();
-      await row.getByRole('button', { name: `Send a test event to ${url}` }).click();
+      await row.getByRole('button', { name: `Test ${url}` }).click();
       await expect.poll(() => received.some((b) => b.includes('"type":"webhook.test"'))).toBe(true);
       await admin.getByRole('button', { name: 'Refresh' }).click();
       await admin.getByTestId('webhook-delivery').filter({ hasText: 'webhook.test' }).filter({ hasText: 'delivered' }).first().waitFor();

@@ -140,7 +140,7 @@ export default function WebhooksPage() {
                         <Button size="compact-xs" variant={selected === e.id ? 'filled' : 'light'} onClick={() => setSelected(e.id)} aria-label={`Deliveries of ${e.url}`}>
                           Deliveries
                         </Button>
-                        <Button size="compact-xs" variant="light" disabled={!e.enabled} loading={testState.loading} onClick={() => void test({ variables: { id: e.id } }).then(() => setSelected(e.id)).catch(() => undefined)} aria-label={`Send a test event to ${e.url}`}>
+                        <Button size="compact-xs" variant="light" disabled={!e.enabled} loading={testState.loading} onClick={() => void test({ variables: { id: e.id } }).then(() => setSelected(e.id)).catch(() => undefined)} aria-label={`Test ${e.url}`}>
                           Test
                         </Button>
                         <Button
@@ -151,7 +151,7 @@ export default function WebhooksPage() {
                               .then((r) => r.data && setRotated({ url: e.url, secret: r.data.rotateWebhookSecret.secret }))
                               .catch(() => undefined)
                           }
-                          aria-label={`Rotate the secret of ${e.url}`}
+                          aria-label={`Rotate secret of ${e.url}`}
                         >
                           Rotate secret
                         </Button>
