@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   guards: () => import('./guards.js'),
   analytics: () => import('./analytics.js'),
   soak: () => import('./soak.js'),
+  webhooks: () => import('./webhooks.js'),
 };
 
 const name = process.argv[2];

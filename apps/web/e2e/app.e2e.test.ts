@@ -1,5 +1,7 @@
 // End to end in real headless Chromium against the real API (embedded
 // database, demo seed) and the production build of the web app.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -98,7 +100,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
 
   beforeAll(async () => {
     artifacts = ensureArtifactsDir();
-    api = await startApi();
+    api = await startApi({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32' });
     web = await startWeb(api.url);
     browser = await launchBrowser();
   });
@@ -423,6 +425,38 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       // The publish above is recorded, by name.
       if (path === '/admin/audit') await admin.getByTestId('audit-entry').filter({ hasText: 'faq.publish' }).filter({ hasText: 'Demo Admin' }).first().waitFor();
       await shot(admin, `admin-${path.split('/').pop()}`);
+    }
+  });
+
+  it('an admin registers a webhook endpoint, sees its secret once, sends a test event and finds it delivered', async () => {
+    // A partner's receiver, started here: it records what arrives and answers 200.
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      await admin.getByRole('link', { name: 'Webhooks' }).click();
+      await admin.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await admin.getByRole('textbox', { name: 'URL' }).fill(url);
+      await admin.getByRole('button', { name: 'Create endpoint' }).click();
+      await expect.poll(() => admin.getByTestId('webhook-secret').textContent()).toMatch(/^whsec_/);
+      const row = admin.getByTestId('webhook-endpoint').filter({ hasText: url });
+      await row.waitFor();
+      await row.getByRole('button', { name: `Test ${url}` }).click();
+      await expect.poll(() => received.some((b) => b.includes('"type":"webhook.test"'))).toBe(true);
+      await admin.getByRole('button', { name: 'Refresh' }).click();
+      await admin.getByTestId('webhook-delivery').filter({ hasText: 'webhook.test' }).filter({ hasText: 'delivered' }).first().waitFor();
+      await shot(admin, 'admin-webhooks');
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
     }
   });
 

@@ -8,7 +8,7 @@
 import type { Actor } from './actor.js';
 import { forbidden } from './errors.js';
 
-export type ResourceKind = 'conversations' | 'tickets' | 'knowledge' | 'analytics' | 'staff' | 'public';
+export type ResourceKind = 'conversations' | 'tickets' | 'knowledge' | 'analytics' | 'webhooks' | 'staff' | 'public';
 
 const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
   conversations: [
@@ -18,6 +18,10 @@ const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
   ],
   tickets: ['Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated'],
   knowledge: ['Faq', 'FaqCategory', 'FaqConnection', 'FaqEdge', 'KnowledgeHit'],
+  webhooks: [
+    'WebhookEndpoint', 'WebhookEvent', 'WebhookDelivery', 'WebhookDeliveryConnection', 'WebhookDeliveryEdge', 'CreatedWebhookEndpoint',
+    'RotatedWebhookSecret', 'WebhookReplay',
+  ],
   analytics: ['Analytics', 'AnalyticsBucket', 'AgentPerformance', 'AiUsage', 'BacklogCount', 'Csat', 'DurationStats', 'HeadlineMetrics', 'LabelCount', 'ExportLink'],
   // Structure, and the directory entries every reader of a conversation or ticket sees (who is assigned).
   public: ['Query', 'Mutation', 'Subscription', 'PageInfo', 'User', 'Workspace', 'WidgetInfo', 'AuthPayload', 'StartConversationPayload'],
@@ -38,6 +42,8 @@ const KEY_SCOPES: Record<ResourceKind, readonly string[]> = {
   // A writer reads back what it wrote.
   knowledge: ['knowledge:read', 'knowledge:write'],
   analytics: ['analytics:read'],
+  // Managing endpoints includes reading them and their delivery log.
+  webhooks: ['webhooks:write'],
   staff: [],
   public: [],
 };

@@ -1,4 +1,5 @@
 // The one place that reads process.env: parsed and validated once at start-up.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'switchboard-development-only-secret-change-me';
@@ -83,6 +84,15 @@ const variables = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .regex(/^[\da-fA-F.:/,\s]*$/, 'must be IP addresses or CIDR ranges, comma-separated')
+    .default(''),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(60_000),
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   WEB_URL: z.string().url('must be a URL').optional(),
   WEB_DIST_DIR: z.string().optional(),
 });
@@ -99,6 +109,14 @@ const schema = variables
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is a published placeholder; generate one with `openssl rand -hex 32`' });
       } else if (secretStrengthBits(env.JWT_SECRET) < MIN_SECRET_BITS) {
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is too predictable; generate one with `openssl rand -hex 32`' });
+      }
+    }
+    if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_HTTP === 'true') {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_HTTP'], message: 'must stay false in production (webhook endpoints must use https)' });
+    }
+    if (env.WEBHOOK_ALLOWED_NETWORKS) {
+      for (const entry of env.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean)) {
+        if (!parseNetwork(entry)) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOWED_NETWORKS'], message: `"${entry}" is not an IP address or CIDR range` });
       }
     }
     if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
@@ -189,6 +207,35 @@ export interface Config {
   };
   /** How long SIGTERM waits for requests and active jobs before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Outgoing webhooks (modules/webhooks). */
+  webhooks: {
+    /** Whether endpoints may use plain http (development only; production requires https). */
+    allowHttp: boolean;
+    /**
+     * Networks endpoints may resolve to although they are loopback, private or
+     * link-local (SSRF protection refuses those otherwise). Empty by default.
+     */
+    allowedNetworks: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[];
+    /** One delivery attempt's deadline: connect, send and read the (capped) response. */
+    timeoutMs: number;
+    /** First retry delay; later ones double up to 360 × this, with ±20 % jitter (60 s: retries span over 30 h). */
+    retryBaseMs: number;
+    /** An endpoint that has failed every delivery for this long is disabled (with a notification and an alert). */
+    disableAfterDays: number;
+    /** Deliveries a worker runs at once (BullMQ). */
+    concurrency: number;
+  };
+}
+
+/** `10.0.0.0/8`, `::1`, `127.0.0.1`: an address with an optional prefix length; null when invalid. */
+export function parseNetwork(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [address = '', bits] = entry.split('/');
+  const version = isIP(address);
+  if (!version) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) return null;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
 export class ConfigError extends Error {}
@@ -258,6 +305,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
     jobs: { retryBaseMs: e.JOB_RETRY_BASE_MS, lockMs: e.JOB_LOCK_MS, reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webhooks: {
+      allowHttp: e.WEBHOOK_ALLOW_HTTP === 'true',
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean).map((x) => parseNetwork(x)!),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
   };
 }
 

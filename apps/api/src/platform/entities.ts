@@ -17,6 +17,7 @@ import { ModelConfig } from '../modules/ai/model-config.entity.js';
 import { OutboxEntry } from './outbox.entity.js';
 import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun } from '../modules/ai/evaluation.entity.js';
 import { IntentModel } from '../modules/ai/intent-model.entity.js';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity.js';
 
 export const entities = [
   Workspace,
@@ -40,4 +41,7 @@ export const entities = [
   ApiKey,
   Alert,
   OutboxEntry,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
 ];

@@ -7,8 +7,11 @@ import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { embedFaqJob } from '../modules/knowledge/embed.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
 import { rollupJob } from '../modules/analytics/rollup.job.js';
+import { deliverWebhookJob } from '../modules/webhooks/deliver.job.js';
+import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
+import { fanOutWebhooksJob } from '../modules/webhooks/fan-out.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

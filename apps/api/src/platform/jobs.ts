@@ -13,7 +13,7 @@ import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
 import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
-import { DEFAULT_ATTEMPTS, MAX_STALLED_COUNT, QUEUES, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
+import { DEFAULT_ATTEMPTS, MAX_STALLED_COUNT, QUEUES, retryDelay, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
 type AnyJob = JobDefinition<never>;
@@ -150,7 +150,7 @@ export class InProcessJobRunner implements JobRunner {
             return;
           }
           this.deps.logger.warn({ job: job.name, attempt, err: (err as Error).message }, 'job failed, retrying');
-          await sleep(this.deps.config.jobs.retryBaseMs * 2 ** attempt);
+          await sleep(retryDelay(err, attempt + 1, this.deps.config.jobs.retryBaseMs));
         }
       }
     } finally {
@@ -205,7 +205,7 @@ export class BullJobRunner implements JobRunner {
       jobId,
       delay: opts.delayMs,
       attempts: job.attempts ?? DEFAULT_ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.retryBaseMs },
+      backoff: job.backoff === 'custom' ? { type: 'custom' } : { type: 'exponential', delay: this.retryBaseMs },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
@@ -222,6 +222,8 @@ export const bullJobId = (name: string, jobId: string) => `${name}:${jobId}`.rep
 
 /** BullMQ workers for every queue, running the registered jobs. */
 export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string, AnyJob>, connection: Redis, concurrency = 8) {
+  // Webhook deliveries mostly wait on partners' servers: they get their own, larger, setting.
+  const concurrencyOf = (queue: string) => (queue === QUEUES.webhooks ? deps.config.webhooks.concurrency : concurrency);
   const failures = new FailureRecorder(deps);
   const lockMs = deps.config.jobs.lockMs;
   const workers = Object.values(QUEUES).map((queue) => {
@@ -250,7 +252,9 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
       },
       {
         connection: connection.duplicate({ maxRetriesPerRequest: null }),
-        concurrency,
+        concurrency: concurrencyOf(queue),
+        // Jobs with `backoff: 'custom'` say when to retry (RetryLater).
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(err, attemptsMade, deps.config.jobs.retryBaseMs) },
         prefix: deps.config.queuePrefix,
         // Recorded on each job (processedBy): which process ran it.
         name: `${hostname()}:${process.pid}`,

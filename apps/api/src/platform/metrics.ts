@@ -107,6 +107,51 @@ const modelCalls = new Counter({
   registers: [registry],
 });
 
+const WEBHOOK_EVENT_TYPES = new Set([
+  'conversation.created', 'conversation.assigned', 'conversation.handed_off', 'conversation.resolved', 'message.created',
+  'ticket.created', 'ticket.updated', 'csat.submitted', 'faq.published', 'webhook.test',
+]);
+const webhookEvents = new Counter({
+  name: 'switchboard_webhook_events_total',
+  help: 'Webhook events written (committed or not: counted when staged in the transaction), by type.',
+  labelNames: ['type'] as const,
+  registers: [registry],
+});
+const webhookAttempts = new Counter({
+  name: 'switchboard_webhook_attempts_total',
+  help: 'Webhook delivery attempts by result: delivered (2xx), retrying (failed, a retry is scheduled), refused (address refused by the SSRF guard, retrying), failed (given up), gone (410: endpoint disabled).',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+const webhookAttemptSeconds = new Histogram({
+  name: 'switchboard_webhook_attempt_duration_seconds',
+  help: 'Webhook delivery attempt latency (DNS, connect, request, capped response read).',
+  buckets: SECONDS_FAST,
+  registers: [registry],
+});
+const webhookDeliveredSeconds = new Histogram({
+  name: 'switchboard_webhook_delivered_after_seconds',
+  help: 'Time from the event to its successful delivery (includes retries).',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600, 21600, 86400],
+  registers: [registry],
+});
+const webhookEndpointsDisabled = new Counter({
+  name: 'switchboard_webhook_endpoints_disabled_total',
+  help: 'Webhook endpoints disabled automatically, by reason (gone: 410; failing: failed for days).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const countWebhookEvent = (type: string) => webhookEvents.inc({ type: WEBHOOK_EVENT_TYPES.has(type) ? type : 'other' });
+export type WebhookAttemptResult = 'delivered' | 'retrying' | 'refused' | 'failed' | 'gone';
+/** One attempt; `deliveredAfterMs` (event to delivery) for successful ones. */
+export function observeWebhookAttempt(result: WebhookAttemptResult, latencyMs: number, deliveredAfterMs?: number) {
+  webhookAttempts.inc({ result });
+  webhookAttemptSeconds.observe(latencyMs / 1000);
+  if (deliveredAfterMs !== undefined) webhookDeliveredSeconds.observe(Math.max(0, deliveredAfterMs) / 1000);
+}
+export const countWebhookEndpointDisabled = (reason: string) => webhookEndpointsDisabled.inc({ reason: reason.toLowerCase() });
+
 /** Figures gathered at scrape time from whatever this process runs (API nodes, workers, queues, pools). */
 type Source<T> = () => T;
 const socketSources = new Set<Source<{ sockets: number; subscriptions: number }>>();

@@ -6,7 +6,7 @@ import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
 
-export const QUEUES = { maintenance: 'maintenance', knowledge: 'knowledge', ai: 'ai' } as const;
+export const QUEUES = { maintenance: 'maintenance', knowledge: 'knowledge', ai: 'ai', webhooks: 'webhooks' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobContext {
@@ -27,6 +27,11 @@ export interface JobDefinition<Data> {
   queue: QueueName;
   /** Attempts before the job is recorded as failed (default DEFAULT_ATTEMPTS). */
   attempts?: number;
+  /**
+   * `custom`: the handler decides each retry's delay by throwing RetryLater
+   * (other errors fall back to the exponential default).
+   */
+  backoff?: 'custom';
   handle(data: Data, ctx: JobContext): Promise<unknown>;
   /**
    * Runs once the job has failed for good (exhausted retries, or stalled
@@ -70,3 +75,17 @@ export const DEFAULT_ATTEMPTS = 8;
  * fourth one. Handlers are idempotent, so re-running a stalled job is safe.
  */
 export const MAX_STALLED_COUNT = 2;
+
+/** Thrown by a handler with `backoff: 'custom'`: retry this job after `delayMs`. */
+export class RetryLater extends Error {
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+/** The delay before the next attempt: a RetryLater's own, or the exponential default from `baseMs`. */
+export function retryDelay(err: unknown, attemptsMade: number, baseMs: number): number {
+  if (err instanceof RetryLater) return err.delayMs;
+  return baseMs * 2 ** Math.max(0, attemptsMade - 1);
+}

@@ -15,6 +15,7 @@ import { ContactResolver } from '../modules/contacts/contact.resolver.js';
 import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
 import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhooks/webhook.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
 
@@ -36,6 +37,8 @@ export const resolvers = [
   ContactResolver,
   WorkspaceResolver,
   AlertResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
 ] as const;
 
 /**

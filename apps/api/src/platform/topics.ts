@@ -30,8 +30,9 @@ export interface NotificationPayload {
   id: string;
   workspaceId: string;
   userId: string;
-  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED';
-  conversationId: string;
+  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED' | 'WEBHOOK_DISABLED';
+  /** Null for notifications about no conversation (WEBHOOK_DISABLED). */
+  conversationId: string | null;
   text: string;
   createdAt: string;
 }

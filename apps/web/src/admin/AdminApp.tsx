@@ -15,6 +15,7 @@ const JobsPage = lazy(() => import('./JobsPage'));
 const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
 const ApiKeysPage = lazy(() => import('./ApiKeysPage'));
+const WebhooksPage = lazy(() => import('./WebhooksPage'));
 const SettingsPage = lazy(() => import('./SettingsPage'));
 const AuditPage = lazy(() => import('./AuditPage'));
 
@@ -27,6 +28,7 @@ const NAV: NavItem[] = [
   { to: '/admin/status', label: 'System status' },
   { to: '/admin/analytics', label: 'Analytics' },
   { to: '/admin/api-keys', label: 'API keys' },
+  { to: '/admin/webhooks', label: 'Webhooks' },
   { to: '/admin/audit', label: 'Audit log' },
   { to: '/admin/settings', label: 'Settings' },
 ];
@@ -47,6 +49,7 @@ export default function AdminApp() {
             <Route path="status" element={<StatusPage />} />
             <Route path="analytics" element={<AnalyticsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route path="settings" element={<SettingsPage />} />
             <Route

@@ -13,6 +13,7 @@ const SCOPES: { value: ApiScope; label: string }[] = [
   { value: 'KNOWLEDGE_READ', label: 'knowledge:read — FAQs and knowledge search' },
   { value: 'KNOWLEDGE_WRITE', label: 'knowledge:write — edit and publish FAQs' },
   { value: 'TICKETS_READ', label: 'tickets:read — tickets' },
+  { value: 'WEBHOOKS_WRITE', label: 'webhooks:write — webhook endpoints, deliveries, replay' },
 ];
 
 export default function ApiKeysPage() {

@@ -14,7 +14,9 @@ import { countAnswer, countHandoff } from '../../platform/metrics.js';
 import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { applyHandOff } from '../conversations/conversation.service.js';
-import { publishConversationChanged } from '../conversations/conversation.events.js';
+import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
+import type { OutboxEntry } from '../../platform/outbox.entity.js';
+import { dispatchDeliveries, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { appendMessage } from '../messages/message.service.js';
 import { publishMessageAdded } from '../messages/message.events.js';
@@ -34,13 +36,15 @@ const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub'>, conversationId: string, reason: HandoffReason) {
+async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger'>, conversationId: string, reason: HandoffReason) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
-    return { conversation: c, note: applyHandOff(tx, c, reason) };
+    const note = applyHandOff(tx, c, reason);
+    return { conversation: c, note, deliveries: await emitWebhookEvents(tx, c.workspace.id, conversationEvents(c, 'handed_off')) };
   });
   if (!result) return { handedOff: false as const };
+  await dispatchDeliveries(ctx, result.deliveries);
   countHandoff(reason);
   publishMessageAdded(ctx.pubSub, result.note);
   publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
@@ -121,20 +125,23 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
 
 /** Stores the AI reply once (unless an agent took over meanwhile) and announces it. */
 async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number, body: string, ai: AiReply) {
-  let stored: { message: Message; conversation: Conversation } | null;
+  let stored: { message: Message; conversation: Conversation; deliveries: OutboxEntry[] } | null;
   try {
     stored = await em.transactional(async (tx) => {
       const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       // An agent may have taken over while the answer was being generated.
       if (!c || c.mode !== ConversationMode.AI) return null;
       if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
-      return { message: appendMessage(tx, c, { authorType: AuthorType.AI, body, ai }), conversation: c };
+      const message = appendMessage(tx, c, { authorType: AuthorType.AI, body, ai });
+      const deliveries = await emitWebhookEvents(tx, c.workspace.id, [{ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } }]);
+      return { message, conversation: c, deliveries };
     });
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException && (await reannounce(em.fork(), ctx, conversationId, replyToSeq))) return { skipped: 'already answered' };
     throw err;
   }
   if (!stored) return (await reannounce(em.fork(), ctx, conversationId, replyToSeq)) ? { skipped: 'already answered' } : { skipped: 'taken over' };
+  await dispatchDeliveries(ctx, stored.deliveries);
   publishMessageAdded(ctx.pubSub, stored.message);
   publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
   return { answered: stored.message.seq, confidence: ai.confidence };

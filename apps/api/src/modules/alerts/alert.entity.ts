@@ -41,7 +41,7 @@ export class Alert {
   @Property({ length: 40 })
   scopeKey!: string;
 
-  @Field({ description: 'The rule: queue_backlog, failed_jobs, model_provider_failing, handoff_spike, event_loop_lag, sla_breach.' })
+  @Field({ description: 'The rule: queue_backlog, failed_jobs, model_provider_failing, handoff_spike, event_loop_lag, sla_breach, webhook_endpoint_disabled.' })
   @Property({ length: 40 })
   rule!: string;
 

@@ -125,6 +125,26 @@ export const rules: AlertRule[] = [
     },
   },
   {
+    // Raised while a workspace has endpoints disabled for failing for days
+    // (the deliver job disables them and notifies the admins); resolves when
+    // they are re-enabled or deleted. A 410 is the partner's own request and raises nothing.
+    name: 'webhook_endpoint_disabled',
+    severity: AlertSeverity.WARNING,
+    kind: 'shared',
+    async evaluate({ orm }) {
+      const rows = await forkFor(orm, null).execute<{ workspace_id: string; n: number; urls: string[] }[]>(
+        `select workspace_id, count(*)::int as n, array_agg(url order by url) as urls from webhook_endpoint where disabled_reason = 'FAILING' group by workspace_id`,
+      );
+      return rows.map((r) => ({
+        workspaceId: r.workspace_id,
+        value: Number(r.n),
+        threshold: 1,
+        summary: `${r.n} webhook endpoint${Number(r.n) === 1 ? ' was' : 's were'} disabled after failing every delivery for days`,
+        details: { urls: r.urls },
+      }));
+    },
+  },
+  {
     name: 'model_provider_failing',
     severity: AlertSeverity.CRITICAL,
     kind: 'node',

@@ -12,6 +12,7 @@ export enum ApiScope {
   TICKETS_READ = 'tickets:read',
   KNOWLEDGE_READ = 'knowledge:read',
   KNOWLEDGE_WRITE = 'knowledge:write',
+  WEBHOOKS_WRITE = 'webhooks:write',
 }
 registerEnumType(ApiScope, {
   name: 'ApiScope',
@@ -21,6 +22,7 @@ registerEnumType(ApiScope, {
     TICKETS_READ: { description: 'tickets:read — tickets.' },
     KNOWLEDGE_READ: { description: 'knowledge:read — FAQs, categories and knowledge search.' },
     KNOWLEDGE_WRITE: { description: 'knowledge:write — create, edit, publish and archive FAQs.' },
+    WEBHOOKS_WRITE: { description: 'webhooks:write — webhook endpoints (create, change, rotate secrets, delete, test), their delivery log, redelivery and replay.' },
   },
 });
 

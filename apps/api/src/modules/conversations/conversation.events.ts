@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PubSub } from '../../platform/pubsub.js';
+import { conversationData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 import type { Conversation } from './conversation.entity.js';
 
 export type ConversationChange =
@@ -35,5 +36,22 @@ export function publishConversationChanged(
       text: kind === 'ASSIGNED' ? 'A conversation was assigned to you' : 'A conversation assigned to you was handed to a human',
       createdAt: new Date().toISOString(),
     });
+  }
+}
+
+/** The webhook events a conversation change emits (none for the others). */
+export function conversationEvents(c: Conversation, change: ConversationChange): PendingEvent[] {
+  const conversation = conversationData(c);
+  switch (change) {
+    case 'assigned':
+      return [{ type: WebhookEventType.CONVERSATION_ASSIGNED, data: { conversation, assigneeId: conversation.assigneeId } }];
+    case 'resolved':
+      return [{ type: WebhookEventType.CONVERSATION_RESOLVED, data: { conversation } }];
+    case 'handed_off':
+      return [{ type: WebhookEventType.CONVERSATION_HANDED_OFF, data: { conversation, reason: c.handoffReason ?? null } }];
+    case 'rated':
+      return [{ type: WebhookEventType.CSAT_SUBMITTED, data: { conversationId: c.id, score: c.csatScore ?? null, comment: c.csatComment ?? null } }];
+    default:
+      return [];
   }
 }

@@ -16,11 +16,13 @@ import { appendMessage } from '../messages/message.service.js';
 import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
-import { publishConversationChanged, type ConversationChange } from './conversation.events.js';
+import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 import { countHandoff } from '../../platform/metrics.js';
+import type { OutboxEntry } from '../../platform/outbox.entity.js';
+import { conversationData, dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
@@ -60,7 +62,7 @@ export class ConversationService {
     if (!workspace) throw notFound('Widget key');
     // From here on this request acts as the new conversation's customer.
     this.em.setFilterParams('workspace', { id: workspace.id });
-    const { conversation, message, jobs } = await this.em.transactional(async (em) => {
+    const { conversation, message, jobs, deliveries } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email
         ? await em.findOne(Contact, { workspace, email }, { filters: false })
@@ -71,7 +73,10 @@ export class ConversationService {
       const message = input.message
         ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
         : null;
-      return { conversation, message, jobs: message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [] };
+      const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
+      if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
+      const jobs = message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [];
+      return { conversation, message, jobs, deliveries: await emitWebhookEvents(em, workspace.id, events) };
     });
     const customerToken = await this.scope.deps.tokens.signCustomer({
       contactId: conversation.contact.id,
@@ -79,10 +84,9 @@ export class ConversationService {
       workspaceId: workspace.id,
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
-    if (message) {
-      publishMessageAdded(this.scope.deps.pubSub, message);
-      await this.scope.deps.outbox.dispatch(jobs);
-    }
+    if (message) publishMessageAdded(this.scope.deps.pubSub, message);
+    await this.scope.deps.outbox.dispatch(jobs);
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     return { conversation, customerToken };
   }
 
@@ -202,15 +206,18 @@ export class ConversationService {
     await this.get(id);
     const { actor } = this.scope;
     let change: ConversationChange = 'updated';
+    let deliveries: OutboxEntry[] = [];
     const conversation = await this.em.transactional(async (em) => {
       const c = await em.findOneOrFail(Conversation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       change = await apply(c, em);
       if (actor.kind === 'user') {
         audit({ ...this.scope, em }, c.workspace.id, { action: `conversation.${change}`, targetType: 'Conversation', targetId: c.id });
       }
+      deliveries = await emitWebhookEvents(em, c.workspace.id, conversationEvents(c, change));
       return c;
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     return conversation;
   }
 }

@@ -6,13 +6,14 @@ import { badInput, forbidden, notFound, unauthenticated } from '../../platform/e
 import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
 import { User } from '../auth/user.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
+import { conversationEvents, publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
 import { AuthorType, Message } from './message.entity.js';
 import { publishMessageAdded } from './message.events.js';
 import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
+import { dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
 
 const DEFAULT_HISTORY = 50;
 
@@ -77,6 +78,7 @@ export class MessageService {
     const body = input.body.trim();
     const changes: ConversationChange[] = [];
     let jobs: OutboxEntry[] = [];
+    let deliveries: OutboxEntry[] = [];
     const result = await this.scope.em.transactional(async (em) => {
       // The row lock serialises senders of one conversation: seq stays gap-free.
       const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -111,14 +113,19 @@ export class MessageService {
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
         clientMessageId: input.clientMessageId,
       });
-      // The jobs it sets off commit with it (transactional outbox).
+      // The jobs and webhook events it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
+      deliveries = await emitWebhookEvents(em, conversation.workspace.id, [
+        ...changes.flatMap((change) => conversationEvents(conversation, change)),
+        { type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } },
+      ]);
       return { message, created: true, conversation };
     });
     if (result.created) {
       publishMessageAdded(this.scope.deps.pubSub, result.message);
       // Never throws: a queue that is down only delays the jobs.
       await this.scope.deps.outbox.dispatch(jobs);
+      dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
       for (const change of changes) publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
     } else if (result.message.authorType === AuthorType.CUSTOMER) {
       await redriveCustomerMessage(this.scope.deps, this.scope.em, result.conversation, result.message);

@@ -109,7 +109,7 @@ export class RealtimeResolver {
 
   @Authorized(STAFF)
   @Subscription(() => Notification, {
-    description: 'Your notifications: conversations assigned to you or handed off to you.',
+    description: 'Your notifications: conversations assigned to you or handed off to you; for admins, webhook endpoints disabled.',
     subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'notification', staff(context.actor).userId),
   })
   async notifications(@Root() event: NotificationPayload, @Ctx() ctx: Context): Promise<Notification> {
@@ -118,7 +118,7 @@ export class RealtimeResolver {
       id: event.id,
       kind: event.kind as NotificationKind,
       text: event.text,
-      conversation: await ctx.loaders.conversation.load(event.conversationId),
+      conversation: event.conversationId ? await ctx.loaders.conversation.load(event.conversationId) : null,
       createdAt: new Date(event.createdAt),
     });
   }

@@ -23,8 +23,12 @@ export enum NotificationKind {
   ASSIGNED = 'ASSIGNED',
   HANDED_OFF = 'HANDED_OFF',
   MENTIONED = 'MENTIONED',
+  WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
 }
-registerEnumType(NotificationKind, { name: 'NotificationKind' });
+registerEnumType(NotificationKind, {
+  name: 'NotificationKind',
+  valuesConfig: { WEBHOOK_DISABLED: { description: 'A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation.' } },
+});
 
 @ObjectType({ description: 'Someone taking part in a conversation.' })
 export class Participant {

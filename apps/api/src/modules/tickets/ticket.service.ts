@@ -9,6 +9,7 @@ import { Conversation, Priority } from '../conversations/conversation.entity.js'
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 import type { CreateTicketInput, TicketFilter, UpdateTicketInput } from './ticket.inputs.js';
+import { dispatchDeliveriesLater, emitWebhookEvents, ticketData, WebhookEventType } from '../webhooks/index.js';
 
 const DONE = new Set([TicketStatus.RESOLVED, TicketStatus.CLOSED]);
 
@@ -64,7 +65,10 @@ export class TicketService {
       dueAt: input.dueAt ?? null,
     });
     audit(this.scope, actor.workspaceId, { action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id });
+    // Staged in the same flush (one transaction) as the ticket.
+    const deliveries = await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { ticket: ticketData(ticket) } }]);
     await this.em.flush();
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'created' });
     return ticket;
   }
@@ -72,6 +76,7 @@ export class TicketService {
   async update(actor: StaffActor, input: UpdateTicketInput): Promise<Ticket> {
     const ticket = await this.get(input.id);
     if (input.assigneeId) await this.activeUser(input.assigneeId);
+    const before = ticketData(ticket);
     if (input.subject !== undefined) ticket.subject = input.subject.trim();
     if (input.description !== undefined) ticket.description = input.description;
     if (input.priority) ticket.priority = input.priority;
@@ -83,7 +88,14 @@ export class TicketService {
       ticket.status = input.status;
     }
     audit(this.scope, actor.workspaceId, { action: 'ticket.update', targetType: 'Ticket', targetId: ticket.id });
+    const after = ticketData(ticket);
+    const changes = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
+    // Staged in the same flush (one transaction) as the change; nothing changed, no event.
+    const deliveries = changes.length
+      ? await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }])
+      : [];
     await this.em.flush();
+    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'updated' });
     return ticket;
   }

@@ -1,0 +1,38 @@
+// webhooks.sweep: the safety net under deliveries. A pending delivery whose
+// attempt is long overdue lost its job (an in-process runner that restarted,
+// a queue that was flushed): it is enqueued again. Entries still in the
+// outbox are left to the outbox drain; a job still waiting or running in
+// BullMQ is left alone (redrive only replaces finished ones).
+import { forkFor } from '../../platform/database.js';
+import { OutboxEntry } from '../../platform/outbox.entity.js';
+import { QUEUES, type JobDefinition } from '../../platform/queue.js';
+import { deliverWebhookJob } from './deliver.job.js';
+import { WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
+
+const BATCH = 500;
+/** Beyond its due time plus this, a pending delivery counts as lost. */
+export const SWEEP_GRACE_MS = 5 * 60_000;
+
+export const sweepWebhooksJob: JobDefinition<Record<string, never>> = {
+  name: 'webhooks.sweep',
+  queue: QUEUES.maintenance,
+  async handle(_data, ctx) {
+    const em = forkFor(ctx.orm, null);
+    const overdue = new Date(Date.now() - SWEEP_GRACE_MS - ctx.config.webhooks.timeoutMs);
+    const lost = await em.find(
+      WebhookDelivery,
+      { status: WebhookDeliveryStatus.PENDING, $or: [{ nextAttemptAt: { $lt: overdue } }, { nextAttemptAt: null, createdAt: { $lt: overdue } }] },
+      { filters: false, fields: ['id', 'workspace'], limit: BATCH, orderBy: { createdAt: 'asc' } },
+    );
+    if (!lost.length) return { redriven: 0 };
+    const queued = new Set((await em.find(OutboxEntry, { jobId: { $in: lost.map((d) => d.id) } }, { fields: ['jobId'] })).map((e) => e.jobId));
+    let redriven = 0;
+    for (const d of lost) {
+      if (queued.has(d.id)) continue;
+      await ctx.jobs.enqueue(deliverWebhookJob, { workspaceId: d.workspace.id, deliveryId: d.id }, { jobId: d.id, redrive: true });
+      redriven += 1;
+    }
+    if (redriven) ctx.logger.warn({ redriven }, 'webhook deliveries re-driven');
+    return { redriven };
+  },
+};
