@@ -6,6 +6,7 @@
 import { analyzeMessage, type MessageAnalysis } from './analysis.js';
 import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embedding.js';
 import { splitSentences } from './metrics.js';
+import { moderateLocally, type ModerationResult } from './moderation.js';
 import type { AiProvider, RagInput } from './provider.js';
 import { predictLogistic, type LogisticModel } from './logistic.js';
 import { approxTokenCount, clamp01 } from './rag.js';
@@ -144,5 +145,14 @@ export class LocalProvider implements AiProvider {
 
   async analyze(text: string): Promise<MessageAnalysis> {
     return analyzeMessage(text);
+  }
+
+  async moderate(text: string): Promise<ModerationResult> {
+    return moderateLocally(text);
+  }
+
+  /** No model to translate with: the caller searches in the customer's words. */
+  async translate(): Promise<string | null> {
+    return null;
   }
 }

@@ -174,4 +174,32 @@ describe('openai provider against a local OpenAI-compatible server', () => {
     expect(() => createProvider({ provider: 'openai', baseUrl, embeddingModel: 'nomic-embed-text' })).toThrow(/embeddingDimensions/);
     expect(createProvider({ provider: 'openai', baseUrl }).dimensions).toBe(1536);
   });
+
+  it("moderates with the server's /moderations, and falls back to the offline check when the server has none (404)", async () => {
+    const p = provider();
+    // No moderation endpoint scripted: 404, the offline check judges (and the endpoint is not asked again for a while).
+    expect(await p.moderate('This is fucking useless')).toEqual({ flagged: true, categories: ['profanity'], pii: [], source: 'local' });
+    expect(await p.moderate('Mail me at jane@example.com')).toEqual({ flagged: false, categories: [], pii: ['email'], source: 'local' });
+    expect(server.requests.filter((r) => r.path === '/v1/moderations')).toHaveLength(1);
+
+    server.moderate = (input) => ({ flagged: input.includes('hurt'), categories: { violence: input.includes('hurt'), harassment: false } });
+    try {
+      const fresh = provider();
+      expect(await fresh.moderate('I will hurt you')).toEqual({ flagged: true, categories: ['violence'], pii: [], source: 'openai' });
+      expect(await fresh.moderate('How do I get a refund?')).toEqual({ flagged: false, categories: [], pii: [], source: 'openai' });
+      expect(server.requests.filter((r) => r.path === '/v1/moderations').at(-1)!.body).toEqual({ input: 'How do I get a refund?' });
+    } finally {
+      server.moderate = undefined;
+    }
+  });
+
+  it('translates a question with the chat model, and answers in the language it is told', async () => {
+    server.chat = (req) => ({ deltas: [String((req.messages.at(-1)!.content as string).includes('remboursement') ? 'How do I get a refund?' : '?')] });
+    expect(await provider().translate('Comment obtenir un remboursement ?', 'en')).toBe('How do I get a refund?');
+    expect(String(chatRequests().at(-1)!.messages[0]!.content)).toContain('ISO 639-1 code "en"');
+    server.chat = () => ({ deltas: ['Les remboursements prennent 5 jours ouvrés [1].'] });
+    const answer = await provider().answer({ question: 'Comment obtenir un remboursement ?', history: [], chunks, language: 'fr' });
+    expect(answer.answer).toBe('Les remboursements prennent 5 jours ouvrés [1].');
+    expect(String(chatRequests().at(-1)!.messages[0]!.content)).toContain('ISO 639-1 code "fr": answer in that language');
+  });
 });

@@ -16,6 +16,7 @@ import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { z } from 'zod';
 import { sentimentLabelFor, type MessageAnalysis } from './analysis.js';
 import { INTENT_LABELS } from './intent.js';
+import { detectPii, moderateLocally, type ModerationResult } from './moderation.js';
 import type { AiProvider, AiProviderConfig, RagInput } from './provider.js';
 import {
   approxTokenCount,
@@ -54,6 +55,18 @@ const ragPrompt = ChatPromptTemplate.fromMessages([
   new MessagesPlaceholder('history'),
   ['human', '{question}'],
 ]);
+
+const translatePrompt = ChatPromptTemplate.fromMessages([
+  [
+    'system',
+    'Translate the customer-service message into the language with ISO 639-1 code "{language}". ' +
+      'Reply with the translation only: no quotes, no notes. If it is already in that language, repeat it unchanged.',
+  ],
+  ['human', '{text}'],
+]);
+
+/** How long a server without a moderation endpoint (404) is not asked again. */
+const NO_MODERATION_RETRY_MS = 10 * 60_000;
 
 const analysisPrompt = ChatPromptTemplate.fromMessages([
   [
@@ -105,6 +118,8 @@ export class OpenAiProvider implements AiProvider {
   private readonly cfg: AiProviderConfig;
   private readonly embeddings: OpenAIEmbeddings;
   private readonly chats = new Map<string, ChatOpenAI>();
+  /** Until when the server is known to have no /moderations (it answered 404). */
+  private noModerationUntil = 0;
 
   constructor(cfg: AiProviderConfig) {
     this.cfg = cfg;
@@ -182,7 +197,7 @@ export class OpenAiProvider implements AiProvider {
 
     const chain = ragPrompt.pipe(this.chat(input.model ?? this.chatModel, input.temperature)).pipe(new StringOutputParser());
     const variables = {
-      systemPrompt: input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT,
+      systemPrompt: (input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT) + (input.language ? `\nThe customer writes in the language with ISO 639-1 code "${input.language}": answer in that language, whatever the language of the context.` : ''),
       context: formatContext(input.chunks),
       history: input.history.map(toMessage),
       question: input.question,
@@ -214,6 +229,46 @@ export class OpenAiProvider implements AiProvider {
     const fallback = numbers.length === 0;
     const cited = fallback ? [topChunk(input.chunks)!] : numbers.map((n) => input.chunks[n - 1]!);
     return { answer: text, citations: toCitations(cited), confidence: citedConfidence(cited, fallback), usage, latencyMs: latencyMs() };
+  }
+
+  /**
+   * The server's moderation endpoint (POST {baseUrl}/moderations, OpenAI's
+   * shape). Servers without one answer 404: the offline check stands in and
+   * the endpoint is not asked again for a while. Any other failure also falls
+   * back to the offline check, so moderation never blocks a conversation.
+   */
+  async moderate(text: string): Promise<ModerationResult> {
+    if (Date.now() < this.noModerationUntil) return moderateLocally(text);
+    const base = (this.cfg.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+    try {
+      const res = await fetch(`${base}/moderations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
+        body: JSON.stringify({ input: text }),
+        signal: AbortSignal.timeout(this.cfg.timeoutMs ?? 10_000),
+      });
+      if (res.status === 404) {
+        this.noModerationUntil = Date.now() + NO_MODERATION_RETRY_MS;
+        return moderateLocally(text);
+      }
+      if (!res.ok) return moderateLocally(text);
+      const body = (await res.json()) as { results?: { flagged?: boolean; categories?: Record<string, boolean> }[] };
+      const result = body.results?.[0];
+      if (!result || typeof result.flagged !== 'boolean') return moderateLocally(text);
+      const categories = Object.entries(result.categories ?? {}).filter(([, on]) => on).map(([name]) => name);
+      return { flagged: result.flagged, categories: result.flagged ? categories : [], pii: detectPii(text), source: 'openai' };
+    } catch {
+      return moderateLocally(text);
+    }
+  }
+
+  async translate(text: string, language: string): Promise<string | null> {
+    try {
+      const out = await translatePrompt.pipe(this.chat(this.chatModel, 0)).pipe(new StringOutputParser()).invoke({ text, language });
+      return out.trim() || null;
+    } catch {
+      return null;
+    }
   }
 
   async analyze(text: string): Promise<MessageAnalysis> {
