@@ -13,6 +13,8 @@ describe('offline moderation', () => {
     expect(redactPii('my number is 0612345678')).toBe('my number is [PHONE]');
     const innocent = 'Order 123456 of 2024-05-01 cost 1299 and arrives in 5 to 10 days; card 4111-1111-1111-1112 is not valid';
     expect(redactPii(innocent)).toBe(innocent);
+    const ids = 'conversation 4f3a1b2c-1234-5678-9abc-def012345678, job 4f3a1b2c-1234-5678-9abc-def012345678:12, ref AB-1234-5678';
+    expect(redactPii(ids)).toBe(ids);
     expect(detectPii('write to a@b.io, card 4111111111111111')).toEqual(['email', 'card']);
     expect(moderateLocally('call me on +44 20 7946 0958')).toMatchObject({ flagged: false, pii: ['phone'] });
   });

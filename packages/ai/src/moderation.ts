@@ -23,9 +23,10 @@ const profanity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecom
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 // 13 to 19 digits in groups separated by spaces or dashes; kept only when the Luhn checksum holds.
-const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+const CARD = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
+// Not inside identifiers (UUIDs, order codes): no letter, digit or dash on either side.
 // International (+33 6 12 34 56 78) or national ((555) 123-4567, 06 12 34 56 78) numbers: 7 to 15 digits with separators.
-const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,5}/g;
+const PHONE = /(?<![\w-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,5}(?![\w-])/g;
 
 function luhn(digits: string): boolean {
   let sum = 0;

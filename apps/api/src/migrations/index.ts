@@ -14,6 +14,7 @@ import { Migration20261204300000_alerts } from './Migration20261204300000_alerts
 import { Migration20261204400000_faq_alternate_questions } from './Migration20261204400000_faq_alternate_questions.js';
 import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
 import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
+import { Migration20261204520000_moderation_languages } from './Migration20261204520000_moderation_languages.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -31,4 +32,5 @@ export const migrations = [
   { name: 'Migration20261204400000_faq_alternate_questions', class: Migration20261204400000_faq_alternate_questions },
   { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
   { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },
+  { name: 'Migration20261204520000_moderation_languages', class: Migration20261204520000_moderation_languages },
 ];

@@ -20,6 +20,7 @@ import { publishConversationChanged, type ConversationChange } from './conversat
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
+import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
@@ -60,6 +61,8 @@ export class ConversationService {
     if (!workspace) throw notFound('Widget key');
     // From here on this request acts as the new conversation's customer.
     this.em.setFilterParams('workspace', { id: workspace.id });
+    const firstMessage = input.message?.trim();
+    const moderation = firstMessage ? await moderateCustomerMessage(this.scope.deps.ai.embedder, workspace.moderationEnabled, firstMessage) : null;
     const { conversation, message, jobs } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email
@@ -69,7 +72,7 @@ export class ConversationService {
       if (input.name && !contact.name) contact.name = input.name.trim();
       const conversation = em.create(Conversation, { workspace, contact });
       const message = input.message
-        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
+        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation })
         : null;
       return { conversation, message, jobs: message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [] };
     });

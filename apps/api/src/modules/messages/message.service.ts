@@ -13,6 +13,7 @@ import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js'
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
+import { assistantSettings, moderateCustomerMessage } from '../ai/moderation.service.js';
 
 const DEFAULT_HISTORY = 50;
 
@@ -28,6 +29,8 @@ export function appendMessage(
     body: string;
     authorUserId?: string;
     clientMessageId?: string | null;
+    /** Customer messages: the content-policy verdict, when the workspace moderates. */
+    moderation?: Message['moderation'];
     /** AI replies: what they answer and how. */
     ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
   },
@@ -44,6 +47,7 @@ export function appendMessage(
     authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
     body: data.body,
     clientMessageId: data.clientMessageId ?? null,
+    moderation: data.moderation ?? null,
     createdAt: now,
     ...data.ai,
   });
@@ -75,6 +79,11 @@ export class MessageService {
       throw forbidden('This token is for another conversation');
     }
     const body = input.body.trim();
+    // Judged before the message is stored, so agents see it flagged from the start (outside the transaction: it may call the model server).
+    const moderation =
+      actor.kind === 'user'
+        ? null
+        : await moderateCustomerMessage(this.scope.deps.ai.embedder, (await assistantSettings(this.scope.em, actor.workspaceId)).moderationEnabled, body);
     const changes: ConversationChange[] = [];
     let jobs: OutboxEntry[] = [];
     const result = await this.scope.em.transactional(async (em) => {
@@ -110,6 +119,7 @@ export class MessageService {
         body,
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
         clientMessageId: input.clientMessageId,
+        moderation: authorType === AuthorType.CUSTOMER ? moderation : null,
       });
       // The jobs it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
