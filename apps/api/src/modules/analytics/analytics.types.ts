@@ -206,7 +206,7 @@ export class Analytics {
   })
   handoffRate!: number | null;
 
-  @Field(() => [LabelCount], { description: 'Handoffs by reason (missing_knowledge, customer_request, low_confidence, provider_error, …).' })
+  @Field(() => [LabelCount], { description: 'Handoffs by reason (the HandoffReason values: missing_knowledge, customer_request, low_confidence, provider_error, unsupported_language, policy_restriction, …).' })
   handoffReasons!: LabelCount[];
 
   @Field(() => Float, {
