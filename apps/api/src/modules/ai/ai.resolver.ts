@@ -204,7 +204,7 @@ export class MessageAiResolver {
 
   @FieldResolver(() => MessageModeration, {
     nullable: true,
-    description: 'Customer messages, when the workspace moderates: the content-policy check (staff only; null for customers).',
+    description: 'Customer messages, when the workspace moderates: the content-policy check (staff only; null for customers and API keys).',
   })
   moderation(@Root() message: Readonly<Message>, @Ctx() ctx: Context): MessageModeration | null {
     return ctx.actor.kind === 'user' ? (message.moderation ?? null) : null;

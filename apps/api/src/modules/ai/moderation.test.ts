@@ -55,10 +55,10 @@ describe('moderation with the local provider', () => {
     expect(question).toMatchObject({ authorType: 'CUSTOMER', body: 'This fucking refund thing, how do I get a refund?', moderation: { flagged: true, categories: ['profanity'], pii: [], source: 'local' } });
     expect(reply).toMatchObject({ authorType: 'AI', moderation: null });
     expect(reply.body).toMatch(/refund within 30 days/);
-    // Staff only: a customer (or an API key) asking for the verdict is refused before anything runs.
-    expectError(await t.gql(STATE, { id: c.id }, c.token), 'FORBIDDEN');
-    const asCustomer = await t.gql(`query($id: ID!) { conversation(id: $id) { messages { edges { node { body } } } } }`, { id: c.id }, c.token);
-    expect(asCustomer.data.conversation.messages.edges[0].node.body).toBe('This fucking refund thing, how do I get a refund?');
+    // Staff only: the customer reads their message as written, and no verdict.
+    const asCustomer = await t.gql(STATE, { id: c.id }, c.token);
+    expect(asCustomer.errors).toBeUndefined();
+    expect(asCustomer.data.conversation.messages.edges[0].node).toMatchObject({ body: 'This fucking refund thing, how do I get a refund?', moderation: null });
 
     // Later messages too (sendMessage), and personal data is noted without flagging.
     await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "My email is jane@example.com and my card 4111 1111 1111 1111"}) { seq } }`, { c: c.id }, c.token);
