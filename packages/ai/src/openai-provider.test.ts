@@ -145,6 +145,17 @@ describe('openai provider against a local OpenAI-compatible server', () => {
     expect(request!.response_format).toBeUndefined();
   });
 
+  it("constrains the intent to the workspace's own labels when given", async () => {
+    const labels = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+    server.chat = () => ({ json: { intent: 'lost_or_stolen_card', sentiment: -0.2, language: 'en', wantsHuman: false } });
+    expect((await provider().analyze('I lost my card', { intents: labels })).intent).toBe('lost_or_stolen_card');
+    const schema = JSON.stringify(chatRequests().at(-1)!.response_format);
+    expect(schema).toContain('"enum":["card_arrival","exchange_rate","lost_or_stolen_card"]');
+    // A built-in label is not one of the workspace's: the answer is refused.
+    server.chat = () => ({ json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } });
+    await expect(provider().analyze('refund me', { intents: labels })).rejects.toThrow();
+  });
+
   it('rejects an analysis that does not match the schema', async () => {
     server.chat = () => ({ json: { intent: 'refund' } });
     await expect(provider().analyze('hello')).rejects.toThrow();

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { sentimentLabelFor, type MessageAnalysis } from './analysis.js';
 import { INTENT_LABELS } from './intent.js';
 import { detectPii, moderateLocally, type ModerationResult } from './moderation.js';
-import type { AiProvider, AiProviderConfig, RagInput } from './provider.js';
+import type { AiProvider, AiProviderConfig, AnalyzeOptions, RagInput } from './provider.js';
 import {
   approxTokenCount,
   clamp01,
@@ -271,8 +271,11 @@ export class OpenAiProvider implements AiProvider {
     }
   }
 
-  async analyze(text: string): Promise<MessageAnalysis> {
-    const model = this.chat(this.chatModel, 0).withStructuredOutput(messageAnalysisSchema, { name: 'message_analysis' });
+  async analyze(text: string, options: AnalyzeOptions = {}): Promise<MessageAnalysis> {
+    const [first, ...rest] = options.intents ?? [];
+    // A workspace taxonomy replaces the built-in labels: the model may only answer one of them.
+    const schema = first !== undefined ? messageAnalysisSchema.extend({ intent: z.enum([first, ...rest]).describe('Customer-service intent of the message') }) : messageAnalysisSchema;
+    const model = this.chat(this.chatModel, 0).withStructuredOutput(schema, { name: 'message_analysis' });
     const result = await analysisPrompt.pipe(model).invoke({ text });
     const language = result.language.trim().toLowerCase();
     const sentiment = Math.max(-1, Math.min(1, result.sentiment));

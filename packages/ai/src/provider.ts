@@ -35,6 +35,10 @@ export interface RagInput {
   language?: string;
 }
 
+export interface AnalyzeOptions {
+  intents?: readonly string[];
+}
+
 export interface AiProvider {
   readonly name: ProviderName;
   readonly chatModel: string;
@@ -43,7 +47,12 @@ export interface AiProvider {
   embed(texts: string[]): Promise<number[][]>;
   /** Streams the answer through `onToken` (in order; the deltas concatenate to `answer`). */
   answer(input: RagInput, onToken?: (delta: string) => void): Promise<RagAnswer>;
-  analyze(text: string): Promise<MessageAnalysis>;
+  /**
+   * Intent, sentiment, language, wants-a-human. `intents`: the workspace's own
+   * labels; the openai provider must choose among them (structured output),
+   * the local one ignores them (the caller applies the workspace's classifier).
+   */
+  analyze(text: string, options?: AnalyzeOptions): Promise<MessageAnalysis>;
   /** Content-policy check of a customer message or an answer; never throws (falls back to the offline check). */
   moderate(text: string): Promise<ModerationResult>;
   /**

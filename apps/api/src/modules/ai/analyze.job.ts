@@ -22,10 +22,12 @@ export const analyzeJob: JobDefinition<AnalyzeData> = {
     const message = await em.findOne(Message, { id: messageId });
     if (!message) return { skipped: 'deleted' };
     const text = redactPii(message.body);
-    const a = await ctx.ai.embedder.analyze(text);
-    // A workspace that trained its own taxonomy gets its own labels.
+    // A workspace that trained its own taxonomy gets its own labels: the openai
+    // provider chooses among them (structured output), offline its classifier labels.
     const own = await workspaceIntentClassifier(ctx.orm, em, workspaceId);
-    if (own) a.intent = own.predict(text).label;
+    const provider = ctx.ai.embedder;
+    const a = await provider.analyze(text, own ? { intents: own.labels } : undefined);
+    if (own && provider.name === 'local') a.intent = own.predict(text).label;
     await em.nativeUpdate(Message, { id: messageId }, {
       analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
     });

@@ -209,6 +209,11 @@ export class Analytics {
   @Field(() => [LabelCount], { description: 'Handoffs by reason (the HandoffReason values: missing_knowledge, customer_request, low_confidence, provider_error, unsupported_language, policy_restriction, …).' })
   handoffReasons!: LabelCount[];
 
+  @Field(() => [LabelCount], {
+    description: 'Conversations created in the range by intent: that of their first analysed customer message (the workspace’s own labels once trained; unknown before analysis).',
+  })
+  conversationsByIntent!: LabelCount[];
+
   @Field(() => Float, {
     nullable: true,
     description: 'Resolved conversations that are still resolved and were resolved at least 7 days before the range end (or now, if earlier) ÷ resolved conversations.',
