@@ -209,8 +209,28 @@ describe('openai provider against a local OpenAI-compatible server', () => {
     expect(await provider().translate('Comment obtenir un remboursement ?', 'en')).toBe('How do I get a refund?');
     expect(String(chatRequests().at(-1)!.messages[0]!.content)).toContain('ISO 639-1 code "en"');
     server.chat = () => ({ deltas: ['Les remboursements prennent 5 jours ouvrés [1].'] });
+    server.requests.length = 0;
     const answer = await provider().answer({ question: 'Comment obtenir un remboursement ?', history: [], chunks, language: 'fr' });
     expect(answer.answer).toBe('Les remboursements prennent 5 jours ouvrés [1].');
-    expect(String(chatRequests().at(-1)!.messages[0]!.content)).toContain('ISO 639-1 code "fr": answer in that language');
+    expect(String(chatRequests().find((r) => r.stream)!.messages[0]!.content)).toContain('ISO 639-1 code "fr": answer in that language');
+  });
+
+  it('checks that the cited context supports the answer: an unsupported one gets no confidence and grounded = false', async () => {
+    let supported = true;
+    server.chat = (req) => (req.response_format || req.tools ? { json: { supported } } : { deltas: ['Refunds take 5 business days [2].'] });
+    const ok = await provider().answer({ question: 'refund?', history: [], chunks });
+    expect(ok).toMatchObject({ grounded: true, confidence: 0.82 });
+    const check = chatRequests().at(-1)!;
+    expect(check.response_format).toMatchObject({ json_schema: { name: 'grounding_check' } });
+    expect(JSON.stringify(check.messages)).toContain('[1] How do I get a refund?\\n\\nRefunds take 5 business days.');
+
+    supported = false;
+    expect(await provider().answer({ question: 'refund?', history: [], chunks })).toMatchObject({ grounded: false, confidence: 0, citations: [{ faqId: 'faq-refund' }] });
+
+    // A check that fails (here: a reply that is not the verdict) leaves the answer to its confidence.
+    server.chat = (req) => (req.response_format || req.tools ? { json: { nonsense: 1 } } : { deltas: ['Refunds take 5 business days [2].'] });
+    const unchecked = await provider().answer({ question: 'refund?', history: [], chunks });
+    expect(unchecked.grounded).toBeUndefined();
+    expect(unchecked.confidence).toBe(0.82);
   });
 });

@@ -65,6 +65,20 @@ const translatePrompt = ChatPromptTemplate.fromMessages([
   ['human', '{text}'],
 ]);
 
+const groundingPrompt = ChatPromptTemplate.fromMessages([
+  [
+    'system',
+    'You check a customer-service answer against the knowledge-base passages it cites. ' +
+      'supported is true only when every factual claim of the answer is stated in or directly follows from the passages ' +
+      '(greetings and phrasing do not count); false when the answer adds, contradicts or guesses anything.',
+  ],
+  ['human', 'Passages:\n{context}\n\nAnswer:\n{answer}'],
+]);
+
+export const groundingSchema = z.object({
+  supported: z.boolean().describe('The passages support every claim of the answer'),
+});
+
 /** How long a server without a moderation endpoint (404) is not asked again. */
 const NO_MODERATION_RETRY_MS = 10 * 60_000;
 
@@ -228,7 +242,30 @@ export class OpenAiProvider implements AiProvider {
     const numbers = parseCitationNumbers(text, input.chunks.length);
     const fallback = numbers.length === 0;
     const cited = fallback ? [topChunk(input.chunks)!] : numbers.map((n) => input.chunks[n - 1]!);
-    return { answer: text, citations: toCitations(cited), confidence: citedConfidence(cited, fallback), usage, latencyMs: latencyMs() };
+    const grounded = await this.checkGrounding(cited, text, input.model ?? this.chatModel);
+    return {
+      answer: text,
+      citations: toCitations(cited),
+      confidence: grounded === false ? 0 : citedConfidence(cited, fallback),
+      ...(grounded !== undefined ? { grounded } : {}),
+      usage,
+      latencyMs: latencyMs(),
+    };
+  }
+
+  /**
+   * Does the cited context support the answer? A second, non-streamed call
+   * with structured output at temperature 0. Undefined when the check itself
+   * fails (the answer is then judged by its confidence alone).
+   */
+  async checkGrounding(cited: KnowledgeChunk[], answer: string, model: string): Promise<boolean | undefined> {
+    try {
+      const judge = this.chat(model, 0).withStructuredOutput(groundingSchema, { name: 'grounding_check' });
+      const verdict = await groundingPrompt.pipe(judge).invoke({ context: formatContext(cited), answer });
+      return verdict.supported;
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -38,6 +38,7 @@ const HANDOFF_REASONS: Record<string, string> = {
   job_failed: 'AI reply failed',
   unsupported_language: 'Unsupported language',
   policy_restriction: 'AI answer withheld by moderation',
+  ungrounded_answer: 'AI answer not supported by the sources',
   agent_took_over: 'Agent took over',
   agent_request: 'Handed over by an agent',
   other: 'Other',

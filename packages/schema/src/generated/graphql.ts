@@ -197,6 +197,8 @@ export type HandoffReason =
   | 'policy_restriction'
   /** The model server kept failing. */
   | 'provider_error'
+  /** The grounding check found that the cited knowledge does not support the assistant’s answer (openai provider). */
+  | 'ungrounded_answer'
   /** The customer writes a language the workspace does not support, and the knowledge base had no answer in it. */
   | 'unsupported_language';
 

@@ -4,7 +4,9 @@
 // human (missing_knowledge, customer_request, low_confidence, provider_error;
 // unsupported_language when the customer writes a language the workspace
 // does not support and the knowledge base has no answer in it;
-// policy_restriction when moderation flags the answer; job_failed when the
+// policy_restriction when moderation flags the answer; ungrounded_answer
+// when the provider's grounding check (openai) finds that the cited context
+// does not support it; job_failed when the
 // job itself fails for good, e.g. the database stayed down through every
 // retry or the job kept killing its worker).
 // Multilingual: a question in a supported language other than the knowledge
@@ -45,7 +47,8 @@ export type HandoffReason =
   | 'provider_error'
   | 'job_failed'
   | 'unsupported_language'
-  | 'policy_restriction';
+  | 'policy_restriction'
+  | 'ungrounded_answer';
 
 const HISTORY = 12;
 
@@ -134,7 +137,14 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
     throw err;
   }
   const { answer, hits } = draft;
-  const unanswered = !hits.length || !answer.answer.trim() ? 'missing_knowledge' : answer.confidence < mc.confidenceThreshold ? 'low_confidence' : null;
+  const unanswered =
+    !hits.length || !answer.answer.trim()
+      ? 'missing_knowledge'
+      : answer.grounded === false
+        ? 'ungrounded_answer'
+        : answer.confidence < mc.confidenceThreshold
+          ? 'low_confidence'
+          : null;
   // The base did not answer a language the team does not serve: say so rather than blame the base.
   if (unanswered) return handOff(em, ctx, conversationId, supported ? unanswered : 'unsupported_language');
   if (settings.moderationEnabled) {
