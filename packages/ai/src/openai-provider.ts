@@ -79,6 +79,9 @@ export const groundingSchema = z.object({
   supported: z.boolean().describe('The passages support every claim of the answer'),
 });
 
+/** The longest a moderation request may take before the offline check stands in. */
+export const MODERATION_TIMEOUT_MS = 3_000;
+
 /** How long a server without a moderation endpoint (404) is not asked again. */
 const NO_MODERATION_RETRY_MS = 10 * 60_000;
 
@@ -282,7 +285,8 @@ export class OpenAiProvider implements AiProvider {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
         body: JSON.stringify({ input: text }),
-        signal: AbortSignal.timeout(this.cfg.timeoutMs ?? 10_000),
+        // A customer's message waits on this: never longer than MODERATION_TIMEOUT_MS, then the offline check.
+        signal: AbortSignal.timeout(Math.min(this.cfg.timeoutMs ?? MODERATION_TIMEOUT_MS, MODERATION_TIMEOUT_MS)),
       });
       if (res.status === 404) {
         this.noModerationUntil = Date.now() + NO_MODERATION_RETRY_MS;

@@ -6,6 +6,7 @@
 // is stored and marked for agents; only AI answers are withheld.
 import type { AiProvider } from '@switchboard/ai';
 import type { Em } from '../../platform/database.js';
+import { findLean } from '../../platform/lean.js';
 import type { StoredModeration } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 
@@ -16,7 +17,8 @@ export interface AssistantSettings {
 }
 
 export async function assistantSettings(em: Em, workspaceId: string): Promise<AssistantSettings> {
-  const w = await em.findOne(Workspace, { id: workspaceId }, { fields: ['moderationEnabled', 'supportedLanguages'], filters: false });
+  // A plain row: a partly loaded Workspace must not sit in the request's identity map.
+  const [w] = await findLean(em, Workspace, { id: workspaceId }, { limit: 1, unscoped: true });
   return { moderationEnabled: w?.moderationEnabled ?? true, supportedLanguages: w?.supportedLanguages?.length ? w.supportedLanguages : ['en'] };
 }
 
