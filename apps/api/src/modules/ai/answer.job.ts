@@ -54,11 +54,11 @@ const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub'>, conversationId: string, reason: HandoffReason) {
+async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub'>, conversationId: string, reason: HandoffReason, language?: string) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
-    return { conversation: c, note: applyHandOff(tx, c, reason) };
+    return { conversation: c, note: applyHandOff(tx, c, reason, language) };
   });
   if (!result) return { handedOff: false as const };
   countHandoff(reason);
@@ -146,12 +146,14 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
           ? 'low_confidence'
           : null;
   // The base did not answer a language the team does not serve: say so rather than blame the base.
-  if (unanswered) return handOff(em, ctx, conversationId, supported ? unanswered : 'unsupported_language');
+  // The note speaks the language the customer just wrote in.
+  const noteLanguage = language === 'und' ? undefined : language;
+  if (unanswered) return handOff(em, ctx, conversationId, supported ? unanswered : 'unsupported_language', noteLanguage);
   if (settings.moderationEnabled) {
     const verdict = await provider.moderate(answer.answer);
     if (verdict.flagged) {
       ctx.logger.warn({ conversationId, categories: verdict.categories }, 'AI answer withheld by moderation; handing off');
-      return handOff(em, ctx, conversationId, 'policy_restriction');
+      return handOff(em, ctx, conversationId, 'policy_restriction', noteLanguage);
     }
     for (const delta of held) publish(delta);
   }

@@ -110,8 +110,13 @@ describe('multilingual handoffs with the local provider', () => {
   afterAll(() => t.close());
 
   it('hands a French or German question in an English-only workspace off as unsupported_language, and still answers English', async () => {
-    expect(await ask(t, ws, 'Comment puis-je obtenir un remboursement pour ma commande ?')).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
-    expect(await ask(t, ws, 'Wie lange dauert der Versand meiner Bestellung?')).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
+    const french = await ask(t, ws, 'Comment puis-je obtenir un remboursement pour ma commande ?');
+    expect(french).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
+    // The customer is told in their own language.
+    expect(french.messages.edges.map((e: any) => [e.node.authorType, e.node.body])[1]).toEqual(['SYSTEM', 'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.']);
+    const german = await ask(t, ws, 'Wie lange dauert der Versand meiner Bestellung?');
+    expect(german).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
+    expect(german.messages.edges[1].node.body).toMatch(/^Diese Unterhaltung wurde an einen Mitarbeiter übergeben/);
     expect(aiReply(await ask(t, ws, 'How do I get a refund?')).citations[0].faq.question).toBe('How do I get a refund?');
   });
 

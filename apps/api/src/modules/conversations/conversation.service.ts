@@ -218,11 +218,20 @@ export class ConversationService {
   }
 }
 
+/** The note a handed-off customer reads, in their language when we have it (else English). */
+const HANDOFF_NOTE: Record<string, string> = {
+  en: 'This conversation was handed to a human agent. An agent will be with you shortly.',
+  fr: 'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.',
+  de: 'Diese Unterhaltung wurde an einen Mitarbeiter übergeben. Gleich ist jemand für Sie da.',
+  es: 'Esta conversación se ha pasado a un agente. Alguien te atenderá en breve.',
+};
+
 /**
  * Hands a (locked) conversation to a human: the AI stops answering, the
- * reason is recorded and a SYSTEM note tells the customer.
+ * reason is recorded and a SYSTEM note tells the customer, in `language`
+ * (ISO 639-1; default the conversation's) when it is one we have.
  */
-export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string) {
+export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string, language?: string | null) {
   conversation.mode = ConversationMode.HUMAN;
   conversation.handoffReason = reason;
   if (conversation.status === ConversationStatus.RESOLVED) {
@@ -231,6 +240,6 @@ export function applyHandOff(em: Scope['em'], conversation: Conversation, reason
   }
   return appendMessage(em, conversation, {
     authorType: AuthorType.SYSTEM,
-    body: 'This conversation was handed to a human agent. An agent will be with you shortly.',
+    body: HANDOFF_NOTE[language ?? conversation.language ?? 'en'] ?? HANDOFF_NOTE['en']!,
   });
 }
