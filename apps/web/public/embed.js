@@ -57,7 +57,9 @@
     iframe = document.createElement('iframe');
     iframe.id = 'switchboard-frame';
     iframe.title = 'Customer support chat';
-    iframe.src = origin + '/chat?embed=1&widgetKey=' + encodeURIComponent(widgetKey);
+    // The chat speaks the host page's language when it knows it (<html lang>; data-lang on the script overrides).
+    var lang = script.getAttribute('data-lang') || document.documentElement.lang || '';
+    iframe.src = origin + '/chat?embed=1&widgetKey=' + encodeURIComponent(widgetKey) + (lang ? '&lang=' + encodeURIComponent(lang) : '');
     iframe.setAttribute('allow', 'clipboard-write');
     iframe.style.cssText = frameStyle();
     document.body.appendChild(iframe);

@@ -13,6 +13,7 @@ export * from './lexical.js';
 export * from './metrics.js';
 export { LocalProvider, ANSWER_FEATURES, LOCAL_CONFIDENCE_MODEL, answerFeatures, hasNoEvidence, localConfidence, extractAnswer, NO_EVIDENCE_SIMILARITY } from './local-provider.js';
 export * from './logistic.js';
+export * from './moderation.js';
 export {
   OpenAiProvider,
   citedConfidence,

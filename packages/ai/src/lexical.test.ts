@@ -1,4 +1,4 @@
-import { LexicalIndex, lexicalTerms } from './lexical.js';
+import { MIN_EFFECTIVE_DOCUMENTS, LexicalIndex, lexicalTerms } from './lexical.js';
 
 const doc = (id: string, faqId: string, questions: string, body: string) => ({ id, faqId, questions, body });
 
@@ -50,5 +50,19 @@ describe('lexical index (BM25)', () => {
     const hits = index.search('account page link order refund', 2);
     expect(hits).toHaveLength(2);
     expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
+  });
+
+  it('reads rarity as in a base of MIN_EFFECTIVE_DOCUMENTS at least: a lone document is strong evidence for its own words', () => {
+    const text = doc('a', 'refund', 'How do I get a refund?', 'Request a refund within 30 days from the Orders page.');
+    const alone = new LexicalIndex([text]).search('How do I get a refund?', 5)[0]!;
+    // The same document among MIN_EFFECTIVE_DOCUMENTS others on other subjects.
+    const others = Array.from({ length: MIN_EFFECTIVE_DOCUMENTS }, (_, i) => doc(`o${i}`, `o${i}`, `Question ${i} about topic${i}`, `Answer ${i} on topic${i}.`));
+    const crowd = new LexicalIndex([text, ...others]).search('How do I get a refund?', 5)[0]!;
+    expect(alone.coverage).toBe(1);
+    expect(crowd.coverage).toBe(1);
+    // Raw idf would give the lone document's words the lowest idf there is (ln(1 + 0.5/1.5) against ln 4 for an unknown word).
+    expect(alone.strength).toBeGreaterThan(0.8 * crowd.strength);
+    // A paraphrase with one word the base lacks still covers most of the question.
+    expect(new LexicalIndex([text]).search('I want a refund for my order', 5)[0]!.coverage).toBeGreaterThan(0.5);
   });
 });

@@ -41,6 +41,20 @@ export interface LexicalHit {
 }
 
 /**
+ * Knowledge bases smaller than this are scored as if they held this many
+ * documents, the missing ones containing none of the query's terms. Raw BM25
+ * idf reads a word's rarity off the base itself: in a base of one FAQ every
+ * word it has occurs in every document, gets the lowest idf there is, and the
+ * exact question of that FAQ looked like no evidence at all (strength and
+ * coverage collapse, and the calibrated confidence with them). A floor of
+ * documents is Bayesian smoothing of document frequencies toward "a word is
+ * rare unless the base says otherwise". 161 is the size (in chunks) of the
+ * StackFAQ base the answer confidence was fitted on (LOCAL_CONFIDENCE_MODEL),
+ * so bases of that size or larger score exactly as before.
+ */
+export const MIN_EFFECTIVE_DOCUMENTS = 161;
+
+/**
  * Boost of the question field over the answer body. Chosen on the StackFAQ dev
  * split (500 of 625 queries; MRR@5 0.75 at 1, 0.78 at 2, 0.79 at 3, flat after).
  */
@@ -102,7 +116,9 @@ export class LexicalIndex {
     if (!terms.length || !this.size) return [];
     const idf = new Map(terms.map((t) => [t, this.idf(t)]));
     const total = [...idf.values()].reduce((a, b) => a + b, 0);
-    const results = this.search_.search(terms.join(' '), { tokenize: (s) => s.split(' '), processTerm: (t) => t });
+    // In a small base each term's BM25 contribution is rescaled from the raw idf to the smoothed one (see MIN_EFFECTIVE_DOCUMENTS).
+    const boostTerm = this.size < MIN_EFFECTIVE_DOCUMENTS ? (t: string) => this.idf(t) / this.rawIdf(t) : undefined;
+    const results = this.search_.search(terms.join(' '), { tokenize: (s) => s.split(' '), processTerm: (t) => t, ...(boostTerm ? { boostTerm } : {}) });
     return results
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
@@ -115,10 +131,21 @@ export class LexicalIndex {
       }));
   }
 
-  /** BM25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)). */
+  /**
+   * BM25's idf, ln(1 + (N − df + 0.5) / (df + 0.5)), with N at least
+   * MIN_EFFECTIVE_DOCUMENTS: what strength, coverage and (in small bases) the
+   * score use.
+   */
   idf(term: string): number {
-    const n = this.size;
-    const df = this.df.get(term) ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return bm25Idf(Math.max(this.size, MIN_EFFECTIVE_DOCUMENTS), this.df.get(term) ?? 0);
   }
+
+  /** The idf MiniSearch itself scores with (N = the number of documents). */
+  private rawIdf(term: string): number {
+    return bm25Idf(this.size, this.df.get(term) ?? 0);
+  }
+}
+
+function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }

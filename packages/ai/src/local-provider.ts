@@ -6,7 +6,8 @@
 import { analyzeMessage, type MessageAnalysis } from './analysis.js';
 import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embedding.js';
 import { splitSentences } from './metrics.js';
-import type { AiProvider, RagInput } from './provider.js';
+import { moderateLocally, type ModerationResult } from './moderation.js';
+import type { AiProvider, AnalyzeOptions, RagInput } from './provider.js';
 import { predictLogistic, type LogisticModel } from './logistic.js';
 import { approxTokenCount, clamp01 } from './rag.js';
 import type { KnowledgeChunk, RagAnswer } from './types.js';
@@ -142,7 +143,16 @@ export class LocalProvider implements AiProvider {
     };
   }
 
-  async analyze(text: string): Promise<MessageAnalysis> {
+  async analyze(text: string, _options?: AnalyzeOptions): Promise<MessageAnalysis> {
     return analyzeMessage(text);
+  }
+
+  async moderate(text: string): Promise<ModerationResult> {
+    return moderateLocally(text);
+  }
+
+  /** No model to translate with: the caller searches in the customer's words. */
+  async translate(): Promise<string | null> {
+    return null;
   }
 }

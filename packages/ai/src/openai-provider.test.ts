@@ -145,6 +145,17 @@ describe('openai provider against a local OpenAI-compatible server', () => {
     expect(request!.response_format).toBeUndefined();
   });
 
+  it("constrains the intent to the workspace's own labels when given", async () => {
+    const labels = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+    server.chat = () => ({ json: { intent: 'lost_or_stolen_card', sentiment: -0.2, language: 'en', wantsHuman: false } });
+    expect((await provider().analyze('I lost my card', { intents: labels })).intent).toBe('lost_or_stolen_card');
+    const schema = JSON.stringify(chatRequests().at(-1)!.response_format);
+    expect(schema).toContain('"enum":["card_arrival","exchange_rate","lost_or_stolen_card"]');
+    // A built-in label is not one of the workspace's: the answer is refused.
+    server.chat = () => ({ json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } });
+    await expect(provider().analyze('refund me', { intents: labels })).rejects.toThrow();
+  });
+
   it('rejects an analysis that does not match the schema', async () => {
     server.chat = () => ({ json: { intent: 'refund' } });
     await expect(provider().analyze('hello')).rejects.toThrow();
@@ -173,5 +184,53 @@ describe('openai provider against a local OpenAI-compatible server', () => {
   it('needs embeddingDimensions for an embedding model it does not know', () => {
     expect(() => createProvider({ provider: 'openai', baseUrl, embeddingModel: 'nomic-embed-text' })).toThrow(/embeddingDimensions/);
     expect(createProvider({ provider: 'openai', baseUrl }).dimensions).toBe(1536);
+  });
+
+  it("moderates with the server's /moderations, and falls back to the offline check when the server has none (404)", async () => {
+    const p = provider();
+    // No moderation endpoint scripted: 404, the offline check judges (and the endpoint is not asked again for a while).
+    expect(await p.moderate('This is fucking useless')).toEqual({ flagged: true, categories: ['profanity'], pii: [], source: 'local' });
+    expect(await p.moderate('Mail me at jane@example.com')).toEqual({ flagged: false, categories: [], pii: ['email'], source: 'local' });
+    expect(server.requests.filter((r) => r.path === '/v1/moderations')).toHaveLength(1);
+
+    server.moderate = (input) => ({ flagged: input.includes('hurt'), categories: { violence: input.includes('hurt'), harassment: false } });
+    try {
+      const fresh = provider();
+      expect(await fresh.moderate('I will hurt you')).toEqual({ flagged: true, categories: ['violence'], pii: [], source: 'openai' });
+      expect(await fresh.moderate('How do I get a refund?')).toEqual({ flagged: false, categories: [], pii: [], source: 'openai' });
+      expect(server.requests.filter((r) => r.path === '/v1/moderations').at(-1)!.body).toEqual({ input: 'How do I get a refund?' });
+    } finally {
+      server.moderate = undefined;
+    }
+  });
+
+  it('translates a question with the chat model, and answers in the language it is told', async () => {
+    server.chat = (req) => ({ deltas: [String((req.messages.at(-1)!.content as string).includes('remboursement') ? 'How do I get a refund?' : '?')] });
+    expect(await provider().translate('Comment obtenir un remboursement ?', 'en')).toBe('How do I get a refund?');
+    expect(String(chatRequests().at(-1)!.messages[0]!.content)).toContain('ISO 639-1 code "en"');
+    server.chat = () => ({ deltas: ['Les remboursements prennent 5 jours ouvrés [1].'] });
+    server.requests.length = 0;
+    const answer = await provider().answer({ question: 'Comment obtenir un remboursement ?', history: [], chunks, language: 'fr' });
+    expect(answer.answer).toBe('Les remboursements prennent 5 jours ouvrés [1].');
+    expect(String(chatRequests().find((r) => r.stream)!.messages[0]!.content)).toContain('ISO 639-1 code "fr": answer in that language');
+  });
+
+  it('checks that the cited context supports the answer: an unsupported one gets no confidence and grounded = false', async () => {
+    let supported = true;
+    server.chat = (req) => (req.response_format || req.tools ? { json: { supported } } : { deltas: ['Refunds take 5 business days [2].'] });
+    const ok = await provider().answer({ question: 'refund?', history: [], chunks });
+    expect(ok).toMatchObject({ grounded: true, confidence: 0.82 });
+    const check = chatRequests().at(-1)!;
+    expect(check.response_format).toMatchObject({ json_schema: { name: 'grounding_check' } });
+    expect(JSON.stringify(check.messages)).toContain('[1] How do I get a refund?\\n\\nRefunds take 5 business days.');
+
+    supported = false;
+    expect(await provider().answer({ question: 'refund?', history: [], chunks })).toMatchObject({ grounded: false, confidence: 0, citations: [{ faqId: 'faq-refund' }] });
+
+    // A check that fails (here: a reply that is not the verdict) leaves the answer to its confidence.
+    server.chat = (req) => (req.response_format || req.tools ? { json: { nonsense: 1 } } : { deltas: ['Refunds take 5 business days [2].'] });
+    const unchecked = await provider().answer({ question: 'refund?', history: [], chunks });
+    expect(unchecked.grounded).toBeUndefined();
+    expect(unchecked.confidence).toBe(0.82);
   });
 });

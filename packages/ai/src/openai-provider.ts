@@ -16,7 +16,8 @@ import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { z } from 'zod';
 import { sentimentLabelFor, type MessageAnalysis } from './analysis.js';
 import { INTENT_LABELS } from './intent.js';
-import type { AiProvider, AiProviderConfig, RagInput } from './provider.js';
+import { detectPii, moderateLocally, type ModerationResult } from './moderation.js';
+import type { AiProvider, AiProviderConfig, AnalyzeOptions, RagInput } from './provider.js';
 import {
   approxTokenCount,
   clamp01,
@@ -54,6 +55,35 @@ const ragPrompt = ChatPromptTemplate.fromMessages([
   new MessagesPlaceholder('history'),
   ['human', '{question}'],
 ]);
+
+const translatePrompt = ChatPromptTemplate.fromMessages([
+  [
+    'system',
+    'Translate the customer-service message into the language with ISO 639-1 code "{language}". ' +
+      'Reply with the translation only: no quotes, no notes. If it is already in that language, repeat it unchanged.',
+  ],
+  ['human', '{text}'],
+]);
+
+const groundingPrompt = ChatPromptTemplate.fromMessages([
+  [
+    'system',
+    'You check a customer-service answer against the knowledge-base passages it cites. ' +
+      'supported is true only when every factual claim of the answer is stated in or directly follows from the passages ' +
+      '(greetings and phrasing do not count); false when the answer adds, contradicts or guesses anything.',
+  ],
+  ['human', 'Passages:\n{context}\n\nAnswer:\n{answer}'],
+]);
+
+export const groundingSchema = z.object({
+  supported: z.boolean().describe('The passages support every claim of the answer'),
+});
+
+/** The longest a moderation request may take before the offline check stands in. */
+export const MODERATION_TIMEOUT_MS = 3_000;
+
+/** How long a server without a moderation endpoint (404) is not asked again. */
+const NO_MODERATION_RETRY_MS = 10 * 60_000;
 
 const analysisPrompt = ChatPromptTemplate.fromMessages([
   [
@@ -105,6 +135,8 @@ export class OpenAiProvider implements AiProvider {
   private readonly cfg: AiProviderConfig;
   private readonly embeddings: OpenAIEmbeddings;
   private readonly chats = new Map<string, ChatOpenAI>();
+  /** Until when the server is known to have no /moderations (it answered 404). */
+  private noModerationUntil = 0;
 
   constructor(cfg: AiProviderConfig) {
     this.cfg = cfg;
@@ -182,7 +214,7 @@ export class OpenAiProvider implements AiProvider {
 
     const chain = ragPrompt.pipe(this.chat(input.model ?? this.chatModel, input.temperature)).pipe(new StringOutputParser());
     const variables = {
-      systemPrompt: input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT,
+      systemPrompt: (input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT) + (input.language ? `\nThe customer writes in the language with ISO 639-1 code "${input.language}": answer in that language, whatever the language of the context.` : ''),
       context: formatContext(input.chunks),
       history: input.history.map(toMessage),
       question: input.question,
@@ -213,11 +245,78 @@ export class OpenAiProvider implements AiProvider {
     const numbers = parseCitationNumbers(text, input.chunks.length);
     const fallback = numbers.length === 0;
     const cited = fallback ? [topChunk(input.chunks)!] : numbers.map((n) => input.chunks[n - 1]!);
-    return { answer: text, citations: toCitations(cited), confidence: citedConfidence(cited, fallback), usage, latencyMs: latencyMs() };
+    const grounded = await this.checkGrounding(cited, text, input.model ?? this.chatModel);
+    return {
+      answer: text,
+      citations: toCitations(cited),
+      confidence: grounded === false ? 0 : citedConfidence(cited, fallback),
+      ...(grounded !== undefined ? { grounded } : {}),
+      usage,
+      latencyMs: latencyMs(),
+    };
   }
 
-  async analyze(text: string): Promise<MessageAnalysis> {
-    const model = this.chat(this.chatModel, 0).withStructuredOutput(messageAnalysisSchema, { name: 'message_analysis' });
+  /**
+   * Does the cited context support the answer? A second, non-streamed call
+   * with structured output at temperature 0. Undefined when the check itself
+   * fails (the answer is then judged by its confidence alone).
+   */
+  async checkGrounding(cited: KnowledgeChunk[], answer: string, model: string): Promise<boolean | undefined> {
+    try {
+      const judge = this.chat(model, 0).withStructuredOutput(groundingSchema, { name: 'grounding_check' });
+      const verdict = await groundingPrompt.pipe(judge).invoke({ context: formatContext(cited), answer });
+      return verdict.supported;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The server's moderation endpoint (POST {baseUrl}/moderations, OpenAI's
+   * shape). Servers without one answer 404: the offline check stands in and
+   * the endpoint is not asked again for a while. Any other failure also falls
+   * back to the offline check, so moderation never blocks a conversation.
+   */
+  async moderate(text: string): Promise<ModerationResult> {
+    if (Date.now() < this.noModerationUntil) return moderateLocally(text);
+    const base = (this.cfg.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+    try {
+      const res = await fetch(`${base}/moderations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
+        body: JSON.stringify({ input: text }),
+        // A customer's message waits on this: never longer than MODERATION_TIMEOUT_MS, then the offline check.
+        signal: AbortSignal.timeout(Math.min(this.cfg.timeoutMs ?? MODERATION_TIMEOUT_MS, MODERATION_TIMEOUT_MS)),
+      });
+      if (res.status === 404) {
+        this.noModerationUntil = Date.now() + NO_MODERATION_RETRY_MS;
+        return moderateLocally(text);
+      }
+      if (!res.ok) return moderateLocally(text);
+      const body = (await res.json()) as { results?: { flagged?: boolean; categories?: Record<string, boolean> }[] };
+      const result = body.results?.[0];
+      if (!result || typeof result.flagged !== 'boolean') return moderateLocally(text);
+      const categories = Object.entries(result.categories ?? {}).filter(([, on]) => on).map(([name]) => name);
+      return { flagged: result.flagged, categories: result.flagged ? categories : [], pii: detectPii(text), source: 'openai' };
+    } catch {
+      return moderateLocally(text);
+    }
+  }
+
+  async translate(text: string, language: string): Promise<string | null> {
+    try {
+      const out = await translatePrompt.pipe(this.chat(this.chatModel, 0)).pipe(new StringOutputParser()).invoke({ text, language });
+      return out.trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  async analyze(text: string, options: AnalyzeOptions = {}): Promise<MessageAnalysis> {
+    const [first, ...rest] = options.intents ?? [];
+    // A workspace taxonomy replaces the built-in labels: the model may only answer one of them.
+    const schema = first !== undefined ? messageAnalysisSchema.extend({ intent: z.enum([first, ...rest]).describe('Customer-service intent of the message') }) : messageAnalysisSchema;
+    const model = this.chat(this.chatModel, 0).withStructuredOutput(schema, { name: 'message_analysis' });
     const result = await analysisPrompt.pipe(model).invoke({ text });
     const language = result.language.trim().toLowerCase();
     const sentiment = Math.max(-1, Math.min(1, result.sentiment));

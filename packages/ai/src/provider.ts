@@ -2,6 +2,7 @@
 // model configuration (and A/B them) without knowing which one runs. Plain
 // data in, plain data out: no GraphQL and no ORM on this side.
 import type { MessageAnalysis } from './analysis.js';
+import type { ModerationResult } from './moderation.js';
 import { LocalProvider } from './local-provider.js';
 import { OpenAiProvider } from './openai-provider.js';
 import type { ChatTurn, KnowledgeChunk, ProviderName, RagAnswer } from './types.js';
@@ -30,6 +31,12 @@ export interface RagInput {
   temperature?: number;
   /** Overrides the provider's chat model for this call. */
   model?: string;
+  /** The customer's language (ISO 639-1), when known: the answer is written in it. */
+  language?: string;
+}
+
+export interface AnalyzeOptions {
+  intents?: readonly string[];
 }
 
 export interface AiProvider {
@@ -40,7 +47,19 @@ export interface AiProvider {
   embed(texts: string[]): Promise<number[][]>;
   /** Streams the answer through `onToken` (in order; the deltas concatenate to `answer`). */
   answer(input: RagInput, onToken?: (delta: string) => void): Promise<RagAnswer>;
-  analyze(text: string): Promise<MessageAnalysis>;
+  /**
+   * Intent, sentiment, language, wants-a-human. `intents`: the workspace's own
+   * labels; the openai provider must choose among them (structured output),
+   * the local one ignores them (the caller applies the workspace's classifier).
+   */
+  analyze(text: string, options?: AnalyzeOptions): Promise<MessageAnalysis>;
+  /** Content-policy check of a customer message or an answer; never throws (falls back to the offline check). */
+  moderate(text: string): Promise<ModerationResult>;
+  /**
+   * The question rendered in `language` (ISO 639-1) for retrieval, or null
+   * when the provider cannot translate (the local one) or the call failed.
+   */
+  translate(text: string, language: string): Promise<string | null>;
 }
 
 export function createProvider(cfg: AiProviderConfig): AiProvider {

@@ -46,6 +46,12 @@ export interface RagAnswer {
   citations: Citation[];
   /** 0..1: how sure the assistant is that the answer is grounded in the knowledge base. */
   confidence: number;
+  /**
+   * Set by providers that check it (openai): whether the cited context
+   * supports the answer. false: the caller hands off (ungrounded_answer).
+   * Undefined when not checked or the check itself failed.
+   */
+  grounded?: boolean;
   usage: { promptTokens: number; completionTokens: number };
   latencyMs: number;
 }

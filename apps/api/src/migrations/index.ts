@@ -15,6 +15,7 @@ import { Migration20261204400000_faq_alternate_questions } from './Migration2026
 import { Migration20261204400001_evaluation_cited_faqs } from './Migration20261204400001_evaluation_cited_faqs.js';
 import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
 import { Migration20261204510000_webhooks } from './Migration20261204510000_webhooks.js';
+import { Migration20261204520000_moderation_languages } from './Migration20261204520000_moderation_languages.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -33,4 +34,5 @@ export const migrations = [
   { name: 'Migration20261204400001_evaluation_cited_faqs', class: Migration20261204400001_evaluation_cited_faqs },
   { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },
   { name: 'Migration20261204510000_webhooks', class: Migration20261204510000_webhooks },
+  { name: 'Migration20261204520000_moderation_languages', class: Migration20261204520000_moderation_languages },
 ];

@@ -13,7 +13,7 @@ export type ResourceKind = 'conversations' | 'tickets' | 'knowledge' | 'analytic
 const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
   conversations: [
     'Contact', 'Conversation', 'ConversationConnection', 'ConversationEdge', 'ConversationUpdated', 'Message', 'MessageAdded',
-    'MessageAnalysis', 'MessageConnection', 'MessageEdge', 'AiAnswerChunk', 'TypingChanged', 'Participant', 'Citation',
+    'MessageAnalysis', 'MessageModeration', 'MessageConnection', 'MessageEdge', 'AiAnswerChunk', 'TypingChanged', 'Participant', 'Citation',
     'InboxCounts', 'SuggestedReply',
   ],
   tickets: ['Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated'],

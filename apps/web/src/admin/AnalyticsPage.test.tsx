@@ -15,6 +15,7 @@ const analytics: AnalyticsQuery['analytics'] = {
   ticketsResolved: 1,
   slaBreaches: 2,
   handoffReasons: [{ label: 'missing_knowledge', count: 4 }],
+  conversationsByIntent: [{ label: 'refund', count: 3 }, { label: 'unknown', count: 1 }],
   messagesByAuthorType: [{ label: 'AI', count: 10 }],
   firstResponseTime: { count: 40, avgSeconds: 5, medianSeconds: 2, p90Seconds: 30 },
   firstResponseTimeAi: { medianSeconds: 1 },

@@ -4,7 +4,15 @@ import { MeDocument, UpdateWorkspaceSettingsDocument } from '@switchboard/schema
 import { gqlError, renderWithProviders, withTypenames } from '../test/render';
 import SettingsPage from './SettingsPage';
 
-const workspace = (retentionDays: number | null) => ({ id: 'w1', name: 'Acme', widgetKey: 'wk_1', createdAt: '2026-01-01T00:00:00Z', retentionDays });
+const workspace = (retentionDays: number | null, moderationEnabled = true, supportedLanguages = ['en']) => ({
+  id: 'w1',
+  name: 'Acme',
+  widgetKey: 'wk_1',
+  createdAt: '2026-01-01T00:00:00Z',
+  retentionDays,
+  moderationEnabled,
+  supportedLanguages,
+});
 const me = {
   request: { query: MeDocument },
   result: {
@@ -20,7 +28,7 @@ describe('SettingsPage', () => {
       mocks: [
         me,
         {
-          request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: 30 } } },
+          request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: 30, moderationEnabled: true, supportedLanguages: ['en'] } } },
           result: { data: withTypenames('Mutation', { updateWorkspaceSettings: workspace(30) }) },
         },
       ],
@@ -36,12 +44,31 @@ describe('SettingsPage', () => {
     renderWithProviders(<SettingsPage />, {
       mocks: [
         me,
-        { request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: null } } }, result: { errors: [gqlError('FORBIDDEN')] as never } },
+        { request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: true, supportedLanguages: ['en'] } } }, result: { errors: [gqlError('FORBIDDEN')] as never } },
       ],
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Save settings' }));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not save');
     expect(alert).toHaveTextContent('Your role does not allow this action.');
+  });
+
+  it('switches moderation off and sets the supported languages, refusing codes that are not two letters', async () => {
+    renderWithProviders(<SettingsPage />, {
+      mocks: [
+        me,
+        {
+          request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: false, supportedLanguages: ['en', 'fr', 'es'] } } },
+          result: { data: withTypenames('Mutation', { updateWorkspaceSettings: workspace(null, false, ['en', 'fr', 'es']) }) },
+        },
+      ],
+    });
+    fireEvent.click(await screen.findByRole('switch', { name: /Moderate messages and AI answers/ }));
+    const languages = screen.getByRole('textbox', { name: /Supported languages/ });
+    fireEvent.change(languages, { target: { value: 'en, french' } });
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+    fireEvent.change(languages, { target: { value: 'en, FR es, fr' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByTestId('settings-saved')).toBeInTheDocument();
   });
 });

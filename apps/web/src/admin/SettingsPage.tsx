@@ -14,6 +14,8 @@ export default function SettingsPage() {
   const [name, setName] = useState('');
   const [retain, setRetain] = useState(false);
   const [days, setDays] = useState<number | string>(365);
+  const [moderate, setModerate] = useState(true);
+  const [languages, setLanguages] = useState('en');
   const [save, { loading, error, data, reset }] = useMutation(UpdateWorkspaceSettingsDocument);
 
   useEffect(() => {
@@ -21,22 +23,26 @@ export default function SettingsPage() {
     setName(workspace.name);
     setRetain(workspace.retentionDays != null);
     if (workspace.retentionDays != null) setDays(workspace.retentionDays);
+    setModerate(workspace.moderationEnabled);
+    setLanguages(workspace.supportedLanguages.join(', '));
   }, [workspace]);
 
+  const languageList = [...new Set(languages.split(/[\s,]+/).map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  const languagesValid = languageList.length > 0 && languageList.length <= 20 && languageList.every((l) => /^[a-z]{2}$/.test(l));
   const daysValid = !retain || (typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= MAX_DAYS);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     reset();
     try {
-      await save({ variables: { input: { name: name.trim(), retentionDays: retain ? Number(days) : null } } });
+      await save({ variables: { input: { name: name.trim(), retentionDays: retain ? Number(days) : null, moderationEnabled: moderate, supportedLanguages: languageList } } });
     } catch {
       // Shown below by code.
     }
   }
 
   return (
-    <Page title="Settings" description="Your workspace’s name and how long customer conversations are kept.">
+    <Page title="Settings" description="Your workspace’s name, how long customer conversations are kept, moderation and the languages you serve.">
       {me.error && <ErrorNotice error={me.error} title="Could not load settings" onRetry={() => void me.refetch()} />}
       {me.loading && !workspace && <Loading />}
       {workspace && (
@@ -67,6 +73,20 @@ export default function SettingsPage() {
             <Text size="xs" c="dimmed">
               A job checks every hour; removal cannot be undone.
             </Text>
+            <Switch
+              label="Moderate messages and AI answers"
+              description="Customer messages with abuse or profanity are flagged for agents (never dropped); an AI answer that fails the check is withheld and the conversation goes to a person."
+              checked={moderate}
+              onChange={(e) => setModerate(e.currentTarget.checked)}
+            />
+            <TextInput
+              label="Supported languages"
+              description="Two-letter codes, the knowledge base’s language first (e.g. en, fr, es). Other languages go to a person when the knowledge base cannot answer them."
+              value={languages}
+              onChange={(e) => setLanguages(e.currentTarget.value)}
+              error={languagesValid ? undefined : 'One to 20 two-letter codes, e.g. en, fr'}
+              data-testid="supported-languages"
+            />
             {error && <ErrorNotice error={error} title="Could not save" compact />}
             {data && !error && (
               <Alert color="green" title="Saved" data-testid="settings-saved">
@@ -76,7 +96,7 @@ export default function SettingsPage() {
               </Alert>
             )}
             <Group>
-              <Button type="submit" loading={loading} disabled={!name.trim() || !daysValid}>
+              <Button type="submit" loading={loading} disabled={!name.trim() || !daysValid || !languagesValid}>
                 Save settings
               </Button>
             </Group>

@@ -6,7 +6,7 @@ import { SearchKnowledgeDocument, SuggestReplyDocument, type ConversationDetailF
 import { ErrorNotice } from '../components/ErrorNotice';
 import { CustomerData } from './CustomerData';
 import { Empty, Loading } from '../components/States';
-import { contactName, dateTime, humanize, percent } from '../lib/format';
+import { contactName, dateTime, handoffReasonLabel, humanize, percent } from '../lib/format';
 
 interface Props {
   conversation: ConversationDetailFragment;
@@ -142,7 +142,7 @@ function Details({ conversation: c, onCreateTicket, isAdmin, onContactErased }: 
     ['Started', dateTime(c.createdAt)],
     ['First response', dateTime(c.firstResponseAt)],
     ['Resolved', dateTime(c.resolvedAt)],
-    ['Handoff reason', c.handoffReason ? humanize(c.handoffReason) : '—'],
+    ['Handoff reason', c.handoffReason ? handoffReasonLabel(c.handoffReason) : '—'],
     ['Rating', c.csatScore != null ? `${c.csatScore} of 5${c.csatComment ? ` — “${c.csatComment}”` : ''}` : 'Not rated'],
   ];
   return (

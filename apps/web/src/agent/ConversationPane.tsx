@@ -21,7 +21,7 @@ import { useDisposable } from '../lib/hooks';
 import { useLiveChat } from '../lib/useLiveChat';
 import { Outbox, type OutgoingMessage } from '../lib/outbox';
 import { createTypingNotifier } from '../lib/typing';
-import { contactName, humanize, percent, timeOfDay } from '../lib/format';
+import { contactName, handoffReasonLabel, humanize, percent, timeOfDay } from '../lib/format';
 import type { AnswerStream, ChatMessage, LiveConversation } from '../lib/conversation';
 import { describeError } from '../lib/errors';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -392,7 +392,7 @@ function ConversationHeader({
       </Group>
       {c.handoffReason && c.mode === 'HUMAN' && (
         <Text size="xs" c="dimmed">
-          Handed off: {humanize(c.handoffReason)}
+          Handed off: {handoffReasonLabel(c.handoffReason)}
         </Text>
       )}
       <Group gap={6} wrap="wrap">
@@ -496,6 +496,20 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
           {m.analysis.wantsHuman && (
             <Badge size="xs" variant="white" color="orange">
               Wants a person
+            </Badge>
+          )}
+        </Group>
+      )}
+      {m.authorType === 'CUSTOMER' && m.moderation && (m.moderation.flagged || m.moderation.pii.length > 0) && (
+        <Group gap={4} mt={4} data-testid="moderation">
+          {m.moderation.flagged && (
+            <Badge size="xs" color="red" title={`Flagged by moderation: ${m.moderation.categories.join(', ')}`}>
+              Flagged: {m.moderation.categories.map(humanize).join(', ') || 'policy'}
+            </Badge>
+          )}
+          {m.moderation.pii.length > 0 && (
+            <Badge size="xs" variant="white" color="grape">
+              Contains {m.moderation.pii.join(', ')}
             </Badge>
           )}
         </Group>

@@ -7,6 +7,7 @@ import type {
   ConversationEvent,
   ConversationMode,
   ConversationStatus,
+  HandoffReason,
   MessageFieldsFragment,
   ParticipantType,
 } from '@switchboard/schema/client';
@@ -36,7 +37,7 @@ export interface TypingEntry {
 export interface LiveConversation {
   status?: ConversationStatus;
   mode?: ConversationMode;
-  handoffReason?: string | null;
+  handoffReason?: HandoffReason | null;
   lastSeq?: number;
   assignee?: { id: string; name: string } | null;
   /** The assigned agent's name, which customers see too (they get no `assignee`). */

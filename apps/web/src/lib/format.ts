@@ -30,6 +30,26 @@ export function humanize(code: string | null | undefined): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+const HANDOFF_REASONS: Record<string, string> = {
+  missing_knowledge: 'Not in the knowledge base',
+  low_confidence: 'AI not confident enough',
+  customer_request: 'Customer asked for a person',
+  provider_error: 'AI model unavailable',
+  job_failed: 'AI reply failed',
+  unsupported_language: 'Unsupported language',
+  policy_restriction: 'AI answer withheld by moderation',
+  ungrounded_answer: 'AI answer not supported by the sources',
+  agent_took_over: 'Agent took over',
+  agent_request: 'Handed over by an agent',
+  other: 'Other',
+};
+
+/** A handoff reason (HandoffReason) as people say it; unknown codes are humanized. */
+export function handoffReasonLabel(reason: string | null | undefined): string {
+  if (!reason) return '';
+  return HANDOFF_REASONS[reason] ?? humanize(reason);
+}
+
 export function contactName(contact: { name: string | null; email: string | null }): string {
   return contact.name || contact.email || 'Anonymous visitor';
 }

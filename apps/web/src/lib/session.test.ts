@@ -28,7 +28,7 @@ const payload = (n: number, expiresInMs = 15 * 60_000): AuthPayloadFieldsFragmen
     status: 'ACTIVE',
     lastLoginAt: null,
     createdAt: '2026-01-01T00:00:00Z',
-    workspace: { id: 'w1', name: 'Demo', widgetKey: 'wk', createdAt: '2026-01-01T00:00:00Z', retentionDays: null },
+    workspace: { id: 'w1', name: 'Demo', widgetKey: 'wk', createdAt: '2026-01-01T00:00:00Z', retentionDays: null, moderationEnabled: true, supportedLanguages: ['en'] },
   },
 });
 

@@ -22,6 +22,7 @@ import { ConnectionDot, Notice, StarRating, TextAreaField, WAlert, WButton, WLoa
 import { WidgetHeader } from './WidgetPage';
 import type { WidgetSession } from './session';
 import { markOnce } from './marks';
+import { widgetStrings } from './i18n';
 
 interface Props {
   session: WidgetSession;
@@ -141,6 +142,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   );
   useEffect(() => () => typingNotifier.dispose(), [typingNotifier]);
 
+  const t = widgetStrings();
   const [draft, setDraft] = useState('');
   const [endChat, ending] = useMutation(EndConversationDocument);
   const [askForPerson, asking] = useMutation(HandOffToHumanDocument);
@@ -203,20 +205,14 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   }
 
   const subtitle =
-    status === 'RESOLVED'
-      ? 'This conversation is resolved'
-      : mode === 'HUMAN'
-        ? agentName
-          ? `You are chatting with ${agentName}`
-          : 'A person from our team will answer'
-        : 'AI assistant, with people on standby';
+    status === 'RESOLVED' ? t.subtitleResolved : mode === 'HUMAN' ? (agentName ? t.subtitleAgent(agentName) : t.subtitleHuman) : t.subtitleAi;
 
   if (history.error) {
     const { code } = describeError(history.error);
     const gone = code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'FORBIDDEN';
     return (
       <>
-        <WidgetHeader subtitle="Support chat" />
+        <WidgetHeader subtitle={t.supportChat} />
         <div className="sbw-body">
           <WAlert
             error={history.error}
@@ -271,7 +267,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
             The AI assistant is writing an answer…
           </p>
         )}
-        {waiting && <Notice testId="handoff-notice">An agent will be with you shortly. You can keep writing here.</Notice>}
+        {waiting && <Notice testId="handoff-notice">{t.handoffNotice}</Notice>}
         {feedError != null && <WAlert error={feedError} title="Live updates stopped" onRetry={resubscribe} retryLabel="Reconnect" />}
         {ending.error && <WAlert error={ending.error} title="Could not end the chat" />}
         {asking.error && <WAlert error={asking.error} title="Could not reach a person" />}
@@ -285,13 +281,13 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         {csatScore != null && <Notice testId="rating-thanks">Thank you for your feedback ({csatScore} of 5).</Notice>}
       </div>
       <div className="sbw-typing" aria-live="polite">
-        {agentTyping.length > 0 && `${agentTyping[0]!.name ?? 'An agent'} is typing…`}
+        {agentTyping.length > 0 && t.typing(agentTyping[0]!.name ?? null)}
       </div>
       <form className="sbw-composer" onSubmit={send}>
         <TextAreaField
-          label="Your message"
+          label={t.yourMessage}
           hideLabel
-          placeholder="Write a message…"
+          placeholder={t.writeMessage}
           // Right after the start form, the customer goes on typing here.
           autoFocus={firstMessage != null}
           rows={1}
@@ -306,7 +302,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           onBlur={() => typingNotifier.stop()}
         />
         <WButton type="submit" disabled={!draft.trim() || !outbox}>
-          Send
+          {t.send}
         </WButton>
       </form>
       <div className="sbw-footer">
@@ -324,7 +320,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
                 .catch(() => undefined)
             }
           >
-            Talk to a person
+            {t.talkToPerson}
           </WButton>
         )}
         {status !== 'RESOLVED' ? (
@@ -341,13 +337,13 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
                 .catch(() => undefined)
             }
           >
-            End chat
+            {t.endChat}
           </WButton>
         ) : (
           <span />
         )}
         <WButton variant="subtle" size="sm" onClick={onNewConversation}>
-          New conversation
+          {t.newConversation}
         </WButton>
       </div>
     </>
@@ -360,13 +356,14 @@ const emptyOutbox = () => EMPTY;
 
 /** Each message keeps its own author's name, whoever is assigned now. */
 function authorLabel(m: ChatMessage): string | null {
+  const t = widgetStrings();
   switch (m.authorType) {
     case 'CUSTOMER':
-      return 'You';
+      return t.you;
     case 'AI':
-      return 'AI assistant';
+      return t.aiAssistant;
     case 'AGENT':
-      return m.authorName ?? m.author?.name ?? 'Agent';
+      return m.authorName ?? m.author?.name ?? t.agent;
     case 'SYSTEM':
       return null;
   }
@@ -406,24 +403,25 @@ function StreamItem({ stream }: { stream: AnswerStream }) {
 }
 
 function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
+  const t = widgetStrings();
   return (
     <li className="sbw-msg" data-author="CUSTOMER" data-pending="true" data-testid="pending-message" data-status={item.status}>
-      <span className="sbw-who">You</span>
+      <span className="sbw-who">{t.you}</span>
       <p className="sbw-text">{item.body}</p>
       <span className="sbw-meta">
         {item.status === 'sending' || item.status === 'queued'
-          ? 'Sending…'
+          ? t.sending
           : item.status === 'retrying'
-            ? 'Waiting for the connection…'
+            ? t.waitingForConnection
             : `Not sent: ${item.error?.message ?? 'unknown error'}`}
       </span>
       {item.status === 'failed' && (
         <span className="sbw-row">
           <WButton size="sm" variant="light" onClick={onRetry}>
-            Retry
+            {t.retry}
           </WButton>
           <WButton size="sm" variant="light" onClick={onDiscard}>
-            Discard
+            {t.discard}
           </WButton>
         </span>
       )}

@@ -77,4 +77,15 @@ describe('StartFormFields', () => {
     });
     expect(await screen.findByText(/Ask Acme anything/)).toBeInTheDocument();
   });
+
+  it('speaks the language the page asks for', async () => {
+    window.history.replaceState(null, '', '/chat?widgetKey=wk_1&lang=fr');
+    try {
+      renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={vi.fn()} />, { mocks: [] });
+      expect(await screen.findByRole('button', { name: 'Démarrer la discussion' })).toBeDefined();
+      expect(screen.getByLabelText(/Comment pouvons-nous vous aider/)).toBeDefined();
+    } finally {
+      window.history.replaceState(null, '', '/');
+    }
+  });
 });

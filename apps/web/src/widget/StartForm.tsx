@@ -6,6 +6,7 @@ import { createApi } from '../lib/api';
 import { useDisposable } from '../lib/hooks';
 import { TextAreaField, TextField, WAlert, WButton } from './ui';
 import type { WidgetSession } from './session';
+import { widgetStrings } from './i18n';
 
 interface Props {
   widgetKey: string;
@@ -25,6 +26,7 @@ export function StartForm(props: Props) {
 }
 
 export function StartFormFields({ widgetKey, onStarted }: Props) {
+  const t = widgetStrings();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
@@ -62,12 +64,12 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
   return (
     <form onSubmit={submit} aria-label="Start a conversation" className="sbw-form">
       <p style={{ margin: 0 }}>
-        Hi! Ask {widget.data ? widget.data.widget.workspaceName : 'us'} anything. Our AI assistant answers right away and a person takes over when needed.
+        {t.greeting(widget.data ? widget.data.widget.workspaceName : null)}
       </p>
-      <TextField label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} />
+      <TextField label={t.yourName} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} />
       <TextField
-        label="Email"
-        description="Optional, so we can follow up"
+        label={t.email}
+        description={t.emailHint}
         type="email"
         autoComplete="email"
         value={email}
@@ -75,7 +77,7 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
         maxLength={254}
       />
       <TextAreaField
-        label="How can we help?"
+        label={t.howCanWeHelp}
         required
         rows={3}
         maxRows={6}
@@ -83,9 +85,9 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
         onChange={(e) => setMessage(e.currentTarget.value)}
         maxLength={10_000}
       />
-      {error && <WAlert error={error} title="Could not start the chat" />}
+      {error && <WAlert error={error} title={t.couldNotStart} />}
       <WButton type="submit" loading={loading} disabled={!message.trim()}>
-        Start chat
+        {t.startChat}
       </WButton>
     </form>
   );

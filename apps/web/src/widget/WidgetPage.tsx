@@ -8,6 +8,7 @@ import { loadWidgetSession, saveWidgetSession, type WidgetSession } from './sess
 import { StartForm } from './StartForm';
 import { ChatView } from './ChatView';
 import { markOnce } from './marks';
+import { widgetStrings } from './i18n';
 
 export default function WidgetPage() {
   const [params] = useSearchParams();
@@ -57,7 +58,7 @@ export default function WidgetPage() {
         />
       ) : (
         <>
-          <WidgetHeader subtitle="We usually answer right away" />
+          <WidgetHeader subtitle={widgetStrings().usuallyRightAway} />
           <div className="sbw-body">
             <StartForm
               widgetKey={widgetKey}
@@ -81,16 +82,17 @@ function closeEmbedded() {
 
 export function WidgetHeader({ subtitle, children }: { subtitle: string; children?: React.ReactNode }) {
   const embedded = typeof window !== 'undefined' && window.parent !== window;
+  const t = widgetStrings();
   return (
     <header className="sbw-header">
       <div>
-        <h1>Chat with us</h1>
+        <h1>{t.title}</h1>
         <p>{subtitle}</p>
       </div>
       <div className="sbw-header__end">
         {children}
         {embedded && (
-          <button type="button" className="sbw-close" onClick={closeEmbedded} aria-label="Close chat">
+          <button type="button" className="sbw-close" onClick={closeEmbedded} aria-label={t.closeChat}>
             <span aria-hidden="true">×</span>
           </button>
         )}

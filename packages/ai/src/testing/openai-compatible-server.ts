@@ -3,7 +3,8 @@
 // the internet. It speaks just enough of the API: POST /v1/chat/completions
 // (streamed SSE with an optional usage chunk, plain JSON, tool calls for
 // function-calling structured output) and POST /v1/embeddings (float or
-// base64 little-endian float32, as the official client asks by default).
+// base64 little-endian float32, as the official client asks by default) and,
+// when a test scripts it, POST /v1/moderations.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashedEmbedding } from '../embedding.js';
@@ -48,6 +49,11 @@ export class OpenAiCompatibleServer {
   /** Vector for an embeddings input; the hashed embedding by default so results are checkable. */
   embedText: (text: string, dimensions: number) => number[] = (text, dimensions) => hashedEmbedding(text, dimensions);
   defaultEmbeddingDimensions = 8;
+  /**
+   * POST /v1/moderations: the verdict for an input (OpenAI's result shape).
+   * Unset, the route answers 404 like servers without moderation (Ollama, vLLM).
+   */
+  moderate: ((input: string) => { flagged: boolean; categories?: Record<string, boolean> }) | undefined;
   private server: Server | undefined;
   private port = 0;
 
@@ -83,6 +89,16 @@ export class OpenAiCompatibleServer {
 
     if (req.method === 'POST' && path === '/v1/chat/completions') return this.chatCompletions(body as ChatCompletionRequest, res);
     if (req.method === 'POST' && path === '/v1/embeddings') return this.embeddings(body, res);
+    if (req.method === 'POST' && path === '/v1/moderations' && this.moderate) {
+      const inputs = Array.isArray(body['input']) ? (body['input'] as string[]) : [String(body['input'])];
+      const results = inputs.map((input) => {
+        const verdict = this.moderate!(input);
+        return { flagged: verdict.flagged, categories: verdict.categories ?? {}, category_scores: {} };
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `modr-${this.requests.length}`, model: 'omni-moderation-latest', results }));
+      return;
+    }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message: `no route for ${req.method} ${path}`, type: 'invalid_request_error' } }));
   }

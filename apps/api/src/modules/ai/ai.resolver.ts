@@ -6,7 +6,7 @@ import type { Context } from '../../platform/context.js';
 import type { EvaluationProgressPayload } from '../../platform/topics.js';
 import { Message } from '../messages/message.entity.js';
 import { AiService } from './ai.service.js';
-import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, SuggestedReply, ThresholdTradeoff } from './ai.types.js';
+import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, MessageModeration, SuggestedReply, ThresholdTradeoff } from './ai.types.js';
 import { EvaluationDataset, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
@@ -200,6 +200,14 @@ export class MessageAiResolver {
   @FieldResolver(() => MessageAnalysis, { nullable: true, description: 'Customer messages: intent, sentiment, language (filled in shortly after sending).' })
   analysis(@Root() message: Readonly<Message>, @Ctx() ctx: Context): MessageAnalysis | null {
     return ctx.actor.kind === 'user' ? (message.analysis ?? null) : null;
+  }
+
+  @FieldResolver(() => MessageModeration, {
+    nullable: true,
+    description: 'Customer messages, when the workspace moderates: the content-policy check (staff only; null for customers and API keys).',
+  })
+  moderation(@Root() message: Readonly<Message>, @Ctx() ctx: Context): MessageModeration | null {
+    return ctx.actor.kind === 'user' ? (message.moderation ?? null) : null;
   }
 }
 

@@ -338,6 +338,22 @@ describe('AI assistant with the openai provider (local OpenAI-compatible server)
     sub.dispose();
   });
 
+  it('hands off with ungrounded_answer when the grounding check finds the cited FAQ does not support the answer', async () => {
+    llm.chat = (req) => {
+      const name = JSON.stringify(req.response_format ?? req.tools ?? '');
+      if (name.includes('grounding_check')) return { json: { supported: false } };
+      if (req.tools || req.response_format) return { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } };
+      return { deltas: ['Refunds are paid in gold bars [1].'] };
+    };
+    const c = await ask(t, ws.widgetKey, 'How do I get a refund?');
+    const s = await eventually(async () => {
+      const st = await conversationState(t, c.id, c.token);
+      return st.mode === 'HUMAN' && st;
+    }, 20_000, 'the handoff');
+    expect(s.handoffReason).toBe('ungrounded_answer');
+    expect(s.messages.edges.map((e: any) => e.node.authorType)).toEqual(['CUSTOMER', 'SYSTEM']);
+  });
+
   it('retries a failing model server, then hands off with provider_error and writes no AI reply', async () => {
     let calls = 0;
     llm.chat = (req) => {

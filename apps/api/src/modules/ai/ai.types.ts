@@ -28,6 +28,21 @@ export class MessageAnalysis {
   wantsHuman!: boolean;
 }
 
+@ObjectType({ description: 'The content-policy check of a customer message (staff only).' })
+export class MessageModeration {
+  @Field({ description: 'Breaks the content policy: shown to agents as flagged, never dropped.' })
+  flagged!: boolean;
+
+  @Field(() => [String], { description: 'Why, in the moderator’s words (profanity, harassment, hate, violence, …).' })
+  categories!: string[];
+
+  @Field(() => [String], { description: 'Kinds of personal data found (email, phone, card); they are redacted before analysis and logs.' })
+  pii!: string[];
+
+  @Field({ description: 'Who judged: local (offline check) or openai (the model server’s moderation endpoint).' })
+  source!: string;
+}
+
 @ObjectType()
 export class KnowledgeHit {
   @Field(() => Faq)

@@ -1,5 +1,8 @@
 // ai.analyze: intent, sentiment, language and "wants a human" of a customer
 // message, stored on the message (the deployment's provider; offline for `local`).
+// Personal data (emails, phone and card numbers) is redacted first: the labels
+// never need it, and with `openai` the text leaves the building.
+import { redactPii } from '@switchboard/ai';
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -18,10 +21,13 @@ export const analyzeJob: JobDefinition<AnalyzeData> = {
     const em = forkFor(ctx.orm, workspaceId);
     const message = await em.findOne(Message, { id: messageId });
     if (!message) return { skipped: 'deleted' };
-    const a = await ctx.ai.embedder.analyze(message.body);
-    // A workspace that trained its own taxonomy gets its own labels.
+    const text = redactPii(message.body);
+    // A workspace that trained its own taxonomy gets its own labels: the openai
+    // provider chooses among them (structured output), offline its classifier labels.
     const own = await workspaceIntentClassifier(ctx.orm, em, workspaceId);
-    if (own) a.intent = own.predict(message.body).label;
+    const provider = ctx.ai.embedder;
+    const a = await provider.analyze(text, own ? { intents: own.labels } : undefined);
+    if (own && provider.name === 'local') a.intent = own.predict(text).label;
     await em.nativeUpdate(Message, { id: messageId }, {
       analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
     });

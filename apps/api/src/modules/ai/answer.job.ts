@@ -2,12 +2,23 @@
 // the conversation feed, stores one AI message with citations, confidence,
 // model configuration, tokens and latency, or hands the conversation to a
 // human (missing_knowledge, customer_request, low_confidence, provider_error;
-// job_failed when the job itself fails for good, e.g. the database stayed
-// down through every retry or the job kept killing its worker).
+// unsupported_language when the customer writes a language the workspace
+// does not support and the knowledge base has no answer in it;
+// policy_restriction when moderation flags the answer; ungrounded_answer
+// when the provider's grounding check (openai) finds that the cited context
+// does not support it; job_failed when the
+// job itself fails for good, e.g. the database stayed down through every
+// retry or the job kept killing its worker).
+// Multilingual: a question in a supported language other than the knowledge
+// base's (Workspace.supportedLanguages[0]) is translated for retrieval by
+// providers that can (openai) and answered in the customer's language.
+// Moderation: when the workspace moderates, the answer is held back until it
+// passes (its tokens are then streamed at once): a flagged answer never
+// reaches the customer, not even in part.
 // A bare greeting or thanks gets a courteous reply without retrieval or model.
 // Keyed by (conversation, customer seq): a retried job never answers twice.
 import { randomUUID } from 'node:crypto';
-import { detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
+import { detectLanguage, detectSmallTalk, detectWantsHuman, smallTalkReply } from '@switchboard/ai';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
 import { countAnswer, countHandoff } from '../../platform/metrics.js';
@@ -22,6 +33,7 @@ import { appendMessage } from '../messages/message.service.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { draftAnswer, toHistory } from './answering.js';
 import { ensureModelConfigs, pickModelConfig } from './model-config.service.js';
+import { assistantSettings } from './moderation.service.js';
 
 export interface AnswerData {
   workspaceId: string;
@@ -30,17 +42,25 @@ export interface AnswerData {
   replyToSeq: number;
 }
 
-export type HandoffReason = 'missing_knowledge' | 'customer_request' | 'low_confidence' | 'provider_error' | 'job_failed';
+export type HandoffReason =
+  | 'missing_knowledge'
+  | 'customer_request'
+  | 'low_confidence'
+  | 'provider_error'
+  | 'job_failed'
+  | 'unsupported_language'
+  | 'policy_restriction'
+  | 'ungrounded_answer';
 
 const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger'>, conversationId: string, reason: HandoffReason) {
+async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger'>, conversationId: string, reason: HandoffReason, language?: string) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
-    const note = applyHandOff(tx, c, reason);
+    const note = applyHandOff(tx, c, reason, language);
     return { conversation: c, note, deliveries: await emitWebhookEvents(tx, c.workspace.id, conversationEvents(c, 'handed_off')) };
   });
   if (!result) return { handedOff: false as const };
@@ -93,14 +113,29 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
   const history = toHistory(
     (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
   );
+  const settings = await assistantSettings(em, workspaceId);
+  const baseLanguage = settings.supportedLanguages[0]!;
+  // Too short to tell ("merci"): the conversation's language, once analysis has found it.
+  let language = detectLanguage(question.body);
+  if (language === 'und') language = conversation.language ?? 'und';
+  const foreign = language !== 'und' && language !== baseLanguage;
+  const supported = !foreign || settings.supportedLanguages.includes(language);
+  const provider = ctx.ai.get({ provider: mc.provider, model: mc.model });
+  // A supported foreign language is searched in the base's language where the provider can translate (null: it cannot).
+  const retrievalQuery = foreign && supported ? ((await provider.translate(question.body, baseLanguage)) ?? undefined) : undefined;
+
   let draft;
   // Every run streams under its own attempt id, so a client drops the partial
   // text of a run that died (a retry, or a worker that crashed mid-stream).
   const attempt = randomUUID();
+  const publish = (delta: string) =>
+    ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt });
+  const held: string[] = [];
   try {
-    draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, (delta) =>
-      ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt }),
-    );
+    draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, settings.moderationEnabled ? (d) => held.push(d) : publish, {
+      retrievalQuery,
+      language: foreign ? language : undefined,
+    });
   } catch (err) {
     if (ctx.lastAttempt) {
       ctx.logger.warn({ err: (err as Error).message, conversationId }, 'AI provider failed; handing off');
@@ -109,8 +144,26 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
     throw err;
   }
   const { answer, hits } = draft;
-  if (!hits.length || !answer.answer.trim()) return handOff(em, ctx, conversationId, 'missing_knowledge');
-  if (answer.confidence < mc.confidenceThreshold) return handOff(em, ctx, conversationId, 'low_confidence');
+  const unanswered =
+    !hits.length || !answer.answer.trim()
+      ? 'missing_knowledge'
+      : answer.grounded === false
+        ? 'ungrounded_answer'
+        : answer.confidence < mc.confidenceThreshold
+          ? 'low_confidence'
+          : null;
+  // The base did not answer a language the team does not serve: say so rather than blame the base.
+  // The note speaks the language the customer just wrote in.
+  const noteLanguage = language === 'und' ? undefined : language;
+  if (unanswered) return handOff(em, ctx, conversationId, supported ? unanswered : 'unsupported_language', noteLanguage);
+  if (settings.moderationEnabled) {
+    const verdict = await provider.moderate(answer.answer);
+    if (verdict.flagged) {
+      ctx.logger.warn({ conversationId, categories: verdict.categories }, 'AI answer withheld by moderation; handing off');
+      return handOff(em, ctx, conversationId, 'policy_restriction', noteLanguage);
+    }
+    for (const delta of held) publish(delta);
+  }
 
   return store(em, ctx, conversationId, replyToSeq, answer.answer.trim(), {
     replyToSeq,

@@ -29,6 +29,13 @@ export async function retrieveFor(orm: Orm, em: Em, ai: AiProviders, workspaceId
   return retrieve(orm, em, workspaceId, question, embedding!, k, options);
 }
 
+export interface DraftOptions {
+  /** What to search the knowledge base with, when not the question itself (a translation into the base's language). */
+  retrievalQuery?: string;
+  /** The customer's language (ISO 639-1): the answer is written in it. */
+  language?: string;
+}
+
 /** Retrieves and drafts an answer; `onToken` receives the streamed text. */
 export async function draftAnswer(
   deps: { orm: Orm; ai: AiProviders },
@@ -38,14 +45,18 @@ export async function draftAnswer(
   question: string,
   history: ChatTurn[],
   onToken?: (delta: string) => void,
+  options: DraftOptions = {},
 ): Promise<DraftResult> {
-  const hits = await retrieveFor(deps.orm, em, deps.ai, workspaceId, question, mc.k);
+  const hits = await retrieveFor(deps.orm, em, deps.ai, workspaceId, options.retrievalQuery ?? question, mc.k);
   const provider = deps.ai.get({ provider: mc.provider, model: mc.model });
   const observed = observeModelCall(mc.provider, mc.model);
   let answer: RagAnswer;
   try {
     answer = await traceModelCall(mc.provider, mc.model, () =>
-      provider.answer({ question, history, chunks: hits, systemPrompt: mc.systemPrompt, temperature: mc.temperature, model: mc.model }, onToken),
+      provider.answer(
+        { question, history, chunks: hits, systemPrompt: mc.systemPrompt, temperature: mc.temperature, model: mc.model, language: options.language },
+        onToken,
+      ),
     );
   } catch (err) {
     observed.failed();

@@ -2,6 +2,7 @@
 // through the API; and BANKING77 when the public data is beside the checkout.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { OpenAiCompatibleServer } from '@switchboard/ai/testing';
 import { eventually, expectError, startTestServer, type TestServer } from '../../../test/testkit.js';
 
 const IMPORT = `mutation($csv: String!) { importIntentExamples(csv: $csv) { labels examples heldOutAccuracy trainedAt } }`;
@@ -60,4 +61,36 @@ describe('intent taxonomies', () => {
     expect(m.labels).toHaveLength(77);
     expect(m.heldOutAccuracy).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
+});
+
+describe('intent taxonomies with the openai provider (local OpenAI-compatible server)', () => {
+  let llm: OpenAiCompatibleServer;
+  let t: TestServer;
+
+  beforeAll(async () => {
+    llm = new OpenAiCompatibleServer();
+    llm.defaultEmbeddingDimensions = 256;
+    const baseUrl = await llm.start();
+    t = await startTestServer({ RUN_WORKERS: 'true', AI_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: baseUrl });
+  });
+  afterAll(async () => {
+    await t.close();
+    await llm.close();
+  });
+
+  it("has the model choose among the workspace's own labels, through structured output", async () => {
+    const ws = await t.createWorkspace('Shop on a model server');
+    expect((await t.gql(IMPORT, { csv }, ws.token)).errors).toBeUndefined();
+    llm.chat = () => ({ json: { intent: 'delivery_status', sentiment: -0.3, language: 'en', wantsHuman: false } });
+    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Where on earth is my parcel?"}) { conversation { id } } }`, { k: ws.widgetKey });
+    const id = res.data.startConversation.conversation.id;
+    const analysis = await eventually(async () => {
+      const r = await t.gql(`query($id: ID!) { conversation(id: $id) { messages(first: 1) { edges { node { analysis { intent } } } } } }`, { id }, ws.token);
+      return r.data.conversation.messages.edges[0].node.analysis;
+    }, 20_000, 'the analysis');
+    expect(analysis.intent).toBe('delivery_status');
+    const request = llm.requests.filter((r) => r.path === '/v1/chat/completions').find((r) => JSON.stringify(r.body['messages']).includes('Where on earth is my parcel?'))!;
+    // The schema the model must follow lists exactly the workspace's labels.
+    expect(JSON.stringify(request.body['response_format'] ?? request.body['tools'])).toContain('"enum":["account_access","delivery_status","refund_request"]');
+  });
 });

@@ -15,7 +15,7 @@ describe('reconciler', () => {
   beforeAll(async () => {
     t = await startTestServer({ RUN_WORKERS: 'true', AI_AUTO_REPLY: 'true', RECONCILE_AFTER_SECONDS: '1' });
     ws = await t.createWorkspace('Reconcile');
-    // A small knowledge base (a lone entry gives lexical ranking no contrast, and the assistant hands off).
+    // A small knowledge base, so that the first answer comes from the assistant.
     const entries = [
       ['How do I get a refund?', 'You can request a refund within 30 days of purchase from the Orders page.'],
       ['How do I reset my password?', 'Use the Forgot password link on the sign-in page and follow the email.'],

@@ -77,7 +77,7 @@ export class AnalyticsService {
     if (filter.assigneeId) (where.push('c.assignee_id = ?'), params.push(filter.assigneeId));
     if (filter.mode) (where.push('c.mode = ?'), params.push(filter.mode));
     const conv = `with conv as (
-      select c.created_at, c.resolved_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
+      select c.id, c.created_at, c.resolved_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
         extract(epoch from c.first_response_at - c.created_at)::float8 as frt,
         extract(epoch from c.resolved_at - c.created_at)::float8 as rt,
         ${this.scope.deps.config.analyticsRollups ? REPLY_FACTS : REPLY_FACTS_FROM_MESSAGES}
@@ -104,6 +104,10 @@ export class AnalyticsService {
         ${csatColumns('human', 'had_agent')}
       from conv),
       reasons as (select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1),
+      -- A conversation's intent is its first analysed customer message's (the workspace's own labels once trained).
+      intents as (select coalesce((select m.analysis->>'intent' from message m
+           where m.conversation_id = conv.id and m.author_type = 'CUSTOMER' and m.analysis is not null order by m.seq limit 1), 'unknown') as label,
+         count(*)::int as count from conv group by 1),
       agents as (select assignee_id, count(*)::int as handled,
            percentile_cont(0.5) within group (order by frt) as frt_med,
            percentile_cont(0.5) within group (order by rt) as rt_med,
@@ -120,6 +124,7 @@ export class AnalyticsService {
          from conv group by 1)
       select (select row_to_json(totals) from totals) as totals,
         (select coalesce(json_agg(reasons order by count desc, label), '[]') from reasons) as reasons,
+        (select coalesce(json_agg(intents order by count desc, label), '[]') from intents) as intents,
         (select coalesce(json_agg(agents order by handled desc, assignee_id), '[]') from agents) as agents,
         (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
       [...params, durableBefore],
@@ -157,6 +162,7 @@ export class AnalyticsService {
     const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
     const t = json<Row>(cohort!.totals);
     const reasons = json<Row[]>(cohort!.reasons);
+    const intents = json<Row[]>(cohort!.intents);
     const agents = json<Row[]>(cohort!.agents);
     const buckets = json<Row[]>(cohort!.buckets);
     const created = Number(t.created);
@@ -176,6 +182,7 @@ export class AnalyticsService {
       automatedResolutionRate: ratio(Number(t.ai_resolved), Number(t.ai_handled)),
       handoffRate: ratio(Number(t.handed_off), created),
       handoffReasons: reasons.map((r) => ({ label: String(r.label), count: Number(r.count) })),
+      conversationsByIntent: intents.map((r) => ({ label: String(r.label), count: Number(r.count) })),
       durableResolutionRate: ratio(Number(t.durable), resolved),
       csat: csatOf(t, 'all'),
       csatAi: csatOf(t, 'ai'),

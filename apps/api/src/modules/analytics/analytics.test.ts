@@ -14,7 +14,7 @@ const at = (iso: string) => new Date(`2026-01-${iso}Z`);
 const QUERY = `query($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
   analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
     conversationsCreated resolutionRate automatedResolutionRate handoffRate durableResolutionRate
-    handoffReasons { label count } messagesByAuthorType { label count }
+    handoffReasons { label count } conversationsByIntent { label count } messagesByAuthorType { label count }
     ticketsCreated ticketsResolved slaBreaches ticketBacklog { status priority count }
     firstResponseTime { count avgSeconds medianSeconds p90Seconds }
     firstResponseTimeAi { count avgSeconds medianSeconds p90Seconds }
@@ -71,6 +71,24 @@ describe('analytics', () => {
     await em.flush();
   });
   afterAll(() => t.close());
+
+  it('counts conversations by the intent of their first analysed customer message', async () => {
+    const analysis = (intent: string) => JSON.stringify({ intent, sentiment: 0, sentimentLabel: 'NEUTRAL', language: 'en', wantsHuman: false });
+    const firsts = await t.sql(
+      `select m.id from message m join conversation c on c.id = m.conversation_id
+        where c.workspace_id = ? and m.author_type = 'CUSTOMER' and m.seq = 1 and c.created_at >= ? and c.created_at < ? order by c.created_at`,
+      [ws.workspaceId, at('01T00:00:01'), at('15T00:00:00')],
+    );
+    // C1 and C2 are about refunds, C3 asks for a person; C4 was never analysed.
+    expect(firsts).toHaveLength(3);
+    for (const [i, intent] of ['refund', 'refund', 'human_request'].entries()) await t.sql(`update message set analysis = ?::jsonb where id = ?`, [analysis(intent), firsts[i]!.id]);
+    try {
+      const res = await t.gql(QUERY, { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY' }, ws.token);
+      expect(res.data.analytics.conversationsByIntent).toEqual([{ label: 'refund', count: 2 }, { label: 'human_request', count: 1 }, { label: 'unknown', count: 1 }]);
+    } finally {
+      await t.sql(`update message set analysis = null where id = any(?::uuid[])`, [`{${firsts.map((f: any) => f.id).join(',')}}`]);
+    }
+  });
 
   it('computes every metric as defined', async () => {
     const res = await t.gql(QUERY, { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY' }, ws.token);

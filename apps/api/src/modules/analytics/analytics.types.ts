@@ -206,8 +206,13 @@ export class Analytics {
   })
   handoffRate!: number | null;
 
-  @Field(() => [LabelCount], { description: 'Handoffs by reason (missing_knowledge, customer_request, low_confidence, provider_error, …).' })
+  @Field(() => [LabelCount], { description: 'Handoffs by reason (the HandoffReason values: missing_knowledge, customer_request, low_confidence, provider_error, unsupported_language, policy_restriction, …).' })
   handoffReasons!: LabelCount[];
+
+  @Field(() => [LabelCount], {
+    description: 'Conversations created in the range by intent: that of their first analysed customer message (the workspace’s own labels once trained; unknown before analysis).',
+  })
+  conversationsByIntent!: LabelCount[];
 
   @Field(() => Float, {
     nullable: true,

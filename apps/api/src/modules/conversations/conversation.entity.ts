@@ -38,6 +38,44 @@ export enum Priority {
 }
 registerEnumType(Priority, { name: 'Priority' });
 
+/** Why a conversation went to a human. Values are lower-case on the wire, as stored and as reported in analytics. */
+export enum HandoffReason {
+  missing_knowledge = 'missing_knowledge',
+  low_confidence = 'low_confidence',
+  customer_request = 'customer_request',
+  provider_error = 'provider_error',
+  job_failed = 'job_failed',
+  unsupported_language = 'unsupported_language',
+  policy_restriction = 'policy_restriction',
+  ungrounded_answer = 'ungrounded_answer',
+  agent_took_over = 'agent_took_over',
+  agent_request = 'agent_request',
+  other = 'other',
+}
+registerEnumType(HandoffReason, {
+  name: 'HandoffReason',
+  description: 'Why a conversation was handed to a human.',
+  valuesConfig: {
+    missing_knowledge: { description: 'The knowledge base has nothing on the question.' },
+    low_confidence: { description: 'The assistant’s confidence was below the model configuration’s threshold.' },
+    customer_request: { description: 'The customer asked for a person.' },
+    provider_error: { description: 'The model server kept failing.' },
+    job_failed: { description: 'The answering job failed for good.' },
+    unsupported_language: { description: 'The customer writes a language the workspace does not support, and the knowledge base had no answer in it.' },
+    policy_restriction: { description: 'Moderation withheld the assistant’s answer.' },
+    ungrounded_answer: { description: 'The grounding check found that the cited knowledge does not support the assistant’s answer (openai provider).' },
+    agent_took_over: { description: 'An agent replied while the assistant was in charge.' },
+    agent_request: { description: 'An agent handed it over.' },
+    other: { description: 'A reason recorded before reasons were a fixed list.' },
+  },
+});
+
+const HANDOFF_REASONS = new Set<string>(Object.values(HandoffReason));
+
+/** The stored reason as the enum (free-text reasons of older versions read as `other`). */
+export const toHandoffReason = (stored: string | null | undefined): HandoffReason | null =>
+  stored == null ? null : HANDOFF_REASONS.has(stored) ? (stored as HandoffReason) : HandoffReason.other;
+
 @ObjectType({ description: 'A chat between a contact and the workspace (AI and agents).' })
 @Entity()
 @TenantScoped()
@@ -85,7 +123,7 @@ export class Conversation {
   @Property({ type: 'string', length: 16, nullable: true })
   language?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the conversation was handed to a human.' })
+  /** Exposed as the HandoffReason enum by the resolver. */
   @Property({ type: 'string', length: 40, nullable: true })
   handoffReason?: string | null;
 

@@ -8,7 +8,7 @@ import { Contact } from '../contacts/contact.entity.js';
 import { Message } from '../messages/message.entity.js';
 import { MessagePageArgs } from '../messages/message.inputs.js';
 import { MessageService } from '../messages/message.service.js';
-import { Conversation, ConversationStatus } from './conversation.entity.js';
+import { Conversation, ConversationStatus, HandoffReason, toHandoffReason } from './conversation.entity.js';
 import { ConversationFilter, InboxCounts, StartConversationInput, StartConversationPayload, WidgetInfo } from './conversation.inputs.js';
 import { ConversationService } from './conversation.service.js';
 import { validateArgs } from '../../platform/validation.js';
@@ -108,7 +108,7 @@ export class ConversationResolver {
   @Mutation(() => Conversation, { description: 'Stops the AI and routes the conversation to a human agent.' })
   handOffToHuman(
     @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | undefined,
+    @Arg('reason', () => HandoffReason, { nullable: true, description: 'Staff only (default agent_request); a customer’s request is always customer_request.' }) reason: HandoffReason | undefined,
     @Ctx() ctx: Context,
   ): Promise<Conversation> {
     return new ConversationService(ctx).handOff(id, ctx.actor.kind === 'customer' ? 'customer_request' : (reason ?? 'agent_request'));
@@ -126,6 +126,11 @@ export class ConversationResolver {
   @Mutation(() => Conversation, { description: "Records the customer's satisfaction rating (CSAT)." })
   rateConversation(@Args() { id, score, comment }: RateConversationArgs, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).rate(id, { score, comment });
+  }
+
+  @FieldResolver(() => HandoffReason, { nullable: true, description: 'Why the conversation was handed to a human.' })
+  handoffReason(@Root() c: Readonly<Conversation>): HandoffReason | null {
+    return toHandoffReason(c.handoffReason);
   }
 
   @FieldResolver(() => Contact)

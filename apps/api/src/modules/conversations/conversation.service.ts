@@ -20,6 +20,7 @@ import { conversationEvents, publishConversationChanged, type ConversationChange
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
+import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { conversationData, dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
@@ -62,6 +63,8 @@ export class ConversationService {
     if (!workspace) throw notFound('Widget key');
     // From here on this request acts as the new conversation's customer.
     this.em.setFilterParams('workspace', { id: workspace.id });
+    const firstMessage = input.message?.trim();
+    const moderation = firstMessage ? await moderateCustomerMessage(this.scope.deps.ai.embedder, workspace.moderationEnabled, firstMessage) : null;
     const { conversation, message, jobs, deliveries } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email
@@ -71,7 +74,7 @@ export class ConversationService {
       if (input.name && !contact.name) contact.name = input.name.trim();
       const conversation = em.create(Conversation, { workspace, contact });
       const message = input.message
-        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim() })
+        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation })
         : null;
       const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
       if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
@@ -222,11 +225,20 @@ export class ConversationService {
   }
 }
 
+/** The note a handed-off customer reads, in their language when we have it (else English). */
+const HANDOFF_NOTE: Record<string, string> = {
+  en: 'This conversation was handed to a human agent. An agent will be with you shortly.',
+  fr: 'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.',
+  de: 'Diese Unterhaltung wurde an einen Mitarbeiter übergeben. Gleich ist jemand für Sie da.',
+  es: 'Esta conversación se ha pasado a un agente. Alguien te atenderá en breve.',
+};
+
 /**
  * Hands a (locked) conversation to a human: the AI stops answering, the
- * reason is recorded and a SYSTEM note tells the customer.
+ * reason is recorded and a SYSTEM note tells the customer, in `language`
+ * (ISO 639-1; default the conversation's) when it is one we have.
  */
-export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string) {
+export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string, language?: string | null) {
   conversation.mode = ConversationMode.HUMAN;
   conversation.handoffReason = reason;
   if (conversation.status === ConversationStatus.RESOLVED) {
@@ -235,6 +247,6 @@ export function applyHandOff(em: Scope['em'], conversation: Conversation, reason
   }
   return appendMessage(em, conversation, {
     authorType: AuthorType.SYSTEM,
-    body: 'This conversation was handed to a human agent. An agent will be with you shortly.',
+    body: HANDOFF_NOTE[language ?? conversation.language ?? 'en'] ?? HANDOFF_NOTE['en']!,
   });
 }

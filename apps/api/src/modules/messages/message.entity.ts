@@ -30,6 +30,13 @@ export interface StoredAnalysis {
   wantsHuman: boolean;
 }
 
+export interface StoredModeration {
+  flagged: boolean;
+  categories: string[];
+  pii: string[];
+  source: 'local' | 'openai';
+}
+
 @ObjectType({ description: 'One message of a conversation.' })
 @Entity()
 @TenantScoped()
@@ -102,6 +109,10 @@ export class Message {
   /** Intent, sentiment, language and "wants a human" of a customer message (set by the ai.analyze job). */
   @Property({ type: 'json', nullable: true })
   analysis?: StoredAnalysis | null;
+
+  /** The content-policy check of a customer message, when the workspace moderates. */
+  @Property({ type: 'json', nullable: true })
+  moderation?: StoredModeration | null;
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -14,6 +14,7 @@ import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
 import { dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
+import { assistantSettings, moderateCustomerMessage } from '../ai/moderation.service.js';
 
 const DEFAULT_HISTORY = 50;
 
@@ -29,6 +30,8 @@ export function appendMessage(
     body: string;
     authorUserId?: string;
     clientMessageId?: string | null;
+    /** Customer messages: the content-policy verdict, when the workspace moderates. */
+    moderation?: Message['moderation'];
     /** AI replies: what they answer and how. */
     ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
   },
@@ -45,6 +48,7 @@ export function appendMessage(
     authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
     body: data.body,
     clientMessageId: data.clientMessageId ?? null,
+    moderation: data.moderation ?? null,
     createdAt: now,
     ...data.ai,
   });
@@ -76,6 +80,11 @@ export class MessageService {
       throw forbidden('This token is for another conversation');
     }
     const body = input.body.trim();
+    // Judged before the message is stored, so agents see it flagged from the start (outside the transaction: it may call the model server).
+    const moderation =
+      actor.kind === 'user'
+        ? null
+        : await moderateCustomerMessage(this.scope.deps.ai.embedder, (await assistantSettings(this.scope.em, actor.workspaceId)).moderationEnabled, body);
     const changes: ConversationChange[] = [];
     let jobs: OutboxEntry[] = [];
     let deliveries: OutboxEntry[] = [];
@@ -112,6 +121,7 @@ export class MessageService {
         body,
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
         clientMessageId: input.clientMessageId,
+        moderation: authorType === AuthorType.CUSTOMER ? moderation : null,
       });
       // The jobs and webhook events it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);

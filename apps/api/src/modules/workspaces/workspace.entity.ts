@@ -10,7 +10,7 @@ export const newWidgetKey = () => `wk_${randomBytes(16).toString('base64url')}`;
 @Entity()
 @Filter({ name: WORKSPACE_FILTER, cond: (args) => ({ id: args.id }), default: true })
 export class Workspace {
-  [OptionalProps]?: 'id' | 'widgetKey' | 'createdAt';
+  [OptionalProps]?: 'id' | 'widgetKey' | 'createdAt' | 'moderationEnabled' | 'supportedLanguages';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -32,6 +32,22 @@ export class Workspace {
   })
   @Property({ type: 'integer', nullable: true })
   retentionDays?: number | null;
+
+  @Field({
+    description:
+      'Check customer messages and AI answers against the content policy: flagged customer messages are marked for agents ' +
+      '(Message.moderation), a flagged AI answer is withheld and the conversation handed off (policy_restriction).',
+  })
+  @Property({ type: 'boolean', default: true })
+  moderationEnabled: boolean = true;
+
+  @Field(() => [String], {
+    description:
+      'Languages (ISO 639-1) the team supports; the first is the knowledge base’s. Customers writing another language get answers through ' +
+      'translation with the openai provider, and are handed off (unsupported_language) with the local one.',
+  })
+  @Property({ type: 'text[]', defaultRaw: `'{en}'` })
+  supportedLanguages: string[] = ['en'];
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -6,7 +6,7 @@ import type { ReactElement } from 'react';
 import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { Granularity } from '@switchboard/schema/client';
 import type { AnalyticsData } from '../AnalyticsPage';
-import { authorTypeLabel, duration, humanize, percent } from '../../lib/format';
+import { authorTypeLabel, duration, handoffReasonLabel, humanize, percent } from '../../lib/format';
 
 const COLORS = ['#4c6ef5', '#2f9e44', '#f76707', '#ae3ec9', '#1098ad', '#e03131', '#868e96'];
 
@@ -18,7 +18,9 @@ function bucketLabel(iso: string, granularity: Granularity): string {
 
 export default function AnalyticsCharts({ data, granularity }: { data: AnalyticsData; granularity: Granularity }) {
   const series = data.timeseries.map((b) => ({ ...b, label: bucketLabel(b.start, granularity) }));
-  const reasons = data.handoffReasons.map((r) => ({ name: humanize(r.label), count: r.count }));
+  const reasons = data.handoffReasons.map((r) => ({ name: handoffReasonLabel(r.label), count: r.count }));
+  // The ten most frequent intents (a trained taxonomy may have dozens).
+  const intents = data.conversationsByIntent.slice(0, 10).map((r) => ({ name: humanize(r.label), count: r.count }));
   const authors = data.messagesByAuthorType.filter((m) => m.count > 0).map((m) => ({ name: authorTypeLabel(m.label), value: m.count }));
   const csat = [
     { name: 'AI only', score: data.csatAi.score, ratings: data.csatAi.ratings },
@@ -103,6 +105,20 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
             <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} />
             <Tooltip />
             <Bar dataKey="count" name="Handoffs" fill={COLORS[2]} isAnimationActive={false} />
+          </BarChart>
+        </ChartPanel>
+        <ChartPanel
+          id="intents"
+          title="Conversations by intent"
+          empty={intents.length === 0 && 'No conversations in this range.'}
+          label={intents.map((r) => `${r.name}: ${r.count}`).join(', ')}
+        >
+          <BarChart data={intents} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" allowDecimals={false} />
+            <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} />
+            <Tooltip />
+            <Bar dataKey="count" name="Conversations" fill={COLORS[1]} isAnimationActive={false} />
           </BarChart>
         </ChartPanel>
         <ChartPanel
