@@ -137,7 +137,7 @@ describe('webhooks', () => {
     // A second conversation handed off explicitly: the SYSTEM note it adds is not a message.created.
     const second = await ok(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`, { input: { widgetKey: a.widgetKey } }, '');
     const secondId = second.startConversation.conversation.id;
-    await ok(`mutation($id: ID!) { handOffToHuman(id: $id, reason: "agent_request") { id } }`, { id: secondId }, a.token);
+    await ok(`mutation($id: ID!) { handOffToHuman(id: $id, reason: agent_request) { id } }`, { id: secondId }, a.token);
     await ok(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: secondId, u: a.userId }, a.token);
     const ticketId = await ticket('Parcel lost');
     await ok(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { id } }`, { input: { id: ticketId, status: 'RESOLVED' } }, a.token);
