@@ -12,9 +12,10 @@
 // Multilingual: a question in a supported language other than the knowledge
 // base's (Workspace.supportedLanguages[0]) is translated for retrieval by
 // providers that can (openai) and answered in the customer's language.
-// Moderation: when the workspace moderates, the answer is held back until it
-// passes (its tokens are then streamed at once): a flagged answer never
-// reaches the customer, not even in part.
+// Moderation: when the workspace moderates, the answer streams sentence by
+// sentence, each released once the answer up to it passes the check
+// (ModeratedStream); a flagged answer is handed off, and no part of it past
+// the last clean sentence ever reaches the customer.
 // A bare greeting or thanks gets a courteous reply without retrieval or model.
 // Keyed by (conversation, customer seq): a retried job never answers twice.
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,7 @@ import { applyHandOff } from '../conversations/conversation.service.js';
 import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { dispatchDeliveries, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
+import { ModeratedStream } from './moderated-stream.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { appendMessage } from '../messages/message.service.js';
 import { publishMessageAdded } from '../messages/message.events.js';
@@ -130,9 +132,9 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
   const attempt = randomUUID();
   const publish = (delta: string) =>
     ctx.pubSub.publish('conversation', conversationId, { type: 'ai_chunk', workspaceId, conversationId, replyToSeq, delta, attempt });
-  const held: string[] = [];
+  const gate = settings.moderationEnabled ? new ModeratedStream((text) => provider.moderate(text), publish) : null;
   try {
-    draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, settings.moderationEnabled ? (d) => held.push(d) : publish, {
+    draft = await draftAnswer(ctx, em, workspaceId, mc, question.body, history, gate ? gate.push : publish, {
       retrievalQuery,
       language: foreign ? language : undefined,
     });
@@ -144,6 +146,8 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
     throw err;
   }
   const { answer, hits } = draft;
+  // The last sentences' checks finish before anything is decided: nothing is published after a handoff.
+  const flagged = gate ? await gate.settle(answer.answer) : null;
   const unanswered =
     !hits.length || !answer.answer.trim()
       ? 'missing_knowledge'
@@ -156,13 +160,9 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
   // The note speaks the language the customer just wrote in.
   const noteLanguage = language === 'und' ? undefined : language;
   if (unanswered) return handOff(em, ctx, conversationId, supported ? unanswered : 'unsupported_language', noteLanguage);
-  if (settings.moderationEnabled) {
-    const verdict = await provider.moderate(answer.answer);
-    if (verdict.flagged) {
-      ctx.logger.warn({ conversationId, categories: verdict.categories }, 'AI answer withheld by moderation; handing off');
-      return handOff(em, ctx, conversationId, 'policy_restriction', noteLanguage);
-    }
-    for (const delta of held) publish(delta);
+  if (flagged) {
+    ctx.logger.warn({ conversationId, categories: flagged.categories }, 'AI answer withheld by moderation; handing off');
+    return handOff(em, ctx, conversationId, 'policy_restriction', noteLanguage);
   }
 
   return store(em, ctx, conversationId, replyToSeq, answer.answer.trim(), {

@@ -1,6 +1,7 @@
 // Moderation over the API: customer messages are checked before they are
 // stored (flagged ones are marked for staff, never dropped), AI answers before
-// they are sent (a flagged one is withheld, not even streamed in part, and the
+// they are sent (streamed sentence by sentence, each once the answer up to it
+// passes; a flagged one is withheld from its first flagged sentence on, and the
 // conversation is handed off with policy_restriction), per workspace.
 import { OpenAiCompatibleServer } from '@switchboard/ai/testing';
 import { collect, eventually, expectError, sleep, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
@@ -110,7 +111,11 @@ describe('moderation with the openai provider (local OpenAI-compatible server)',
     llm.chat = (req) =>
       req.tools || req.response_format
         ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } }
-        : { deltas: [String(req.messages.at(-1)!.content).includes('package') ? 'We will hurt the courier [1].' : 'Refunds are possible within 30 days [1].'] };
+        : String(req.messages.at(-1)!.content).includes('refund!!')
+          ? { deltas: ['You can', ' request a refund within 30 days.', ' Do it from the Orders page [1].'], chunkDelayMs: 150 }
+          : String(req.messages.at(-1)!.content).includes('refund?!')
+            ? { deltas: ['Open', ' Orders.', ' Then, you idiot,', ' press Refund [1].'], chunkDelayMs: 150 }
+            : { deltas: [String(req.messages.at(-1)!.content).includes('package') ? 'We will hurt the courier [1].' : 'Refunds are possible within 30 days [1].'] };
     const baseUrl = await llm.start();
     t = await startTestServer({ RUN_WORKERS: 'true', AI_AUTO_REPLY: 'true', AI_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: baseUrl });
     ws = await t.createWorkspace('Moderated by the model server');
@@ -135,5 +140,42 @@ describe('moderation with the openai provider (local OpenAI-compatible server)',
     expect(s).toMatchObject({ mode: 'HUMAN', handoffReason: 'policy_restriction' });
     expect(s.messages.edges.map((e: any) => e.node.authorType)).toEqual(['CUSTOMER', 'SYSTEM']);
     expect(llm.requests.some((r) => r.path === '/v1/moderations' && r.body['input'] === 'We will hurt the courier [1].')).toBe(true);
+  });
+
+  const streamed = async (question: string) => {
+    const begun = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
+    const id = begun.data.startConversation.conversation.id as string;
+    const token = begun.data.startConversation.customerToken as string;
+    const sub = collect(wsClient(t.wsUrl, token), `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`, { id });
+    // The feed is live once it carries an agent's typing indicator.
+    for (let i = 0; !sub.events.some((e) => e.__typename === 'TypingChanged'); i++) {
+      if (i === 20) throw new Error('the conversation feed never went live');
+      await t.gql(`mutation($c: ID!) { setTyping(conversationId: $c, isTyping: true) }`, { c: id }, ws.token);
+      await sub.until((ev) => ev.some((e) => e.__typename === 'TypingChanged'), 500).catch(() => undefined);
+    }
+    await t.gql(`mutation($c: ID!, $b: String!) { sendMessage(input: {conversationId: $c, body: $b}) { seq } }`, { c: id, b: question }, token);
+    const events = await sub.until((ev) => ev.some((e) => e.message?.authorType === 'AI' || e.message?.authorType === 'SYSTEM'), 20_000);
+    sub.dispose();
+    return { id, events };
+  };
+
+  it('streams a clean answer sentence by sentence, each checked with the answer so far before it is sent', async () => {
+    const { id, events } = await streamed('How do I get a refund!!');
+    // The sentences reached the feed as chunks before the stored reply, in order.
+    const shown = events.flatMap((e) => (e.__typename === 'AiAnswerChunk' ? [e.delta] : e.__typename === 'MessageAdded' && e.message.authorType !== 'CUSTOMER' ? [e.message.authorType] : []));
+    const s = await settled(t, ws, id);
+    expect(s.handoffReason ?? 'answered').toBe('answered');
+    expect(shown).toEqual(['You can', ' request a refund within 30 days.', ' Do it from the Orders page [1].', 'AI']);
+    const inputs = llm.requests.filter((r) => r.path === '/v1/moderations').map((r) => r.body['input']);
+    expect(inputs).toEqual(expect.arrayContaining(['You can request a refund within 30 days.', 'You can request a refund within 30 days. Do it from the Orders page [1].']));
+    expect((await settled(t, ws, id)).mode).toBe('AI');
+  });
+
+  it('sends the clean sentences before a flagged one, then nothing more, and hands off', async () => {
+    const { id, events } = await streamed('How do I get a refund?!');
+    expect(events.filter((e) => e.__typename === 'AiAnswerChunk').map((e) => e.delta)).toEqual(['Open', ' Orders.']);
+    const s = await settled(t, ws, id);
+    expect(s).toMatchObject({ mode: 'HUMAN', handoffReason: 'policy_restriction' });
+    expect(s.messages.edges.map((e: any) => e.node.authorType)).toEqual(['CUSTOMER', 'SYSTEM']);
   });
 });
