@@ -357,7 +357,9 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
     console.log(`fault: PostgreSQL down ${(upAfter / 1000).toFixed(0)} s → ${all.filter((o) => o!.replies === 1).length} answered, ${all.filter((o) => o!.replies === 0).length} handed off (${[...new Set(all.map((o) => o!.handoff_reason).filter(Boolean))].join(', ') || 'none'}), ${errors.length} refused sends retried (codes ${[...new Set(errors.map((e) => e.code))].join(', ') || 'none'})`);
     expect(sent).toHaveLength(convs.length);
     for (const o of all) expect(o!.replies).toBeLessThanOrEqual(1);
-    for (const e of errors) expect(['INTERNAL', 'UNAVAILABLE', 'NETWORK']).toContain(e.code);
+    // The client's retry cue: UNAVAILABLE (HTTP 503 when nothing was served), never INTERNAL.
+    for (const e of errors) expect(['UNAVAILABLE', 'NETWORK']).toContain(e.code);
+    for (const e of errors.filter((x) => x.code === 'UNAVAILABLE')) expect(e.status).toBe(503);
     // Nothing was sent twice: one customer message per conversation.
     const dupes = await db.query(`select count(*)::int as n from message where author_type = 'CUSTOMER' and conversation_id = any($1) group by conversation_id having count(*) > 1`, [convs.map((c) => c.id)]);
     expect(dupes.rows).toEqual([]);

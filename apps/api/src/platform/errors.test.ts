@@ -1,4 +1,4 @@
-import { describeViolation, formatError } from './errors.js';
+import { describeViolation, formatError, isDependencyUnavailable } from './errors.js';
 
 describe('validation error messages', () => {
   it('name each field once, with its full path', () => {
@@ -48,5 +48,22 @@ describe('validation error messages', () => {
         { field: 'input.name', message: 'name must be shorter than or equal to 120 characters' },
       ],
     });
+  });
+});
+
+describe('a database that cannot be reached', () => {
+  it('is UNAVAILABLE with a retry hint, not INTERNAL, whichever layer reports it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const startingUp = Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+    const wrapped = Object.assign(new Error('select 1 - Connection terminated unexpectedly'), { name: 'DriverException', previous: new Error('Connection terminated unexpectedly') });
+    for (const err of [refused, shutdown, startingUp, wrapped]) {
+      expect(isDependencyUnavailable(err)).toBe(true);
+      expect(formatError({ message: err.message }, { originalError: err }, { production: true, requestId: 'r1' }).extensions).toEqual({ code: 'UNAVAILABLE', retryAfter: 2, requestId: 'r1' });
+    }
+    // A statement the database rejected is a bug (or the client's input), not an outage.
+    const unique = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    expect(isDependencyUnavailable(unique)).toBe(false);
+    expect(formatError({ message: unique.message }, { originalError: unique }, { production: true }).extensions?.code).toBe('INTERNAL');
   });
 });

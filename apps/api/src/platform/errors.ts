@@ -8,12 +8,15 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const KNOWN = new Set<string>(Object.values(ErrorCode));
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429, UNAVAILABLE: 503 };
+/** Seconds a client should wait before retrying an UNAVAILABLE operation. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
@@ -30,6 +33,28 @@ export const badInput = (message: string, field?: string) =>
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds}s`, { retryAfter: retryAfterSeconds });
+
+/** Node socket errors that mean a dependency (the database) cannot be reached right now. */
+const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL connection failures: class 08, and the server shutting down or starting up (57P01-57P03). */
+const PG_UNAVAILABLE = /^(08...|57P0[123])$/;
+const UNREACHABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error/i;
+
+/**
+ * True when an error (or its cause) says the database is unreachable for
+ * the moment, not that the operation is wrong: the client gets UNAVAILABLE
+ * (HTTP 503) and retries, instead of INTERNAL.
+ */
+export function isDependencyUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { name?: string; code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown; cause?: unknown; previous?: unknown };
+  if (e.name === 'ConnectionException') return true;
+  for (const code of [e.code, e.sqlState]) {
+    if (typeof code === 'string' && (UNREACHABLE_ERRNO.has(code) || PG_UNAVAILABLE.test(code))) return true;
+  }
+  if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
+  return isDependencyUnavailable(e.cause, depth + 1) || isDependencyUnavailable(e.previous, depth + 1);
+}
 
 interface ValidationErrorLike {
   property: string;
@@ -96,6 +121,14 @@ export function formatError(
     code === 'OPERATION_RESOLUTION_FAILURE'
   ) {
     return { ...formatted, extensions: { ...ext, code: ErrorCode.BAD_USER_INPUT, reason: code } };
+  }
+  if (isDependencyUnavailable(err)) {
+    return {
+      message: 'The service is briefly unavailable; retry shortly',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.UNAVAILABLE, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, ...((opts.requestId ?? ext.requestId) ? { requestId: opts.requestId ?? ext.requestId } : {}) },
+    };
   }
   opts.onInternal?.(err);
   return {

@@ -14,6 +14,7 @@ describe('describeError', () => {
     ['BAD_USER_INPUT', 'Please check your input'],
     ['CONFLICT', 'That conflicts with what is already there'],
     ['RATE_LIMITED', 'Too many requests'],
+    ['UNAVAILABLE', 'Switchboard is briefly unavailable'],
     ['INTERNAL', 'Something went wrong on our side'],
   ])('puts %s into words', (code, title) => {
     const d = describeError(gql(code));

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'INTERNAL'
   | 'NETWORK';
 
@@ -17,7 +18,7 @@ export interface DescribedError {
   code: ErrorCode;
   title: string;
   message: string;
-  /** For RATE_LIMITED: seconds to wait, when the server said. */
+  /** For RATE_LIMITED and UNAVAILABLE: seconds to wait, when the server said. */
   retryAfter?: number;
 }
 
@@ -28,6 +29,7 @@ const WORDS: Record<ErrorCode, { title: string; message: string }> = {
   BAD_USER_INPUT: { title: 'Please check your input', message: 'Some of what you entered is not valid.' },
   CONFLICT: { title: 'That conflicts with what is already there', message: 'It may already exist, or someone changed it at the same time. Reload and try again.' },
   RATE_LIMITED: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
+  UNAVAILABLE: { title: 'Switchboard is briefly unavailable', message: 'Nothing was lost. Try again in a few seconds.' },
   INTERNAL: { title: 'Something went wrong on our side', message: 'The server hit an unexpected error. Try again in a moment.' },
   NETWORK: { title: 'Cannot reach Switchboard', message: 'Check your connection and try again.' },
 };

@@ -36,7 +36,7 @@ import {
 import type { Actor } from '../actor.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { AppError, formatError, unauthenticated } from '../errors.js';
+import { AppError, formatError, isDependencyUnavailable, unauthenticated, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RateLimits } from '../rate-limit.js';
 import { createDocumentCache } from '../shared-execution.js';
@@ -159,6 +159,11 @@ export function createOperationPipeline(opts: PipelineOptions) {
           async willSendResponse({ response, contextValue }) {
             if (response.body.kind !== 'single') return;
             const errors = response.body.singleResult.errors;
+            // The database blinked: say when to retry, and answer 503 when nothing at all could be served.
+            if (errors?.some((e) => e.extensions?.code === 'UNAVAILABLE')) {
+              response.http.headers.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+              if (!response.body.singleResult.data || Object.values(response.body.singleResult.data).every((v) => v == null)) response.http.status = 503;
+            }
             if (errors?.some((e) => e.extensions?.code === 'INTERNAL')) {
               response.body.singleResult.errors = errors.map((e) =>
                 e.extensions?.code === 'INTERNAL' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
@@ -168,7 +173,9 @@ export function createOperationPipeline(opts: PipelineOptions) {
           async didEncounterErrors({ contextValue, errors }) {
             for (const err of errors) {
               const original = err.originalError;
-              if (original && !(original instanceof GraphQLError)) logger.error({ requestId: contextValue.requestId, err: original }, 'unhandled error');
+              if (!original || original instanceof GraphQLError) continue;
+              if (isDependencyUnavailable(original)) logger.warn({ requestId: contextValue.requestId, err: (original as Error).message }, 'refused: a dependency is unavailable');
+              else logger.error({ requestId: contextValue.requestId, err: original }, 'unhandled error');
             }
           },
         };
@@ -235,6 +242,10 @@ export function createOperationPipeline(opts: PipelineOptions) {
           return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue: context(requestId) };
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
+          if (isDependencyUnavailable(err)) {
+            logger.warn({ requestId, err: (err as Error).message }, 'subscription refused: a dependency is unavailable');
+            return [new AppError('UNAVAILABLE', 'The service is briefly unavailable; retry shortly', { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, requestId })];
+          }
           logger.error({ requestId, err }, 'unhandled error');
           return [new AppError('INTERNAL', 'Internal server error', { requestId })];
         }
