@@ -61,8 +61,13 @@ export async function seedDemo(orm: Orm, config: Config, jobs: JobRunner): Promi
     }
     const ana = tx.create(Contact, { workspace, name: 'Ana Customer', email: 'ana@example.com' });
     const c1 = tx.create(Conversation, { workspace, contact: ana });
-    appendMessage(tx, c1, { authorType: AuthorType.CUSTOMER, body: 'Hi! How do I get a refund for last month?' });
-    appendMessage(tx, c1, { authorType: AuthorType.AI, body: FAQS.Billing![0]![1] });
+    const asked = appendMessage(tx, c1, { authorType: AuthorType.CUSTOMER, body: 'Hi! How do I get a refund for last month?' });
+    // The reply names the question it answers, as the assistant's own do (else the reconciler would answer it again).
+    appendMessage(tx, c1, {
+      authorType: AuthorType.AI,
+      body: FAQS.Billing![0]![1],
+      ai: { replyToSeq: asked.seq, citations: [], confidence: 1, modelConfigId: null, promptTokens: 0, completionTokens: 0, latencyMs: null },
+    });
     const ben = tx.create(Contact, { workspace, name: 'Ben Buyer', email: 'ben@example.com' });
     const c2 = tx.create(Conversation, { workspace, contact: ben, mode: ConversationMode.HUMAN, assignee: agent, handoffReason: 'customer_request' });
     appendMessage(tx, c2, { authorType: AuthorType.CUSTOMER, body: 'My invoice shows the wrong company name. Can a person help?' });
