@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { print } from 'graphql';
 import { AnalyticsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
-import { authorTypeLabel, duration, humanize, percent } from '../src/lib/format.ts';
+import { authorTypeLabel, duration, handoffReasonLabel, humanize, percent } from '../src/lib/format.ts';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -553,7 +553,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     }
     const total = a.timeseries.reduce((n, b) => n + b.conversationsCreated, 0);
     expect(await page.locator('#timeseries-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
-    expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${humanize(r.label)}: ${r.count}`).join(', '));
+    expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${handoffReasonLabel(r.label)}: ${r.count}`).join(', '));
     expect(await page.getByTestId('analytics-authors').getAttribute('aria-label')).toBe(
       a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${authorTypeLabel(m.label)}: ${m.count}`).join(', '),
     );
