@@ -23,7 +23,7 @@
 // Environment (all optional):
 //   BENCH_DATABASE_URL       admin URL (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_REDIS_URL          (redis://127.0.0.1:6379/11); keys under a sbbench-wh-<random> prefix, deleted at the end
-//   BENCH_CONCURRENCIES      (1,16)
+//   BENCH_CONCURRENCIES      (1,16); empty: the sendMessage phase alone
 //   BENCH_EVENTS             events per concurrency (600)
 //   BENCH_PACED              paced events per concurrency (100), one every BENCH_PACED_EVERY_MS (50)
 //   BENCH_RECEIVER_DELAY_MS  (20)
@@ -44,7 +44,7 @@ import { createAppServer, type AppServer } from '../src/platform/server.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Workspace } from '../src/modules/workspaces/workspace.entity.js';
-import { dispatchDeliveries, emitWebhookEvents, WebhookEventType } from '../src/modules/webhooks/index.js';
+import { emitWebhookEvents, pokeFanOut, WebhookEventType } from '../src/modules/webhooks/index.js';
 import { createScratchDatabase } from '../test/scratch-database.js';
 import { latencySummary, round, table } from './ai-corpus.js';
 
@@ -52,7 +52,7 @@ const env = process.env;
 const num = (name: string, dflt: number) => (env[name] ? Number(env[name]) : dflt);
 const ADMIN_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
-const CONCURRENCIES = (env.BENCH_CONCURRENCIES ?? '1,16').split(',').map(Number);
+const CONCURRENCIES = (env.BENCH_CONCURRENCIES ?? '1,16').split(',').filter(Boolean).map(Number);
 const EVENTS = num('BENCH_EVENTS', 600);
 const DELAY_MS = num('BENCH_RECEIVER_DELAY_MS', 20);
 const MESSAGES = num('BENCH_MESSAGES', 100);
@@ -161,10 +161,10 @@ async function throughput(b: Booted, receiver: Receiver, concurrency: number) {
   const started = Date.now();
   for (let i = 0; i < EVENTS; i += BATCH) {
     const n = Math.min(BATCH, EVENTS - i);
-    const entries = await forkFor(orm, b.workspaceId).transactional((tx) =>
+    const pending = await forkFor(orm, b.workspaceId).transactional((tx) =>
       emitWebhookEvents(tx, b.workspaceId, Array.from({ length: n }, (_, k) => ({ type: WebhookEventType.TICKET_CREATED, data: { ticket: { id: `bench-${i + k}` } } }))),
     );
-    await dispatchDeliveries(b.server.deps, entries);
+    pokeFanOut(b.server.deps, pending);
   }
   const enqueuedMs = Date.now() - started;
   await receiver.until(path, EVENTS);
@@ -173,10 +173,10 @@ async function throughput(b: Booted, receiver: Receiver, concurrency: number) {
   const lag = arrivals.map((a) => a.at - a.eventAt);
   // Paced: one event at a time, PACED_EVERY_MS apart: event → delivered without a backlog.
   for (let i = 0; i < PACED; i++) {
-    const entries = await forkFor(orm, b.workspaceId).transactional((tx) =>
+    const pending = await forkFor(orm, b.workspaceId).transactional((tx) =>
       emitWebhookEvents(tx, b.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { ticket: { id: `paced-${i}` } } }]),
     );
-    await dispatchDeliveries(b.server.deps, entries);
+    pokeFanOut(b.server.deps, pending);
     await new Promise((r) => setTimeout(r, PACED_EVERY_MS));
   }
   await receiver.until(path, EVENTS + PACED);
@@ -265,7 +265,7 @@ export async function main() {
     // sendMessage on an API node that runs no workers; deliveries go to a worker process.
     const prefix = `sbbench-wh-${randomUUID().slice(0, 8)}`;
     prefixes.push(prefix);
-    const b = await boot(CONCURRENCIES[CONCURRENCIES.length - 1]!, prefix, false);
+    const b = await boot(CONCURRENCIES.at(-1) ?? 16, prefix, false);
     const worker = WORKER ? await startWorker(b.vars) : null;
     try {
       latency = await sendMessageLatency(b, receiver);
@@ -287,7 +287,7 @@ export async function main() {
   log(table(['worker concurrency', 'burst events', 'deliveries/s', 'burst event→delivered p50 ms', 'p95 ms', `paced (1 per ${PACED_EVERY_MS} ms) p50 ms`, 'p95 ms'], results.map((r) => [r.concurrency, r.events, r.perSecond, r.lag.p50, r.lag.p95, r.paced.p50, r.paced.p95])));
   if (latency) {
     const overhead = (latency.three.p50 / latency.zero.p50 - 1) * 100;
-    log(`\nsendMessage over HTTP (${ROUNDS} alternating rounds of ${MESSAGES}; API node without workers, deliveries in a worker process)`);
+    log(`\nsendMessage over HTTP (${ROUNDS} alternating rounds of ${MESSAGES}; API node without workers; ${WORKER ? 'deliveries in a worker process on the same machine' : 'no worker: the request path alone'})`);
     log(table(['endpoints subscribed', 'n', 'p50 ms', 'p95 ms', 'mean ms'], [
       ['0', latency.zero.n, latency.zero.p50, latency.zero.p95, latency.zero.mean],
       ['3', latency.three.n, latency.three.p50, latency.three.p95, latency.three.mean],

@@ -17,6 +17,7 @@ import { startTracing, stopTracing } from './platform/tracing.js';
 import { startMetricsServer } from './platform/metrics-server.js';
 import { reportPool, reportQueues } from './platform/metrics-sources.js';
 import { AlertMonitor } from './modules/alerts/alert.monitor.js';
+import { closeFanOutTrigger } from './modules/webhooks/index.js';
 
 const config = loadConfigOrExit();
 await startTracing(config, 'worker');
@@ -68,6 +69,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       unwatchPool();
     });
     await step('close metrics server', () => metrics.close());
+    await step('queue pending webhook fan-out', () => closeFanOutTrigger(runner));
     await step('close job runner', () => runner.close());
     await step('close pub/sub', () => pubSub.close());
     await step('close Redis', () => connection.quit().catch(() => connection.disconnect()));

@@ -16,6 +16,7 @@ import { Migration20261204400001_evaluation_cited_faqs } from './Migration202612
 import { Migration20261204400002_intent_models } from './Migration20261204400002_intent_models.js';
 import { Migration20261204510000_webhooks } from './Migration20261204510000_webhooks.js';
 import { Migration20261204520000_moderation_languages } from './Migration20261204520000_moderation_languages.js';
+import { Migration20261205100000_webhook_fan_out_pending } from './Migration20261205100000_webhook_fan_out_pending.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -35,4 +36,5 @@ export const migrations = [
   { name: 'Migration20261204400002_intent_models', class: Migration20261204400002_intent_models },
   { name: 'Migration20261204510000_webhooks', class: Migration20261204510000_webhooks },
   { name: 'Migration20261204520000_moderation_languages', class: Migration20261204520000_moderation_languages },
+  { name: 'Migration20261205100000_webhook_fan_out_pending', class: Migration20261205100000_webhook_fan_out_pending },
 ];

@@ -93,6 +93,7 @@ const variables = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(60_000),
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(3, 'must be at least 3 (deliveries are retried for up to 46 hours)').default(30),
   WEB_URL: z.string().url('must be a URL').optional(),
   WEB_DIST_DIR: z.string().optional(),
 });
@@ -224,6 +225,8 @@ export interface Config {
     disableAfterDays: number;
     /** Deliveries a worker runs at once (BullMQ). */
     concurrency: number;
+    /** Events (and their delivery log) older than this are deleted; a workspace's shorter data retention applies to its own. */
+    retentionDays: number;
   };
 }
 
@@ -312,6 +315,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
       concurrency: e.WEBHOOK_CONCURRENCY,
+      retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
   };
 }

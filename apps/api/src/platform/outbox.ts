@@ -56,7 +56,8 @@ export class OutboxDispatcher {
   async dispatch(entries: OutboxEntry[]): Promise<void> {
     if (!entries.length || this.stopped) return;
     try {
-      await this.drainOnce(entries.map((e) => e.id));
+      // In chunks: one claim takes at most BATCH rows.
+      for (let i = 0; i < entries.length; i += BATCH) await this.drainOnce(entries.slice(i, i + BATCH).map((e) => e.id));
     } catch (err) {
       this.backlog = true;
       this.logger.warn({ err: (err as Error).message, entries: entries.length }, 'outbox dispatch failed; will retry in the background');

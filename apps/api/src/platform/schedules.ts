@@ -8,6 +8,7 @@ import { retentionJob } from '../modules/contacts/retention.job.js';
 import { rollupJob } from '../modules/analytics/rollup.job.js';
 import { reconcileJob } from '../modules/ai/reconcile.job.js';
 import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
+import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
 
 interface Recurring {
@@ -22,6 +23,7 @@ export const recurring: Recurring[] = [
   { job: rollupJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
   { job: reconcileJob as JobDefinition<never>, data: {}, everyMs: 15_000 },
   { job: sweepWebhooksJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
+  { job: webhookRetentionJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
 ];
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */

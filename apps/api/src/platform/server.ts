@@ -40,6 +40,7 @@ import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
 import { scrape, watchSockets } from './metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
+import { closeFanOutTrigger } from '../modules/webhooks/index.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 import { httpTracing } from './tracing.js';
@@ -370,6 +371,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         await step('stop realtime', () => realtime.stop());
         await step('stop alerts', () => alerts.stop());
         await step('stop outbox', () => outbox.stop());
+        await step('queue pending webhook fan-out', () => closeFanOutTrigger(jobRunner));
         await step('close job runner', () => jobRunner.close(workDeadline));
         await step('close system status', () => deps.system.close());
         await step('stop reporters', async () => {

@@ -27,8 +27,7 @@ import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '.
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { applyHandOff } from '../conversations/conversation.service.js';
 import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
-import { dispatchDeliveries, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
+import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { ModeratedStream } from './moderated-stream.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { appendMessage } from '../messages/message.service.js';
@@ -63,10 +62,10 @@ async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' |
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
     const note = applyHandOff(tx, c, reason, language);
-    return { conversation: c, note, deliveries: await emitWebhookEvents(tx, c.workspace.id, conversationEvents(c, 'handed_off')) };
+    return { conversation: c, note, fanOut: await emitWebhookEvents(tx, c.workspace.id, conversationEvents(c, 'handed_off')) };
   });
   if (!result) return { handedOff: false as const };
-  await dispatchDeliveries(ctx, result.deliveries);
+  pokeFanOut(ctx, result.fanOut);
   countHandoff(reason);
   publishMessageAdded(ctx.pubSub, result.note);
   publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
@@ -178,7 +177,7 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
 
 /** Stores the AI reply once (unless an agent took over meanwhile) and announces it. */
 async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number, body: string, ai: AiReply) {
-  let stored: { message: Message; conversation: Conversation; deliveries: OutboxEntry[] } | null;
+  let stored: { message: Message; conversation: Conversation; fanOut: boolean } | null;
   try {
     stored = await em.transactional(async (tx) => {
       const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -186,15 +185,15 @@ async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq
       if (!c || c.mode !== ConversationMode.AI) return null;
       if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
       const message = appendMessage(tx, c, { authorType: AuthorType.AI, body, ai });
-      const deliveries = await emitWebhookEvents(tx, c.workspace.id, [{ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } }]);
-      return { message, conversation: c, deliveries };
+      const fanOut = await emitWebhookEvents(tx, c.workspace.id, [{ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } }]);
+      return { message, conversation: c, fanOut };
     });
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException && (await reannounce(em.fork(), ctx, conversationId, replyToSeq))) return { skipped: 'already answered' };
     throw err;
   }
   if (!stored) return (await reannounce(em.fork(), ctx, conversationId, replyToSeq)) ? { skipped: 'already answered' } : { skipped: 'taken over' };
-  await dispatchDeliveries(ctx, stored.deliveries);
+  pokeFanOut(ctx, stored.fanOut);
   publishMessageAdded(ctx.pubSub, stored.message);
   publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
   return { answered: stored.message.seq, confidence: ai.confidence };

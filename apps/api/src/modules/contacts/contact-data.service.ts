@@ -10,6 +10,7 @@ import { Conversation } from '../conversations/conversation.entity.js';
 import { publishConversationChanged } from '../conversations/conversation.events.js';
 import { Message } from '../messages/message.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
+import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
 
 export const ERASED = '[erased]';
@@ -61,6 +62,8 @@ export class ContactDataService {
         // The customer's own words and free text go; who answered, when, and how it was rated stay.
         await em.nativeUpdate(Message, { conversation: { $in: ids }, authorType: 'CUSTOMER' as never }, { body: ERASED, analysis: null });
         await em.nativeUpdate(Conversation, { id: { $in: ids } }, { csatComment: null });
+        // Copies in webhook events (kept for redelivery and replay) go too.
+        await redactWebhookEvents(em, me.workspaceId, ids, ERASED);
       }
       await em.nativeUpdate(Ticket, { requester: contact.id }, { description: null });
       await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null, erasedAt: new Date() });

@@ -22,8 +22,7 @@ import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
-import { conversationData, dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
+import { conversationData, emitWebhookEvents, messageData, pokeFanOut, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
@@ -65,7 +64,7 @@ export class ConversationService {
     this.em.setFilterParams('workspace', { id: workspace.id });
     const firstMessage = input.message?.trim();
     const moderation = firstMessage ? await moderateCustomerMessage(this.scope.deps.ai.embedder, workspace.moderationEnabled, firstMessage) : null;
-    const { conversation, message, jobs, deliveries } = await this.em.transactional(async (em) => {
+    const { conversation, message, jobs, fanOut } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email
         ? await em.findOne(Contact, { workspace, email }, { filters: false })
@@ -79,7 +78,7 @@ export class ConversationService {
       const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
       if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
       const jobs = message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [];
-      return { conversation, message, jobs, deliveries: await emitWebhookEvents(em, workspace.id, events) };
+      return { conversation, message, jobs, fanOut: await emitWebhookEvents(em, workspace.id, events) };
     });
     const customerToken = await this.scope.deps.tokens.signCustomer({
       contactId: conversation.contact.id,
@@ -89,7 +88,7 @@ export class ConversationService {
     publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
     if (message) publishMessageAdded(this.scope.deps.pubSub, message);
     await this.scope.deps.outbox.dispatch(jobs);
-    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
+    pokeFanOut(this.scope.deps, fanOut);
     return { conversation, customerToken };
   }
 
@@ -209,18 +208,18 @@ export class ConversationService {
     await this.get(id);
     const { actor } = this.scope;
     let change: ConversationChange = 'updated';
-    let deliveries: OutboxEntry[] = [];
+    let fanOut = false;
     const conversation = await this.em.transactional(async (em) => {
       const c = await em.findOneOrFail(Conversation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       change = await apply(c, em);
       if (actor.kind === 'user') {
         audit({ ...this.scope, em }, c.workspace.id, { action: `conversation.${change}`, targetType: 'Conversation', targetId: c.id });
       }
-      deliveries = await emitWebhookEvents(em, c.workspace.id, conversationEvents(c, change));
+      fanOut = await emitWebhookEvents(em, c.workspace.id, conversationEvents(c, change));
       return c;
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, change, actor.kind === 'user' ? actor.userId : undefined);
-    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
+    pokeFanOut(this.scope.deps, fanOut);
     return conversation;
   }
 }

@@ -1,6 +1,5 @@
 // Knowledge base: categories and FAQs with a draft → published → archived lifecycle.
 import { enqueueWith } from '../../platform/outbox.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { sql, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -10,7 +9,7 @@ import { audit } from '../audit/audit.service.js';
 import { EmbeddingStatus, Faq, FaqStatus } from './faq.entity.js';
 import { embedFaqJob } from './embed.job.js';
 import { FaqCategory } from './faq-category.entity.js';
-import { emitWebhookEvents, faqData, WebhookEventType } from '../webhooks/index.js';
+import { emitWebhookEvents, faqData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import type { CreateFaqCategoryInput, CreateFaqInput, FaqFilter, UpdateFaqInput } from './knowledge.inputs.js';
 
 const cleanTags = (tags: string[] = []) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
@@ -146,10 +145,9 @@ export class KnowledgeService {
     faq.status = status;
     if (status === FaqStatus.PUBLISHED) faq.publishedAt = new Date();
     audit(this.scope, actor.workspaceId, { action: status === FaqStatus.PUBLISHED ? 'faq.publish' : 'faq.archive', targetType: 'Faq', targetId: faq.id });
-    const deliveries = status === FaqStatus.PUBLISHED
-      ? await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.FAQ_PUBLISHED, data: { faq: faqData(faq) } }])
-      : [];
-    await this.reembed(faq, deliveries);
+    const fanOut = status === FaqStatus.PUBLISHED && (await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.FAQ_PUBLISHED, data: { faq: faqData(faq) } }]));
+    await this.reembed(faq);
+    pokeFanOut(this.scope.deps, fanOut);
     return faq;
   }
 
@@ -157,10 +155,10 @@ export class KnowledgeService {
    * Saves the FAQ and rebuilds its chunks and embeddings in the background:
    * one job per version, committed with the change (transactional outbox).
    */
-  private async reembed(faq: Faq, more: OutboxEntry[] = []) {
+  private async reembed(faq: Faq) {
     const job = enqueueWith(this.em, embedFaqJob, { workspaceId: faq.workspace.id, faqId: faq.id });
     await this.em.flush();
-    await this.scope.deps.outbox.dispatch([job, ...more]);
+    await this.scope.deps.outbox.dispatch([job]);
   }
 
   private async category(id: string) {

@@ -13,7 +13,7 @@ import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js'
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
-import { dispatchDeliveriesLater, emitWebhookEvents, messageData, WebhookEventType } from '../webhooks/index.js';
+import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { assistantSettings, moderateCustomerMessage } from '../ai/moderation.service.js';
 
 const DEFAULT_HISTORY = 50;
@@ -87,7 +87,7 @@ export class MessageService {
         : await moderateCustomerMessage(this.scope.deps.ai.embedder, (await assistantSettings(this.scope.em, actor.workspaceId)).moderationEnabled, body);
     const changes: ConversationChange[] = [];
     let jobs: OutboxEntry[] = [];
-    let deliveries: OutboxEntry[] = [];
+    let fanOut = false;
     const result = await this.scope.em.transactional(async (em) => {
       // The row lock serialises senders of one conversation: seq stays gap-free.
       const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -125,7 +125,7 @@ export class MessageService {
       });
       // The jobs and webhook events it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
-      deliveries = await emitWebhookEvents(em, conversation.workspace.id, [
+      fanOut = await emitWebhookEvents(em, conversation.workspace.id, [
         ...changes.flatMap((change) => conversationEvents(conversation, change)),
         { type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } },
       ]);
@@ -135,7 +135,7 @@ export class MessageService {
       publishMessageAdded(this.scope.deps.pubSub, result.message);
       // Never throws: a queue that is down only delays the jobs.
       await this.scope.deps.outbox.dispatch(jobs);
-      dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
+      pokeFanOut(this.scope.deps, fanOut);
       for (const change of changes) publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
     } else if (result.message.authorType === AuthorType.CUSTOMER) {
       await redriveCustomerMessage(this.scope.deps, this.scope.em, result.conversation, result.message);

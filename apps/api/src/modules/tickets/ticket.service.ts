@@ -9,7 +9,7 @@ import { Conversation, Priority } from '../conversations/conversation.entity.js'
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 import type { CreateTicketInput, TicketFilter, UpdateTicketInput } from './ticket.inputs.js';
-import { dispatchDeliveriesLater, emitWebhookEvents, ticketData, WebhookEventType } from '../webhooks/index.js';
+import { emitWebhookEvents, pokeFanOut, ticketData, WebhookEventType } from '../webhooks/index.js';
 
 const DONE = new Set([TicketStatus.RESOLVED, TicketStatus.CLOSED]);
 
@@ -66,9 +66,9 @@ export class TicketService {
     });
     audit(this.scope, actor.workspaceId, { action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id });
     // Staged in the same flush (one transaction) as the ticket.
-    const deliveries = await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { ticket: ticketData(ticket) } }]);
+    const fanOut = await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { ticket: ticketData(ticket) } }]);
     await this.em.flush();
-    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
+    pokeFanOut(this.scope.deps, fanOut);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'created' });
     return ticket;
   }
@@ -91,11 +91,9 @@ export class TicketService {
     const after = ticketData(ticket);
     const changes = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
     // Staged in the same flush (one transaction) as the change; nothing changed, no event.
-    const deliveries = changes.length
-      ? await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }])
-      : [];
+    const fanOut = changes.length > 0 && (await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }]));
     await this.em.flush();
-    dispatchDeliveriesLater(this.scope.deps.outbox, deliveries);
+    pokeFanOut(this.scope.deps, fanOut);
     this.scope.deps.pubSub.publish('inbox', actor.workspaceId, { kind: 'ticket', workspaceId: actor.workspaceId, ticketId: ticket.id, change: 'updated' });
     return ticket;
   }

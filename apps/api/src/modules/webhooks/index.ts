@@ -1,6 +1,7 @@
 // Outgoing webhooks (Standard Webhooks): endpoints, events emitted with the
 // changes they describe, signed deliveries retried for over a day, replay.
 export { WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook.entity.js';
-export { conversationData, dispatchDeliveries, dispatchDeliveriesLater, emitWebhookEvents, faqData, messageData, ticketData, type PendingEvent } from './webhook.events.js';
+export { conversationData, emitWebhookEvents, faqData, messageData, pokeFanOut, redactWebhookEvents, ticketData, type PendingEvent } from './webhook.events.js';
+export { closeFanOutTrigger } from './fan-out.job.js';
 export { deliverWebhookJob } from './deliver.job.js';
 export { WebhookDeliveryResolver, WebhookResolver } from './webhook.resolver.js';

@@ -178,12 +178,18 @@ export class WebhookEndpoint {
   updatedAt: Date = new Date();
 }
 
+export const WEBHOOK_EVENT_FAN_OUT_INDEX = 'webhook_event_fan_out_pending_index';
+
 @ObjectType({ description: 'Something that happened, as sent to webhook endpoints. Written in the same transaction as the change.' })
 @Entity()
 @TenantScoped()
 @Index({ properties: ['workspace', 'occurredAt'] })
+@Index({
+  name: WEBHOOK_EVENT_FAN_OUT_INDEX,
+  expression: `create index "${WEBHOOK_EVENT_FAN_OUT_INDEX}" on "webhook_event" ("occurred_at") where "fan_out_pending"`,
+})
 export class WebhookEvent {
-  [OptionalProps]?: 'id' | 'version' | 'occurredAt';
+  [OptionalProps]?: 'id' | 'version' | 'occurredAt' | 'fanOutPending';
 
   @Field(() => ID, { description: 'Stable: the `webhook-id` header of every delivery of this event.' })
   @PrimaryKey({ type: 'uuid' })
@@ -207,6 +213,15 @@ export class WebhookEvent {
   @Field()
   @Property({ type: 'timestamptz' })
   occurredAt: Date = new Date();
+
+  /**
+   * True from the event's commit until the fan-out job has written its
+   * deliveries (set only when an enabled endpoint subscribes to its type):
+   * the event row is its own outbox entry, so the change's transaction writes
+   * nothing more with three endpoints than with none.
+   */
+  @Property({ default: false })
+  fanOutPending: boolean = false;
 }
 
 @ObjectType({ description: 'One event sent (or being sent) to one endpoint, with its attempts so far.' })

@@ -1,17 +1,15 @@
 // Emitting webhook events. A service that makes a change calls
 // emitWebhookEvents with the transaction's EntityManager before it commits:
-// the event row, one delivery per subscribed endpoint and one outbox entry
-// per delivery are written with the change, so an event exists exactly when
-// the change committed (a rollback takes them all away). Dispatch the
-// returned entries after commit, as with any outbox entry.
-import type { Em, Orm } from '../../platform/database.js';
+// the event rows are written with the change, so an event exists exactly
+// when the change committed (a rollback takes them away), and one subscribed
+// to is marked for fan-out. After commit the caller pokes the fan-out
+// (pokeFanOut), which writes one delivery per subscribed endpoint.
+import type { Em } from '../../platform/database.js';
 import { countWebhookEvent } from '../../platform/metrics.js';
 import type { Logger } from '../../platform/logger.js';
-import { enqueueWith, OutboxDispatcher } from '../../platform/outbox.js';
-import type { JobDefinition, JobRunner } from '../../platform/queue.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
-import { deliverWebhookJob, scheduleDelivery } from './deliver.job.js';
-import { fanOutWebhooksJob } from './fan-out.job.js';
+import type { JobRunner } from '../../platform/queue.js';
+import { scheduleDelivery } from './deliver.job.js';
+import { fanOutTrigger } from './fan-out.job.js';
 import { WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook.entity.js';
 
 export { WebhookEventType };
@@ -104,48 +102,54 @@ function enabledEndpoints(em: Em, workspaceId: string): Promise<WebhookEndpoint[
 }
 
 /**
- * Writes the events in `em`'s unit of work and, when an enabled endpoint
- * subscribes to any of them, one outbox entry for the fan-out job (which
- * writes one delivery, and one delivery job, per event and endpoint). Keeping
- * the per-endpoint rows out of the caller's transaction keeps it as short
- * with three endpoints as with none. Returns the entries to dispatch after commit.
+ * Writes the events in `em`'s unit of work. An event that an enabled endpoint
+ * subscribes to is marked fan-out pending: the event row is its own outbox
+ * entry, so the change's transaction writes the same rows with three
+ * endpoints as with none. Returns whether any is pending: then call
+ * `pokeFanOut` after commit.
  */
-export async function emitWebhookEvents(em: Em, workspaceId: string, events: PendingEvent[]): Promise<OutboxEntry[]> {
-  if (!events.length) return [];
+export async function emitWebhookEvents(em: Em, workspaceId: string, events: PendingEvent[]): Promise<boolean> {
+  if (!events.length) return false;
   const endpoints = await enabledEndpoints(em, workspaceId);
   const now = new Date();
-  const fanOut: string[] = [];
+  let pending = false;
   for (const e of events) {
-    const event = em.create(WebhookEvent, { workspace: workspaceId, type: e.type, data: e.data, occurredAt: now });
+    const fanOutPending = endpoints.some((endpoint) => endpoint.eventTypes.includes(e.type));
+    em.create(WebhookEvent, { workspace: workspaceId, type: e.type, data: e.data, occurredAt: now, fanOutPending });
     countWebhookEvent(e.type);
-    if (endpoints.some((endpoint) => endpoint.eventTypes.includes(e.type))) fanOut.push(event.id);
+    pending ||= fanOutPending;
   }
-  if (!fanOut.length) return [];
-  return [enqueueWith(em, fanOutWebhooksJob, { workspaceId, eventIds: fanOut }, { jobId: fanOut[0] })];
+  return pending;
 }
 
 export { scheduleDelivery };
 
-const deliveryJobs = new Map<string, JobDefinition<never>>([
-  [deliverWebhookJob.name, deliverWebhookJob as JobDefinition<never>],
-  [fanOutWebhooksJob.name, fanOutWebhooksJob as JobDefinition<never>],
-]);
-
 /**
- * For jobs, which have no request's dispatcher: hands webhook entries (fan-out
- * and delivery jobs only) to the queue after commit. Never throws; what it cannot hand over
- * waits in the outbox for the background drain.
+ * After the commit of a change whose events are fan-out pending: asks for a
+ * fan-out job soon (coalesced with others, no I/O now; see FanOutTrigger).
+ * Never throws; an event whose poke is lost is fanned out by the sweep.
  */
-export function dispatchDeliveries(deps: { orm: Orm; jobs: JobRunner; logger: Logger }, entries: OutboxEntry[]): Promise<void> {
-  if (!entries.length) return Promise.resolve();
-  return new OutboxDispatcher(deps.orm, deps.jobs, deliveryJobs, deps.logger).dispatch(entries);
+export function pokeFanOut(deps: { jobs: JobRunner; logger: Logger }, pending: boolean): void {
+  if (pending) fanOutTrigger(deps).poke();
 }
 
 /**
- * For requests: hands delivery entries to the queue without making the
- * caller wait for it (the change has committed, the entries are safe in the
- * outbox, and a failed hand-over is retried by the background drain).
+ * Erasure: in the stored events of these conversations, the customer's
+ * message texts become `placeholder` and CSAT comments are removed, in the
+ * caller's transaction. Deliveries still pending or sent again later carry
+ * the redacted payload.
  */
-export function dispatchDeliveriesLater(outbox: Pick<OutboxDispatcher, 'dispatch'>, entries: OutboxEntry[]): void {
-  if (entries.length) void outbox.dispatch(entries);
+export async function redactWebhookEvents(em: Em, workspaceId: string, conversationIds: string[], placeholder: string): Promise<void> {
+  if (!conversationIds.length) return;
+  const ids = `{${conversationIds.join(',')}}`;
+  await em.execute(
+    `update webhook_event set data = jsonb_set(data, '{message,body}', to_jsonb(?::text))
+      where workspace_id = ? and type = ? and data #>> '{message,authorType}' = 'CUSTOMER' and (data #>> '{message,conversationId}')::uuid = any(?::uuid[])`,
+    [placeholder, workspaceId, WebhookEventType.MESSAGE_CREATED, ids],
+  );
+  await em.execute(
+    `update webhook_event set data = jsonb_set(data, '{comment}', 'null'::jsonb)
+      where workspace_id = ? and type = ? and (data ->> 'conversationId')::uuid = any(?::uuid[])`,
+    [workspaceId, WebhookEventType.CSAT_SUBMITTED, ids],
+  );
 }

@@ -2,7 +2,8 @@
 // database: a receiver started here verifies every delivery with the
 // standardwebhooks library; events come from the product's own mutations;
 // retries keep the webhook-id; secret rotation signs with both secrets during
-// the overlap; 410 disables (admins notified live); a window replays exactly
+// the overlap; 410 disables (admins notified live), and so do days of
+// failures (with an alert); a window replays exactly
 // its events; tenants and API-key scopes are kept apart; a rolled-back
 // transaction emits nothing. SSRF refusals run on a server without the
 // allow-list (the others allow 127.0.0.1 so they can reach the receiver).
@@ -12,7 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { collect, eventually, expectError, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 import { scrapeMetrics } from '../../../test/prometheus.js';
 import { forkFor } from '../../platform/database.js';
-import { dispatchDeliveries, emitWebhookEvents, WebhookEventType } from './index.js';
+import { emitWebhookEvents, pokeFanOut, WebhookEventType } from './index.js';
 
 interface Received {
   path: string;
@@ -109,6 +110,7 @@ describe('webhooks', () => {
       WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '3000',
+      ALERT_EVALUATION_SECONDS: '0.5',
     });
     a = await t.createWorkspace('Alpha');
     b = await t.createWorkspace('Beta');
@@ -254,6 +256,48 @@ describe('webhooks', () => {
     await socket.dispose();
   });
 
+  it('disables an endpoint that has failed every delivery for WEBHOOK_DISABLE_AFTER_DAYS, notifies the admins and raises an alert', async () => {
+    receiver.behaviour.set('/down', () => 503);
+    const { endpoint } = await create('/down', ['TICKET_CREATED']);
+    await create('/witness', ['TICKET_CREATED']); // sees each event once it has been fanned out
+    const socket = wsClient(t.wsUrl, a.token);
+    const notes = collect(socket, `subscription { notifications { id kind text } }`);
+    await eventually(async () => (await scrapeMetrics(t.url)).sum('switchboard_subscriptions_active', { topic: 'notifications' }) > 0, 10_000, 'the notifications subscription');
+    await ticket('To a receiver that is down');
+    // Failing, but not for long: retried, still enabled, failing since the first attempt.
+    const failing = await eventually(async () => {
+      const [e] = (await ok(LIST, {}, a.token)).webhookEndpoints.filter((x: any) => x.id === endpoint.id);
+      return e.failingSince && receiver.on('/down').length >= 2 && e;
+    }, 15_000, 'the endpoint to be failing');
+    expect(failing).toMatchObject({ enabled: true, disabledReason: null });
+    expect(notes.events.filter((n) => n.kind === 'WEBHOOK_DISABLED' && n.text.includes('/down'))).toEqual([]);
+    // Days go by with every attempt failing (WEBHOOK_DISABLE_AFTER_DAYS is 5 by default): the next failed retry disables it.
+    await t.sql(`update webhook_endpoint set failing_since = now() - interval '5 days 1 minute' where id = ?`, [endpoint.id]);
+    const isDisabledNote = (n: any) => n.kind === 'WEBHOOK_DISABLED' && n.text.includes('/down');
+    const note = (await notes.until((n) => n.some(isDisabledNote), 20_000)).find(isDisabledNote);
+    expect(note.text).toContain('failed every delivery since');
+    const [disabled] = (await ok(LIST, {}, a.token)).webhookEndpoints.filter((e: any) => e.id === endpoint.id);
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: 'FAILING' });
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'FAILED', lastStatusCode: 503, nextAttemptAt: null });
+    const attempts = receiver.on('/down').length;
+    expect(delivery.attempts).toBe(attempts);
+    // The alert an operator sees, with the endpoint's URL.
+    const alert = await eventually(async () => {
+      const res = await ok(`{ alerts(filter: {rule: "webhook_endpoint_disabled", status: FIRING}) { edges { node { rule severity summary value } } } }`, {}, a.token);
+      return res.alerts.edges[0]?.node;
+    }, 15_000, 'the webhook_endpoint_disabled alert');
+    expect(alert).toMatchObject({ rule: 'webhook_endpoint_disabled', severity: 'WARNING', value: 1 });
+    expect(alert.summary).toContain('disabled after failing every delivery');
+    // Nothing more is attempted: the next event reaches the witness, not the disabled endpoint.
+    const later = await ticket('While it is disabled');
+    await eventually(async () => receiver.on('/witness').some((x) => x.json.data.ticket.id === later), 15_000, 'the witness to get the later event');
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(1);
+    expect(receiver.on('/down')).toHaveLength(attempts);
+    notes.dispose();
+    await socket.dispose();
+  });
+
   it('replays exactly the events of a window, and redelivers one delivery, with their original webhook-ids', async () => {
     const { secret, endpoint } = await create('/replay', ['TICKET_CREATED']);
     await ticket('Before the window');
@@ -364,19 +408,107 @@ describe('webhooks', () => {
     expectError(await t.gql(REDELIVER, { id: 'nope' }, a.token), 'BAD_USER_INPUT');
   });
 
+  it('erasing a contact removes their words from stored events, so a redelivery or replay sends no trace of them', async () => {
+    const e = await t.createWorkspace('Erasure');
+    const { secret, endpoint } = await create('/erasure', ['MESSAGE_CREATED', 'CSAT_SUBMITTED'], e.token);
+    const started = await ok(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Greta Gray", message: "My card 4111 was charged twice"}) { customerToken conversation { id contact { id } } } }`, { k: e.widgetKey }, '');
+    const { conversation, customerToken } = started.startConversation;
+    await ok(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { conversationId: conversation.id, body: 'Refunded the second charge.' } }, e.token);
+    await ok(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: conversation.id }, e.token);
+    await ok(`mutation($id: ID!) { rateConversation(id: $id, score: 4, comment: "Call me on 555-0100") { id } }`, { id: conversation.id }, customerToken);
+    await eventually(async () => receiver.on('/erasure').length === 3, 15_000, 'the three events');
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+
+    expect((await ok(`mutation($c: ID!) { eraseContact(contactId: $c) }`, { c: conversation.contact.id }, e.token)).eraseContact).toBe(true);
+    const stored = JSON.stringify(await t.sql(`select data from webhook_event where workspace_id = ?`, [e.workspaceId]));
+    expect(stored).not.toContain('4111');
+    expect(stored).not.toContain('555-0100');
+    expect(stored).toContain('Refunded the second charge.'); // the agent's words are not the customer's personal data
+    // Replaying the window sends the redacted payloads, under the original webhook-ids.
+    const before = receiver.on('/erasure').length;
+    expect((await ok(REPLAY, { id: endpoint.id, from, to }, e.token)).replayWebhooks.count).toBe(3);
+    const replayed = await eventually(async () => receiver.on('/erasure').length === before + 3 && receiver.on('/erasure').slice(before), 15_000, 'the replay');
+    expect(replayed.every((r) => Receiver.verifies(secret, r))).toBe(true);
+    const data = replayed.map((r) => r.json.data);
+    expect(data.filter((d) => d.message).map((d) => [d.message.authorType, d.message.body]).sort()).toEqual([['AGENT', 'Refunded the second charge.'], ['CUSTOMER', '[erased]']]);
+    expect(data.filter((d) => d.score)).toEqual([{ conversationId: conversation.id, score: 4, comment: null }]);
+  });
+
+  it('deletes events past retention (the global one, or a workspace’s shorter one) with their delivery log, but not while a delivery is pending', async () => {
+    const short = await t.createWorkspace('Short retention');
+    const long = await t.createWorkspace('Default retention');
+    await t.sql(`update workspace set retention_days = 7 where id = ?`, [short.workspaceId]);
+    receiver.behaviour.set('/retention-pending', () => 503);
+    await create('/retention', ['TICKET_CREATED'], short.token);
+    await create('/retention-pending', ['TICKET_CREATED'], short.token);
+    await create('/retention', ['TICKET_CREATED'], long.token);
+    const ticketIn = async (w: typeof short, subject: string) =>
+      (await ok(CREATE_TICKET, { input: { subject } }, w.token)).createTicket.id as string;
+    const ids = {
+      shortOld: await ticketIn(short, 'eight days ago'),
+      shortNew: await ticketIn(short, 'yesterday'),
+      longOld: await ticketIn(long, 'eight days ago'),
+      longAncient: await ticketIn(long, 'thirty-one days ago'),
+    };
+    // Each event reached /retention; in the short workspace each also has a delivery to /retention-pending, still retrying.
+    await eventually(async () => receiver.on('/retention').length === 4 && receiver.on('/retention-pending').length >= 2, 15_000, 'the deliveries');
+    const age = (ticketId: string, interval: string) =>
+      t.sql(`update webhook_event set occurred_at = now() - interval '${interval}' where data #>> '{ticket,id}' = ?`, [ticketId]);
+    await age(ids.shortOld, '8 days');
+    await age(ids.shortNew, '1 day');
+    await age(ids.longOld, '8 days');
+    await age(ids.longAncient, '31 days');
+    const remaining = async () =>
+      (await t.sql<{ id: string }>(`select data #>> '{ticket,id}' as id from webhook_event where workspace_id in (?, ?) order by occurred_at`, [short.workspaceId, long.workspaceId])).map((r) => r.id);
+    const { webhookRetentionJob } = await import('./retention.job.js');
+
+    // While the eight-day-old event still has a pending delivery, it stays.
+    await t.server.deps.jobs.enqueue(webhookRetentionJob, {}, { jobId: `retention-1-${Date.now()}` });
+    await eventually(async () => !(await remaining()).includes(ids.longAncient), 15_000, 'the first retention run');
+    expect(await remaining()).toEqual([ids.shortOld, ids.longOld, ids.shortNew]);
+
+    // Once that delivery has ended, it goes, with its delivery log.
+    await t.sql(`update webhook_delivery set status = 'FAILED', next_attempt_at = null where workspace_id = ? and status = 'PENDING'`, [short.workspaceId]);
+    await t.server.deps.jobs.enqueue(webhookRetentionJob, {}, { jobId: `retention-2-${Date.now()}` });
+    await eventually(async () => !(await remaining()).includes(ids.shortOld), 15_000, 'the second retention run');
+    expect(await remaining()).toEqual([ids.longOld, ids.shortNew]);
+    expect(await t.sql(`select count(*)::int as n from webhook_delivery d where d.workspace_id in (?, ?) and not exists (select 1 from webhook_event e where e.id = d.event_id)`, [short.workspaceId, long.workspaceId])).toEqual([{ n: 0 }]);
+    expect(await t.sql(`select count(*)::int as n from webhook_delivery where workspace_id = ?`, [short.workspaceId])).toEqual([{ n: 2 }]);
+  });
+
+  it('fans out events whose node died between commit and the fan-out (the sweep picks them up), more than one claim and one dispatch take at once', async () => {
+    const c = await t.createWorkspace('Lost poke');
+    const { endpoint } = await create('/lost-poke', ['TICKET_CREATED'], c.token);
+    // Committed with the change, but no pokeFanOut: as if the process died right after commit.
+    const pending = await forkFor(t.server.deps.orm, c.workspaceId).transactional((tx) =>
+      emitWebhookEvents(tx, c.workspaceId, Array.from({ length: 250 }, (_, i) => ({ type: WebhookEventType.TICKET_CREATED, data: { marker: `orphaned-${i}` } }))));
+    expect(pending).toBe(true);
+    expect(await t.sql(`select count(*)::int as n from webhook_event where workspace_id = ? and fan_out_pending`, [c.workspaceId])).toEqual([{ n: 250 }]);
+    // The sweep leaves events younger than FAN_OUT_LOST_MS to their poke; this one is made older.
+    await t.sql(`update webhook_event set occurred_at = now() - interval '1 minute' where workspace_id = ?`, [c.workspaceId]);
+    const { sweepWebhooksJob } = await import('./sweep.job.js');
+    await t.server.deps.jobs.enqueue(sweepWebhooksJob, {}, { jobId: `sweep-${Date.now()}` });
+    const received = await eventually(async () => receiver.on('/lost-poke').length >= 250 && receiver.on('/lost-poke'), 30_000, 'the swept events');
+    expect(new Set(received.map((r) => r.json.data.marker))).toEqual(new Set(Array.from({ length: 250 }, (_, i) => `orphaned-${i}`)));
+    expect(received).toHaveLength(250);
+    expect(await t.sql(`select count(*)::int as n from webhook_event where workspace_id = ? and fan_out_pending`, [c.workspaceId])).toEqual([{ n: 0 }]);
+    expect(await t.sql(`select count(*)::int as n from webhook_delivery where endpoint_id = ?`, [endpoint.id])).toEqual([{ n: 250 }]);
+  });
+
   it('emits nothing when the transaction rolls back', async () => {
     const c = await t.createWorkspace('Delta');
     const { endpoint } = await create('/rollback', ['TICKET_CREATED'], c.token);
     const em = forkFor(t.server.deps.orm, c.workspaceId);
     await expect(em.transactional(async (tx) => {
-      const entries = await emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'rolled-back' } }]);
-      expect(entries).toHaveLength(1);
+      const pending = await emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'rolled-back' } }]);
+      expect(pending).toBe(true);
       await tx.flush();
       throw new Error('the change failed');
     })).rejects.toThrow('the change failed');
     const committed = await forkFor(t.server.deps.orm, c.workspaceId).transactional((tx) =>
       emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'committed' } }]));
-    await dispatchDeliveries(t.server.deps, committed);
+    pokeFanOut(t.server.deps, committed);
     await eventually(async () => receiver.on('/rollback').length === 1, 15_000, 'the committed event');
     expect(receiver.on('/rollback').map((r) => r.json.data.marker)).toEqual(['committed']);
     expect(await t.sql(`select count(*)::int as n from webhook_event where data->>'marker' = 'rolled-back'`)).toEqual([{ n: 0 }]);
