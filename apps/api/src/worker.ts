@@ -1,7 +1,7 @@
 // BullMQ worker entry point (`npm run worker`): runs every registered job and
 // schedules the recurring maintenance jobs.
 import 'reflect-metadata';
-import { Redis } from 'ioredis';
+import { createRedis } from './platform/redis.js';
 import { AiProviders } from './platform/ai.js';
 import { loadConfigOrExit } from './platform/config.js';
 import { createOrm, migrate } from './platform/database.js';
@@ -29,7 +29,7 @@ if (!config.redisUrl) {
 const logger = createLogger(config.logLevel).child({ role: 'worker' });
 const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
 await migrate(orm);
-const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
 const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };

@@ -1,6 +1,7 @@
 // The one place that reads process.env: parsed and validated once at start-up.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { redisUrlProblem } from './redis.js';
 
 const DEV_JWT_SECRET = 'switchboard-development-only-secret-change-me';
 
@@ -36,7 +37,10 @@ const variables = z.object({
   DATA_DIR: z.string().default('.data'),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .superRefine((url, ctx) => {
+      const problem = redisUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),

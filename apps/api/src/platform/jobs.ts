@@ -40,6 +40,18 @@ async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<
  * is fixed up front so a flush that committed but lost its reply is not
  * recorded twice.
  */
+/**
+ * A BullMQ Queue on a shared connection. A Queue re-emits its connection's
+ * errors, and an EventEmitter with no 'error' listener throws: a Redis outage
+ * or a Sentinel failover would then crash the process. The connection's own
+ * listener reports outages; the queue's copy is dropped.
+ */
+export function openQueue(name: QueueName, connection: Redis, prefix: string): Queue {
+  const queue = new Queue(name, { connection, prefix });
+  queue.on('error', () => {});
+  return queue;
+}
+
 export class FailureRecorder {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
@@ -183,7 +195,7 @@ export class BullJobRunner implements JobRunner {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q = openQueue(name, this.connection, this.prefix);
       this.queues.set(name, q);
     }
     return q;

@@ -1,6 +1,7 @@
 // What a server or worker process reports at scrape time: its BullMQ queues
 // and its PostgreSQL pool. Each returns the function that stops reporting.
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { openQueue } from './jobs.js';
 import type { Redis } from 'ioredis';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
@@ -9,7 +10,7 @@ import { watchPool, watchQueues, type QueueCounts } from './metrics.js';
 import { QUEUES } from './queue.js';
 
 export function reportQueues(connection: Redis, prefix: string): () => Promise<void> {
-  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection, prefix }));
+  const queues = Object.values(QUEUES).map((name) => openQueue(name, connection, prefix));
   const unwatch = watchQueues(() =>
     Promise.all(
       queues.map(async (q): Promise<QueueCounts> => {

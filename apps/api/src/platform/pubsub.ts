@@ -2,7 +2,7 @@
 // pub/sub with it so every API node sees every event.
 import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import { createRedis } from './redis.js';
 import type { Topics } from './topics.js';
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;
@@ -27,8 +27,8 @@ export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => vo
   if (!redisUrl) {
     return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, onRecovered: () => {}, close: async () => {} };
   }
-  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const publishClient = createRedis(redisUrl, { maxRetriesPerRequest: null });
+  const subscribeClient = createRedis(redisUrl, { maxRetriesPerRequest: null });
   publishClient.on('error', () => {});
   const recovered: (() => void)[] = [];
   let lost = false;

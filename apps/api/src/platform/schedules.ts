@@ -1,7 +1,8 @@
 // Recurring maintenance jobs. With Redis, BullMQ job schedulers (one per job,
 // upserted, so any number of worker processes agree on one schedule); in the
 // embedded single-process mode, timers that enqueue into the in-process runner.
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { openQueue } from './jobs.js';
 import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
@@ -28,7 +29,7 @@ export const recurring: Recurring[] = [
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */
 export async function scheduleOnBull(connection: Redis, prefix: string): Promise<() => Promise<void>> {
-  const queue = new Queue(QUEUES.maintenance, { connection, prefix });
+  const queue = openQueue(QUEUES.maintenance, connection, prefix);
   for (const r of recurring) {
     await queue.upsertJobScheduler(r.job.name, { every: r.everyMs }, { name: r.job.name, data: r.data, opts: { attempts: r.job.attempts ?? 3, backoff: { type: 'exponential', delay: 5000 } } });
   }

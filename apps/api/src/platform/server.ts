@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { Redis } from 'ioredis';
+import { createRedis } from './redis.js';
 import { WebSocketServer } from 'ws';
 import { TokenService } from '../modules/auth/tokens.js';
 import type { Actor } from './actor.js';
@@ -85,7 +85,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const ownsOrm = !opts.orm;
   const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery }));
   if (ownsOrm) await migrate(orm);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
   // Serve once Redis is ready, so the first requests are counted where the rest will be; a Redis
   // that is down at start-up does not stop the API (limits count in memory meanwhile).

@@ -4,7 +4,8 @@
 // Redis). Started by the server and the worker entry point.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { openQueue } from '../../platform/jobs.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../platform/config.js';
 import type { Orm } from '../../platform/database.js';
@@ -39,7 +40,7 @@ export class AlertMonitor {
 
   constructor(private readonly deps: AlertMonitorDeps) {
     const { redis, config } = deps;
-    this.queues = redis ? Object.values(QUEUES).map((name) => new Queue(name, { connection: redis, prefix: config.queuePrefix })) : [];
+    this.queues = redis ? Object.values(QUEUES).map((name) => openQueue(name, redis, config.queuePrefix)) : [];
   }
 
   start() {

@@ -1,7 +1,8 @@
 // Health of this node and its dependencies, for the admin status panel.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Repeater } from '@repeaterjs/repeater';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { openQueue } from '../../platform/jobs.js';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { AppDeps } from '../../platform/context.js';
 import { QUEUES } from '../../platform/queue.js';
@@ -120,7 +121,7 @@ export class SystemMonitor {
 
   constructor(private readonly deps: Omit<AppDeps, 'system'>) {
     this.lag.enable();
-    this.queues = deps.redis ? Object.values(QUEUES).map((name) => new Queue(name, { connection: deps.redis!, prefix: deps.config.queuePrefix })) : [];
+    this.queues = deps.redis ? Object.values(QUEUES).map((name) => openQueue(name, deps.redis!, deps.config.queuePrefix)) : [];
   }
 
   async snapshot(): Promise<SystemStatus> {
