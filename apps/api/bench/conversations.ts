@@ -33,6 +33,8 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/platform/config.js';
 import { forkFor } from '../src/platform/database.js';
 import { createAppServer, type AppServer } from '../src/platform/server.js';
+import { startTracing } from '../src/platform/tracing.js';
+import { observabilityEnv } from './observability-env.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Contact } from '../src/modules/contacts/contact.entity.js';
@@ -134,6 +136,7 @@ export async function seed(server: AppServer) {
 interface Stats {
   rps: number;
   p50: number;
+  p95: number;
   p99: number;
   errors: number;
   requests: number;
@@ -176,6 +179,7 @@ export function runLoad(spec: Omit<LoadSpec, 'concurrency' | 'warmupMs' | 'durat
       resolve({
         rps: round(r.ok / (r.elapsedMs / 1000), 1),
         p50: round(pct(50), 2),
+        p95: round(pct(95), 2),
         p99: round(pct(99), 2),
         errors: r.errors,
         requests: r.measured,
@@ -267,7 +271,10 @@ export async function main() {
       DATABASE_URL: db.url,
       // One user sends every request: keep the limiter on the path, but never tripping.
       RATE_LIMIT_PER_MINUTE: '1000000000',
+      // Tracing and metrics as the environment says (bench/observability.ts compares them).
+      ...observabilityEnv(),
     });
+    await startTracing(config, 'api');
     // The measured server: no onQuery (no ORM query logging on the hot path).
     ours = await createAppServer({ config });
     const oursUrl = await ours.listen(0, '127.0.0.1');

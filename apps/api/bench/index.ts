@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   analytics: () => import('./analytics.js'),
   soak: () => import('./soak.js'),
   webhooks: () => import('./webhooks.js'),
+  observability: () => import('./observability.js'),
 };
 
 const name = process.argv[2];

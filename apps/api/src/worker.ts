@@ -15,6 +15,7 @@ import { scheduleOnBull } from './platform/schedules.js';
 import { startShutdown } from './platform/shutdown.js';
 import { startTracing, stopTracing } from './platform/tracing.js';
 import { startMetricsServer } from './platform/metrics-server.js';
+import { configureMetrics } from './platform/metrics.js';
 import { reportPool, reportQueues } from './platform/metrics-sources.js';
 import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from './modules/webhooks/index.js';
@@ -27,6 +28,7 @@ if (!config.redisUrl) {
 }
 
 const logger = createLogger(config.logLevel).child({ role: 'worker' });
+configureMetrics(config.metricsEnabled);
 const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
 await migrate(orm);
 const connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null });

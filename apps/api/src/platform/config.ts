@@ -73,6 +73,7 @@ const variables = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL').optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
+  METRICS_ENABLED: z.enum(['true', 'false']).default('true'),
   ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
   ALERT_QUEUE_BACKLOG: z.coerce.number().int().min(0).default(1000),
   ALERT_QUEUE_BACKLOG_MINUTES: z.coerce.number().min(0).default(5),
@@ -137,6 +138,8 @@ export interface Config {
   host: string;
   /** The worker's /metrics and /healthz port (API nodes serve /metrics on `port`). */
   metricsPort: number;
+  /** METRICS_ENABLED: Prometheus metrics on /metrics (default true). */
+  metricsEnabled: boolean;
   databaseUrl?: string;
   /** Embedded PGlite directory; `memory://` keeps it in memory. */
   dataDir: string;
@@ -261,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     metricsPort: e.METRICS_PORT,
+    metricsEnabled: e.METRICS_ENABLED === 'true',
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,

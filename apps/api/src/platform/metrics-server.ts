@@ -17,7 +17,7 @@ export async function startMetricsServer(port: number, host: string): Promise<Me
       res.writeHead(405).end();
     } else if (path === '/metrics') {
       scrape().then(
-        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        (scraped) => (scraped ? res.writeHead(200, { 'content-type': scraped.contentType }).end(scraped.body) : res.writeHead(404).end()),
         (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(err.message),
       );
     } else if (path === '/healthz') {

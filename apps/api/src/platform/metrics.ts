@@ -8,7 +8,23 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'switchboard_', eventLoopMonitoringPrecision: 20 });
+
+let enabled = true;
+let processMetrics = false;
+/**
+ * METRICS_ENABLED, set once per process by the server or the worker. Off:
+ * no per-operation observation, no process metrics (no event-loop monitor),
+ * and /metrics answers 404. The domain counters the in-process alert rules
+ * read (model calls, handoffs, jobs) keep counting: a few increments per job.
+ */
+export function configureMetrics(on: boolean) {
+  enabled = on;
+  if (on && !processMetrics) {
+    processMetrics = true;
+    collectDefaultMetrics({ register: registry, prefix: 'switchboard_', eventLoopMonitoringPrecision: 20 });
+  }
+}
+export const metricsEnabled = () => enabled;
 
 const SECONDS_FAST = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SECONDS_SLOW = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -288,6 +304,7 @@ export interface ObservedOperation {
  * call the returned `end` once with `OK` or the first error's code.
  */
 export function observeOperation(op: ObservedOperation): (code: string) => void {
+  if (!enabled) return noop;
   const startedAt = op.startedAt ?? performance.now();
   const operation = operationLabel(op.name);
   let ended = false;
@@ -300,8 +317,9 @@ export function observeOperation(op: ObservedOperation): (code: string) => void 
   };
 }
 
-export const subscriptionStarted = (topic: string) => subscriptionsByTopic.inc({ topic });
-export const subscriptionEnded = (topic: string) => subscriptionsByTopic.dec({ topic });
+const noop = () => {};
+export const subscriptionStarted = (topic: string) => enabled && subscriptionsByTopic.inc({ topic });
+export const subscriptionEnded = (topic: string) => enabled && subscriptionsByTopic.dec({ topic });
 
 export type JobOutcome = 'completed' | 'retried' | 'failed';
 
@@ -337,7 +355,8 @@ export function observeModelCall(provider: string, model: string) {
 }
 
 /** The exposition text and its content type, for /metrics handlers. */
-export async function scrape(): Promise<{ contentType: string; body: string }> {
+export async function scrape(): Promise<{ contentType: string; body: string } | null> {
+  if (!enabled) return null;
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
 

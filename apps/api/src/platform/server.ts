@@ -38,7 +38,7 @@ import { OutboxDispatcher } from './outbox.js';
 import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
-import { scrape, watchSockets } from './metrics.js';
+import { configureMetrics, scrape, watchSockets } from './metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from '../modules/webhooks/index.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
@@ -82,6 +82,7 @@ export function bearerToken(header: unknown): string | null {
 export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
+  configureMetrics(config.metricsEnabled);
   const ownsOrm = !opts.orm;
   const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery }));
   if (ownsOrm) await migrate(orm);
@@ -251,8 +252,9 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   // Prometheus exposition; the ingress publishes /graphql and /exports/ only.
   app.get('/metrics', async (_req, res, next) => {
     try {
-      const { contentType, body } = await scrape();
-      res.setHeader('content-type', contentType).send(body);
+      const scraped = await scrape();
+      if (!scraped) return void res.status(404).end();
+      res.setHeader('content-type', scraped.contentType).send(scraped.body);
     } catch (err) {
       next(err);
     }

@@ -32,7 +32,9 @@ export async function startTracing(config: Config, role: 'api' | 'worker'): Prom
   ]);
   const node = new NodeSDK({
     serviceName: config.tracing.serviceName ?? `switchboard-${role}`,
-    instrumentations: [new PgInstrumentation({ requireParentSpan: true }), new IORedisInstrumentation({ requireParentSpan: true })],
+    // No pg-pool.connect spans: one per statement batch, they doubled the span count for
+    // what switchboard_db_pool_connections{state="waiting"} already shows.
+    instrumentations: [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }), new IORedisInstrumentation({ requireParentSpan: true })],
     // Metrics are Prometheus's (/metrics); logs go to stdout (with trace ids).
     metricReaders: [],
     logRecordProcessors: [],
