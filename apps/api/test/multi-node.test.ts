@@ -5,7 +5,7 @@
 // workers), and each node's /metrics agrees with what was done through it.
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import { collect, wsClient, type Collector } from './testkit.js';
-import { spawnEntry, waitUp, type Proc } from './processes.js';
+import { clusterEnv, spawnEntry, waitUp, type Proc } from './processes.js';
 import { scrapeMetrics } from './prometheus.js';
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
@@ -39,18 +39,7 @@ describeCluster('three API nodes and two workers', () => {
 
   beforeAll(async () => {
     db = await createScratchDatabase(process.env.DATABASE_URL!, 'sb_test');
-    env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'false',
-      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL!,
-      RUN_WORKERS: 'false',
-      AI_AUTO_REPLY: 'true',
-      QUEUE_PREFIX: `sbcluster-${Date.now()}`,
-    };
+    env = clusterEnv(db.url, process.env.REDIS_URL!, { AI_AUTO_REPLY: 'true', QUEUE_PREFIX: `sbcluster-${Date.now()}` });
     // The first node applies the migrations; the others and the workers then start together.
     apis.push(spawnEntry('main', { ...env, PORT: String(API_PORTS[0]) }));
     await waitUp(apis[0]!, `${bases[0]}/readyz`, 120_000);

@@ -56,6 +56,24 @@ export function spawnEntry(entry: 'main' | 'worker', env: Record<string, string>
   };
 }
 
+/**
+ * The environment a test's API and worker processes share: a scratch
+ * database, the given Redis, no demo data, warnings only, jobs on workers.
+ */
+export function clusterEnv(databaseUrl: string, redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    SEED_DEMO: 'false',
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    RUN_WORKERS: 'false',
+    ...extra,
+  };
+}
+
 /** Waits until `url` answers 200 (the process is up), failing early if it exits. */
 export async function waitUp(proc: Proc, url: string, timeoutMs = 90_000) {
   await eventually(async () => {

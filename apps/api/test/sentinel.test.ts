@@ -12,7 +12,7 @@ import type { Client } from 'graphql-ws';
 import pg from 'pg';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import { missingServerTools } from './dedicated-servers.js';
-import { spawnEntry, waitUp, type Proc } from './processes.js';
+import { clusterEnv, spawnEntry, waitUp, type Proc } from './processes.js';
 import { subscribeToConversation, type ConversationEvent } from '@switchboard/schema';
 import { eventually, wsClient } from './testkit.js';
 
@@ -93,18 +93,7 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
     await eventually(async () => replicaHealthy(REPLICA), 30_000, 'the sentinel to see the replica in sync');
 
     db = await createScratchDatabase(process.env.DATABASE_URL!, 'sb_test');
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'false',
-      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
-      DATABASE_URL: db.url,
-      REDIS_URL: `redis+sentinel://127.0.0.1:${SENTINEL}/${NAME}`,
-      RUN_WORKERS: 'false',
-      AI_AUTO_REPLY: 'true',
-      QUEUE_PREFIX: prefix,
-    };
+    const env = clusterEnv(db.url, `redis+sentinel://127.0.0.1:${SENTINEL}/${NAME}`, { AI_AUTO_REPLY: 'true', QUEUE_PREFIX: prefix });
     api = spawnEntry('main', { ...env, PORT: String(API_PORT) });
     await waitUp(api, `${base}/readyz`, 120_000);
     worker = spawnEntry('worker', { ...env, METRICS_PORT: String(WORKER_PORT) });
