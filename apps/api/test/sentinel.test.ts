@@ -124,7 +124,8 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
       input: { widgetKey: signedUp.signUp.user.workspace.widgetKey, name: 'Customer' },
     });
     const { customerToken, conversation } = started.startConversation;
-    // As the widget follows a conversation: reconnect on any close and resume after the last seq.
+    // As the widget follows a conversation: from the start (afterSeq 0, so a message sent before
+    // the subscription is live is replayed), reconnecting on any close and resuming after the last seq.
     const client: Client = wsClient(`ws://127.0.0.1:${API_PORT}/graphql`, customerToken, {
       retryAttempts: Infinity,
       shouldRetry: () => true,
@@ -132,7 +133,7 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
     });
     const events: ConversationEvent[] = [];
     const errors: unknown[] = [];
-    const feed = subscribeToConversation({ client, conversationId: conversation.id, onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
+    const feed = subscribeToConversation({ client, conversationId: conversation.id, afterSeq: 0, onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
     const added = () => events.flatMap((e) => (e.__typename === 'MessageAdded' ? [e.message] : []));
     let sent = 0;
     const ask = async (n: number) => {
