@@ -33,8 +33,6 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/platform/config.js';
 import { forkFor } from '../src/platform/database.js';
 import { createAppServer, type AppServer } from '../src/platform/server.js';
-import { startTracing } from '../src/platform/tracing.js';
-import { observabilityEnv } from './observability-env.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Contact } from '../src/modules/contacts/contact.entity.js';
@@ -271,10 +269,7 @@ export async function main() {
       DATABASE_URL: db.url,
       // One user sends every request: keep the limiter on the path, but never tripping.
       RATE_LIMIT_PER_MINUTE: '1000000000',
-      // Tracing and metrics as the environment says (bench/observability.ts compares them).
-      ...observabilityEnv(),
     });
-    await startTracing(config, 'api');
     // The measured server: no onQuery (no ORM query logging on the hot path).
     ours = await createAppServer({ config });
     const oursUrl = await ours.listen(0, '127.0.0.1');

@@ -156,8 +156,6 @@ const control = createServer(async (req, res) => {
 async function startApp(): Promise<string> {
   const { loadConfig } = await import('../src/platform/config.js');
   const { createAppServer } = await import('../src/platform/server.js');
-  const { startTracing } = await import('../src/platform/tracing.js');
-  const { observabilityEnv } = await import('./observability-env.js');
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: env.FANOUT_LOG_LEVEL ?? 'warn',
@@ -166,9 +164,7 @@ async function startApp(): Promise<string> {
     DATABASE_URL: env.FANOUT_DATABASE_URL,
     REDIS_URL: env.FANOUT_REDIS_URL,
     SEED_DEMO: 'false',
-    ...observabilityEnv(),
   });
-  await startTracing(config, 'api');
   // Count the SQL statements the ORM sends (pg.Client#query of the pg copy
   // MikroORM loads): one increment per statement, nothing on the ORM's side.
   const { createRequire } = await import('node:module');
