@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ANSWER_FEATURES, answerFeatures, fitLogistic, LOCAL_CONFIDENCE_MODEL, predictLogistic, type LogisticModel } from '@switchboard/ai';
+import { ANSWER_FEATURES, answerFeatures, fitLogistic, LOCAL_CONFIDENCE_MODELS, predictLogistic, type LogisticModel } from '@switchboard/ai';
 import { forkFor } from '../src/platform/database.js';
 import { retrieve } from '../src/modules/knowledge/retrieval.js';
 import { round, table } from './ai-corpus.js';
@@ -63,13 +63,13 @@ export async function main() {
     const samples: Sample[] = [];
     for (const q of questions) {
       const [embedding] = await kb.deps.ai.embedder.embed([q.text]);
-      const hits = await retrieve(kb.orm, em, kb.workspaceId, q.text, embedding!, K);
+      const hits = await retrieve(kb.orm, em, kb.workspaceId, q.text, embedding!, K, { weights: kb.deps.ai.embedder.fusionWeights });
       samples.push({ kind: q.kind, split: q.split, x: answerFeatures(hits), right: q.expected !== undefined && kb.datasetId.get(hits[0]?.faqId ?? '') === q.expected });
     }
     const dev = samples.filter((s) => s.split === 'dev');
     const heldOut = samples.filter((s) => s.split === 'heldOut');
 
-    let model = LOCAL_CONFIDENCE_MODEL;
+    let model = LOCAL_CONFIDENCE_MODELS[kb.deps.config.ai.localEmbedding];
     const mask = process.env.BENCH_FEATURES?.split(',').map(Number);
     if (mask) for (const s of samples) if (s.x) s.x = s.x.map((v, i) => (mask.includes(i) ? v : 0));
     if (process.env.BENCH_FIT === '1') {

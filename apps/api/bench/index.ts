@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   soak: () => import('./soak.js'),
   webhooks: () => import('./webhooks.js'),
   observability: () => import('./observability.js'),
+  semantic: () => import('./semantic.js'),
 };
 
 const name = process.argv[2];

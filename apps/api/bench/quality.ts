@@ -29,6 +29,7 @@ import { createLogger } from '../src/platform/logger.js';
 import { createAppPubSub } from '../src/platform/pubsub.js';
 import { InProcessJobRunner } from '../src/platform/jobs.js';
 import { embedFaqJob } from '../src/modules/knowledge/embed.job.js';
+import { alignEmbeddingSpace } from '../src/modules/knowledge/embedding-space.js';
 import { Faq, FaqStatus } from '../src/modules/knowledge/faq.entity.js';
 import { hasVectorSearch, retrieve } from '../src/modules/knowledge/retrieval.js';
 import { lexicalIndexFor } from '../src/modules/knowledge/lexical-index.js';
@@ -78,7 +79,7 @@ export async function main() {
   const faqs = JSON.parse(readFileSync(resolve(DATA, 'faqs.json'), 'utf8')) as { id: string; question: string; answer: string }[];
   const queries = JSON.parse(readFileSync(resolve(DATA, QUERIES_FILE), 'utf8')) as { query: string; faqId: string }[];
 
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', AI_PROVIDER: 'local', AI_AUTO_REPLY: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', AI_PROVIDER: 'local', AI_AUTO_REPLY: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...(process.env.LOCAL_EMBEDDING ? { LOCAL_EMBEDDING: process.env.LOCAL_EMBEDDING } : {}) });
   const pubSub = createAppPubSub();
   let orm: Orm | null = null;
   try {
@@ -90,12 +91,13 @@ export async function main() {
 
     // Seed: published FAQs, embedded by the real handler.
     const t0 = performance.now();
+    const runner = new InProcessJobRunner(deps, new Map());
+    await alignEmbeddingSpace({ ...deps, jobs: runner });
     const em = forkFor(orm, null);
     const workspace = em.create(Workspace, { name: 'StackFAQ quality' });
     const now = new Date();
     const rows = faqs.map((f) => em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: now }));
     await em.flush();
-    const runner = new InProcessJobRunner(deps, new Map());
     for (const f of rows) await embedFaqJob.handle({ workspaceId: workspace.id, faqId: f.id }, { ...deps, jobs: runner, attempt: 0, lastAttempt: true });
     await em.getConnection().execute('analyze');
     const datasetId = new Map(rows.map((r, i) => [r.id, faqs[i]!.id]));
@@ -105,7 +107,7 @@ export async function main() {
       faqId: c.faq_id,
       v: Array.isArray(c.embedding) ? c.embedding.map(Number) : c.embedding.replace(/[{}]/g, '').split(',').map(Number),
     }));
-    log(`PGlite with pgvector; ${faqs.length} StackFAQ FAQs → ${chunks.length} chunks (knowledge.embed, local-hashed) in ${round((performance.now() - t0) / 1000, 1)} s; ` +
+    log(`PGlite with pgvector; ${faqs.length} StackFAQ FAQs → ${chunks.length} chunks (knowledge.embed, ${deps.ai.embedder.embeddingModel}) in ${round((performance.now() - t0) / 1000, 1)} s; ` +
       `${queries.length} queries from ${QUERIES_FILE}`);
 
     const em2 = forkFor(orm, workspace.id);
@@ -121,7 +123,7 @@ export async function main() {
       const [embedding] = await deps.ai.embedder.embed([q.query]);
       embeddings.push(embedding!);
       const t = performance.now();
-      const hits = await retrieve(orm, em2, workspace.id, q.query, embedding!, DEPTH);
+      const hits = await retrieve(orm, em2, workspace.id, q.query, embedding!, DEPTH, { weights: deps.ai.embedder.fusionWeights });
       latencies.push(performance.now() - t);
       ranked.hybrid.push(toDataset(hits.map((h) => h.faqId)));
       ranked.bm25.push(toDataset(faqsOf(index.search(q.query, 50).map((h) => h.id))));
@@ -139,7 +141,7 @@ export async function main() {
       results[part] = Object.fromEntries(methods.map((m) => [m, metrics(pick(ranked[m], part), pick(expected, part))]));
     }
     const labels: Record<(typeof methods)[number], string> = {
-      vector: '(a) vector only (hashed embedding, exact cosine)',
+      vector: `(a) vector only (${deps.ai.embedder.embeddingModel}, exact cosine)`,
       tsRank: '(b) PostgreSQL ts_rank_cd over OR-ed terms (previous lexical leg)',
       bm25: '(c) BM25 only (lexical leg of retrieve())',
       hybrid: '(d) hybrid, normalised-score fusion (retrieve())',

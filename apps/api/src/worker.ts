@@ -19,6 +19,7 @@ import { configureMetrics } from './platform/metrics.js';
 import { reportPool, reportQueues } from './platform/metrics-sources.js';
 import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from './modules/webhooks/index.js';
+import { alignEmbeddingSpace } from './modules/knowledge/embedding-space.js';
 
 const config = loadConfigOrExit();
 await startTracing(config, 'worker');
@@ -36,6 +37,7 @@ connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error')
 const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
 const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };
 const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.retryBaseMs);
+await alignEmbeddingSpace({ ...deps, jobs: runner });
 const workers = startWorkers(deps, runner, jobs, connection);
 // Jobs that API nodes could not hand to Redis are drained here too.
 const outbox = new OutboxDispatcher(orm, runner, jobs, logger);

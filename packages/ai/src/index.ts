@@ -2,6 +2,7 @@
 // helpers from `@switchboard/ai/testing`), so internals can move freely.
 export * from './types.js';
 export * from './embedding.js';
+export * from './semantic-embedding.js';
 export * from './provider.js';
 export * from './rag.js';
 export * from './analysis.js';
@@ -11,7 +12,7 @@ export * from './chunking.js';
 export * from './fusion.js';
 export * from './lexical.js';
 export * from './metrics.js';
-export { LocalProvider, ANSWER_FEATURES, LOCAL_CONFIDENCE_MODEL, answerFeatures, hasNoEvidence, localConfidence, extractAnswer, NO_EVIDENCE_SIMILARITY } from './local-provider.js';
+export { LocalProvider, ANSWER_FEATURES, LOCAL_CONFIDENCE_MODEL, LOCAL_CONFIDENCE_MODELS, LOCAL_FUSION_WEIGHTS, answerFeatures, hasNoEvidence, localConfidence, extractAnswer, NO_EVIDENCE_SIMILARITY } from './local-provider.js';
 export * from './logistic.js';
 export * from './moderation.js';
 export {

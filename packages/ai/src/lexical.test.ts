@@ -16,6 +16,19 @@ describe('lexical index (BM25)', () => {
     expect(lexicalTerms('the of and')).toEqual([]);
   });
 
+  it('tolerates one typo in a word the base does not contain, and only there', () => {
+    const [typo] = index.search('pasword', 5);
+    expect(typo!.faqId).toBe('password');
+    // A fuzzy match counts less than the word itself, in score and in coverage.
+    const [exact] = index.search('password', 5);
+    expect(typo!.score).toBeLessThan(exact!.score);
+    expect(typo!.coverage).toBeLessThan(exact!.coverage);
+    expect(index.search('refnd', 5)[0]!.faqId).toBe('refunds');
+    // Short words are not blurred ("shop" is not "ship"), and neither is a word the base has.
+    expect(index.search('shop', 5)).toEqual([]);
+    expect(index.search('order', 5).map((h) => h.faqId)).toEqual(['shipping']);
+  });
+
   it('ranks the document with the rare query terms first, whatever their inflection', () => {
     expect(index.search('I was refunded twice', 5)[0]!.faqId).toBe('refunds');
     expect(index.search('resetting my passwords', 5)[0]!.faqId).toBe('password');

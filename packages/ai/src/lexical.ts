@@ -60,6 +60,16 @@ export const MIN_EFFECTIVE_DOCUMENTS = 161;
  */
 export const QUESTION_BOOST = 3;
 
+/**
+ * Typo tolerance: a query word the knowledge base does not contain, of at
+ * least this many letters, matches index terms one edit away ("pasword" →
+ * password, "refnd" → refund), at MiniSearch's fuzzy weight. Words the base
+ * contains are matched exactly only, so tolerance never blurs real matches.
+ */
+export const FUZZY_MIN_LENGTH = 5;
+/** MiniSearch's default weight of a fuzzy match; coverage counts such a term at the same share. */
+export const FUZZY_WEIGHT = 0.45;
+
 const STOP = new Set(
   ('a about above after again all also am an and any are as at be because been being below between both but by can could did do does ' +
     'doing down during each few for from further get got had has have having he her here hers him his how i if in into is it its itself ' +
@@ -118,7 +128,14 @@ export class LexicalIndex {
     const total = [...idf.values()].reduce((a, b) => a + b, 0);
     // In a small base each term's BM25 contribution is rescaled from the raw idf to the smoothed one (see MIN_EFFECTIVE_DOCUMENTS).
     const boostTerm = this.size < MIN_EFFECTIVE_DOCUMENTS ? (t: string) => this.idf(t) / this.rawIdf(t) : undefined;
-    const results = this.search_.search(terms.join(' '), { tokenize: (s) => s.split(' '), processTerm: (t) => t, ...(boostTerm ? { boostTerm } : {}) });
+    const fuzzy = (term: string) => (!this.df.has(term) && term.length >= FUZZY_MIN_LENGTH ? 1 : false);
+    const results = this.search_.search(terms.join(' '), {
+      tokenize: (s) => s.split(' '),
+      processTerm: (t) => t,
+      fuzzy,
+      weights: { fuzzy: FUZZY_WEIGHT, prefix: 0 },
+      ...(boostTerm ? { boostTerm } : {}),
+    });
     return results
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
@@ -127,7 +144,7 @@ export class LexicalIndex {
         faqId: String(r.faqId),
         score: r.score,
         strength: r.score / this.idf(''),
-        coverage: [...new Set(r.queryTerms)].reduce((a, t) => a + (idf.get(t) ?? 0), 0) / total,
+        coverage: [...new Set(r.queryTerms)].reduce((a, t) => a + (idf.get(t) ?? 0) * (this.df.has(t) ? 1 : FUZZY_WEIGHT), 0) / total,
       }));
   }
 

@@ -1,5 +1,7 @@
 import { createProvider } from './provider.js';
-import { answerFeatures, extractAnswer, LOCAL_CONFIDENCE_MODEL, localConfidence } from './local-provider.js';
+import { answerFeatures, extractAnswer, LOCAL_CONFIDENCE_MODEL, LOCAL_CONFIDENCE_MODELS, LOCAL_FUSION_WEIGHTS, localConfidence } from './local-provider.js';
+import { cosine, hashedEmbedding, SEMANTIC_SHARE } from './embedding.js';
+import { semanticEmbeddings } from './semantic-embedding.js';
 import type { KnowledgeChunk } from './types.js';
 
 const ev = (fused: number, coverage: number, strength: number, vector: number) => ({ fused, lexical: fused, strength, coverage, vector });
@@ -32,7 +34,7 @@ describe('local provider', () => {
     expect(deltas.at(-1)).toBe('number.');
     expect(deltas.join('')).toBe(result.answer);
     // σ(w · [fused, margin, coverage, ln(1 + strength), vector, agreement]); the vector leg prefers shipping: no agreement.
-    const [w0, ...w] = LOCAL_CONFIDENCE_MODEL.weights;
+    const [w0, ...w] = LOCAL_CONFIDENCE_MODELS.semantic.weights;
     const x = [0.9, 0.5, 1, Math.log1p(2), 0.5, 0];
     expect(answerFeatures([refund, shipping])).toEqual(x);
     expect(result.confidence).toBeCloseTo(1 / (1 + Math.exp(-(w0! + x.reduce((a, xi, i) => a + w[i]! * xi, 0)))), 10);
@@ -80,9 +82,29 @@ describe('local provider', () => {
     expect(extractAnswer('Plain text without a heading.')).toBe('Plain text without a heading.');
   });
 
-  it('embeds with the offline hashed embedding', async () => {
-    const [v] = await provider.embed(['refund']);
-    expect(v).toHaveLength(provider.dimensions);
-    expect(provider).toMatchObject({ name: 'local', dimensions: 256 });
+  it('embeds with the hashed and the semantic embedding in one vector whose cosine weighs both', async () => {
+    expect(provider).toMatchObject({ name: 'local', dimensions: 768, embeddingModel: 'local-hashed+use-lite', fusionWeights: LOCAL_FUSION_WEIGHTS.semantic });
+    const texts = ['How do I reset my password?', 'I forgot my login credentials', 'What does shipping to Canada cost?'];
+    const [q, near, far] = await provider.embed(texts);
+    for (const v of [q!, near!, far!]) {
+      expect(v).toHaveLength(768);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 6);
+    }
+    const [sq, snear] = await semanticEmbeddings(texts.slice(0, 2));
+    const expected = (1 - SEMANTIC_SHARE) * cosine(hashedEmbedding(texts[0]!), hashedEmbedding(texts[1]!)) + SEMANTIC_SHARE * cosine(sq!, snear!);
+    expect(cosine(q!, near!)).toBeCloseTo(expected, 6);
+    // No word in common, yet the same meaning: only the semantic part can see it.
+    expect(cosine(hashedEmbedding(texts[0]!), hashedEmbedding(texts[1]!))).toBeLessThan(0.15);
+    expect(cosine(q!, near!)).toBeGreaterThan(cosine(q!, far!) + 0.1);
+  });
+
+  it('with LOCAL_EMBEDDING=hashed embeds with the hashed embedding alone and its own confidence model', async () => {
+    const hashed = createProvider({ provider: 'local', localEmbedding: 'hashed' });
+    expect(hashed).toMatchObject({ dimensions: 256, embeddingModel: 'local-hashed', fusionWeights: LOCAL_FUSION_WEIGHTS.hashed });
+    const [v] = await hashed.embed(['refund']);
+    expect(v).toEqual(hashedEmbedding('refund'));
+    const result = await hashed.answer({ question: 'refund?', history: [], chunks: [refund, shipping] });
+    expect(result.confidence).toBeCloseTo(localConfidence([refund, shipping], LOCAL_CONFIDENCE_MODEL), 10);
+    expect(result.confidence).not.toBeCloseTo(localConfidence([refund, shipping], LOCAL_CONFIDENCE_MODELS.semantic), 3);
   });
 });

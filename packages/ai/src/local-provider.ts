@@ -4,7 +4,8 @@
 // construction, and reports how likely the quote is to be right: the caller
 // hands off below its threshold.
 import { analyzeMessage, type MessageAnalysis } from './analysis.js';
-import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embedding.js';
+import { LocalEmbedder, type LocalEmbeddingKind } from './embedding.js';
+import { DEFAULT_FUSION_WEIGHTS, type FusionWeights } from './fusion.js';
 import { splitSentences } from './metrics.js';
 import { moderateLocally, type ModerationResult } from './moderation.js';
 import type { AiProvider, AnalyzeOptions, RagInput } from './provider.js';
@@ -56,6 +57,28 @@ export function answerFeatures(chunks: KnowledgeChunk[]): number[] | null {
 export const LOCAL_CONFIDENCE_MODEL: LogisticModel = { weights: [-7.35, 0.28, 3.25, 1.13, 1.9, 0.41, 0.97] };
 
 /**
+ * The same fit for each local embedding (the fused score and the vector
+ * cosine mean other things with the semantic pairing). LOCAL_CONFIDENCE_MODEL
+ * is the hashed one; the semantic one was fitted the same way with
+ * LOCAL_EMBEDDING=semantic (bench `calibration`, BENCH_FIT=1).
+ */
+export const LOCAL_CONFIDENCE_MODELS: Record<LocalEmbeddingKind, LogisticModel> = {
+  hashed: LOCAL_CONFIDENCE_MODEL,
+  semantic: { weights: [-8.37, 1, 3.66, 1.06, 1.89, 1.27, 1.32] },
+};
+
+/**
+ * Retrieval's fusion weights for each local embedding (bench `quality` and
+ * `semantic`, StackFAQ dev split): BM25 carries the hashed vector, whose
+ * evidence is mostly surface overlap it already has; with the semantic
+ * pairing the vector leg carries more (BM25 0.4 + hashed 0.2 + semantic 0.4).
+ */
+export const LOCAL_FUSION_WEIGHTS: Record<LocalEmbeddingKind, FusionWeights> = {
+  hashed: DEFAULT_FUSION_WEIGHTS,
+  semantic: { lexical: 0.4, vector: 0.6 },
+};
+
+/**
  * Below this cosine, a chunk none of the query's words occur in is not
  * evidence at all (nonsense reaches ~0.25 with the hashed embedding; see the
  * API's MEANINGFUL_SIMILARITY): then the knowledge base has nothing to say
@@ -71,9 +94,9 @@ export function hasNoEvidence(chunks: KnowledgeChunk[]): boolean {
   return e ? e.coverage === 0 && e.vector < NO_EVIDENCE_SIMILARITY : top.score < NO_EVIDENCE_SIMILARITY;
 }
 
-export function localConfidence(chunks: KnowledgeChunk[]): number {
+export function localConfidence(chunks: KnowledgeChunk[], model: LogisticModel = LOCAL_CONFIDENCE_MODEL): number {
   const x = answerFeatures(chunks);
-  return x ? clamp01(predictLogistic(LOCAL_CONFIDENCE_MODEL, x)) : 0;
+  return x ? clamp01(predictLogistic(model, x)) : 0;
 }
 
 /**
@@ -105,11 +128,18 @@ export function extractAnswer(chunkText: string): string {
 export class LocalProvider implements AiProvider {
   readonly name = 'local' as const;
   readonly chatModel = 'local-extractive';
-  readonly embeddingModel = 'local-hashed';
+  readonly embeddingModel: string;
+  readonly dimensions: number;
+  readonly fusionWeights: FusionWeights;
   private readonly embedder: LocalEmbedder;
+  private readonly confidenceModel: LogisticModel;
 
-  constructor(readonly dimensions = LOCAL_EMBEDDING_DIMENSIONS) {
-    this.embedder = new LocalEmbedder(dimensions);
+  constructor(readonly embedding: LocalEmbeddingKind = 'hashed') {
+    this.embedder = new LocalEmbedder(embedding);
+    this.dimensions = this.embedder.dimensions;
+    this.embeddingModel = embedding === 'semantic' ? 'local-hashed+use-lite' : 'local-hashed';
+    this.fusionWeights = LOCAL_FUSION_WEIGHTS[embedding];
+    this.confidenceModel = LOCAL_CONFIDENCE_MODELS[embedding];
   }
 
   embed(texts: string[]): Promise<number[][]> {
@@ -128,7 +158,7 @@ export class LocalProvider implements AiProvider {
     );
     // The caller ranked the chunks (fused retrieval): quote its top-1.
     const top = input.chunks[0];
-    const confidence = localConfidence(input.chunks);
+    const confidence = localConfidence(input.chunks, this.confidenceModel);
     if (!top || hasNoEvidence(input.chunks)) {
       return { answer: '', citations: [], confidence: 0, usage: { promptTokens, completionTokens: 0 }, latencyMs: performance.now() - started };
     }

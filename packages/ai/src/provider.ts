@@ -3,6 +3,8 @@
 // data in, plain data out: no GraphQL and no ORM on this side.
 import type { MessageAnalysis } from './analysis.js';
 import type { ModerationResult } from './moderation.js';
+import type { LocalEmbeddingKind } from './embedding.js';
+import type { FusionWeights } from './fusion.js';
 import { LocalProvider } from './local-provider.js';
 import { OpenAiProvider } from './openai-provider.js';
 import type { ChatTurn, KnowledgeChunk, ProviderName, RagAnswer } from './types.js';
@@ -17,6 +19,8 @@ export interface AiProviderConfig {
   chatModel?: string;
   embeddingModel?: string;
   embeddingDimensions?: number;
+  /** The `local` provider's embedding: hashed + USE-lite (default) or hashed only. */
+  localEmbedding?: LocalEmbeddingKind;
   timeoutMs?: number;
   /** Retries on failed requests (LangChain's caller; the HTTP client itself never retries). Default 2. */
   maxRetries?: number;
@@ -44,6 +48,8 @@ export interface AiProvider {
   readonly chatModel: string;
   readonly embeddingModel: string;
   readonly dimensions: number;
+  /** How retrieval should weigh BM25 against this provider's vectors (default DEFAULT_FUSION_WEIGHTS). */
+  readonly fusionWeights?: FusionWeights;
   embed(texts: string[]): Promise<number[][]>;
   /** Streams the answer through `onToken` (in order; the deltas concatenate to `answer`). */
   answer(input: RagInput, onToken?: (delta: string) => void): Promise<RagAnswer>;
@@ -65,7 +71,7 @@ export interface AiProvider {
 export function createProvider(cfg: AiProviderConfig): AiProvider {
   switch (cfg.provider) {
     case 'local':
-      return new LocalProvider(cfg.embeddingDimensions);
+      return new LocalProvider(cfg.localEmbedding ?? 'semantic');
     case 'openai':
       return new OpenAiProvider(cfg);
     default:

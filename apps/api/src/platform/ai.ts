@@ -5,6 +5,7 @@
 import { createProvider, type AiProvider } from '@switchboard/ai';
 import type { Config } from './config.js';
 
+/** What the `openai` provider asks its embedding server for (Matryoshka models such as text-embedding-3-*). */
 export const EMBEDDING_DIMENSIONS = 256;
 
 export interface AnswerSettings {
@@ -32,6 +33,7 @@ export class AiProviders {
         chatModel: settings.model,
         embeddingModel: this.config.ai.embeddingModel,
         embeddingDimensions: EMBEDDING_DIMENSIONS,
+        localEmbedding: this.config.ai.localEmbedding,
         timeoutMs: this.config.ai.timeoutMs,
         // Jobs retry with backoff; the client should fail fast.
         maxRetries: 0,

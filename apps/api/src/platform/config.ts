@@ -52,6 +52,7 @@ const variables = z.object({
   OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   AI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  LOCAL_EMBEDDING: z.enum(['semantic', 'hashed']).default('semantic'),
   RUN_WORKERS: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().positive().default(120),
@@ -154,6 +155,8 @@ export interface Config {
     baseUrl?: string;
     chatModel: string;
     embeddingModel: string;
+    /** The `local` provider's embedding: hashed words + USE-lite sentence embedding, or hashed words only (lighter, less accurate). */
+    localEmbedding: 'semantic' | 'hashed';
     timeoutMs: number;
     /** Whether the assistant answers customers by itself (analysis and agent assist run regardless). */
     autoReply: boolean;
@@ -278,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.OPENAI_BASE_URL,
       chatModel: e.OPENAI_CHAT_MODEL,
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      localEmbedding: e.LOCAL_EMBEDDING,
       timeoutMs: e.AI_TIMEOUT_MS,
       autoReply: e.AI_AUTO_REPLY === 'true',
     },

@@ -17,6 +17,7 @@ import type { Actor } from './actor.js';
 import type { Config } from './config.js';
 import { createContext, createLazyContext, type AppDeps, type Context } from './context.js';
 import { createOrm, migrate, type Orm } from './database.js';
+import { alignEmbeddingSpace } from '../modules/knowledge/embedding-space.js';
 import { AppError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub } from './pubsub.js';
@@ -109,6 +110,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai };
   const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix, config.jobs.retryBaseMs) : new InProcessJobRunner(jobDeps, jobs);
   const workers = redis && config.runWorkers ? startWorkers(jobDeps, jobRunner, jobs, redis) : null;
+  if (ownsOrm) await alignEmbeddingSpace({ orm, ai, jobs: jobRunner, logger });
   const outbox = new OutboxDispatcher(orm, jobRunner, jobs, logger);
   outbox.start();
   // Recurring maintenance: timers in the embedded mode; BullMQ schedulers when this node runs the workers.

@@ -25,8 +25,9 @@ const ROLE: Record<AuthorType, ChatTurn['role']> = {
 export const toHistory = (messages: Message[]): ChatTurn[] => messages.map((m) => ({ role: ROLE[m.authorType], content: m.body }));
 
 export async function retrieveFor(orm: Orm, em: Em, ai: AiProviders, workspaceId: string, question: string, k: number, options?: RetrieveOptions) {
-  const [embedding] = await ai.embedder.embed([question]);
-  return retrieve(orm, em, workspaceId, question, embedding!, k, options);
+  const embedder = ai.embedder;
+  const [embedding] = await embedder.embed([question]);
+  return retrieve(orm, em, workspaceId, question, embedding!, k, { weights: embedder.fusionWeights, ...options });
 }
 
 export interface DraftOptions {

@@ -106,7 +106,11 @@ export async function retrieve(
         [q, workspaceId, q, q, lexicalIds],
       )
     : lexical.length
-      ? (await em.execute<{ id: string; embedding: number[] | string }[]>('select id, embedding from knowledge_chunk where id = any(?::uuid[])', [lexicalIds])).map(
+      ? // Chunks still in another model's space (another length) are left to BM25 until re-embedded.
+        (await em.execute<{ id: string; embedding: number[] | string }[]>(
+          'select id, embedding from knowledge_chunk where id = any(?::uuid[]) and cardinality(embedding) = ?',
+          [lexicalIds, queryEmbedding.length],
+        )).map(
           (r) => ({ id: r.id, similarity: cosine(queryEmbedding, toNumbers(r.embedding)) }),
         )
       : [];

@@ -1,0 +1,36 @@
+import { cosine } from './embedding.js';
+import { SEMANTIC_EMBEDDING_DIMENSIONS, SEMANTIC_WINDOW_WORDS, semanticEmbeddings, semanticWindows } from './semantic-embedding.js';
+
+describe('semantic embedding (USE-lite, offline)', () => {
+  it('splits long texts into windows of at most SEMANTIC_WINDOW_WORDS words', () => {
+    const words = Array.from({ length: SEMANTIC_WINDOW_WORDS * 2 + 5 }, (_, i) => `w${i}`);
+    const windows = semanticWindows(words.join('  \n'));
+    expect(windows.map((w) => w.split(' ').length)).toEqual([SEMANTIC_WINDOW_WORDS, SEMANTIC_WINDOW_WORDS, 5]);
+    expect(windows.join(' ')).toBe(words.join(' '));
+    expect(semanticWindows('   ')).toEqual(['']);
+  });
+
+  it('gives stable unit vectors that place paraphrases near and other subjects far', async () => {
+    const texts = ['Can I get my money back?', 'How do I request a refund?', 'Which browsers are supported?'];
+    const [a, b, c] = await semanticEmbeddings(texts);
+    const [again] = await semanticEmbeddings([texts[0]!]);
+    for (const v of [a!, b!, c!]) {
+      expect(v).toHaveLength(SEMANTIC_EMBEDDING_DIMENSIONS);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 6);
+    }
+    // The same text alone or in a batch: equal up to float rounding (batching changes the kernels' summation order).
+    expect(cosine(again!, a!)).toBeGreaterThan(0.99999);
+    expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.2);
+    expect(await semanticEmbeddings([])).toEqual([]);
+  });
+
+  it('embeds a text longer than the model window by its windows (not by its first 128 pieces only)', async () => {
+    const refund = 'Refunds are issued to the original payment method within five business days of the request.';
+    const browsers = 'The dashboard supports current versions of Chrome, Firefox, Safari and Edge on desktop.';
+    const filler = Array.from({ length: SEMANTIC_WINDOW_WORDS }, () => 'lorem').join(' ');
+    const [long, tailOnly] = await semanticEmbeddings([`${filler} ${browsers}`, browsers]);
+    const [other] = await semanticEmbeddings([refund]);
+    // The last window (the browsers sentence) still counts.
+    expect(cosine(long!, tailOnly!)).toBeGreaterThan(cosine(long!, other!) + 0.1);
+  });
+});
