@@ -53,12 +53,28 @@ export function semanticWindows(text: string, words = SEMANTIC_WINDOW_WORDS): st
   return windows.length ? windows : [''];
 }
 
-/** Unit-length USE-lite embeddings of `texts`, in order; one batch per call. */
+/**
+ * Windows per model call. The model runs on the calling thread, synchronously
+ * within a call (~10-60 ms per window): texts are embedded a few windows at a
+ * time, yielding to the event loop in between, so embedding a huge FAQ (a few
+ * hundred windows, seconds of CPU) never stalls the requests and sockets the
+ * process is serving for longer than one batch.
+ */
+export const SEMANTIC_BATCH_WINDOWS = 2;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Unit-length USE-lite embeddings of `texts`, in order. */
 export async function semanticEmbeddings(texts: string[]): Promise<number[][]> {
   if (!texts.length) return [];
   const model = await loadSemanticModel();
   const windows = texts.map((t) => semanticWindows(t));
-  const vectors = await model.embed(windows.flat());
+  const flat = windows.flat();
+  const vectors: number[][] = [];
+  for (let i = 0; i < flat.length; i += SEMANTIC_BATCH_WINDOWS) {
+    if (i > 0) await yieldToEventLoop();
+    vectors.push(...(await model.embed(flat.slice(i, i + SEMANTIC_BATCH_WINDOWS))));
+  }
   let at = 0;
   return windows.map((w) => {
     const own = vectors.slice(at, (at += w.length)).map(unitVector);
