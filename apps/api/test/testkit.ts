@@ -79,7 +79,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(15_000),
     }).catch((err) => {
-      throw new Error(`request failed (${(err as Error).message}): ${query.slice(0, 120)}`);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`request failed (${(err as Error).message}${cause ? `: ${cause.code ?? ''} ${cause.message ?? ''}` : ''}): ${query.slice(0, 120)}`);
     });
     const text = await res.text();
     let body: any;

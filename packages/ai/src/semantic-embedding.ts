@@ -64,6 +64,20 @@ export const SEMANTIC_BATCH_WINDOWS = 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+// One model call at a time in the process, each after a turn of the event
+// loop. Yielding only between one caller's own batches is not enough: when
+// several jobs or questions wait on the model (a burst of publishes while it
+// loads, an evaluation run), their continuations would run back to back in one
+// chain of microtasks and hold the loop for all their batches together
+// (seconds on a loaded machine: long enough for sockets' keep-alive timers to
+// expire with a request already sent on them, which the client sees as a reset).
+let turn: Promise<unknown> = Promise.resolve();
+function modelTurn<T>(call: () => Promise<T>): Promise<T> {
+  const run = turn.then(yieldToEventLoop).then(call);
+  turn = run.catch(() => undefined);
+  return run;
+}
+
 /** Unit-length USE-lite embeddings of `texts`, in order. */
 export async function semanticEmbeddings(texts: string[]): Promise<number[][]> {
   if (!texts.length) return [];
@@ -72,8 +86,8 @@ export async function semanticEmbeddings(texts: string[]): Promise<number[][]> {
   const flat = windows.flat();
   const vectors: number[][] = [];
   for (let i = 0; i < flat.length; i += SEMANTIC_BATCH_WINDOWS) {
-    if (i > 0) await yieldToEventLoop();
-    vectors.push(...(await model.embed(flat.slice(i, i + SEMANTIC_BATCH_WINDOWS))));
+    const batch = flat.slice(i, i + SEMANTIC_BATCH_WINDOWS);
+    vectors.push(...(await modelTurn(() => model.embed(batch))));
   }
   let at = 0;
   return windows.map((w) => {
