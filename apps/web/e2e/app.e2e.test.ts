@@ -323,6 +323,59 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await shot(page, 'widget-earlier-messages');
   });
 
+  it('an agent saves a reply and answers with its /shortcut (placeholders filled), then labels the conversation', async () => {
+    await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Saved replies' }).click();
+    await agent.getByRole('heading', { name: 'Saved replies' }).waitFor();
+    const form = agent.getByRole('form', { name: 'New saved reply' });
+    await form.getByLabel('Shortcut').fill('anything');
+    await form.getByLabel('Title').fill('Anything else?');
+    await form.getByLabel('Text').fill('Thanks {{contact.name|there}}! Is there anything else {{agent.name}} can do for you?');
+    await form.getByRole('button', { name: 'Add reply' }).click();
+    await agent.getByRole('table').getByText('/anything', { exact: true }).waitFor();
+    await shot(agent, 'agent-saved-replies');
+
+    await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+    await agent.getByTestId('inbox-item').filter({ hasText: CUSTOMER }).click();
+    await agent.getByRole('heading', { name: CUSTOMER }).waitFor();
+    const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await reply.fill('/anyth');
+    const picker = agent.getByRole('listbox', { name: 'Saved replies' });
+    await picker.getByRole('option', { name: /\/anything/ }).waitFor();
+    expect(await picker.getByRole('option').count()).toBe(1);
+    await shot(agent, 'agent-canned-picker');
+    await reply.press('Enter');
+    const filled = `Thanks ${CUSTOMER}! Is there anything else Alex Agent can do for you?`;
+    await expect.poll(() => reply.inputValue()).toBe(filled);
+    await expect.poll(() => picker.count()).toBe(0);
+    await reply.press('Enter');
+    await customer.locator('[data-testid="message"][data-author="AGENT"]', { hasText: filled }).waitFor();
+    await expect.poll(() => reply.inputValue()).toBe('');
+
+    // An admin adds a label; the agent puts it on the conversation from its header.
+    await admin.goto(`${web.url}/admin/labels`);
+    const labelForm = admin.getByRole('form', { name: 'New label' });
+    await labelForm.getByLabel('Name').fill('refund request');
+    await labelForm.getByRole('button', { name: 'Add label' }).click();
+    await admin.getByTestId('label-row').filter({ hasText: 'refund request' }).waitFor();
+    await shot(admin, 'admin-labels');
+    await agent.getByRole('button', { name: 'Add a label' }).click();
+    await agent.getByRole('menuitem', { name: 'refund request', exact: true }).click();
+    await agent.getByRole('menuitem', { name: 'refund request (on this conversation: take it off)' }).waitFor();
+    await agent.getByTestId('conversation-label').filter({ hasText: 'refund request' }).waitFor();
+    await agent.keyboard.press('Escape');
+    await agent.reload();
+    await agent.getByTestId('conversation-label').filter({ hasText: 'refund request' }).waitFor();
+    await shot(agent, 'agent-conversation-labels');
+
+    // Escape closes the list and keeps what was typed; Enter then sends it as it is.
+    await reply.fill('/nothing-saved-here');
+    await agent.getByText('No saved reply matches “nothing-saved-here”.').waitFor();
+    await reply.press('Escape');
+    await expect.poll(() => picker.count()).toBe(0);
+    expect(await reply.inputValue()).toBe('/nothing-saved-here');
+    await reply.fill('');
+  });
+
   it('the agent resolves the conversation and the customer rates it', async () => {
     await agent.getByTestId('inbox-item').filter({ hasText: CUSTOMER }).click();
     await agent.getByRole('heading', { name: CUSTOMER }).waitFor();

@@ -17,6 +17,8 @@ import { Migration20261204400002_intent_models } from './Migration20261204400002
 import { Migration20261204510000_webhooks } from './Migration20261204510000_webhooks.js';
 import { Migration20261204520000_moderation_languages } from './Migration20261204520000_moderation_languages.js';
 import { Migration20261205100000_webhook_fan_out_pending } from './Migration20261205100000_webhook_fan_out_pending.js';
+import { Migration20261206100000_canned_replies } from './Migration20261206100000_canned_replies.js';
+import { Migration20261206110000_labels } from './Migration20261206110000_labels.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -37,4 +39,6 @@ export const migrations = [
   { name: 'Migration20261204510000_webhooks', class: Migration20261204510000_webhooks },
   { name: 'Migration20261204520000_moderation_languages', class: Migration20261204520000_moderation_languages },
   { name: 'Migration20261205100000_webhook_fan_out_pending', class: Migration20261205100000_webhook_fan_out_pending },
+  { name: 'Migration20261206100000_canned_replies', class: Migration20261206100000_canned_replies },
+  { name: 'Migration20261206110000_labels', class: Migration20261206110000_labels },
 ];

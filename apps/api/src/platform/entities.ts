@@ -1,5 +1,7 @@
 // Every entity, listed explicitly (no discovery by glob).
 import { Alert } from '../modules/alerts/alert.entity.js';
+import { CannedReply } from '../modules/canned-replies/canned-reply.entity.js';
+import { ConversationLabel, Label } from '../modules/labels/label.entity.js';
 import { AuditLog } from '../modules/audit/audit-log.entity.js';
 import { RefreshToken } from '../modules/auth/refresh-token.entity.js';
 import { User } from '../modules/auth/user.entity.js';
@@ -44,4 +46,7 @@ export const entities = [
   WebhookEndpoint,
   WebhookEvent,
   WebhookDelivery,
+  CannedReply,
+  Label,
+  ConversationLabel,
 ];

@@ -15,6 +15,8 @@ import { ContactResolver } from '../modules/contacts/contact.resolver.js';
 import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
 import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
+import { CannedReplyResolver } from '../modules/canned-replies/index.js';
+import { ConversationLabelsResolver, LabelResolver } from '../modules/labels/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhooks/webhook.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
@@ -39,6 +41,9 @@ export const resolvers = [
   AlertResolver,
   WebhookResolver,
   WebhookDeliveryResolver,
+  CannedReplyResolver,
+  LabelResolver,
+  ConversationLabelsResolver,
 ] as const;
 
 /**

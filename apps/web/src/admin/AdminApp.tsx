@@ -11,6 +11,7 @@ const KnowledgePage = lazy(() => import('./KnowledgePage'));
 const ModelsPage = lazy(() => import('./ModelsPage'));
 const EvaluationsPage = lazy(() => import('./EvaluationsPage'));
 const TeamPage = lazy(() => import('./TeamPage'));
+const LabelsPage = lazy(() => import('./LabelsPage'));
 const JobsPage = lazy(() => import('./JobsPage'));
 const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
@@ -24,6 +25,7 @@ const NAV: NavItem[] = [
   { to: '/admin/models', label: 'AI models' },
   { to: '/admin/evaluations', label: 'Evaluations' },
   { to: '/admin/team', label: 'Team' },
+  { to: '/admin/labels', label: 'Labels' },
   { to: '/admin/jobs', label: 'Failed jobs' },
   { to: '/admin/status', label: 'System status' },
   { to: '/admin/analytics', label: 'Analytics' },
@@ -45,6 +47,7 @@ export default function AdminApp() {
             <Route path="models" element={<ModelsPage />} />
             <Route path="evaluations" element={<EvaluationsPage />} />
             <Route path="team" element={<TeamPage />} />
+            <Route path="labels" element={<LabelsPage />} />
             <Route path="jobs" element={<JobsPage />} />
             <Route path="status" element={<StatusPage />} />
             <Route path="analytics" element={<AnalyticsPage />} />

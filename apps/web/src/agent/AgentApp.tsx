@@ -5,6 +5,7 @@ import { StaffLayout } from '../staff/StaffLayout';
 import { Inbox } from './Inbox';
 import { ConversationPane } from './ConversationPane';
 import { TicketsPage } from './TicketsPage';
+import { SavedRepliesPage } from './SavedRepliesPage';
 import { AcceptInvitePage } from './AcceptInvitePage';
 import { ResetPasswordPage } from './ResetPasswordPage';
 import { Empty } from '../components/States';
@@ -39,6 +40,14 @@ function AgentRoutes() {
         element={
           <StaffLayout title="Tickets">
             <TicketsPage />
+          </StaffLayout>
+        }
+      />
+      <Route
+        path="replies"
+        element={
+          <StaffLayout title="Saved replies">
+            <SavedRepliesPage />
           </StaffLayout>
         }
       />

@@ -28,6 +28,8 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { Loading } from '../components/States';
 import { AssistPanel } from './AssistPanel';
 import { TicketModal } from './TicketModal';
+import { useCannedReplyPicker } from './CannedReplyPicker';
+import { ConversationLabels } from './ConversationLabels';
 import { useTeamPresence } from './TeamPresence';
 
 const PAGE = 30;
@@ -144,7 +146,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     typingNotifier.stop();
     stickRef.current = true;
   };
+  const canned = useCannedReplyPicker({ draft, conversationId, onInsert: (text) => setDraft(text) });
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (canned.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
   };
 
@@ -210,6 +214,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           onChanged={(c) => dispatch({ type: 'live', live: liveOf(c) })}
           onCreateTicket={() => setTicketOpen(true)}
         />
+        <ConversationLabels key={base.id} conversationId={base.id} labels={base.labels} />
         {ticket && (
           <Alert color="green" title="Ticket created" withCloseButton closeButtonLabel="Dismiss" onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
             “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.
@@ -263,13 +268,14 @@ export function ConversationPane({ conversationId }: { conversationId: string })
             {customerTyping.length > 0 && colleaguesTyping.length > 0 && ' · '}
             {colleaguesTyping.length > 0 && `${colleaguesTyping.map((t) => t.name ?? 'A colleague').join(', ')} is typing…`}
           </Text>
+          {canned.list}
           <form onSubmit={send}>
             <Group align="flex-end" gap="xs" wrap="nowrap">
               <Textarea
                 style={{ flex: 1 }}
                 label="Reply"
                 description={
-                  conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. Enter sends, Shift+Enter adds a line.' : 'Enter sends, Shift+Enter adds a line.'
+                  `${conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. ' : ''}Enter sends, Shift+Enter adds a line, / inserts a saved reply.`
                 }
                 autosize
                 minRows={2}
@@ -281,6 +287,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                   if (e.currentTarget.value.trim()) typingNotifier.input();
                 }}
                 onKeyDown={onKeyDown}
+                {...canned.inputProps}
                 onBlur={() => typingNotifier.stop()}
               />
               <Button type="submit" disabled={!draft.trim() || !outbox}>

@@ -22,6 +22,7 @@ export function StaffLayout({ title, nav, aside, children }: { title: string; na
   const links: NavItem[] = [
     { to: '/agent', label: 'Inbox', end: true },
     { to: '/agent/tickets', label: 'Tickets' },
+    { to: '/agent/replies', label: 'Saved replies' },
     ...(me.role === 'ADMIN' ? [{ to: '/admin', label: 'Admin' }] : []),
   ];
   const [menuOpen, menu] = useDisclosure(false);

@@ -12,6 +12,8 @@ export type ConversationChange =
   | 'reopened'
   | 'handed_off'
   | 'rated'
+  | 'labeled'
+  | 'unlabeled'
   | 'erased';
 
 /** Publishes a change to the conversation's feed, the workspace inbox and, where it concerns them, the assignee. */

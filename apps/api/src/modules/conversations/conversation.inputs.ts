@@ -1,4 +1,4 @@
-import { IsEmail, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
@@ -23,6 +23,12 @@ export class ConversationFilter {
   @IsOptional()
   @IsEnum(ConversationMode)
   mode?: ConversationMode;
+
+  @Field(() => [ID], { nullable: true, description: 'Only conversations carrying every one of these labels (at most 10).' })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @IsUUID('all', { each: true })
+  labelIds?: string[];
 }
 
 @ObjectType({ description: 'What the chat widget may know before a conversation starts.' })

@@ -1,6 +1,6 @@
 // Conversation lifecycle: start (customer), list/read, assignment, status,
 // handoff and rating. Every change publishes an event after it commits.
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
@@ -133,6 +133,16 @@ export class ConversationService {
     if (filter.mode) where.mode = filter.mode;
     if (filter.assigneeId) where.assignee = filter.assigneeId;
     else if (filter.unassigned) where.assignee = null;
+    if (filter.labelIds?.length) {
+      // Conversations carrying every label asked for. The labels module owns the
+      // conversation_label table; this reads it by name so the inbox query stays one statement.
+      const ids = [...new Set(filter.labelIds)];
+      const carrying = raw<string>(
+        (alias) => `(select count(*) from conversation_label cl where cl.conversation_id = ${alias}.id and cl.label_id in (${ids.map(() => '?').join(', ')}))`,
+        ids,
+      );
+      where[carrying] = ids.length;
+    }
     if (after) {
       const c = timeIdCursor.decode(after);
       where.$or = [{ lastMessageAt: { $lt: c.at } }, { lastMessageAt: c.at, id: { $lt: c.id } }];
@@ -195,6 +205,14 @@ export class ConversationService {
       conversation.csatComment = input.comment?.trim() || null;
       return 'rated';
     });
+  }
+
+  /**
+   * A change another module makes to a conversation (labels), through the
+   * same path as the conversation's own: see `change`.
+   */
+  applyChange(id: string, apply: (c: Conversation, em: Scope['em']) => Promise<ConversationChange>): Promise<Conversation> {
+    return this.change(id, apply);
   }
 
   /**

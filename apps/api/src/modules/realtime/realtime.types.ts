@@ -53,7 +53,7 @@ export class ConversationUpdated {
   @Field(() => Conversation)
   conversation!: Conversation;
 
-  @Field({ description: 'created, updated, assigned, unassigned, resolved, reopened, handed_off, rated or message.' })
+  @Field({ description: 'created, updated, assigned, unassigned, resolved, reopened, handed_off, rated, labeled, unlabeled or message.' })
   change!: string;
 }
 

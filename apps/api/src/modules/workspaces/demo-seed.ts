@@ -11,6 +11,7 @@ import { Contact } from '../contacts/contact.entity.js';
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { Faq, FaqStatus } from '../knowledge/faq.entity.js';
 import { FaqCategory } from '../knowledge/faq-category.entity.js';
+import { CannedReply } from '../canned-replies/canned-reply.entity.js';
 import { appendMessage } from '../messages/message.service.js';
 import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from './workspace.entity.js';
@@ -59,6 +60,9 @@ export async function seedDemo(orm: Orm, config: Config, jobs: JobRunner): Promi
         faqIds.push(tx.create(Faq, { workspace, category, question, answer, status: FaqStatus.PUBLISHED, publishedAt: new Date() }).id);
       }
     }
+    // Saved replies the console inserts with /refund and /thanks.
+    tx.create(CannedReply, { workspace, shortcut: 'refund', title: 'Refund timing', body: 'Hi {{contact.name|there}}, refunds go back to the original payment method within 5 business days of approval.' });
+    tx.create(CannedReply, { workspace, shortcut: 'thanks', title: 'Closing', body: 'Thanks for contacting {{workspace.name}}, {{contact.name|and have a nice day}}! — {{agent.name}}' });
     const ana = tx.create(Contact, { workspace, name: 'Ana Customer', email: 'ana@example.com' });
     const c1 = tx.create(Conversation, { workspace, contact: ana });
     const asked = appendMessage(tx, c1, { authorType: AuthorType.CUSTOMER, body: 'Hi! How do I get a refund for last month?' });

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { TenantScoped } from '../../platform/tenant.js';
+import { User } from '../auth/user.entity.js';
+import { Workspace } from '../workspaces/workspace.entity.js';
+
+/** One shortcut per owner (or per workspace, for shared replies), ignoring case. */
+export const CANNED_REPLY_SHORTCUT_UNIQUE = 'canned_reply_workspace_owner_shortcut_unique';
+
+@ObjectType({ description: 'A saved reply agents insert with its shortcut (`/refund`); shared by the workspace or personal to one agent.' })
+@Entity()
+@TenantScoped()
+@Unique({
+  name: CANNED_REPLY_SHORTCUT_UNIQUE,
+  expression: `create unique index "${CANNED_REPLY_SHORTCUT_UNIQUE}" on "canned_reply" ("workspace_id", "owner_id", "shortcut") nulls not distinct`,
+})
+export class CannedReply {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'title' | 'owner';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
+  workspace!: Ref<Workspace>;
+
+  /** null: shared by the workspace (managed by admins); else the agent it belongs to. */
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'cascade' })
+  owner?: Ref<User> | null;
+
+  @Field({ description: 'Lower-case, without the slash: `refund` is typed as `/refund`.' })
+  @Property({ length: 40 })
+  shortcut!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 120, nullable: true })
+  title?: string | null;
+
+  @Field({ description: 'The text, with placeholders such as {{contact.name}} or {{contact.name|there}} (a fallback when the value is unknown).' })
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,2 @@
+export { CannedReply } from './canned-reply.entity.js';
+export { CannedReplyResolver } from './canned-reply.resolver.js';
