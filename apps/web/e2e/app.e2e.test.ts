@@ -366,6 +366,13 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await agent.reload();
     await agent.getByTestId('conversation-label').filter({ hasText: 'refund request' }).waitFor();
     await shot(agent, 'agent-conversation-labels');
+    // The inbox filters by the label: only this conversation carries it.
+    const byLabel = agent.getByLabel('Filter by label');
+    await byLabel.selectOption({ label: 'refund request · 1 open' });
+    await expect.poll(() => agent.getByTestId('inbox-item').count()).toBe(1);
+    expect(await agent.getByTestId('inbox-item').first().textContent()).toContain(CUSTOMER);
+    await byLabel.selectOption({ label: 'All labels' });
+    await expect.poll(() => agent.getByTestId('inbox-item').count()).toBeGreaterThan(1);
 
     // Escape closes the list and keeps what was typed; Enter then sends it as it is.
     await reply.fill('/nothing-saved-here');

@@ -1,13 +1,13 @@
 // A conversation's labels under its header: coloured badges, and a menu that
 // puts the workspace's labels on it or takes them off.
-import { useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
 import { Badge, Button, Group, Menu } from '@mantine/core';
 import { AddConversationLabelDocument, LabelsDocument, RemoveConversationLabelDocument, type LabelFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 
-export function ConversationLabels({ conversationId, labels: initial }: { conversationId: string; labels: readonly LabelFieldsFragment[] }) {
-  const [labels, setLabels] = useState<readonly LabelFieldsFragment[]>(initial);
+// The labels come from the conversation query: the mutations' results update it
+// in Apollo's cache, and the pane reads it again when another agent changes them.
+export function ConversationLabels({ conversationId, labels }: { conversationId: string; labels: readonly LabelFieldsFragment[] }) {
   const all = useQuery(LabelsDocument, { fetchPolicy: 'cache-and-network' });
   const [add, added] = useMutation(AddConversationLabelDocument);
   const [remove, removed] = useMutation(RemoveConversationLabelDocument);
@@ -16,13 +16,8 @@ export function ConversationLabels({ conversationId, labels: initial }: { conver
   const toggle = async (label: LabelFieldsFragment) => {
     try {
       const variables = { conversationId, labelId: label.id };
-      if (on.has(label.id)) {
-        const res = await remove({ variables });
-        if (res.data) setLabels(res.data.removeConversationLabel.labels);
-      } else {
-        const res = await add({ variables });
-        if (res.data) setLabels(res.data.addConversationLabel.labels);
-      }
+      if (on.has(label.id)) await remove({ variables });
+      else await add({ variables });
     } catch {
       // Shown below.
     }

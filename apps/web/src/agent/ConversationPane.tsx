@@ -55,8 +55,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   };
 
   const onEvent = (event: ConversationEvent) => {
-    // Ratings, resolution times and erased texts are not in the event: read the conversation again.
-    if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased'].includes(event.change)) void query.refetch();
+    // Ratings, resolution times, erased texts and labels are not in the event: read the conversation again.
+    if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased', 'labeled', 'unlabeled'].includes(event.change)) void query.refetch();
     if (event.__typename !== 'MessageAdded') return;
     outbox?.confirm(event.message.clientMessageId);
     // Sources of AI replies and the analysis of customer messages are not in the feed: read them.
@@ -214,7 +214,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           onChanged={(c) => dispatch({ type: 'live', live: liveOf(c) })}
           onCreateTicket={() => setTicketOpen(true)}
         />
-        <ConversationLabels key={base.id} conversationId={base.id} labels={base.labels} />
+        <ConversationLabels conversationId={base.id} labels={base.labels} />
         {ticket && (
           <Alert color="green" title="Ticket created" withCloseButton closeButtonLabel="Dismiss" onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
             “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.

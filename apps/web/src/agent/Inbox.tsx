@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client';
-import { Badge, Button, Chip, Group, Stack, Text, Title } from '@mantine/core';
-import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
+import { Badge, Button, Chip, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
 import { contactName, relativeTime } from '../lib/format';
 import { useTick } from '../lib/hooks';
@@ -124,13 +124,41 @@ function useInboxCounts(loaded: ConversationSummaryFragment[], meId: string, cha
   return c ? { open: c.open, mine: c.mine, unassigned: c.unassigned, ai: c.ai, handed_off: c.handedOff, resolved: c.resolved } : local;
 }
 
+/**
+ * The label filter: the server's list of conversations carrying the label
+ * (the loaded pages may not hold them all), shown with the live versions of
+ * those the inbox holds, and read again shortly after changes.
+ */
+function useLabelFilter(live: ConversationSummaryFragment[], changes: number) {
+  const [labelId, setLabelId] = useState('');
+  const labels = useQuery(LabelsDocument, { fetchPolicy: 'cache-and-network' });
+  const labeled = useQuery(ConversationsDocument, { variables: { first: PAGE, filter: { labelIds: [labelId] } }, skip: !labelId, fetchPolicy: 'network-only' });
+  const { refetch: refetchLabels } = labels;
+  const { refetch: refetchLabeled } = labeled;
+  useEffect(() => {
+    if (changes === 0) return;
+    const timer = setTimeout(() => {
+      void refetchLabels().catch(() => undefined);
+      if (labelId) void refetchLabeled().catch(() => undefined);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [changes, labelId, refetchLabels, refetchLabeled]);
+  const conversations = useMemo(() => {
+    if (!labelId) return null;
+    const byId = new Map(live.map((c) => [c.id, c]));
+    return (labeled.data?.conversations.edges ?? []).map((e) => byId.get(e.node.id) ?? e.node);
+  }, [labelId, labeled.data, live]);
+  return { labelId, setLabelId, labels: labels.data?.labels ?? [], conversations, error: labeled.error };
+}
+
 export function Inbox({ selectedId }: { selectedId: string | null }) {
   const { me } = useStaff();
   const inbox = useInbox(selectedId);
   const [filter, setFilter] = useState<InboxFilter>('open');
   useTick(30_000);
   const counts = useInboxCounts(inbox.conversations, me.id, inbox.changes);
-  const visible = inbox.conversations.filter((c) => matchesFilter(c, filter, me.id));
+  const byLabel = useLabelFilter(inbox.conversations, inbox.changes);
+  const visible = (byLabel.conversations ?? inbox.conversations).filter((c) => matchesFilter(c, filter, me.id));
 
   return (
     <>
@@ -147,9 +175,19 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
             ))}
           </Group>
         </Chip.Group>
+        {byLabel.labels.length > 0 && (
+          <NativeSelect
+            size="xs"
+            label="Filter by label"
+            value={byLabel.labelId}
+            onChange={(e) => byLabel.setLabelId(e.currentTarget.value)}
+            data={[{ value: '', label: 'All labels' }, ...byLabel.labels.map((l) => ({ value: l.id, label: `${l.name} · ${l.openConversations} open` }))]}
+          />
+        )}
       </Stack>
       <div className="sb-scroll" aria-busy={inbox.loading}>
         {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
+        {byLabel.error != null && <ErrorNotice error={byLabel.error} title="Could not filter by label" compact />}
         {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
         {!inbox.loading && !inbox.error && visible.length === 0 && (
           <Empty title="Nothing here">{filter === 'open' ? 'No open conversations. New ones appear here live.' : 'No conversations match this filter.'}</Empty>
@@ -161,7 +199,7 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
             </li>
           ))}
         </ul>
-        {inbox.hasMore && (
+        {inbox.hasMore && !byLabel.labelId && (
           <Group justify="center" p="sm">
             <Button variant="subtle" size="xs" onClick={inbox.loadMore} loading={inbox.loadingMore}>
               Load older conversations
