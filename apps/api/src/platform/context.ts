@@ -1,3 +1,4 @@
+import type { PrincipalRevokedPayload } from './topics.js';
 // Per-request scope: one EntityManager fork, one set of DataLoaders, the actor.
 import type { Config } from './config.js';
 import type { Actor } from './actor.js';
@@ -30,6 +31,11 @@ export interface AppDeps {
   /** Sends jobs recorded in a transaction (platform/outbox.ts) to `jobs` after commit. */
   outbox: OutboxDispatcher;
   ai: AiProviders;
+  /**
+   * Set by API nodes: drops this node's cached verdicts about a revoked
+   * principal at once (other nodes hear of it through `principalRevoked`).
+   */
+  forgetPrincipal?: (event: PrincipalRevokedPayload) => void;
 }
 
 /** What services get: no GraphQL in here. */

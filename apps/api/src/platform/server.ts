@@ -123,6 +123,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const principals = new PrincipalChecker(orm, config.authCacheSeconds * 1000);
+  deps.forgetPrincipal = (event) => principals.forget(event);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   realtime.start();

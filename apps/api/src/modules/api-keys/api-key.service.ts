@@ -9,6 +9,7 @@ import { assertId } from '../../platform/ids.js';
 import { audit } from '../audit/audit.service.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import { ApiKey, type ApiScope } from './api-key.entity.js';
+import { announceRevocation } from '../auth/principals.js';
 
 export const API_KEY_PREFIX = 'sk_';
 const LAST_USED_PRECISION_MS = 60_000;
@@ -59,7 +60,7 @@ export class ApiKeyService {
     audit(this.scope, me.workspaceId, { action: 'api_key.revoke', targetType: 'ApiKey', targetId: key.id });
     await this.scope.em.flush();
     // Open sockets on every node authenticated with this key close now.
-    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'apiKey', id: key.id });
+    announceRevocation(this.scope.deps, { kind: 'apiKey', id: key.id });
     return key;
   }
 }

@@ -11,6 +11,7 @@ import { RefreshToken } from './refresh-token.entity.js';
 import { randomToken, sha256 } from './tokens.js';
 import { User, UserRole, UserStatus } from './user.entity.js';
 import type { AcceptInviteInput, AuthPayload, InviteAgentInput, LogInInput, SignUpInput } from './auth.inputs.js';
+import { announceRevocation } from './principals.js';
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 const NO_TENANT = { filters: false } as const;
@@ -151,7 +152,7 @@ export class AuthService {
   /** Ends a session: its refresh tokens, and (through its `sid`) every access token and socket it issued. */
   private async revokeFamily(familyId: string) {
     await this.em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() }, NO_TENANT);
-    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'session', id: familyId });
+    announceRevocation(this.scope.deps, { kind: 'session', id: familyId });
   }
 
   /** Issues an access token and a new refresh token, flushing pending changes with it. */

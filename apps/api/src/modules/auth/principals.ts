@@ -8,6 +8,7 @@
 import type { Actor } from '../../platform/actor.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import type { PrincipalRevokedPayload } from '../../platform/topics.js';
+import type { AppDeps } from '../../platform/context.js';
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -114,6 +115,18 @@ export class PrincipalChecker {
       if (prefix ? key === prefix || key.startsWith(`${prefix}:`) : key.endsWith(`:${event.id}`)) this.cache.delete(key);
     }
   }
+}
+
+/**
+ * Announces that a principal lost access: this node forgets its cached
+ * verdicts at once, so the next request on it is refused (the event crosses
+ * Redis asynchronously, and a request sent right after the change could
+ * otherwise beat it), and every node, this one included, forgets them and
+ * re-checks its sockets when the event arrives.
+ */
+export function announceRevocation(deps: Pick<AppDeps, 'pubSub' | 'forgetPrincipal'>, event: PrincipalRevokedPayload): void {
+  deps.forgetPrincipal?.(event);
+  deps.pubSub.publish('principalRevoked', event);
 }
 
 /** Whether a socket's actor is the principal an event is about. */

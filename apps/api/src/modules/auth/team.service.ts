@@ -14,6 +14,7 @@ import { randomToken, sha256 } from './tokens.js';
 import { User, UserRole, UserStatus } from './user.entity.js';
 import type { Invitation } from './auth.inputs.js';
 import type { ChangePasswordInput, PasswordResetLink, TeamRosterArgs } from './team.inputs.js';
+import { announceRevocation } from './principals.js';
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 const RESET_TTL_MS = 24 * 3600 * 1000;
@@ -102,7 +103,7 @@ export class TeamService {
   }
 
   private revoked(userId: string) {
-    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'user', id: userId });
+    announceRevocation(this.scope.deps, { kind: 'user', id: userId });
   }
 
   async revokeInvitation(actor: StaffActor, userId: string): Promise<boolean> {

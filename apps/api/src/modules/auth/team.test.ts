@@ -67,6 +67,31 @@ describe('team administration', () => {
     expect(await auditActions()).toContain('user.role_change');
   });
 
+  it('refuses a demoted or deactivated member on this node at once, even when the revocation event is slow to arrive', async () => {
+    // The event crosses Redis (or the in-process hub) asynchronously: hold it back for a while, as a busy Redis would.
+    const pubSub = t.server.deps.pubSub;
+    const publish = pubSub.publish.bind(pubSub);
+    const held: (() => void)[] = [];
+    pubSub.publish = ((topic: string, ...args: unknown[]) => {
+      if (topic === 'principalRevoked') held.push(() => (publish as (...a: unknown[]) => void)(topic, ...args));
+      else (publish as (...a: unknown[]) => void)(topic, ...args);
+    }) as typeof pubSub.publish;
+    try {
+      const erin = await member('Erin', 'ADMIN');
+      const fay = await member('Fay');
+      expect((await t.gql(ROSTER, { first: 1 }, erin.token)).errors).toBeUndefined();
+      expect((await t.gql(`{ me { id } }`, {}, fay.token)).data.me.id).toBe(fay.id);
+      await t.gql(CHANGE_ROLE, { id: erin.id, role: 'AGENT' }, admin.token);
+      await t.gql(DEACTIVATE, { id: fay.id }, admin.token);
+      expect(held.length).toBe(2);
+      expectError(await t.gql(ROSTER, { first: 1 }, erin.token), 'UNAUTHENTICATED');
+      expectError(await t.gql(`{ me { id } }`, {}, fay.token), 'UNAUTHENTICATED');
+    } finally {
+      pubSub.publish = publish;
+      for (const release of held) release();
+    }
+  });
+
   it('deactivation locks a member out at once (refresh, log-in, access token) and reactivation lets them back', async () => {
     const dan = await member('Dan');
     expect((await t.gql(`{ me { id } }`, {}, dan.token)).data.me.id).toBe(dan.id);

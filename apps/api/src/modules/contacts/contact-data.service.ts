@@ -12,6 +12,7 @@ import { Message } from '../messages/message.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
+import { announceRevocation } from '../auth/principals.js';
 
 export const ERASED = '[erased]';
 
@@ -73,7 +74,7 @@ export class ContactDataService {
     // Open consoles re-read these conversations: the name and the words disappear there too.
     for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'erased');
     // The customer's widget tokens stop working, and their open sockets close.
-    this.scope.deps.pubSub.publish('principalRevoked', { kind: 'contact', id: contact.id });
+    announceRevocation(this.scope.deps, { kind: 'contact', id: contact.id });
     return true;
   }
 }
