@@ -103,6 +103,9 @@ describe('alerts', () => {
   it('raises an installation-wide alert when the event loop stays blocked, seen by every workspace’s admins', async () => {
     const socket = wsClient(t.wsUrl, b.token);
     const live = collect(socket, RAISED);
+    // A query answered on the same socket after the subscribe message: the subscription is set up
+    // (the socket handles its messages in order) before the loop is blocked and the alert raised.
+    await new Promise<void>((resolve, reject) => socket.subscribe({ query: '{ me { id } }' }, { next: () => undefined, error: reject, complete: resolve }));
     const lagged = async () => (await t.sql(`select id from alert where rule = 'event_loop_lag'`)).length > 0;
     // Block this process (which runs the server) in 150 ms slices, letting evaluations run in between.
     const deadline = Date.now() + 20_000;
