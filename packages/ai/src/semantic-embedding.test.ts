@@ -26,21 +26,7 @@ describe('semantic embedding (USE-lite, offline)', () => {
 
   it('keeps the event loop turning while it embeds many windows', async () => {
     const texts = Array.from({ length: 24 }, (_, i) => `Paragraph ${i} explains shipping zone ${i} and its delivery time to customers abroad.`);
-    let last = performance.now();
-    let longestStall = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestStall = Math.max(longestStall, now - last);
-      last = now;
-    }, 1);
-    const started = performance.now();
-    try {
-      expect(await semanticEmbeddings(texts)).toHaveLength(24);
-      longestStall = Math.max(longestStall, performance.now() - last);
-    } finally {
-      clearInterval(ticker);
-    }
-    const total = performance.now() - started;
+    const { longestStall, total } = await measureStalls(async () => expect(await semanticEmbeddings(texts)).toHaveLength(24));
     // 24 windows in batches of SEMANTIC_BATCH_WINDOWS: the loop is held for about one batch at a time, not for the whole call.
     expect(longestStall).toBeLessThan(total / 2);
   });
@@ -48,22 +34,10 @@ describe('semantic embedding (USE-lite, offline)', () => {
   it('keeps the event loop turning while many callers wait on the model at once', async () => {
     // A burst: twelve callers (jobs, questions) start together, as when many FAQs are published while the model loads.
     const callers = Array.from({ length: 12 }, (_, i) => [`Question ${i} about parcels to zone ${i}.`, `Answer ${i}: parcels to zone ${i} arrive within ${i + 2} days of dispatch.`]);
-    let last = performance.now();
-    let longestStall = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestStall = Math.max(longestStall, now - last);
-      last = now;
-    }, 1);
-    const started = performance.now();
-    try {
+    const { longestStall, total } = await measureStalls(async () => {
       const results = await Promise.all(callers.map((texts) => semanticEmbeddings(texts)));
       expect(results.map((r) => r.length)).toEqual(callers.map(() => 2));
-      longestStall = Math.max(longestStall, performance.now() - last);
-    } finally {
-      clearInterval(ticker);
-    }
-    const total = performance.now() - started;
+    });
     // 12 callers × one batch each: the loop turns between every model call, whoever made it (without that, it is held for all twelve).
     expect(longestStall).toBeLessThan(total / 4);
   });
@@ -78,3 +52,22 @@ describe('semantic embedding (USE-lite, offline)', () => {
     expect(cosine(long!, tailOnly!)).toBeGreaterThan(cosine(long!, other!) + 0.1);
   });
 });
+
+/** Runs `work` with a 1 ms ticker: the longest the event loop went without turning, and the total time. */
+async function measureStalls(work: () => Promise<void>): Promise<{ longestStall: number; total: number }> {
+  let last = performance.now();
+  let longestStall = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - last);
+    last = now;
+  }, 1);
+  const started = performance.now();
+  try {
+    await work();
+    longestStall = Math.max(longestStall, performance.now() - last);
+  } finally {
+    clearInterval(ticker);
+  }
+  return { longestStall, total: performance.now() - started };
+}
