@@ -90,6 +90,7 @@ const variables = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(65),
   WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()
@@ -218,6 +219,12 @@ export interface Config {
   };
   /** How long SIGTERM waits for requests and active jobs before closing anyway. */
   shutdownTimeoutMs: number;
+  /**
+   * How long an idle HTTP keep-alive connection stays open. Longer than the
+   * idle timeout of the proxies and load balancers in front (60 s for most),
+   * so the server never closes a connection a client or proxy has just reused.
+   */
+  httpKeepAliveSeconds: number;
   /** Outgoing webhooks (modules/webhooks). */
   webhooks: {
     /** Whether endpoints may use plain http (development only; production requires https). */
@@ -320,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     analyticsRollups: e.ANALYTICS_ROLLUPS === 'true',
     jobs: { retryBaseMs: e.JOB_RETRY_BASE_MS, lockMs: e.JOB_LOCK_MS, reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    httpKeepAliveSeconds: e.HTTP_KEEP_ALIVE_SECONDS,
     webhooks: {
       allowHttp: e.WEBHOOK_ALLOW_HTTP === 'true',
       allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean).map((x) => parseNetwork(x)!),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Agent, get, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { printContract } from './schema.js';
@@ -47,6 +48,24 @@ describe('server', () => {
     expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
     const unknown = await t.gql('{ nope }');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps idle connections longer than the proxies in front, and still stops at once', async () => {
+    const other = await startTestServer({ HTTP_KEEP_ALIVE_SECONDS: '90' });
+    const agent = new Agent({ keepAlive: true });
+    const res = await new Promise<IncomingMessage>((done, fail) => get(`${other.url}/healthz`, { agent }, done).on('error', fail));
+    res.resume();
+    await new Promise((r) => res.on('end', r));
+    expect(res.headers['keep-alive']).toBe('timeout=90');
+    expect(res.headers.connection).toBe('keep-alive');
+    const defaults = await new Promise<IncomingMessage>((done, fail) => get(`${t.url}/healthz`, done).on('error', fail));
+    defaults.resume();
+    expect(defaults.headers['keep-alive']).toBe('timeout=65');
+    // The agent holds the idle connection open; stopping must not wait 90 s for it.
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    agent.destroy();
   });
 
   it('finishes in-flight requests when stopped', async () => {

@@ -155,6 +155,13 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
+  // Node closes idle keep-alive connections after 5 s by default. A client
+  // that reuses one just as that timer fires (a proxy with a 60 s idle
+  // timeout, or any client while this process is busy) gets ECONNRESET on a
+  // request the server never read. Outlive the proxies instead; the headers
+  // timeout must stay above it.
+  httpServer.keepAliveTimeout = config.httpKeepAliveSeconds * 1000;
+  httpServer.headersTimeout = config.httpKeepAliveSeconds * 1000 + 1000;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   // Live events published while this node's Redis subscription was down are
   // lost to its sockets: close them with 1012 (service restart) so clients
