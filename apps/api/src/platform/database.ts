@@ -7,6 +7,7 @@ import { MikroORM, type EntityManager, type Logger as OrmLogger, type LoggerName
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migrator } from '@mikro-orm/migrations';
 import { PgliteDriver } from '@mikro-orm/pglite';
+import pg from 'pg';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { migrations } from '../migrations/index.js';
@@ -80,9 +81,29 @@ export async function createOrm(opts: DatabaseOptions): Promise<Orm> {
   } as never);
 }
 
-/** Applies pending migrations; safe to call on every start. */
+/** Any fixed 64-bit number: the advisory lock every process takes around migrations. */
+const MIGRATION_LOCK = 7_346_221_905_113;
+
+/**
+ * Applies pending migrations; safe to call on every start, from any number of
+ * processes at once (API nodes and workers started together on an empty
+ * database): on PostgreSQL they take turns under a session advisory lock held
+ * on a connection of its own, and whoever comes second finds nothing to do.
+ */
 export async function migrate(orm: Orm): Promise<void> {
-  await orm.migrator.up();
+  if (isPglite(orm)) {
+    await orm.migrator.up();
+    return;
+  }
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await orm.migrator.up();
+  } finally {
+    // Ending the session releases the lock, also when a migration failed.
+    await lock.end().catch(() => undefined);
+  }
 }
 
 export const isPglite = (orm: Orm) => orm.config.get('driver') === PgliteDriver;
