@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   webhooks: () => import('./webhooks.js'),
   observability: () => import('./observability.js'),
   semantic: () => import('./semantic.js'),
+  search: () => import('./search.js'),
 };
 
 const name = process.argv[2];

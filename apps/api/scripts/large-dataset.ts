@@ -37,6 +37,39 @@ export async function findLargeWorkspace(orm: Orm): Promise<{ id: string; conver
   return rows[0] ? { id: rows[0].id, conversations: rows[0].n } : null;
 }
 
+// What customers and agents write, by template (`#` is the conversation's
+// order number), so conversation search meets realistic words: some rare,
+// some in a tenth of all messages.
+const CUSTOMER_LINES = [
+  'I would like a refund for order #, it arrived too late.',
+  'My parcel for order # has not arrived yet. Can you check the tracking?',
+  'How do I reset my password? The reset email never comes.',
+  'The invoice for order # shows the wrong billing address.',
+  'Can I cancel my subscription before the next renewal?',
+  'The kettle in order # arrived damaged, the lid is cracked.',
+  'Do you ship to Canada and how long does delivery take?',
+  'I was charged twice for order #, please look into it.',
+  'How do I change the delivery address for order #?',
+  'The discount code SAVE10 does not work at checkout.',
+  'Where can I download the invoice for order #?',
+  'My account is locked after too many login attempts.',
+  'Can I exchange the size of the jacket in order #?',
+  'The tracking number for order # does not work on the courier site.',
+  'Is there a warranty on the coffee grinder?',
+  'I need to update my payment card before the renewal.',
+];
+const AGENT_LINES = [
+  'I have issued a refund for order #; it reaches your card in 3 to 5 working days.',
+  'Order # left our warehouse yesterday; the courier expects to deliver it tomorrow.',
+  'I have sent a new password reset link; please check your spam folder too.',
+  'I corrected the invoice for order # and emailed you the new copy.',
+  'Your subscription is cancelled and will not renew.',
+  'Sorry about the damage: a replacement for order # is on its way.',
+  'I have unlocked your account; you can log in again now.',
+  'The exchange for order # is booked; a return label is attached.',
+];
+const pgArray = (lines: string[]) => `{${lines.map((l) => `"${l.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+
 /**
  * Conversation i (1-based) gets a kind from a hash of i: 45 % answered and
  * resolved by the AI alone, 25 % handed off by the AI (then an agent
@@ -126,11 +159,11 @@ export async function seedLargeDataset(orm: Orm, config: Config, opts: LargeData
            reply_to_seq, confidence, model_config_id, prompt_tokens, completion_tokens, latency_ms)
          select md5(c.id::text || ':' || s)::uuid, ?, c.id, s, a.author,
            case when a.author = 'AGENT' then c.assignee end,
-           case a.author
-             when 'CUSTOMER' then 'Customer message ' || s || ' about order ' || c.i
-             when 'AI' then 'Here is what our help centre says about order ' || c.i || ' [1].'
+           replace(case a.author
+             when 'CUSTOMER' then (?::text[])[1 + (c.h1 + s * 7) % ?]
+             when 'AI' then 'Here is what our help centre says about order # [1].'
              when 'SYSTEM' then 'An agent will be with you shortly.'
-             else 'Agent reply ' || s || ' on order ' || c.i end,
+             else (?::text[])[1 + (c.h2 + s) % ?] end, '#', c.i::text),
            case when a.author = 'CUSTOMER' then 'seed-' || s end,
            c.created_at + (s - 1) * c.step * interval '1 second',
            case when a.author = 'AI' then s - 1 end,
@@ -145,7 +178,7 @@ export async function seedLargeDataset(orm: Orm, config: Config, opts: LargeData
            when c.kind = 'human' then case when s % 2 = 1 then 'CUSTOMER' else 'AGENT' end
            when s = 1 or s = 3 then 'CUSTOMER' when s = 2 then 'AI' when s = 4 then 'SYSTEM'
            when s % 2 = 1 then 'AGENT' else 'CUSTOMER' end as author) a`,
-        [wsId, modelConfigId, m],
+        [wsId, pgArray(CUSTOMER_LINES), CUSTOMER_LINES.length, pgArray(AGENT_LINES), AGENT_LINES.length, modelConfigId, m],
       );
       await run(`alter table message enable trigger message_reply_facts`);
       // A ticket for one conversation in ten.

@@ -411,6 +411,55 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await agent.getByRole('heading', { name: CUSTOMER }).waitFor();
   });
 
+  it('an agent finds the resolved conversation again by searching what was written, and by its ticket', async () => {
+    await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+    const search = agent.getByRole('searchbox', { name: 'Search conversations' });
+    await search.fill('offline second');
+    const result = agent.getByTestId('search-result').filter({ hasText: CUSTOMER });
+    await result.waitFor();
+    expect(await agent.getByTestId('search-result').count()).toBe(1);
+    await expect.poll(() => result.locator('mark').allTextContents()).toEqual(['Second', 'offline']);
+    expect(await result.textContent()).toContain('Resolved');
+    await shot(agent, 'agent-search');
+    await result.click();
+    await agent.getByRole('heading', { name: CUSTOMER }).waitFor();
+
+    // A private note for the team, mentioning the admin: staff see it in the timeline, the customer never does.
+    const composerMode = (label: string) => agent.locator('.mantine-SegmentedControl-root label', { hasText: new RegExp(`^${label}$`) });
+    await composerMode('Private note').click();
+    const noteBox = agent.getByRole('textbox', { name: 'Private note', exact: true });
+    const noteText = `@Demo Admin can you double-check this refund? ${run}`;
+    await noteBox.fill(noteText);
+    await noteBox.press('Enter');
+    const note = agent.locator('[data-testid="message"][data-kind="NOTE"]', { hasText: noteText });
+    await note.waitFor();
+    expect(await note.textContent()).toContain('Note · You');
+    await shot(agent, 'agent-private-note');
+    await admin.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    await admin.getByRole('dialog').getByText(`Alex Agent mentioned you in a note: ${noteText}`).waitFor();
+    await admin.keyboard.press('Escape');
+    // The reply that follows reaches the customer; the note before it never does.
+    await composerMode('Reply').click();
+    const replyBox = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await replyBox.fill(`Following up on your refund ${run}.`);
+    await replyBox.press('Enter');
+    await customer.locator('[data-testid="message"][data-author="AGENT"]', { hasText: `Following up on your refund ${run}.` }).waitFor();
+    expect(await customer.getByText('double-check this refund').count()).toBe(0);
+    await customer.reload();
+    await customer.locator('[data-testid="message"][data-author="AGENT"]', { hasText: `Following up on your refund ${run}.` }).waitFor();
+    expect(await customer.getByText('double-check this refund').count()).toBe(0);
+
+    // Ticket subjects are searched too, and say so.
+    await search.fill(`refund for ${CUSTOMER.split(' ').at(-1)}`);
+    await result.getByTestId('search-highlight').filter({ hasText: 'Ticket:' }).waitFor();
+    await search.fill('zzzz-nothing-like-this');
+    await agent.getByText('No conversation mentions “zzzz-nothing-like-this”.').waitFor();
+    // Escape clears the search and brings the inbox back.
+    await search.press('Escape');
+    await agent.getByTestId('inbox-list').waitFor();
+    await expect.poll(() => agent.getByTestId('search-results').count()).toBe(0);
+  });
+
   it('a customer asking for a person is told an agent will be with them', async () => {
     const { page } = await newPage({ width: 360, height: 720 });
     await startChat(page, `Handoff ${run}`, 'I want to talk to a human please');

@@ -19,6 +19,8 @@ import { Migration20261204520000_moderation_languages } from './Migration2026120
 import { Migration20261205100000_webhook_fan_out_pending } from './Migration20261205100000_webhook_fan_out_pending.js';
 import { Migration20261206100000_canned_replies } from './Migration20261206100000_canned_replies.js';
 import { Migration20261206110000_labels } from './Migration20261206110000_labels.js';
+import { Migration20261207100000_conversation_search } from './Migration20261207100000_conversation_search.js';
+import { Migration20261207110000_private_notes } from './Migration20261207110000_private_notes.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -41,4 +43,6 @@ export const migrations = [
   { name: 'Migration20261205100000_webhook_fan_out_pending', class: Migration20261205100000_webhook_fan_out_pending },
   { name: 'Migration20261206100000_canned_replies', class: Migration20261206100000_canned_replies },
   { name: 'Migration20261206110000_labels', class: Migration20261206110000_labels },
+  { name: 'Migration20261207100000_conversation_search', class: Migration20261207100000_conversation_search },
+  { name: 'Migration20261207110000_private_notes', class: Migration20261207110000_private_notes },
 ];

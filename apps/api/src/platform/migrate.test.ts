@@ -26,7 +26,7 @@ suite('migrations started by several processes at once', () => {
     const outcomes = await Promise.allSettled(orms.map((orm) => migrate(orm)));
     expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
     const applied = await orms[0]!.em.getConnection().execute<{ name: string }[]>('select name from mikro_orm_migrations order by id');
-    expect(applied.map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+    expect(applied.map((m: { name: string }) => m.name)).toEqual(migrations.map((m: { name: string }) => m.name));
     // Later starts find nothing to do.
     await migrate(orms[1]!);
     expect((await orms[0]!.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from mikro_orm_migrations'))[0]!.n).toBe(migrations.length);

@@ -35,13 +35,16 @@ export interface Connection<T> {
 
 const connectionTypes = new Map<string, ClassType>();
 
-/** Builds (once per node type) the `XConnection` and `XEdge` object types. */
-export function ConnectionType<T extends object>(node: ClassType<T>, name = node.name): ClassType<Connection<T>> {
+/**
+ * Builds (once per node type) the `XConnection` and `XEdge` object types;
+ * `edgeFields`, an abstract object type, adds its fields to the edge.
+ */
+export function ConnectionType<T extends object>(node: ClassType<T>, name = node.name, edgeFields: ClassType = class {}): ClassType<Connection<T>> {
   const existing = connectionTypes.get(name);
   if (existing) return existing as ClassType<Connection<T>>;
 
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
-  class EdgeType {
+  class EdgeType extends edgeFields {
     @Field()
     cursor!: string;
 

@@ -10,7 +10,7 @@ export interface Participant {
 
 /** Everything a conversation's live feed carries. */
 export type ConversationStreamEvent =
-  | { type: 'message'; workspaceId: string; conversationId: string; seq: number; messageId: string }
+  | { type: 'message'; workspaceId: string; conversationId: string; seq: number; messageId: string; /** A private note (staff only). */ note?: boolean }
   | { type: 'updated'; workspaceId: string; conversationId: string; change: string }
   | { type: 'typing'; workspaceId: string; conversationId: string; who: Participant; isTyping: boolean }
   | { type: 'ai_chunk'; workspaceId: string; conversationId: string; replyToSeq: number; delta: string; attempt: string };

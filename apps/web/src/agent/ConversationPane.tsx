@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from '@apollo/client';
-import { Alert, Anchor, Badge, Button, Group, Menu, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Menu, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import {
+  AddNoteDocument,
   AgentConversationDocument,
   AssignConversationDocument,
   HandOffToHumanDocument,
@@ -123,9 +124,25 @@ export function ConversationPane({ conversationId }: { conversationId: string })
       }),
     [api, conversationId],
   );
+  // Private notes go out the same way, through a queue of their own.
+  const noteOutbox = useDisposable(
+    () =>
+      new Outbox<SentMessage>({
+        send: async ({ clientMessageId, body }) => {
+          const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input: { conversationId, body, clientMessageId } } });
+          if (!res.data) throw new Error('No data');
+          return res.data.addNote;
+        },
+        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+      }),
+    [api, conversationId],
+  );
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
+  const pendingNotes = useSyncExternalStore(noteOutbox?.subscribe ?? noopSubscribe, noteOutbox?.get ?? emptyOutbox);
   const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
   const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
+  const outgoingNotes = pendingNotes.filter((p) => !delivered.has(p.clientMessageId));
 
   const typingNotifier = useMemo(
     () =>
@@ -140,10 +157,12 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const send = (e?: FormEvent) => {
     e?.preventDefault();
     const body = draft.trim();
-    if (!body || !outbox) return;
-    outbox.enqueue(body);
+    const queue = mode === 'note' ? noteOutbox : outbox;
+    if (!body || !queue) return;
+    queue.enqueue(body);
     setDraft('');
-    typingNotifier.stop();
+    // Notes are not typed to the customer.
+    if (mode === 'reply') typingNotifier.stop();
     stickRef.current = true;
   };
   const canned = useCannedReplyPicker({ draft, conversationId, onInsert: (text) => setDraft(text) });
@@ -255,6 +274,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
             {outgoing.map((p) => (
               <PendingBubble key={p.clientMessageId} item={p} onRetry={() => outbox?.retry(p.clientMessageId)} onDiscard={() => outbox?.discard(p.clientMessageId)} />
             ))}
+            {outgoingNotes.map((p) => (
+              <PendingBubble key={p.clientMessageId} item={p} note onRetry={() => noteOutbox?.retry(p.clientMessageId)} onDiscard={() => noteOutbox?.discard(p.clientMessageId)} />
+            ))}
           </ol>
           {feedError != null && (
             <Stack px="sm">
@@ -269,13 +291,16 @@ export function ConversationPane({ conversationId }: { conversationId: string })
             {colleaguesTyping.length > 0 && `${colleaguesTyping.map((t) => t.name ?? 'A colleague').join(', ')} is typing…`}
           </Text>
           {canned.list}
-          <form onSubmit={send}>
+          <form onSubmit={send} data-mode={mode}>
             <Group align="flex-end" gap="xs" wrap="nowrap">
               <Textarea
                 style={{ flex: 1 }}
-                label="Reply"
+                className={mode === 'note' ? 'sb-note-input' : undefined}
+                label={mode === 'note' ? 'Private note' : 'Reply'}
                 description={
-                  `${conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. ' : ''}Enter sends, Shift+Enter adds a line, / inserts a saved reply.`
+                  mode === 'note'
+                    ? 'Only your team sees notes; the customer and the AI never do. @name notifies a colleague. Enter adds the note.'
+                    : `${conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. ' : ''}Enter sends, Shift+Enter adds a line, / inserts a saved reply.`
                 }
                 autosize
                 minRows={2}
@@ -284,15 +309,28 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 maxLength={10_000}
                 onChange={(e) => {
                   setDraft(e.currentTarget.value);
-                  if (e.currentTarget.value.trim()) typingNotifier.input();
+                  if (mode === 'reply' && e.currentTarget.value.trim()) typingNotifier.input();
                 }}
                 onKeyDown={onKeyDown}
                 {...canned.inputProps}
                 onBlur={() => typingNotifier.stop()}
               />
-              <Button type="submit" disabled={!draft.trim() || !outbox}>
-                Send
-              </Button>
+              {/* After the text box in the tab order: Tab from the reply reaches it, then the button. */}
+              <Stack gap={4} align="stretch">
+                <SegmentedControl
+                  size="xs"
+                  value={mode}
+                  onChange={(v) => setMode(v as 'reply' | 'note')}
+                  aria-label="Write a reply or a private note"
+                  data={[
+                    { value: 'reply', label: 'Reply' },
+                    { value: 'note', label: 'Private note' },
+                  ]}
+                />
+                <Button type="submit" disabled={!draft.trim() || !(mode === 'note' ? noteOutbox : outbox)} color={mode === 'note' ? 'yellow' : undefined} c={mode === 'note' ? 'dark.9' : undefined}>
+                  {mode === 'note' ? 'Add note' : 'Send'}
+                </Button>
+              </Stack>
             </Group>
           </form>
         </div>
@@ -462,6 +500,7 @@ function ConversationHeader({
 }
 
 function authorLabel(m: ChatMessage, meId: string): string | null {
+  if (m.kind === 'NOTE') return `Note · ${m.author ? (m.author.id === meId ? 'You' : m.author.name) : 'Agent'}`;
   switch (m.authorType) {
     case 'CUSTOMER':
       return 'Customer';
@@ -478,7 +517,7 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
   const label = authorLabel(m, meId);
   const sources = (m.citations ?? []).filter((c) => c.faq);
   return (
-    <li className="sb-bubble" data-author={m.authorType} data-seq={m.seq} data-testid="message">
+    <li className="sb-bubble" data-author={m.authorType} data-kind={m.kind} data-seq={m.seq} data-testid="message">
       <Group gap={6} justify={label ? 'space-between' : 'center'} wrap="nowrap">
         {label && <span className="sb-who">{label}</span>}
         <Text size="xs" component="time" dateTime={m.createdAt}>
@@ -534,10 +573,10 @@ function StreamBubble({ stream }: { stream: AnswerStream }) {
   );
 }
 
-function PendingBubble({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
+function PendingBubble({ item, note = false, onRetry, onDiscard }: { item: OutgoingMessage; note?: boolean; onRetry(): void; onDiscard(): void }) {
   return (
-    <li className="sb-bubble" data-author="AGENT" data-pending="true" data-testid="pending-message" data-status={item.status}>
-      <span className="sb-who">You</span>
+    <li className="sb-bubble" data-author="AGENT" data-kind={note ? 'NOTE' : 'MESSAGE'} data-pending="true" data-testid="pending-message" data-status={item.status}>
+      <span className="sb-who">{note ? 'Note · You' : 'You'}</span>
       <p>{item.body}</p>
       <Text size="xs" mt={4}>
         {item.status === 'retrying' ? 'Offline, will send when the connection is back…' : item.status === 'failed' ? `Not sent: ${item.error?.message ?? ''}` : 'Sending…'}

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client';
-import { Badge, Button, Chip, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Chip, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
 import { contactName, relativeTime } from '../lib/format';
@@ -10,6 +11,7 @@ import { useConnection } from '../components/ConnectionStatus';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
 import { useStaff } from '../staff/StaffGate';
+import { ConversationSearchResults } from './ConversationSearch';
 
 const PAGE = 100;
 
@@ -159,6 +161,10 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
   const counts = useInboxCounts(inbox.conversations, me.id, inbox.changes);
   const byLabel = useLabelFilter(inbox.conversations, inbox.changes);
   const visible = (byLabel.conversations ?? inbox.conversations).filter((c) => matchesFilter(c, filter, me.id));
+  const [searchInput, setSearchInput] = useState('');
+  const [debounced] = useDebouncedValue(searchInput.trim().slice(0, 200), 300);
+  // Searching covers every conversation, whatever the filters below; clearing the box brings the inbox back.
+  const search = searchInput.trim() ? debounced : '';
 
   return (
     <>
@@ -166,7 +172,19 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
         <Title order={2} size="h4" id="inbox-heading">
           Inbox
         </Title>
-        <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as InboxFilter)}>
+        <TextInput
+          size="xs"
+          type="search"
+          aria-label="Search conversations"
+          placeholder="Search messages, contacts, tickets…"
+          value={searchInput}
+          maxLength={200}
+          onChange={(e) => setSearchInput(e.currentTarget.value)}
+          onKeyDown={(e) => e.key === 'Escape' && setSearchInput('')}
+          data-testid="inbox-search"
+          rightSection={searchInput ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchInput('')} /> : null}
+        />
+        {!search && <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as InboxFilter)}>
           <Group gap={6} role="radiogroup" aria-label="Filter conversations">
             {INBOX_FILTERS.map((f) => (
               <Chip key={f.value} value={f.value} size="xs" data-testid={`filter-${f.value}`}>
@@ -174,8 +192,8 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
               </Chip>
             ))}
           </Group>
-        </Chip.Group>
-        {byLabel.labels.length > 0 && (
+        </Chip.Group>}
+        {!search && byLabel.labels.length > 0 && (
           <NativeSelect
             size="xs"
             label="Filter by label"
@@ -185,7 +203,7 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
           />
         )}
       </Stack>
-      <div className="sb-scroll" aria-busy={inbox.loading}>
+      {search ? <ConversationSearchResults search={search} selectedId={selectedId} /> : <div className="sb-scroll" aria-busy={inbox.loading}>
         {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
         {byLabel.error != null && <ErrorNotice error={byLabel.error} title="Could not filter by label" compact />}
         {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
@@ -206,7 +224,7 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
             </Button>
           </Group>
         )}
-      </div>
+      </div>}
     </>
   );
 }

@@ -8,6 +8,7 @@ const msg = (seq: number, authorType: ChatMessage['authorType'] = 'CUSTOMER', ex
   seq,
   body: `message ${seq}`,
   authorType,
+  kind: 'MESSAGE',
   author: null,
   authorName: null,
   clientMessageId: null,

@@ -4,7 +4,7 @@ import { staff, workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
 import { Faq } from '../knowledge/faq.entity.js';
 import { MEANINGFUL_SIMILARITY } from '../knowledge/retrieval.js';
-import { AuthorType, Message } from '../messages/message.entity.js';
+import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { draftAnswer, retrieveFor, toHistory } from './answering.js';
 import type { KnowledgeHit, SuggestedReply } from './ai.types.js';
@@ -27,7 +27,7 @@ export class AiService {
     const me = staff(this.scope.actor);
     const { deps, em } = this.scope;
     const conversation = await new ConversationService(this.scope).get(conversationId);
-    const recent = (await em.find(Message, { conversation }, { orderBy: { seq: 'desc' }, limit: 12 })).reverse();
+    const recent = (await em.find(Message, { conversation, kind: MessageKind.MESSAGE }, { orderBy: { seq: 'desc' }, limit: 12 })).reverse();
     const lastQuestion = [...recent].reverse().find((m) => m.authorType === AuthorType.CUSTOMER);
     if (!lastQuestion) throw badInput('The conversation has no customer message to answer', 'conversationId');
     const mc = pickModelConfig(await ensureModelConfigs(em, deps.config, me.workspaceId), conversation.id);

@@ -29,7 +29,7 @@ import { applyHandOff } from '../conversations/conversation.service.js';
 import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
 import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { ModeratedStream } from './moderated-stream.js';
-import { AuthorType, Message } from '../messages/message.entity.js';
+import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
 import { appendMessage } from '../messages/message.service.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { draftAnswer, toHistory } from './answering.js';
@@ -112,7 +112,7 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
     return { ...stored, smallTalk: true };
   }
   const history = toHistory(
-    (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq } }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
+    (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq }, kind: MessageKind.MESSAGE }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
   );
   const settings = await assistantSettings(em, workspaceId);
   const baseLanguage = settings.supportedLanguages[0]!;

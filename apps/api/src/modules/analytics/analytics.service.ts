@@ -20,9 +20,10 @@ const HANDOFF = "handoff_reason is not null and handoff_reason not in ('agent_to
 /** Reply facts the `message_reply_facts` trigger keeps on each conversation row. */
 const REPLY_FACTS = `c.had_agent_reply as had_agent, c.had_ai_reply as had_ai, c.first_responder`;
 /** The same facts recomputed from the messages (ANALYTICS_ROLLUPS=false). */
-const REPLY_FACTS_FROM_MESSAGES = `exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT') as had_agent,
+// (Private notes are no reply, and no message in any count: kind = 'MESSAGE'.)
+const REPLY_FACTS_FROM_MESSAGES = `exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT' and m.kind = 'MESSAGE') as had_agent,
         exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI') as had_ai,
-        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1) as first_responder`;
+        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') and m.kind = 'MESSAGE' order by m.seq limit 1) as first_responder`;
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
@@ -136,7 +137,7 @@ export class AnalyticsService {
       where.length > 3
         ? em.execute<Row[]>(
             `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
-              where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? ${where.slice(3).map((w) => `and ${w}`).join(' ')}
+              where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? and m.kind = 'MESSAGE' ${where.slice(3).map((w) => `and ${w}`).join(' ')}
               group by 1 order by 1`,
             [workspaceId, from, to, ...params.slice(3)],
           )
@@ -272,7 +273,7 @@ async function messageFigures(em: Em, workspaceId: string, from: Date, to: Date,
         `select label, sum(n)::int as count from (
            select author_type as label, sum(messages) as n from message_rollup_hourly where ${rolled} group by 1
            union all
-           select author_type, count(*) from message where ${raw} group by 1) x
+           select author_type, count(*) from message where ${raw} and kind = 'MESSAGE' group by 1) x
          group by 1 order by 1`,
         [...rolledParams, ...rawParams],
       ),

@@ -64,9 +64,9 @@ export async function streamExport(orm: Orm, secret: string, token: string, res:
               extract(epoch from c.first_response_at - c.created_at)::float8 as first_response_seconds,
               extract(epoch from c.resolved_at - c.created_at)::float8 as resolution_seconds,
               c.handoff_reason, c.csat_score,
-              (select count(*) from message m where m.conversation_id = c.id)::int as messages,
+              (select count(*) from message m where m.conversation_id = c.id and m.kind = 'MESSAGE')::int as messages,
               (select count(*) from message m where m.conversation_id = c.id and m.author_type = 'CUSTOMER')::int as customer_messages,
-              (select count(*) from message m where m.conversation_id = c.id and m.author_type = 'AGENT')::int as agent_messages,
+              (select count(*) from message m where m.conversation_id = c.id and m.author_type = 'AGENT' and m.kind = 'MESSAGE')::int as agent_messages,
               (select count(*) from message m where m.conversation_id = c.id and m.author_type = 'AI')::int as ai_messages,
               (select coalesce(sum(coalesce(m.prompt_tokens, 0) + coalesce(m.completion_tokens, 0)), 0) from message m where m.conversation_id = c.id)::int as ai_tokens
          from conversation c

@@ -38,7 +38,7 @@ export const rollupJob: JobDefinition<RollupData> = {
           `insert into message_rollup_hourly (workspace_id, hour, author_type, model_config_id, messages, prompt_tokens, completion_tokens, latency_ms_sum, latency_n)
            select workspace_id, date_trunc('hour', created_at, 'UTC'), author_type, model_config_id, count(*),
                   coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(latency_ms), 0), count(latency_ms)
-             from message where created_at >= ? and created_at < ?
+             from message where created_at >= ? and created_at < ? and kind = 'MESSAGE'
             group by 1, 2, 3, 4`,
           [from, to],
         );

@@ -8,7 +8,7 @@ import { assertId } from '../../platform/ids.js';
 import { audit } from '../audit/audit.service.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { publishConversationChanged } from '../conversations/conversation.events.js';
-import { Message } from '../messages/message.entity.js';
+import { Message, MessageKind } from '../messages/message.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
@@ -31,7 +31,8 @@ export class ContactDataService {
     const contact = await this.contact(contactId);
     const em = this.scope.em;
     const conversations = await em.find(Conversation, { contact }, { orderBy: { createdAt: 'asc' } });
-    const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) } }, { orderBy: { createdAt: 'asc' } });
+    // Private notes are the team's, not the customer's: not in the export.
+    const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) }, kind: MessageKind.MESSAGE }, { orderBy: { createdAt: 'asc' } });
     const tickets = await em.find(Ticket, { requester: contact });
     audit(this.scope, me.workspaceId, { action: 'contact.export', targetType: 'Contact', targetId: contact.id });
     await em.flush();

@@ -29,6 +29,29 @@ export class ConversationFilter {
   @ArrayMaxSize(10)
   @IsUUID('all', { each: true })
   labelIds?: string[];
+
+  @Field({
+    nullable: true,
+    description:
+      'Full-text search over message bodies, the contact’s name and email, and ticket subjects (1 to 200 characters; "quoted phrases", -excluded words and `or` work; every word matches as a prefix). Results are ranked by relevance, then by last activity; each edge’s `highlights` says what matched. The newest 5,000 matching messages are considered.',
+  })
+  @IsOptional()
+  @MaxLength(200)
+  search?: string;
+
+  @Field({ nullable: true, description: 'Only conversations with the contact of this email address (any case).' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  contactEmail?: string;
+
+  @Field({ nullable: true, description: 'Only conversations started at or after this time.' })
+  @IsOptional()
+  from?: Date;
+
+  @Field({ nullable: true, description: 'Only conversations started before this time.' })
+  @IsOptional()
+  to?: Date;
 }
 
 @ObjectType({ description: 'What the chat widget may know before a conversation starts.' })

@@ -1,4 +1,5 @@
 import { IsEnum, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { SearchEdgeFields } from './conversation-search.js';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Roles, scope, STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
@@ -13,7 +14,7 @@ import { ConversationFilter, InboxCounts, StartConversationInput, StartConversat
 import { ConversationService } from './conversation.service.js';
 import { validateArgs } from '../../platform/validation.js';
 
-export const ConversationConnection = ConnectionType(Conversation);
+export const ConversationConnection = ConnectionType(Conversation, 'Conversation', SearchEdgeFields);
 export const MessageConnection = ConnectionType(Message);
 
 @ArgsType()
@@ -51,7 +52,7 @@ class SetStatusArgs {
 @Resolver(() => Conversation)
 export class ConversationResolver {
   @Authorized([...STAFF, scope('conversations:read')])
-  @Query(() => ConversationConnection, { description: 'The inbox, most recent activity first.' })
+  @Query(() => ConversationConnection, { description: 'The inbox, most recent activity first; with `filter.search`, the best matches first.' })
   conversations(
     @Args({ validateFn: validateArgs }) page: ForwardPageArgs,
     @Arg('filter', () => ConversationFilter, { nullable: true, validateFn: validateArgs }) filter: ConversationFilter | undefined,

@@ -2,12 +2,13 @@
 // handoff and rating. Every change publishes an event after it commits.
 import { LockMode, raw } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
-import { staff } from '../../platform/actor.js';
+import { staff, workspaceActor } from '../../platform/actor.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import { FreshReads } from '../../platform/fresh-reads.js';
 import { assertId } from '../../platform/ids.js';
 import { findLean } from '../../platform/lean.js';
+import { escapeLike } from '../../platform/like.js';
 import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
 import { audit } from '../audit/audit.service.js';
 import { User, UserStatus } from '../auth/user.entity.js';
@@ -17,6 +18,7 @@ import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
+import { searchConversations } from './conversation-search.js';
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
 import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
@@ -128,6 +130,8 @@ export class ConversationService {
 
   async list(filter: ConversationFilter | null = {}, first = DEFAULT_PAGE_SIZE, after?: string): Promise<Connection<Conversation>> {
     filter ??= {}; // an explicit `filter: null` means no filter
+    if (filter.from && filter.to && filter.from >= filter.to) throw badInput('from must be before to', 'filter.from');
+    if (filter.search != null) return searchConversations(this.scope, workspaceActor(this.scope.actor).workspaceId, filter, first, after);
     const where: Record<string, unknown> = {};
     if (filter.status) where.status = filter.status;
     if (filter.mode) where.mode = filter.mode;
@@ -143,6 +147,8 @@ export class ConversationService {
       );
       where[carrying] = ids.length;
     }
+    if (filter.contactEmail) where.contact = { email: { $ilike: escapeLike(filter.contactEmail.trim()) } };
+    if (filter.from || filter.to) where.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
     if (after) {
       const c = timeIdCursor.decode(after);
       where.$or = [{ lastMessageAt: { $lt: c.at } }, { lastMessageAt: c.at, id: { $lt: c.id } }];

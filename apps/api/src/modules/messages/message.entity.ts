@@ -15,6 +15,14 @@ export enum AuthorType {
 }
 registerEnumType(AuthorType, { name: 'AuthorType' });
 
+export enum MessageKind {
+  /** Part of the conversation with the customer. */
+  MESSAGE = 'MESSAGE',
+  /** A private note: staff only, never shown to the customer or the assistant. */
+  NOTE = 'NOTE',
+}
+registerEnumType(MessageKind, { name: 'MessageKind' });
+
 export const MAX_MESSAGE_LENGTH = 10_000;
 
 export interface StoredCitation {
@@ -45,7 +53,7 @@ export interface StoredModeration {
 // One AI reply per customer message, however often the answering job runs.
 @Unique({ properties: ['conversation', 'replyToSeq'] })
 export class Message {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'kind';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -66,6 +74,14 @@ export class Message {
   @Field(() => AuthorType)
   @Enum(() => AuthorType)
   authorType!: AuthorType;
+
+  @Field(() => MessageKind, { description: 'NOTE: a private note between staff (customers never see notes).' })
+  @Enum({ items: () => MessageKind, default: MessageKind.MESSAGE })
+  kind: MessageKind = MessageKind.MESSAGE;
+
+  /** Notes: the ids of the users it @mentions. */
+  @Property({ type: 'json', nullable: true })
+  mentions?: string[] | null;
 
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
   authorUser?: Ref<User> | null;

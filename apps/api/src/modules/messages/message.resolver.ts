@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
+import { STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { User } from '../auth/user.entity.js';
 import { Message } from './message.entity.js';
@@ -13,6 +13,22 @@ export class MessageResolver {
   @Mutation(() => Message, { description: 'Sends a message as the signed-in agent or the customer of the conversation.' })
   sendMessage(@Arg('input', { validateFn: validateArgs }) input: SendMessageInput, @Ctx() ctx: Context): Promise<Message> {
     return new MessageService(ctx).send(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => Message, {
+    description:
+      'Adds a private note to the conversation: staff see it in the timeline (kind NOTE), the customer and the assistant never do. Colleagues @mentioned by name or email local part ("@Ann Lee", "@ann") are notified.',
+  })
+  addNote(@Arg('input', { validateFn: validateArgs }) input: SendMessageInput, @Ctx() ctx: Context): Promise<Message> {
+    return new MessageService(ctx).addNote(input);
+  }
+
+  @FieldResolver(() => [User], { description: 'Notes: the colleagues it @mentions (empty for other messages).' })
+  async mentions(@Root() message: Readonly<Message>, @Ctx() ctx: Context): Promise<User[]> {
+    if (ctx.actor.kind === 'customer' || !message.mentions?.length) return [];
+    const users = await Promise.all(message.mentions.map((id) => ctx.loaders.user.load(id)));
+    return users.filter((u): u is User => u != null);
   }
 
   @FieldResolver(() => ID)

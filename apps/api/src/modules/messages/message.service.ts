@@ -2,12 +2,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import type { Em } from '../../platform/database.js';
-import { badInput, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
+import { staff } from '../../platform/actor.js';
 import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
-import { User } from '../auth/user.entity.js';
+import { User, UserStatus } from '../auth/user.entity.js';
+import { findMentions, publishMention, type MentionedUser } from './mentions.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
 import { conversationEvents, publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
-import { AuthorType, Message } from './message.entity.js';
+import { AuthorType, Message, MessageKind } from './message.entity.js';
 import { publishMessageAdded } from './message.events.js';
 import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
@@ -34,12 +36,30 @@ export function appendMessage(
     moderation?: Message['moderation'];
     /** AI replies: what they answer and how. */
     ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
+    /** Private notes: staff only; they take a seq but are no part of the exchange with the customer. */
+    note?: { mentions: string[] };
   },
 ): Message {
   conversation.lastSeq += 1;
   const now = new Date();
-  conversation.lastMessageAt = now;
   conversation.updatedAt = now;
+  if (data.note) {
+    // The conversation's last message, its activity time and its first
+    // response stay those of the exchange with the customer.
+    return em.create(Message, {
+      workspace: conversation.workspace,
+      conversation,
+      seq: conversation.lastSeq,
+      kind: MessageKind.NOTE,
+      authorType: data.authorType,
+      authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
+      body: data.body,
+      clientMessageId: data.clientMessageId ?? null,
+      mentions: data.note.mentions,
+      createdAt: now,
+    });
+  }
+  conversation.lastMessageAt = now;
   const message = em.create(Message, {
     workspace: conversation.workspace,
     conversation,
@@ -95,6 +115,7 @@ export class MessageService {
       if (input.clientMessageId) {
         // Only returned to the caller, never changed: a plain row is enough.
         const [existing] = await findLean(em, Message, { conversation: conversation.id, clientMessageId: input.clientMessageId }, { limit: 1 });
+        if (existing?.kind === MessageKind.NOTE) throw conflict('clientMessageId is already used in this conversation');
         if (existing) return { message: existing, created: false, conversation };
       }
       let authorType = AuthorType.CUSTOMER;
@@ -143,21 +164,61 @@ export class MessageService {
     return result.message;
   }
 
+  /**
+   * A private note in the conversation's timeline: staff only, with a seq
+   * (staff feeds resume across it), no effect on assignment, mode or status.
+   * Colleagues it @mentions (by name or email local part) are notified.
+   */
+  async addNote(input: SendMessageInput): Promise<Message> {
+    const me = staff(this.scope.actor);
+    const body = input.body.trim();
+    const result = await this.scope.em.transactional(async (em) => {
+      const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!conversation) throw notFound('Conversation');
+      if (input.clientMessageId) {
+        const [existing] = await findLean(em, Message, { conversation: conversation.id, clientMessageId: input.clientMessageId }, { limit: 1 });
+        if (existing && (existing.kind !== MessageKind.NOTE || existing.authorUser?.id !== me.userId)) {
+          throw conflict('clientMessageId is already used in this conversation');
+        }
+        if (existing) return { message: existing, created: false, mentioned: [] as MentionedUser[], author: '' };
+      }
+      const team = await em.find(User, { status: UserStatus.ACTIVE }, { fields: ['id', 'name', 'email'] });
+      const mentioned = findMentions(body, team);
+      const message = appendMessage(em, conversation, {
+        authorType: AuthorType.AGENT,
+        body,
+        authorUserId: me.userId,
+        clientMessageId: input.clientMessageId,
+        note: { mentions: mentioned.map((u) => u.id) },
+      });
+      return { message, created: true, mentioned, author: team.find((u) => u.id === me.userId)?.name ?? 'A colleague' };
+    });
+    if (result.created) {
+      publishMessageAdded(this.scope.deps.pubSub, result.message);
+      for (const user of result.mentioned) {
+        if (user.id !== me.userId) publishMention(this.scope.deps.pubSub, result.message, user.id, result.author);
+      }
+    }
+    return result.message;
+  }
+
   /** History by seq: `first/after` pages forward; `last/before` (the default) pages back from the newest. */
   async list(conversation: Pick<Conversation, 'id' | 'lastSeq'>, args: MessagePageArgs): Promise<Connection<Message>> {
     if (args.first != null && args.last != null) throw badInput('Use either first/after or last/before', 'first');
     const em = this.scope.em;
+    // Customers never read private notes (the seqs they skip are just gaps).
+    const visible = this.scope.actor.kind === 'customer' ? { kind: MessageKind.MESSAGE } : {};
     if (args.first != null || args.after != null) {
       const first = args.first ?? DEFAULT_HISTORY;
       const after = args.after ? seqCursor.decode(args.after, 'after') : 0;
-      const rows = await em.find(Message, { conversation: conversation.id, seq: { $gt: after } }, { orderBy: { seq: 'asc' }, limit: first + 1 });
+      const rows = await em.find(Message, { conversation: conversation.id, seq: { $gt: after }, ...visible }, { orderBy: { seq: 'asc' }, limit: first + 1 });
       const hasNextPage = rows.length > first;
       const page = rows.slice(0, first);
       return this.connection(page, hasNextPage, after > 0);
     }
     const last = args.last ?? DEFAULT_HISTORY;
     const before = args.before ? seqCursor.decode(args.before, 'before') : conversation.lastSeq + 1;
-    const rows = await em.find(Message, { conversation: conversation.id, seq: { $lt: before } }, { orderBy: { seq: 'desc' }, limit: last + 1 });
+    const rows = await em.find(Message, { conversation: conversation.id, seq: { $lt: before }, ...visible }, { orderBy: { seq: 'desc' }, limit: last + 1 });
     const hasPreviousPage = rows.length > last;
     const page = rows.slice(0, last).reverse();
     return this.connection(page, before <= conversation.lastSeq, hasPreviousPage);

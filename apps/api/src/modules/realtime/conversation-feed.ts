@@ -14,11 +14,14 @@ import { FreshReads } from '../../platform/fresh-reads.js';
 import { topicHub } from '../../platform/topic-hub.js';
 import type { ConversationStreamEvent } from '../../platform/topics.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../messages/message.entity.js';
+import { Message, MessageKind } from '../messages/message.entity.js';
 
 const REPLAY_PAGE = 200;
 
 export type FeedEvent = ConversationStreamEvent & { message?: Message };
+
+/** Staff see private notes; customers' feeds skip them (their seqs are gaps there). */
+export type FeedView = 'staff' | 'customer';
 
 // Reads that many feeds of a node may need at once (thousands subscribing
 // without afterSeq, or all of them filling the same gap) are shared by the
@@ -33,11 +36,11 @@ function readsFor<V>(cache: WeakMap<AppDeps['orm'], FreshReads<string, V>>, deps
   return reads;
 }
 
-function readMessages(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
-  return readsFor(pageReads, deps).read(`${workspaceId}:${conversationId}:${afterSeq}:${uptoSeq}`, () =>
+function readMessages(deps: AppDeps, view: FeedView, workspaceId: string, conversationId: string, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
+  return readsFor(pageReads, deps).read(`${view}:${workspaceId}:${conversationId}:${afterSeq}:${uptoSeq}`, () =>
     forkFor(deps.orm, workspaceId).find(
       Message,
-      { conversation: conversationId, seq: { $gt: afterSeq, $lte: uptoSeq } },
+      { conversation: conversationId, seq: { $gt: afterSeq, $lte: uptoSeq }, ...(view === 'customer' && { kind: MessageKind.MESSAGE }) },
       { orderBy: { seq: 'asc' }, limit: REPLAY_PAGE },
     ),
   );
@@ -68,7 +71,7 @@ function asEvent(message: Message): FeedEvent {
   return event;
 }
 
-export function conversationFeed(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number | null): PushSource<FeedEvent> {
+export function conversationFeed(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number | null, view: FeedView = 'staff'): PushSource<FeedEvent> {
   return pushSource<FeedEvent>((sink) => {
     let stopped = false;
     /** The last seq this subscriber has been given. */
@@ -85,19 +88,26 @@ export function conversationFeed(deps: AppDeps, workspaceId: string, conversatio
     /** Fills from the database up to `uptoSeq` (inclusive), in order. */
     const fill = async (uptoSeq = Number.MAX_SAFE_INTEGER) => {
       for (;;) {
-        const page = await readMessages(deps, workspaceId, conversationId, delivered, uptoSeq);
+        const page = await readMessages(deps, view, workspaceId, conversationId, delivered, uptoSeq);
         for (const message of page) {
           if (stopped) return;
           sink.next(asEvent(message));
           delivered = message.seq;
         }
-        if (page.length < REPLAY_PAGE) return;
+        if (page.length < REPLAY_PAGE) break;
       }
+      // Up to a live event's seq everything is committed: notes a customer's
+      // feed skipped are behind it too.
+      if (view === 'customer' && uptoSeq !== Number.MAX_SAFE_INTEGER && !stopped) delivered = Math.max(delivered, uptoSeq);
     };
     /** Passes a live event on, or returns the seq to fill up to from the database first (0: nothing to fill). */
     const route = (event: ConversationStreamEvent): number => {
       if (event.type !== 'message') {
         sink.next(event);
+      } else if (event.note && view === 'customer') {
+        // Never passed on; the next message follows it without a gap.
+        if (event.seq === delivered + 1) delivered = event.seq;
+        else if (event.seq > delivered) return event.seq;
       } else if (event.seq === delivered + 1) {
         // The common case: pass the event on; subscribers share its one read.
         sink.next(event);

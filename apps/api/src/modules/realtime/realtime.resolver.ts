@@ -48,7 +48,7 @@ export class RealtimeResolver {
       const { conversationId, afterSeq } = args as { conversationId: string; afterSeq?: number | null };
       if (afterSeq != null && afterSeq < 0) throw badInput('afterSeq must be 0 or more', 'afterSeq');
       const conversation = await new ConversationService(context).locate(conversationId);
-      return conversationFeed(context.deps, conversation.workspaceId, conversation.id, afterSeq ?? null);
+      return conversationFeed(context.deps, conversation.workspaceId, conversation.id, afterSeq ?? null, context.actor.kind === 'customer' ? 'customer' : 'staff');
     },
   })
   async conversationEvents(
