@@ -3,7 +3,8 @@
 // searches through GraphQL (`conversations(filter: {search})` with
 // highlights, the console's first page of 20), and, as a baseline in the same
 // run, what a search without the full-text index costs (`ILIKE '%…%'` over
-// message bodies). Target: p95 < 200 ms over the ten queries.
+// message bodies, for common and rare words). Target: p95 < 200 ms over the
+// ten queries.
 //
 //   npm run bench -w @switchboard/api -- search
 //
@@ -115,9 +116,11 @@ export async function main() {
     const p95 = pct(all, 95);
     console.log(`All ten queries: p50 ${round(pct(all, 50))} ms, p95 ${round(p95)} ms (target < ${TARGET_MS} ms): ${p95 < TARGET_MS ? 'PASS' : 'FAIL'}`);
 
-    // Baseline: the same kind of question without an index (a substring scan of every body).
-    const baseline: number[] = [];
-    for (const word of ['refund', 'charged twice', 'arrived damaged']) {
+    // Baseline: the same questions without an index (a substring scan of the
+    // bodies, newest conversations first, stopping at 20): cheap for a word in
+    // every tenth message, a scan of everything for a rare one.
+    for (const word of ['refund', 'charged twice', 'order 4217', 'order 52718']) {
+      const baseline: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t0 = performance.now();
         await conn.execute(
@@ -126,9 +129,9 @@ export async function main() {
         );
         if (i >= 1) baseline.push(performance.now() - t0);
       }
+      baseline.sort((a, b) => a - b);
+      console.log(`Baseline without the index (ILIKE '%${word}%' over bodies, newest 20, no ranking or highlights): p50 ${round(pct(baseline, 50))} ms`);
     }
-    baseline.sort((a, b) => a - b);
-    console.log(`Baseline without the index (ILIKE '%…%' over bodies, newest 20, no ranking or highlights): p50 ${round(pct(baseline, 50))} ms, p95 ${round(pct(baseline, 95))} ms`);
   } finally {
     await server.stop();
     await orm.close(true);

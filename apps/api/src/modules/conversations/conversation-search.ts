@@ -61,8 +61,17 @@ export class SearchEdgeFields {
 
 export type SearchEdge = Edge<Conversation> & SearchEdgeFields;
 
-/** The search considers at most this many of the newest matching messages (broad words match far more). */
-export const SEARCH_MESSAGE_WINDOW = 5_000;
+/** The search ranks at most this many of the newest matching messages (broad words match far more). */
+export const SEARCH_MESSAGE_WINDOW = 1_000;
+/**
+ * How many of the workspace's newest message documents are read in time
+ * order first. A word in at least 1 % of messages fills the window there and
+ * the search stops; rarer words are then looked up in the GIN index, where
+ * they have few entries. (PostgreSQL cannot tell which case a query is: it
+ * has no statistics on words that occur together, and picks the wrong plan
+ * for "password reset".)
+ */
+export const SEARCH_RECENT_DOCUMENTS = 100_000;
 export const MAX_SEARCH_LENGTH = 200;
 
 // Weights of the three kinds of match: a contact's name or email names the
@@ -130,10 +139,25 @@ interface Hit {
   ticket: boolean;
 }
 
+const EMPTY: Connection<Conversation> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+
 export async function searchConversations(scope: Scope, workspaceId: string, filter: ConversationFilter, first: number, after?: string): Promise<Connection<Conversation>> {
   const text = searchText(filter.search!);
   const em = scope.em;
-  const params: unknown[] = [text, workspaceId, SEARCH_MESSAGE_WINDOW, CONTACT_WEIGHT, workspaceId, workspaceId, SEARCH_MESSAGE_WINDOW, TICKET_WEIGHT, workspaceId, SEARCH_MESSAGE_WINDOW, SCORE_SCALE, workspaceId];
+  // The tsquery is built first and then bound as a value, so the planner sees
+  // the actual words (a common word walks the newest documents and stops; a
+  // rare one reads the GIN index) and the contact and ticket indexes apply.
+  const [{ q } = { q: null }] = await em.execute<{ q: string | null }[]>(`select (${QUERY_SQL})::text as q`, [text]);
+  if (!q) return { ...EMPTY, pageInfo: { ...EMPTY.pageInfo, hasPreviousPage: Boolean(after) } };
+  const W = SEARCH_MESSAGE_WINDOW;
+  const params: unknown[] = [
+    workspaceId, SEARCH_RECENT_DOCUMENTS, q, W, // recent
+    W, workspaceId, q, W, // indexed
+    q, // messages
+    q, CONTACT_WEIGHT, workspaceId, workspaceId, q, W, // contacts
+    q, TICKET_WEIGHT, workspaceId, q, W, // tickets
+    SCORE_SCALE, workspaceId,
+  ];
   const where = filterSql(filter, params);
   let page = '';
   if (after) {
@@ -146,21 +170,32 @@ export async function searchConversations(scope: Scope, workspaceId: string, fil
   // messages (PostgreSQL walks the GIN index for rare words, or the newest
   // documents for common ones), and as many contacts and tickets.
   const hits = await em.execute<Hit[]>(
-    `with q as (select ${QUERY_SQL} as q),
+    `with recent as materialized (
+       select s.conversation_id, s.message_id, s.document
+         from (select * from message_search where workspace_id = ? order by created_at desc limit ?) s
+        where s.document @@ ?::tsquery
+        order by s.created_at desc limit ?
+     ),
+     indexed as materialized (
+       select s.conversation_id, s.message_id, s.document
+         from message_search s
+        where (select count(*) from recent) < ? and s.workspace_id = ? and s.document @@ ?::tsquery
+        order by s.created_at desc limit ?
+     ),
+     messages as (
+       select * from indexed union all select * from recent r where not exists (select 1 from indexed)
+     ),
      hits as (
-       (select s.conversation_id, s.message_id, ts_rank_cd(s.document, q.q) as score, 'M' as kind
-          from message_search s, q
-         where s.workspace_id = ? and s.document @@ q.q
-         order by s.created_at desc limit ?)
+       (select m.conversation_id, m.message_id, ts_rank_cd(m.document, ?::tsquery) as score, 'M' as kind from messages m)
        union all
-       (select c.id, null, ts_rank_cd(${CONTACT_DOC}, q.q) * ?, 'C'
-          from contact ct join conversation c on c.contact_id = ct.id and c.workspace_id = ?, q
-         where ct.workspace_id = ? and ${CONTACT_DOC} @@ q.q
+       (select c.id, null, ts_rank_cd(${CONTACT_DOC}, ?::tsquery) * ?, 'C'
+          from contact ct join conversation c on c.contact_id = ct.id and c.workspace_id = ?
+         where ct.workspace_id = ? and ${CONTACT_DOC} @@ ?::tsquery
          limit ?)
        union all
-       (select t.conversation_id, null, ts_rank_cd(to_tsvector('simple', t.subject), q.q) * ?, 'T'
-          from ticket t, q
-         where t.workspace_id = ? and t.conversation_id is not null and to_tsvector('simple', t.subject) @@ q.q
+       (select t.conversation_id, null, ts_rank_cd(to_tsvector('simple', t.subject), ?::tsquery) * ?, 'T'
+          from ticket t
+         where t.workspace_id = ? and t.conversation_id is not null and to_tsvector('simple', t.subject) @@ ?::tsquery
          limit ?)
      ),
      ranked as (
@@ -182,7 +217,7 @@ export async function searchConversations(scope: Scope, workspaceId: string, fil
   const rows = more ? hits.slice(0, first) : hits;
   const [conversations, highlights] = await Promise.all([
     findLeanByIds(em, Conversation, rows.map((r) => r.id)),
-    highlightsFor(scope, workspaceId, text, rows),
+    highlightsFor(scope, workspaceId, q, rows),
   ]);
   const byId = new Map(conversations.map((c) => [c.id, c]));
   const edges: SearchEdge[] = [];
@@ -198,14 +233,14 @@ export async function searchConversations(scope: Scope, workspaceId: string, fil
 }
 
 /** Highlighted excerpts for one page of results: contact, ticket subject, best message. */
-async function highlightsFor(scope: Scope, workspaceId: string, text: string, rows: Hit[]): Promise<Map<string, SearchHighlight[]>> {
+async function highlightsFor(scope: Scope, workspaceId: string, query: string, rows: Hit[]): Promise<Map<string, SearchHighlight[]>> {
   const out = new Map<string, SearchHighlight[]>(rows.map((r) => [r.id, []]));
   if (!rows.length) return out;
   const messageIds = rows.map((r) => r.message_id).filter((id): id is string => Boolean(id));
   const contactConvs = rows.filter((r) => r.contact).map((r) => r.id);
   const ticketConvs = rows.filter((r) => r.ticket).map((r) => r.id);
   const found = await scope.em.execute<{ conversation_id: string; kind: string; message_id: string | null; seq: number | null; text: string }[]>(
-    `with q as (select ${QUERY_SQL} as q)
+    `with q as (select ?::tsquery as q)
      select c.id as conversation_id, 'C' as kind, null::uuid as message_id, null::int as seq,
             ts_headline('simple', ${clean(`coalesce(ct.name, '') || ' ' || coalesce(ct.email, '')`)}, q.q, ${HEADLINE}) as text
        from conversation c join contact ct on ct.id = c.contact_id, q
@@ -218,7 +253,7 @@ async function highlightsFor(scope: Scope, workspaceId: string, text: string, ro
      select m.conversation_id, 'M', m.id, m.seq, ts_headline('simple', ${clean('m.body')}, q.q, ${HEADLINE})
        from message m, q
       where m.workspace_id = ? and m.id = any(?::uuid[])`,
-    [text, workspaceId, `{${contactConvs.join(',')}}`, workspaceId, `{${ticketConvs.join(',')}}`, workspaceId, `{${messageIds.join(',')}}`],
+    [query, workspaceId, `{${contactConvs.join(',')}}`, workspaceId, `{${ticketConvs.join(',')}}`, workspaceId, `{${messageIds.join(',')}}`],
   );
   const order = { C: 0, T: 1, M: 2 } as Record<string, number>;
   found.sort((a, b) => order[a.kind]! - order[b.kind]!);
