@@ -12,14 +12,11 @@
 // BENCH_ANALYTICS_RESEED=1 (drop and seed again).
 import 'reflect-metadata';
 import { print } from 'graphql';
-import pg from 'pg';
 import { AnalyticsDocument } from '@switchboard/schema';
-import { loadConfig } from '../src/platform/config.js';
-import { createLogger } from '../src/platform/logger.js';
+import { graphqlPoster, openLargeDataset } from './bench-db.js';
 import { createAppServer } from '../src/platform/server.js';
-import { createOrm, migrate } from '../src/platform/database.js';
 import { rollupJob } from '../src/modules/analytics/rollup.job.js';
-import { defaultLargeOptions, findLargeWorkspace, LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD, seedLargeDataset } from '../scripts/large-dataset.js';
+import { LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD } from '../scripts/large-dataset.js';
 
 const env = process.env;
 const DB_URL = env.BENCH_ANALYTICS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sb_analytics_bench';
@@ -32,36 +29,8 @@ const OVERVIEW = print(AnalyticsDocument);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-async function ensureDatabase() {
-  const target = new URL(DB_URL);
-  const name = target.pathname.slice(1);
-  const admin = new URL(DB_URL);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    if (env.BENCH_ANALYTICS_RESEED === '1') await client.query(`drop database if exists "${name}" with (force)`);
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!exists.rowCount) await client.query(`create database "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function main() {
-  await ensureDatabase();
-  const logger = createLogger('warn');
-  const config = loadConfig({ ...process.env, DATABASE_URL: DB_URL, REDIS_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' });
-  const orm = await createOrm({ databaseUrl: DB_URL, dataDir: config.dataDir, logger });
-  await migrate(orm);
-  let ws = await findLargeWorkspace(orm);
-  if (!ws) {
-    console.log(`Seeding ${defaultLargeOptions.conversations} conversations × ${defaultLargeOptions.messagesPerConversation} messages into ${DB_URL} (once; kept for later runs)…`);
-    const t0 = Date.now();
-    await seedLargeDataset(orm, config, { ...defaultLargeOptions, onProgress: (d, n) => d % 50_000 === 0 && console.log(`  ${d}/${n}`) });
-    console.log(`  seeded in ${round((Date.now() - t0) / 1000)} s`);
-    ws = (await findLargeWorkspace(orm))!;
-  }
+  const { logger, config, orm, ws } = await openLargeDataset(DB_URL, env.BENCH_ANALYTICS_RESEED === '1');
   const [counts] = await orm.em.getConnection().execute<{ conversations: number; messages: number }[]>(
     `select (select count(*)::int from conversation where workspace_id = ?) as conversations, (select count(*)::int from message where workspace_id = ?) as messages`,
     [ws.id, ws.id],
@@ -73,12 +42,7 @@ export async function main() {
   const server = await createAppServer({ config, orm, logger });
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
-    const post = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-      const body = (await res.json()) as { data?: any; errors?: unknown[] };
-      if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
+    const post = graphqlPoster(url);
     const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
     const now = Date.now();
     const days = (n: number) => ({ from: new Date(now - n * 86400_000).toISOString(), to: new Date(now).toISOString() });

@@ -12,12 +12,9 @@
 // created and seeded on first use, kept for later runs), BENCH_RUNS (20 per query),
 // BENCH_SEARCH_RESEED=1 (drop and seed again).
 import 'reflect-metadata';
-import pg from 'pg';
-import { loadConfig } from '../src/platform/config.js';
-import { createLogger } from '../src/platform/logger.js';
+import { graphqlPoster, openLargeDataset } from './bench-db.js';
 import { createAppServer } from '../src/platform/server.js';
-import { createOrm, migrate } from '../src/platform/database.js';
-import { defaultLargeOptions, findLargeWorkspace, LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD, seedLargeDataset } from '../scripts/large-dataset.js';
+import { LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD } from '../scripts/large-dataset.js';
 
 const env = process.env;
 const DB_URL = env.BENCH_SEARCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sb_search_bench';
@@ -48,35 +45,8 @@ const QUERIES = [
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-async function ensureDatabase() {
-  const admin = new URL(DB_URL);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    if (env.BENCH_SEARCH_RESEED === '1') await client.query(`drop database if exists "${name}" with (force)`);
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!exists.rowCount) await client.query(`create database "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function main() {
-  await ensureDatabase();
-  const logger = createLogger('warn');
-  const config = loadConfig({ ...process.env, DATABASE_URL: DB_URL, REDIS_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' });
-  const orm = await createOrm({ databaseUrl: DB_URL, dataDir: config.dataDir, logger });
-  await migrate(orm);
-  let ws = await findLargeWorkspace(orm);
-  if (!ws) {
-    console.log(`Seeding ${defaultLargeOptions.conversations} conversations × ${defaultLargeOptions.messagesPerConversation} messages into ${DB_URL} (once; kept for later runs)…`);
-    const t0 = Date.now();
-    await seedLargeDataset(orm, config, { ...defaultLargeOptions, onProgress: (d, n) => d % 50_000 === 0 && console.log(`  ${d}/${n}`) });
-    console.log(`  seeded in ${round((Date.now() - t0) / 1000)} s`);
-    ws = (await findLargeWorkspace(orm))!;
-  }
+  const { logger, config, orm, ws } = await openLargeDataset(DB_URL, env.BENCH_SEARCH_RESEED === '1');
   const conn = orm.em.getConnection();
   const [counts] = await conn.execute<{ conversations: number; messages: number; documents: number }[]>(
     `select (select count(*)::int from conversation where workspace_id = ?) as conversations,
@@ -87,12 +57,7 @@ export async function main() {
   const server = await createAppServer({ config, orm, logger });
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
-    const post = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-      const body = (await res.json()) as { data?: any; errors?: unknown[] };
-      if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
+    const post = graphqlPoster(url);
     const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
     console.log(`Conversation search on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages (${counts!.documents} search documents); ${RUNS} runs per query, first page of 20 with highlights`);
     const all: number[] = [];

@@ -112,31 +112,24 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   }, [loadOlder, historyReady]);
 
   // --- sending -----------------------------------------------------------------
-  const outbox = useDisposable(
-    () =>
-      new Outbox<SentMessage>({
-        send: async ({ clientMessageId, body }) => {
-          const res = await api.apollo.mutate({ mutation: SendMessageDocument, variables: { input: { conversationId, body, clientMessageId } } });
-          if (!res.data) throw new Error('No data');
-          return res.data.sendMessage;
-        },
-        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
-      }),
-    [api, conversationId],
-  );
-  // Private notes go out the same way, through a queue of their own.
-  const noteOutbox = useDisposable(
-    () =>
-      new Outbox<SentMessage>({
-        send: async ({ clientMessageId, body }) => {
-          const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input: { conversationId, body, clientMessageId } } });
+  // Replies and private notes each go out through a queue of their own (retried, kept across reconnects).
+  const queueFor = (kind: 'reply' | 'note') =>
+    new Outbox<SentMessage>({
+      send: async ({ clientMessageId, body }) => {
+        const input = { conversationId, body, clientMessageId };
+        if (kind === 'note') {
+          const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input } });
           if (!res.data) throw new Error('No data');
           return res.data.addNote;
-        },
-        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
-      }),
-    [api, conversationId],
-  );
+        }
+        const res = await api.apollo.mutate({ mutation: SendMessageDocument, variables: { input } });
+        if (!res.data) throw new Error('No data');
+        return res.data.sendMessage;
+      },
+      onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+    });
+  const outbox = useDisposable(() => queueFor('reply'), [api, conversationId]);
+  const noteOutbox = useDisposable(() => queueFor('note'), [api, conversationId]);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
   const pendingNotes = useSyncExternalStore(noteOutbox?.subscribe ?? noopSubscribe, noteOutbox?.get ?? emptyOutbox);

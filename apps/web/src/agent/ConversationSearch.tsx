@@ -3,9 +3,9 @@ import { Link } from 'react-router';
 import { useQuery } from '@apollo/client';
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { SearchConversationsDocument, type SearchConversationsQuery } from '@switchboard/schema/client';
-import { contactName, relativeTime } from '../lib/format';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
+import { ItemHeading } from './ItemHeading';
 
 const PAGE = 20;
 type Highlight = NonNullable<SearchConversationsQuery['conversations']['edges'][number]['highlights']>[number];
@@ -62,14 +62,7 @@ export function ConversationSearchResults({ search, selectedId }: { search: stri
         {edges.map(({ node: c, highlights }) => (
           <li key={c.id}>
             <Link to={`/agent/c/${c.id}`} className="sb-inbox-item" aria-current={c.id === selectedId ? 'page' : undefined} data-testid="search-result" data-conversation-id={c.id}>
-              <Group justify="space-between" gap={4} wrap="nowrap">
-                <Text size="sm" className="sb-inbox-name" truncate>
-                  {contactName(c.contact)}
-                </Text>
-                <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                  {relativeTime(c.lastMessageAt)}
-                </Text>
-              </Group>
+              <ItemHeading conversation={c} />
               {(highlights ?? []).map((h, i) => (
                 <Text key={i} size="xs" c="dimmed" className="sb-preview" data-testid="search-highlight">
                   <span className="sb-visually-hidden">{FIELD_LABEL[h.field]}: </span>

@@ -5,13 +5,13 @@ import { Badge, Button, Chip, CloseButton, Group, NativeSelect, Stack, Text, Tex
 import { useDebouncedValue } from '@mantine/hooks';
 import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
-import { contactName, relativeTime } from '../lib/format';
 import { useTick } from '../lib/hooks';
 import { useConnection } from '../components/ConnectionStatus';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
 import { useStaff } from '../staff/StaffGate';
 import { ConversationSearchResults } from './ConversationSearch';
+import { ItemHeading } from './ItemHeading';
 
 const PAGE = 100;
 
@@ -241,15 +241,7 @@ function InboxItem({ conversation: c, selected, unread, meId }: { conversation: 
       data-testid="inbox-item"
       data-conversation-id={c.id}
     >
-      <Group justify="space-between" gap={4} wrap="nowrap">
-        <Text size="sm" className="sb-inbox-name" truncate>
-          {unread && <span className="sb-visually-hidden">Unread: </span>}
-          {contactName(c.contact)}
-        </Text>
-        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-          {relativeTime(c.lastMessageAt)}
-        </Text>
-      </Group>
+      <ItemHeading conversation={c} unread={unread} />
       <Text size="xs" c="dimmed" className="sb-preview">
         {last ? `${prefix}${last.body}` : 'No messages yet'}
       </Text>
