@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@apollo/client';
 import { Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   AnalyticsDocument,
+  LabelsDocument,
   ExportConversationsDocument,
   ModelConfigsDocument,
   type AnalyticsQuery,
@@ -83,6 +84,9 @@ export default function AnalyticsPage() {
   const [draftError, setDraftError] = useState<string | null>(null);
   const [mode, setMode] = useState<ConversationMode | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
+  const [labelId, setLabelId] = useState<string | null>(null);
+  const labels = useQuery(LabelsDocument, { fetchPolicy: 'cache-and-network' });
+  const filter = { ...(mode ? { mode } : {}), ...(channel ? { channel } : {}), ...(labelId ? { labelIds: [labelId] } : {}) };
   const preset = RANGES.find((r) => r.value === rangeKey);
   const { range, granularity } = useMemo(() => (preset ? { range: rangeFor(preset.days, preset.granularity), granularity: preset.granularity } : custom), [preset, custom]);
   const applyCustom = (e: FormEvent) => {
@@ -93,7 +97,7 @@ export default function AnalyticsPage() {
     setCustom(next);
   };
   const { data, loading, error, refetch } = useQuery(AnalyticsDocument, {
-    variables: { range, granularity, ...(mode || channel ? { filter: { ...(mode ? { mode } : {}), ...(channel ? { channel } : {}) } } : {}) },
+    variables: { range, granularity, ...(Object.keys(filter).length ? { filter } : {}) },
     fetchPolicy: 'cache-and-network',
     pollInterval: preset ? 60_000 : 0,
   });
@@ -149,6 +153,17 @@ export default function AnalyticsPage() {
             { value: 'API', label: 'API' },
           ]}
         />
+        {(labels.data?.labels.length ?? 0) > 0 && (
+          <Select
+            label="Label"
+            placeholder="All conversations"
+            clearable
+            w={180}
+            value={labelId}
+            onChange={setLabelId}
+            data={(labels.data?.labels ?? []).map((l) => ({ value: l.id, label: l.name }))}
+          />
+        )}
         <Button variant="default" onClick={() => void refetch()} loading={loading && !!data}>
           Refresh
         </Button>

@@ -34,6 +34,8 @@ export type AlertStatus =
 export type AnalyticsFilter = {
   assigneeId?: string | number | null | undefined;
   channel?: Channel | null | undefined;
+  /** Only conversations carrying every one of these labels (at most 10). */
+  labelIds?: Array<string | number> | null | undefined;
   /** The conversation’s current mode. */
   mode?: ConversationMode | null | undefined;
 };

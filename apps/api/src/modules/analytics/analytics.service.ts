@@ -77,6 +77,12 @@ export class AnalyticsService {
     if (filter.channel) (where.push('c.channel = ?'), params.push(filter.channel));
     if (filter.assigneeId) (where.push('c.assignee_id = ?'), params.push(filter.assigneeId));
     if (filter.mode) (where.push('c.mode = ?'), params.push(filter.mode));
+    if (filter.labelIds?.length) {
+      // Carrying every label asked for (the labels module's conversation_label table, read by name).
+      const ids = [...new Set(filter.labelIds)];
+      where.push(`(select count(*) from conversation_label cl where cl.conversation_id = c.id and cl.label_id in (${ids.map(() => '?').join(', ')})) = ?`);
+      params.push(...ids, ids.length);
+    }
     const conv = `with conv as (
       select c.id, c.created_at, c.resolved_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
         extract(epoch from c.first_response_at - c.created_at)::float8 as frt,

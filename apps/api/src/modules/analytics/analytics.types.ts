@@ -1,5 +1,5 @@
 // The analytics API's shapes. Each metric's definition is its description in the SDL.
-import { IsDate, IsEnum, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
+import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
 import { Channel, ConversationMode } from '../conversations/conversation.entity.js';
@@ -46,6 +46,12 @@ export class AnalyticsFilter {
   @IsOptional()
   @IsEnum(ConversationMode)
   mode?: ConversationMode;
+
+  @Field(() => [ID], { nullable: true, description: 'Only conversations carrying every one of these labels (at most 10).' })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @IsUUID('all', { each: true })
+  labelIds?: string[];
 }
 
 @ObjectType({ description: 'Summary of a duration over the conversations it applies to; null when there are none.' })

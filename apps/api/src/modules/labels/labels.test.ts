@@ -173,4 +173,36 @@ describe('labels', () => {
       await socket.dispose();
     }
   });
+
+  it('filters analytics by label, over HTTP and graphql-ws, with the same figures as the labeled list', async () => {
+    const ANALYTICS = `query($f: AnalyticsFilter, $from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: { from: $from, to: $to }, granularity: DAY, filter: $f) { conversationsCreated } }`;
+    const range = { from: new Date(Date.now() - 7 * 86400_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
+    const created = async (f: Record<string, unknown> | null) => {
+      const res = await t.gql(ANALYTICS, { f, ...range }, admin.token);
+      expect(res.errors).toBeUndefined();
+      return res.data.analytics.conversationsCreated;
+    };
+    const all = await created(null);
+    const billing = await created({ labelIds: [labelIds.billing] });
+    expect(billing).toBe((await listed([labelIds.billing!], admin.token)).length);
+    expect(billing).toBeGreaterThan(0);
+    expect(billing).toBeLessThan(all);
+    expect(await created({ labelIds: [labelIds.billing, labelIds.VIP] })).toBe((await listed([labelIds.billing!, labelIds.VIP!], admin.token)).length);
+    // A label of another workspace counts nothing here.
+    const elsewhere = await t.createWorkspace('Other labels');
+    const foreign = await t.gql(CREATE, { input: { name: 'billing', color: '#000000' } }, elsewhere.token);
+    expect(await created({ labelIds: [foreign.data.createLabel.id] })).toBe(0);
+    for (const f of [{ labelIds: ['not-a-uuid'] }, { labelIds: Array.from({ length: 11 }, () => labelIds.billing) }]) {
+      expectError(await t.gql(ANALYTICS, { f, ...range }, admin.token), 'BAD_USER_INPUT');
+    }
+    const socket = wsClient(t.wsUrl, admin.token);
+    try {
+      const overWs = await new Promise<any>((resolve) =>
+        socket.subscribe({ query: ANALYTICS, variables: { f: { labelIds: [labelIds.billing] }, ...range } }, { next: resolve, error: (e) => resolve({ errors: e }), complete: () => {} }),
+      );
+      expect(overWs.data.analytics.conversationsCreated).toBe(billing);
+    } finally {
+      await socket.dispose();
+    }
+  });
 });
