@@ -20,6 +20,7 @@ import { reportPool, reportQueues } from './platform/metrics-sources.js';
 import { AlertMonitor } from './modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from './modules/webhooks/index.js';
 import { alignEmbeddingSpace } from './modules/knowledge/embedding-space.js';
+import { RedisPresenceStore } from './modules/presence/presence.store.js';
 
 const config = loadConfigOrExit();
 await startTracing(config, 'worker');
@@ -35,7 +36,7 @@ await migrate(orm);
 const connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
-const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config) };
+const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config), presence: new RedisPresenceStore(connection) };
 const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.retryBaseMs);
 await alignEmbeddingSpace({ ...deps, jobs: runner });
 const workers = startWorkers(deps, runner, jobs, connection);

@@ -2,6 +2,7 @@
 import { Alert } from '../modules/alerts/alert.entity.js';
 import { CannedReply } from '../modules/canned-replies/canned-reply.entity.js';
 import { ConversationLabel, Label } from '../modules/labels/label.entity.js';
+import { Team, TeamMember } from '../modules/teams/team.entity.js';
 import { AuditLog } from '../modules/audit/audit-log.entity.js';
 import { RefreshToken } from '../modules/auth/refresh-token.entity.js';
 import { User } from '../modules/auth/user.entity.js';
@@ -49,4 +50,6 @@ export const entities = [
   CannedReply,
   Label,
   ConversationLabel,
+  Team,
+  TeamMember,
 ];

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
+import type { PresenceStore } from '../modules/presence/presence.store.js';
 
 export const QUEUES = { maintenance: 'maintenance', knowledge: 'knowledge', ai: 'ai', webhooks: 'webhooks' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -16,6 +17,12 @@ export interface JobContext {
   config: Config;
   ai: AiProviders;
   jobs: JobRunner;
+  /**
+   * Who is online (handoffs assign online agents): in memory in the embedded
+   * mode, in Redis otherwise. Scripts that run jobs without an API node leave
+   * it out: nobody counts as online, handoffs wait in their team inbox.
+   */
+  presence?: PresenceStore;
   /** How many times this job has been tried before (0 on the first run). */
   attempt: number;
   /** True on the last attempt: a handler may degrade gracefully instead of failing. */

@@ -17,6 +17,7 @@ import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
 import { CannedReplyResolver } from '../modules/canned-replies/index.js';
 import { ConversationLabelsResolver, LabelResolver } from '../modules/labels/index.js';
+import { ConversationTeamResolver, TeamsResolver } from '../modules/teams/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhooks/webhook.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
@@ -43,6 +44,8 @@ export const resolvers = [
   WebhookDeliveryResolver,
   CannedReplyResolver,
   LabelResolver,
+  TeamsResolver,
+  ConversationTeamResolver,
   ConversationLabelsResolver,
 ] as const;
 

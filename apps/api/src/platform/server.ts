@@ -107,7 +107,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
   const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
   const ai = new AiProviders(config);
-  const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai };
+  const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai, presence: realtime.presence };
   const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix, config.jobs.retryBaseMs) : new InProcessJobRunner(jobDeps, jobs);
   const workers = redis && config.runWorkers ? startWorkers(jobDeps, jobRunner, jobs, redis) : null;
   if (ownsOrm) await alignEmbeddingSpace({ orm, ai, jobs: jobRunner, logger });

@@ -30,7 +30,7 @@ export interface NotificationPayload {
   id: string;
   workspaceId: string;
   userId: string;
-  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED' | 'WEBHOOK_DISABLED';
+  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED' | 'UNASSIGNED_HANDOFF' | 'WEBHOOK_DISABLED';
   /** Null for notifications about no conversation (WEBHOOK_DISABLED). */
   conversationId: string | null;
   text: string;

@@ -92,6 +92,8 @@ export type ConversationFilter = {
   /** Full-text search over message bodies, the contact’s name and email, and ticket subjects (1 to 200 characters; "quoted phrases", -excluded words and `or` work; every word matches as a prefix). Results are ranked by relevance, then by last activity; each edge’s `highlights` says what matched. The newest 5,000 matching messages are considered. */
   search?: string | null | undefined;
   status?: ConversationStatus | null | undefined;
+  /** Only conversations in this team’s inbox. */
+  teamId?: string | number | null | undefined;
   /** Only conversations started before this time. */
   to?: string | null | undefined;
   /** true: only conversations nobody is assigned to. */
@@ -259,6 +261,8 @@ export type NotificationKind =
   | 'ASSIGNED'
   | 'HANDED_OFF'
   | 'MENTIONED'
+  /** A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team). */
+  | 'UNASSIGNED_HANDOFF'
   /** A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation. */
   | 'WEBHOOK_DISABLED';
 

@@ -26,6 +26,7 @@ import { countAnswer, countHandoff } from '../../platform/metrics.js';
 import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
 import { applyHandOff } from '../conversations/conversation.service.js';
+import { publishRouting, routeHandoff } from '../teams/team.routing.js';
 import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
 import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { ModeratedStream } from './moderated-stream.js';
@@ -57,18 +58,21 @@ const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger'>, conversationId: string, reason: HandoffReason, language?: string) {
+async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger' | 'presence'>, conversationId: string, reason: HandoffReason, language?: string) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
     const note = applyHandOff(tx, c, reason, language);
-    return { conversation: c, note, fanOut: await emitWebhookEvents(tx, c.workspace.id, conversationEvents(c, 'handed_off')) };
+    const routing = await routeHandoff(tx, c, ctx.presence, ctx.logger);
+    const events = [...conversationEvents(c, 'handed_off'), ...(routing.assignedId ? conversationEvents(c, 'assigned') : [])];
+    return { conversation: c, note, routing, fanOut: await emitWebhookEvents(tx, c.workspace.id, events) };
   });
   if (!result) return { handedOff: false as const };
   pokeFanOut(ctx, result.fanOut);
   countHandoff(reason);
   publishMessageAdded(ctx.pubSub, result.note);
   publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
+  publishRouting(ctx.pubSub, result.conversation, result.routing);
   return { handedOff: reason };
 }
 

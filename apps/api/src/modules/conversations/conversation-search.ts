@@ -117,6 +117,7 @@ function filterSql(filter: ConversationFilter, params: unknown[]): string {
   if (filter.mode) parts.push('c.mode = ?'), params.push(filter.mode);
   if (filter.assigneeId) parts.push('c.assignee_id = ?'), params.push(filter.assigneeId);
   else if (filter.unassigned) parts.push('c.assignee_id is null');
+  if (filter.teamId) parts.push('c.team_id = ?'), params.push(filter.teamId);
   if (filter.from) parts.push('c.created_at >= ?'), params.push(filter.from);
   if (filter.to) parts.push('c.created_at < ?'), params.push(filter.to);
   if (filter.contactEmail) {

@@ -6,6 +6,7 @@ import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
+import { Team } from '../teams/team.entity.js';
 
 export enum ConversationStatus {
   OPEN = 'OPEN',
@@ -86,6 +87,7 @@ export const toHandoffReason = (stored: string | null | undefined): HandoffReaso
 })
 @Index({ properties: ['workspace', 'status'] })
 @Index({ properties: ['workspace', 'assignee'] })
+@Index({ properties: ['workspace', 'team'] })
 @Index({ properties: ['workspace', 'createdAt'] })
 export class Conversation {
   [OptionalProps]?: 'id' | 'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'createdAt' | 'updatedAt' | 'hadAgentReply' | 'hadAiReply';
@@ -102,6 +104,10 @@ export class Conversation {
 
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
   assignee?: Ref<User> | null;
+
+  /** The team whose inbox holds it (null: none); handoffs without one go to the workspace's default team. */
+  @ManyToOne(() => Team, { ref: true, nullable: true, deleteRule: 'set null' })
+  team?: Ref<Team> | null;
 
   @Field(() => ConversationStatus)
   @Enum(() => ConversationStatus)

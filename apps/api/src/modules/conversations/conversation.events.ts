@@ -14,6 +14,7 @@ export type ConversationChange =
   | 'rated'
   | 'labeled'
   | 'unlabeled'
+  | 'transferred'
   | 'erased';
 
 /** Publishes a change to the conversation's feed, the workspace inbox and, where it concerns them, the assignee. */

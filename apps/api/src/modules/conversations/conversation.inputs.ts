@@ -24,6 +24,11 @@ export class ConversationFilter {
   @IsEnum(ConversationMode)
   mode?: ConversationMode;
 
+  @Field(() => ID, { nullable: true, description: 'Only conversations in this team’s inbox.' })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
+
   @Field(() => [ID], { nullable: true, description: 'Only conversations carrying every one of these labels (at most 10).' })
   @IsOptional()
   @ArrayMaxSize(10)

@@ -24,6 +24,7 @@ import { publishMessageAdded } from '../messages/message.events.js';
 import { onCustomerMessage } from '../ai/ai.triggers.js';
 import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
+import { publishRouting, routeHandoff, type Routing } from '../teams/team.routing.js';
 import { conversationData, emitWebhookEvents, messageData, pokeFanOut, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
@@ -137,6 +138,7 @@ export class ConversationService {
     if (filter.mode) where.mode = filter.mode;
     if (filter.assigneeId) where.assignee = filter.assigneeId;
     else if (filter.unassigned) where.assignee = null;
+    if (filter.teamId) where.team = filter.teamId;
     if (filter.labelIds?.length) {
       // Conversations carrying every label asked for. The labels module owns the
       // conversation_label table; this reads it by name so the inbox query stays one statement.
@@ -195,12 +197,18 @@ export class ConversationService {
   /** Hands the conversation to a human: the AI stops answering and a SYSTEM note is added. */
   async handOff(id: string, reason = 'customer_request') {
     let note: ReturnType<typeof appendMessage> | undefined;
+    let routing: Routing | undefined;
+    let fanOut = false;
     const conversation = await this.change(id, async (conversation, em) => {
       if (conversation.mode === ConversationMode.HUMAN) throw conflict('Conversation is already handled by a human');
       note = applyHandOff(em, conversation, reason);
+      routing = await routeHandoff(em, conversation, this.scope.deps.realtime.presence, this.scope.deps.logger);
+      if (routing.assignedId) fanOut = await emitWebhookEvents(em, conversation.workspace.id, conversationEvents(conversation, 'assigned'));
       return 'handed_off';
     });
     if (note) publishMessageAdded(this.scope.deps.pubSub, note);
+    if (routing) publishRouting(this.scope.deps.pubSub, conversation, routing);
+    pokeFanOut(this.scope.deps, fanOut);
     countHandoff(reason);
     return conversation;
   }

@@ -109,7 +109,7 @@ export class RealtimeResolver {
 
   @Authorized(STAFF)
   @Subscription(() => Notification, {
-    description: 'Your notifications: conversations assigned to you or handed off to you; for admins, webhook endpoints disabled.',
+    description: 'Your notifications: conversations assigned to you or handed off to you, mentions in notes, handoffs waiting unassigned in your teams; for admins, webhook endpoints disabled.',
     subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'notification', staff(context.actor).userId),
   })
   async notifications(@Root() event: NotificationPayload, @Ctx() ctx: Context): Promise<Notification> {

@@ -23,11 +23,15 @@ export enum NotificationKind {
   ASSIGNED = 'ASSIGNED',
   HANDED_OFF = 'HANDED_OFF',
   MENTIONED = 'MENTIONED',
+  UNASSIGNED_HANDOFF = 'UNASSIGNED_HANDOFF',
   WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
-  valuesConfig: { WEBHOOK_DISABLED: { description: 'A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation.' } },
+  valuesConfig: {
+    UNASSIGNED_HANDOFF: { description: 'A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team).' },
+    WEBHOOK_DISABLED: { description: 'A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation.' },
+  },
 });
 
 @ObjectType({ description: 'Someone taking part in a conversation.' })
