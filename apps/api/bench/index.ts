@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   observability: () => import('./observability.js'),
   semantic: () => import('./semantic.js'),
   search: () => import('./search.js'),
+  assignment: () => import('./assignment.js'),
 };
 
 const name = process.argv[2];

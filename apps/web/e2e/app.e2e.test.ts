@@ -527,7 +527,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       ['/admin/status', 'System status'],
       ['/admin/audit', 'Audit log'],
     ] as const) {
-      await admin.getByRole('link', { name: heading === 'AI model configurations' ? 'AI models' : heading === 'Team' ? 'Team' : heading }).click();
+      await admin.getByRole('link', { name: heading === 'AI model configurations' ? 'AI models' : heading, exact: true }).click();
       await admin.getByRole('heading', { name: heading, level: 1 }).waitFor();
       expect(admin.url()).toContain(path);
       if (path === '/admin/status') await admin.getByTestId('system-status').waitFor();
@@ -920,6 +920,37 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     // The focus moved into the rating (the button that had it is gone).
     await expect.poll(() => visitor.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="rating-panel"]')))).toBe(true);
     await desk.getByRole('button', { name: 'Reopen' }).waitFor();
+  });
+
+  it('an admin sets up a team inbox; a customer who asks for a person is assigned to its online agent at once', async () => {
+    const team = `Support ${run}`;
+    await admin.goto(`${web.url}/admin/inboxes`);
+    await admin.getByRole('heading', { name: 'Team inboxes' }).waitFor();
+    const form = admin.getByRole('form', { name: 'New team' });
+    await form.getByLabel('Name').fill(team);
+    await form.getByRole('textbox', { name: 'Members' }).click();
+    await admin.getByRole('option', { name: 'Alex Agent' }).click();
+    await admin.keyboard.press('Escape');
+    await form.getByLabel('Default team').check();
+    await form.getByRole('button', { name: 'Add team' }).click();
+    const row = admin.getByTestId('team-row').filter({ hasText: team });
+    await row.getByText('default').waitFor();
+    await shot(admin, 'admin-team-inboxes');
+
+    // The agent's console is open (online): the assistant's handoff goes to them.
+    await agent.goto(`${web.url}/agent`);
+    await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
+    const { page } = await newPage({ width: 360, height: 720 });
+    await startChat(page, `Routed ${run}`, 'I want to talk to a person please');
+    await page.getByText('An agent will be with you shortly').waitFor({ timeout: 30_000 });
+    const item = agent.getByTestId('inbox-item').filter({ hasText: `Routed ${run}` });
+    await item.click();
+    await expect.poll(() => agent.getByTestId('assignee-badge').textContent()).toBe('Assigned to Alex Agent');
+    await expect.poll(() => agent.getByLabel('Team inbox').inputValue()).toBe(`Team: ${team}`);
+
+    // Deleting the team leaves the conversation with its agent.
+    await row.getByRole('button', { name: `Delete the team ${team}` }).click();
+    await row.waitFor({ state: 'detached' });
   });
 
   it('every screen above passes an automated accessibility audit (WCAG 2.1 AA, axe-core)', () => {

@@ -102,6 +102,13 @@ const handoffs = new Counter({
   labelNames: ['reason'] as const,
   registers: [registry],
 });
+const assignmentSeconds = new Histogram({
+  name: 'switchboard_assignment_decision_seconds',
+  help: 'Routing of a handoff to a team and an agent, including the wait for the team lock, by policy and outcome (assigned, waiting).',
+  labelNames: ['policy', 'outcome'] as const,
+  buckets: SECONDS_FAST,
+  registers: [registry],
+});
 const modelTokens = new Counter({
   name: 'switchboard_ai_tokens_total',
   help: 'Model tokens by provider, model and kind (prompt, completion).',
@@ -335,6 +342,7 @@ export function observeJob(job: string, waitedMs?: number): (outcome: JobOutcome
 export type AnswerOutcome = 'answered' | 'small_talk' | 'handed_off' | 'skipped';
 export const countAnswer = (outcome: AnswerOutcome) => aiAnswers.inc({ outcome });
 export const countHandoff = (reason: string) => handoffs.inc({ reason: HANDOFF_REASONS.has(reason) ? reason : 'other' });
+export const observeAssignment = (policy: string, outcome: 'assigned' | 'waiting', seconds: number) => assignmentSeconds.observe({ policy, outcome }, seconds);
 
 /** One model call: latency, tokens and result per provider and model. */
 export function observeModelCall(provider: string, model: string) {

@@ -12,6 +12,7 @@ const ModelsPage = lazy(() => import('./ModelsPage'));
 const EvaluationsPage = lazy(() => import('./EvaluationsPage'));
 const TeamPage = lazy(() => import('./TeamPage'));
 const LabelsPage = lazy(() => import('./LabelsPage'));
+const TeamInboxesPage = lazy(() => import('./TeamInboxesPage'));
 const JobsPage = lazy(() => import('./JobsPage'));
 const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
@@ -25,6 +26,7 @@ const NAV: NavItem[] = [
   { to: '/admin/models', label: 'AI models' },
   { to: '/admin/evaluations', label: 'Evaluations' },
   { to: '/admin/team', label: 'Team' },
+  { to: '/admin/inboxes', label: 'Team inboxes' },
   { to: '/admin/labels', label: 'Labels' },
   { to: '/admin/jobs', label: 'Failed jobs' },
   { to: '/admin/status', label: 'System status' },
@@ -47,6 +49,7 @@ export default function AdminApp() {
             <Route path="models" element={<ModelsPage />} />
             <Route path="evaluations" element={<EvaluationsPage />} />
             <Route path="team" element={<TeamPage />} />
+            <Route path="inboxes" element={<TeamInboxesPage />} />
             <Route path="labels" element={<LabelsPage />} />
             <Route path="jobs" element={<JobsPage />} />
             <Route path="status" element={<StatusPage />} />

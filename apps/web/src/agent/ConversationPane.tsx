@@ -31,6 +31,7 @@ import { AssistPanel } from './AssistPanel';
 import { TicketModal } from './TicketModal';
 import { useCannedReplyPicker } from './CannedReplyPicker';
 import { ConversationLabels } from './ConversationLabels';
+import { ConversationTeam } from './ConversationTeam';
 import { useTeamPresence } from './TeamPresence';
 
 const PAGE = 30;
@@ -227,6 +228,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           onCreateTicket={() => setTicketOpen(true)}
         />
         <ConversationLabels conversationId={base.id} labels={base.labels} />
+        <ConversationTeam conversationId={base.id} teamId={base.team?.id ?? null} />
         {ticket && (
           <Alert color="green" title="Ticket created" withCloseButton closeButtonLabel="Dismiss" onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
             “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.

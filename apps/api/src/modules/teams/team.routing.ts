@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Em } from '../../platform/database.js';
+import { observeAssignment } from '../../platform/metrics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import { User } from '../auth/user.entity.js';
@@ -30,20 +31,27 @@ export interface Routing {
  */
 export async function routeHandoff(em: Em, conversation: Conversation, presence: PresenceStore | undefined, logger?: Logger): Promise<Routing> {
   if (conversation.assignee) return { assignedId: null, notify: [], teamName: null };
+  const started = performance.now();
+  const routing = await decide(em, conversation, presence, logger);
+  observeAssignment(routing.policy, routing.assignedId ? 'assigned' : 'waiting', (performance.now() - started) / 1000);
+  return routing;
+}
+
+async function decide(em: Em, conversation: Conversation, presence: PresenceStore | undefined, logger?: Logger): Promise<Routing & { policy: string }> {
   const workspaceId = conversation.workspace.id;
   const team = await em.findOne(
     Team,
     conversation.team ? { id: conversation.team.id, workspace: workspaceId } : { isDefault: true, workspace: workspaceId },
     { lockMode: LockMode.PESSIMISTIC_WRITE },
   );
-  if (!team) return { assignedId: null, notify: await activeStaff(em, workspaceId), teamName: null };
+  if (!team) return { assignedId: null, notify: await activeStaff(em, workspaceId), teamName: null, policy: 'no_team' };
   conversation.team = em.getReference(Team, team.id) as never;
   const members = await activeMembers(em, team.id);
   const assignedId = team.assignmentPolicy === AssignmentPolicy.MANUAL ? null : await pickAgent(em, team, members, presence, logger);
-  if (!assignedId) return { assignedId: null, notify: members, teamName: team.name };
+  if (!assignedId) return { assignedId: null, notify: members, teamName: team.name, policy: team.assignmentPolicy };
   conversation.assignee = em.getReference(User, assignedId) as never;
   team.lastAssignedId = assignedId;
-  return { assignedId, notify: [], teamName: team.name };
+  return { assignedId, notify: [], teamName: team.name, policy: team.assignmentPolicy };
 }
 
 /** Members whose account is active, in the order they joined (the round-robin order). */
