@@ -928,7 +928,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await admin.getByRole('heading', { name: 'Team inboxes' }).waitFor();
     const form = admin.getByRole('form', { name: 'New team' });
     await form.getByLabel('Name').fill(team);
-    await form.getByRole('textbox', { name: 'Members' }).click();
+    await form.getByLabel('Members').click();
     await admin.getByRole('option', { name: 'Alex Agent' }).click();
     await admin.keyboard.press('Escape');
     await form.getByLabel('Default team').check();
@@ -942,11 +942,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
     const { page } = await newPage({ width: 360, height: 720 });
     await startChat(page, `Routed ${run}`, 'I want to talk to a person please');
-    await page.getByText('An agent will be with you shortly').waitFor({ timeout: 30_000 });
+    await page.getByTestId('handoff-notice').waitFor({ timeout: 30_000 });
     const item = agent.getByTestId('inbox-item').filter({ hasText: `Routed ${run}` });
     await item.click();
-    await expect.poll(() => agent.getByTestId('assignee-badge').textContent()).toBe('Assigned to Alex Agent');
-    await expect.poll(() => agent.getByLabel('Team inbox').inputValue()).toBe(`Team: ${team}`);
+    await expect.poll(() => agent.getByTestId('assignee-badge').textContent()).toBe('Assigned to you');
+    await expect.poll(() => agent.getByRole('combobox', { name: 'Team inbox' }).inputValue()).toBe(`Team: ${team}`);
 
     // Deleting the team leaves the conversation with its agent.
     await row.getByRole('button', { name: `Delete the team ${team}` }).click();
