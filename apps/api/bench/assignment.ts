@@ -19,7 +19,7 @@ const ROUNDS = 3;
 export async function main() {
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-  const t = await startTestServer({ LOG_LEVEL: 'silent', METRICS_ENABLED: 'true' });
+  const t = await startTestServer({ LOG_LEVEL: 'silent', METRICS_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000' });
   configureMetrics(true);
   const admin = await t.createWorkspace('Assignment bench');
   const agents: { id: string; token: string }[] = [];
