@@ -14,7 +14,7 @@ const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
   conversations: [
     'Contact', 'Conversation', 'ConversationConnection', 'ConversationEdge', 'ConversationUpdated', 'Message', 'MessageAdded',
     'MessageAnalysis', 'MessageModeration', 'MessageConnection', 'MessageEdge', 'AiAnswerChunk', 'TypingChanged', 'Participant', 'Citation',
-    'InboxCounts', 'SuggestedReply', 'Label', 'SearchHighlight', 'TextRange',
+    'InboxCounts', 'SuggestedReply', 'Label', 'SearchHighlight', 'TextRange', 'Team',
   ],
   tickets: ['Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated'],
   knowledge: ['Faq', 'FaqCategory', 'FaqConnection', 'FaqEdge', 'KnowledgeHit'],

@@ -92,9 +92,9 @@ export class TeamsResolver {
 
 @Resolver(() => Conversation)
 export class ConversationTeamResolver {
-  @FieldResolver(() => Team, { nullable: true, description: 'The team whose inbox holds it. Staff only: a customer gets null.' })
+  @FieldResolver(() => Team, { nullable: true, description: 'The team whose inbox holds it. Staff and API keys only: a customer gets null.' })
   async team(@Root() conversation: Readonly<Conversation>, @Ctx() ctx: Context): Promise<Team | null> {
-    if (ctx.actor.kind !== 'user' || !conversation.team) return null;
+    if (ctx.actor.kind === 'customer' || !conversation.team) return null;
     return teamLoader(ctx).load(conversation.team.id);
   }
 }

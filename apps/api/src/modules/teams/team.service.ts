@@ -36,7 +36,8 @@ export class TeamService {
   async create(input: CreateTeamInput): Promise<Team> {
     const { workspaceId } = workspaceActor(this.scope.actor);
     const memberIds = [...new Set(input.memberIds ?? [])];
-    const users = await this.activeUsers(memberIds);
+    const found = await this.activeUsers(memberIds);
+    const users = memberIds.map((id) => found.find((u) => u.id === id)!);
     return this.write(input.name.trim(), async (em) => {
       if (input.isDefault) await em.nativeUpdate(Team, { workspace: workspaceId, isDefault: true }, { isDefault: false });
       const team = em.create(Team, {
@@ -46,7 +47,9 @@ export class TeamService {
         capacity: input.capacity ?? null,
         isDefault: input.isDefault ?? false,
       });
-      for (const user of users) em.create(TeamMember, { team, user, workspace: workspaceId });
+      // Members join in the order given: that is the round-robin order.
+      const joined = Date.now();
+      users.forEach((user, i) => em.create(TeamMember, { team, user, workspace: workspaceId, createdAt: new Date(joined + i) }));
       audit({ ...this.scope, em }, workspaceId, {
         action: 'team.create', targetType: 'Team', targetId: team.id, metadata: { name: team.name, policy: team.assignmentPolicy, members: users.length },
       });
