@@ -21,6 +21,8 @@ const HAND_WRITTEN = [
   'message_ai_usage_index',
   'message_created_at_index',
   'message_workspace_id_created_at_author_type_index',
+  'ticket_first_response_sweep_index',
+  'ticket_resolution_sweep_index',
 ];
 const handWritten = (line: string) => HAND_WRITTEN.some((name) => line.includes(name));
 

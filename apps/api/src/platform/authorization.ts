@@ -16,13 +16,16 @@ const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
     'MessageAnalysis', 'MessageModeration', 'MessageConnection', 'MessageEdge', 'AiAnswerChunk', 'TypingChanged', 'Participant', 'Citation',
     'InboxCounts', 'SuggestedReply', 'Label', 'SearchHighlight', 'TextRange', 'Team',
   ],
-  tickets: ['Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated'],
+  tickets: [
+    'Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated', 'TicketSla', 'TicketComment', 'TicketCommentConnection', 'TicketCommentEdge',
+    'TicketEvent', 'TicketEventConnection', 'TicketEventEdge',
+  ],
   knowledge: ['Faq', 'FaqCategory', 'FaqConnection', 'FaqEdge', 'KnowledgeHit'],
   webhooks: [
     'WebhookEndpoint', 'WebhookEvent', 'WebhookDelivery', 'WebhookDeliveryConnection', 'WebhookDeliveryEdge', 'CreatedWebhookEndpoint',
     'RotatedWebhookSecret', 'WebhookReplay',
   ],
-  analytics: ['Analytics', 'AnalyticsBucket', 'AgentPerformance', 'AiUsage', 'BacklogCount', 'Csat', 'DurationStats', 'HeadlineMetrics', 'LabelCount', 'ExportLink'],
+  analytics: ['Analytics', 'AnalyticsBucket', 'AgentPerformance', 'AiUsage', 'BacklogCount', 'Csat', 'DurationStats', 'HeadlineMetrics', 'LabelCount', 'ExportLink', 'TicketSlaStats'],
   // Structure, and the directory entries every reader of a conversation or ticket sees (who is assigned).
   public: ['Query', 'Mutation', 'Subscription', 'PageInfo', 'User', 'Workspace', 'WidgetInfo', 'AuthPayload', 'StartConversationPayload'],
 };

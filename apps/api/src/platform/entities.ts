@@ -12,6 +12,8 @@ import { Faq } from '../modules/knowledge/faq.entity.js';
 import { FaqCategory } from '../modules/knowledge/faq-category.entity.js';
 import { Message } from '../modules/messages/message.entity.js';
 import { Ticket } from '../modules/tickets/ticket.entity.js';
+import { TicketComment, TicketEvent } from '../modules/tickets/ticket-activity.entity.js';
+import { BusinessCalendar, SlaPolicy } from '../modules/tickets/sla.entity.js';
 import { Workspace } from '../modules/workspaces/workspace.entity.js';
 import { ApiKey } from '../modules/api-keys/api-key.entity.js';
 import { KnowledgeChunk } from '../modules/knowledge/knowledge-chunk.entity.js';
@@ -30,6 +32,10 @@ export const entities = [
   Conversation,
   Message,
   Ticket,
+  TicketComment,
+  TicketEvent,
+  BusinessCalendar,
+  SlaPolicy,
   FaqCategory,
   Faq,
   AuditLog,

@@ -109,6 +109,12 @@ const assignmentSeconds = new Histogram({
   buckets: SECONDS_FAST,
   registers: [registry],
 });
+const slaBreaches = new Counter({
+  name: 'switchboard_sla_breaches_total',
+  help: 'Ticket SLA targets missed, by target (first_response, resolution), recorded once per ticket and target.',
+  labelNames: ['target'] as const,
+  registers: [registry],
+});
 const modelTokens = new Counter({
   name: 'switchboard_ai_tokens_total',
   help: 'Model tokens by provider, model and kind (prompt, completion).',
@@ -342,6 +348,7 @@ export function observeJob(job: string, waitedMs?: number): (outcome: JobOutcome
 export type AnswerOutcome = 'answered' | 'small_talk' | 'handed_off' | 'skipped';
 export const countAnswer = (outcome: AnswerOutcome) => aiAnswers.inc({ outcome });
 export const countHandoff = (reason: string) => handoffs.inc({ reason: HANDOFF_REASONS.has(reason) ? reason : 'other' });
+export const countSlaBreach = (target: 'first_response' | 'resolution') => enabled && slaBreaches.inc({ target });
 export const observeAssignment = (policy: string, outcome: 'assigned' | 'waiting', seconds: number) => assignmentSeconds.observe({ policy, outcome }, seconds);
 
 /** One model call: latency, tokens and result per provider and model. */

@@ -5,7 +5,7 @@ import { TeamResolver } from '../modules/auth/team.resolver.js';
 import { ConversationResolver } from '../modules/conversations/conversation.resolver.js';
 import { KnowledgeResolver } from '../modules/knowledge/knowledge.resolver.js';
 import { MessageResolver } from '../modules/messages/message.resolver.js';
-import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
+import { TicketCommentResolver, TicketEventResolver, TicketResolver } from '../modules/tickets/ticket.resolver.js';
 import { RealtimeResolver } from '../modules/realtime/realtime.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver.js';
@@ -28,6 +28,8 @@ export const resolvers = [
   ConversationResolver,
   MessageResolver,
   TicketResolver,
+  TicketCommentResolver,
+  TicketEventResolver,
   KnowledgeResolver,
   RealtimeResolver,
   SystemResolver,

@@ -30,9 +30,11 @@ export interface NotificationPayload {
   id: string;
   workspaceId: string;
   userId: string;
-  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED' | 'UNASSIGNED_HANDOFF' | 'WEBHOOK_DISABLED';
-  /** Null for notifications about no conversation (WEBHOOK_DISABLED). */
+  kind: 'ASSIGNED' | 'HANDED_OFF' | 'MENTIONED' | 'UNASSIGNED_HANDOFF' | 'WEBHOOK_DISABLED' | 'SLA_BREACHED';
+  /** Null for notifications about no conversation (WEBHOOK_DISABLED, SLA_BREACHED). */
   conversationId: string | null;
+  /** The ticket it is about (SLA_BREACHED). */
+  ticketId?: string | null;
   text: string;
   createdAt: string;
 }

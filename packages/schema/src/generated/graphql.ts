@@ -282,6 +282,8 @@ export type NotificationKind =
   | 'ASSIGNED'
   | 'HANDED_OFF'
   | 'MENTIONED'
+  /** A ticket missed its first response or resolution target: sent to its assignee, or to the admins when it has none. `ticket` says which. */
+  | 'SLA_BREACHED'
   /** A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team). */
   | 'UNASSIGNED_HANDOFF'
   /** A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation. */

@@ -138,7 +138,7 @@ export class AnalyticsService {
     );
     const messages = messageFigures(em, workspaceId, from, to, this.scope.deps.config.analyticsRollups);
     // The message and ticket figures are independent of it: all run at once.
-    const [[cohort], byAuthor, tickets, backlog, breaches, ai, aiBuckets] = await Promise.all([
+    const [[cohort], byAuthor, tickets, backlog, breaches, [sla], ai, aiBuckets] = await Promise.all([
       cohortQuery,
       where.length > 3
         ? em.execute<Row[]>(
@@ -159,8 +159,21 @@ export class AnalyticsService {
         [workspaceId],
       ),
       em.execute<Row[]>(
-        `select count(*)::int as n from ticket where workspace_id = ? and status not in ('RESOLVED', 'CLOSED') and due_at < now()`,
+        `select count(*)::int as n from ticket where workspace_id = ? and status not in ('RESOLVED', 'CLOSED')
+            and (due_at < now() or (first_response_due_at < now() and first_responded_at is null))`,
         [workspaceId],
+      ),
+      // A breach recorded, or one that the sweep has not recorded yet (same rule as Ticket.sla).
+      em.execute<Row[]>(
+        `select count(*) filter (where first_response_due_at is not null or due_at is not null)::int as with_targets,
+                count(*) filter (where fr)::int as fr_breached,
+                count(*) filter (where res)::int as res_breached,
+                count(*) filter (where (first_response_due_at is not null or due_at is not null) and not fr and not res)::int as met
+           from (select first_response_due_at, due_at,
+                        coalesce(first_response_breached_at is not null or coalesce(first_responded_at, resolved_at, now()) > first_response_due_at, false) as fr,
+                        coalesce(resolution_breached_at is not null or coalesce(resolved_at, now()) > due_at, false) as res
+                   from ticket where workspace_id = ? and created_at >= ? and created_at < ?) t`,
+        [workspaceId, from, to],
       ),
       messages.then((m) => m.aiUsage()),
       messages.then((m) => m.aiBuckets(TRUNC[granularity])),
@@ -196,6 +209,12 @@ export class AnalyticsService {
       csatHuman: csatOf(t, 'human'),
       ticketBacklog: backlog.map((r) => ({ status: String(r.status), priority: String(r.priority), count: Number(r.count) })),
       slaBreaches: Number(breaches[0]?.n ?? 0),
+      ticketSla: {
+        withTargets: Number(sla?.with_targets ?? 0),
+        firstResponseBreached: Number(sla?.fr_breached ?? 0),
+        resolutionBreached: Number(sla?.res_breached ?? 0),
+        attainmentRate: ratio(Number(sla?.met ?? 0), Number(sla?.with_targets ?? 0)),
+      },
       agents: agents.map((a) => ({
         agent: users.find((u) => u.id === a.assignee_id) ?? null,
         handled: Number(a.handled),

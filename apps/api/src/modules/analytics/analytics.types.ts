@@ -1,4 +1,5 @@
 // The analytics API's shapes. Each metric's definition is its description in the SDL.
+import { TicketSlaStats } from '../tickets/sla.service.js';
 import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
@@ -238,8 +239,11 @@ export class Analytics {
   @Field(() => [BacklogCount], { description: 'Tickets not resolved or closed now, by status and priority.' })
   ticketBacklog!: BacklogCount[];
 
-  @Field(() => Int, { description: 'Tickets not resolved or closed whose dueAt has passed (now).' })
+  @Field(() => Int, { description: 'Tickets not resolved or closed that are past a target now: dueAt, or a first response due with no reply yet.' })
   slaBreaches!: number;
+
+  @Field(() => TicketSlaStats, { description: 'Tickets created in the range against their SLA targets.' })
+  ticketSla!: TicketSlaStats;
 
   @Field(() => [AgentPerformance])
   agents!: AgentPerformance[];

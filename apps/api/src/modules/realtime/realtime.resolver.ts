@@ -109,7 +109,7 @@ export class RealtimeResolver {
 
   @Authorized(STAFF)
   @Subscription(() => Notification, {
-    description: 'Your notifications: conversations assigned to you or handed off to you, mentions in notes, handoffs waiting unassigned in your teams; for admins, webhook endpoints disabled.',
+    description: 'Your notifications: conversations assigned to you or handed off to you, mentions in notes, handoffs waiting unassigned in your teams; tickets of yours (or, for admins, unassigned ones) that missed an SLA target; for admins, webhook endpoints disabled.',
     subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'notification', staff(context.actor).userId),
   })
   async notifications(@Root() event: NotificationPayload, @Ctx() ctx: Context): Promise<Notification> {
@@ -119,6 +119,7 @@ export class RealtimeResolver {
       kind: event.kind as NotificationKind,
       text: event.text,
       conversation: event.conversationId ? await ctx.loaders.conversation.load(event.conversationId) : null,
+      ticket: event.ticketId ? await ctx.em.findOne(Ticket, { id: event.ticketId }) : null,
       createdAt: new Date(event.createdAt),
     });
   }

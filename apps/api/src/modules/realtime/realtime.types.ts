@@ -25,11 +25,13 @@ export enum NotificationKind {
   MENTIONED = 'MENTIONED',
   UNASSIGNED_HANDOFF = 'UNASSIGNED_HANDOFF',
   WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
+  SLA_BREACHED = 'SLA_BREACHED',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
   valuesConfig: {
     UNASSIGNED_HANDOFF: { description: 'A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team).' },
+    SLA_BREACHED: { description: 'A ticket missed its first response or resolution target: sent to its assignee, or to the admins when it has none. `ticket` says which.' },
     WEBHOOK_DISABLED: { description: 'A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation.' },
   },
 });
@@ -135,6 +137,9 @@ export class Notification {
 
   @Field(() => Conversation, { nullable: true })
   conversation!: Conversation | null;
+
+  @Field(() => Ticket, { nullable: true, description: 'The ticket it is about (SLA_BREACHED).' })
+  ticket!: Ticket | null;
 
   @Field()
   createdAt!: Date;

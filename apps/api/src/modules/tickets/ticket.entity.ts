@@ -22,7 +22,7 @@ registerEnumType(TicketStatus, { name: 'TicketStatus' });
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
 @Index({ properties: ['workspace', 'status'] })
 export class Ticket {
-  [OptionalProps]?: 'id' | 'status' | 'priority' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'status' | 'priority' | 'createdAt' | 'updatedAt' | 'firstResponseDueAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -56,9 +56,25 @@ export class Ticket {
   @ManyToOne(() => Conversation, { ref: true, nullable: true, deleteRule: 'set null' })
   conversation?: Ref<Conversation> | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it must be resolved: from the SLA policy of its priority (business hours and holidays counted), or set by hand.' })
   @Property({ type: 'timestamptz', nullable: true })
   dueAt?: Date | null;
+
+  /** When the first public reply is due (SLA policy of its priority). */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseDueAt?: Date | null;
+
+  /** The first public reply by an agent. */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstRespondedAt?: Date | null;
+
+  /** Set once, when the first response target was missed. */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseBreachedAt?: Date | null;
+
+  /** Set once, when the resolution target (dueAt) was missed. */
+  @Property({ type: 'timestamptz', nullable: true })
+  resolutionBreachedAt?: Date | null;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

@@ -1,7 +1,8 @@
-import { IsDate, IsEnum, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { Priority } from '../conversations/conversation.entity.js';
 import { TicketStatus } from './ticket.entity.js';
+import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
 
 @InputType()
 export class TicketFilter {
@@ -91,4 +92,20 @@ export class UpdateTicketInput {
   @IsOptional()
   @IsDate()
   dueAt?: Date | null;
+}
+
+@InputType()
+export class AddTicketCommentInput {
+  @Field(() => ID)
+  @IsUUID()
+  ticketId!: string;
+
+  @Field({ description: `1 to ${MAX_MESSAGE_LENGTH} characters.` })
+  @Length(1, MAX_MESSAGE_LENGTH)
+  @Matches(/\S/, { message: 'must not be blank' })
+  body!: string;
+
+  @Field({ description: 'A public reply (sent to the requester’s conversation when the ticket has one; stops the first-response clock) or an internal comment.' })
+  @IsBoolean()
+  isPublic!: boolean;
 }
