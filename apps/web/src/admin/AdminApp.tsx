@@ -13,6 +13,7 @@ const EvaluationsPage = lazy(() => import('./EvaluationsPage'));
 const TeamPage = lazy(() => import('./TeamPage'));
 const LabelsPage = lazy(() => import('./LabelsPage'));
 const TeamInboxesPage = lazy(() => import('./TeamInboxesPage'));
+const SlaPage = lazy(() => import('./SlaPage'));
 const JobsPage = lazy(() => import('./JobsPage'));
 const StatusPage = lazy(() => import('./StatusPage'));
 const AnalyticsPage = lazy(() => import('./AnalyticsPage'));
@@ -28,6 +29,7 @@ const NAV: NavItem[] = [
   { to: '/admin/team', label: 'Team' },
   { to: '/admin/inboxes', label: 'Team inboxes' },
   { to: '/admin/labels', label: 'Labels' },
+  { to: '/admin/sla', label: 'SLA' },
   { to: '/admin/jobs', label: 'Failed jobs' },
   { to: '/admin/status', label: 'System status' },
   { to: '/admin/analytics', label: 'Analytics' },
@@ -51,6 +53,7 @@ export default function AdminApp() {
             <Route path="team" element={<TeamPage />} />
             <Route path="inboxes" element={<TeamInboxesPage />} />
             <Route path="labels" element={<LabelsPage />} />
+            <Route path="sla" element={<SlaPage />} />
             <Route path="jobs" element={<JobsPage />} />
             <Route path="status" element={<StatusPage />} />
             <Route path="analytics" element={<AnalyticsPage />} />

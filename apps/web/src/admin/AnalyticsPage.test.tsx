@@ -14,6 +14,7 @@ const analytics: AnalyticsQuery['analytics'] = {
   ticketsCreated: 3,
   ticketsResolved: 1,
   slaBreaches: 2,
+  ticketSla: { withTargets: 4, firstResponseBreached: 1, resolutionBreached: 1, attainmentRate: 0.5 },
   handoffReasons: [{ label: 'missing_knowledge', count: 4 }],
   conversationsByIntent: [{ label: 'refund', count: 3 }, { label: 'unknown', count: 1 }],
   messagesByAuthorType: [{ label: 'AI', count: 10 }],
@@ -40,7 +41,9 @@ describe('AnalyticsPage', () => {
     });
     expect(await screen.findByText('42')).toBeInTheDocument();
     expect(screen.getByText('Resolved by AI alone').parentElement).toHaveTextContent('25%');
-    expect(screen.getByText('SLA breaches').parentElement).toHaveTextContent('2');
+    expect(screen.getByText('Overdue tickets').parentElement).toHaveTextContent('2');
+    expect(screen.getByText('SLA attainment').parentElement).toHaveTextContent('50%');
+    expect(screen.getByText('SLA attainment').parentElement).toHaveTextContent('1 first response, 1 resolution breach(es)');
     expect(screen.getByText('First response (median)').parentElement).toHaveTextContent('AI 1 s · human 4 min');
     expect(screen.getByRole('table', { name: 'Agent performance' })).toHaveTextContent('Alex Agent');
     expect(screen.getByRole('table', { name: 'AI usage' })).toHaveTextContent('1000 / 200');

@@ -183,7 +183,13 @@ export default function AnalyticsPage() {
             <Kpi label="Durable resolution" value={percent(a.durableResolutionRate)} hint="Still resolved after 7 days" />
             <Kpi label="Tickets created" value={String(a.ticketsCreated)} />
             <Kpi label="Tickets resolved" value={String(a.ticketsResolved)} />
-            <Kpi label="SLA breaches" value={String(a.slaBreaches)} alert={a.slaBreaches > 0} />
+            <Kpi label="Overdue tickets" value={String(a.slaBreaches)} alert={a.slaBreaches > 0} hint="Open and past a due time now" />
+            <Kpi
+              label="SLA attainment"
+              value={percent(a.ticketSla.attainmentRate)}
+              alert={a.ticketSla.firstResponseBreached + a.ticketSla.resolutionBreached > 0}
+              hint={`${a.ticketSla.withTargets} ticket(s) with targets · ${a.ticketSla.firstResponseBreached} first response, ${a.ticketSla.resolutionBreached} resolution breach(es)`}
+            />
             <Kpi
               label="AI answers"
               value={String(a.aiUsage.reduce((s, u) => s + u.answers, 0))}

@@ -5,6 +5,7 @@ import { StaffLayout } from '../staff/StaffLayout';
 import { Inbox } from './Inbox';
 import { ConversationPane } from './ConversationPane';
 import { TicketsPage } from './TicketsPage';
+import { TicketPage } from './TicketPage';
 import { SavedRepliesPage } from './SavedRepliesPage';
 import { AcceptInvitePage } from './AcceptInvitePage';
 import { ResetPasswordPage } from './ResetPasswordPage';
@@ -40,6 +41,14 @@ function AgentRoutes() {
         element={
           <StaffLayout title="Tickets">
             <TicketsPage />
+          </StaffLayout>
+        }
+      />
+      <Route
+        path="tickets/:ticketId"
+        element={
+          <StaffLayout title="Ticket">
+            <TicketPage />
           </StaffLayout>
         }
       />

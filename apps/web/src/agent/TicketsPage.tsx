@@ -7,6 +7,7 @@ import { InboxEventsDocument, TeamMembersDocument, TicketsDocument, UpdateTicket
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Empty, Loading } from '../components/States';
 import { contactName, dateTime, humanize } from '../lib/format';
+import { SlaBadge } from './SlaBadge';
 
 const STATUSES: TicketStatus[] = ['OPEN', 'PENDING', 'RESOLVED', 'CLOSED'];
 const PRIORITIES: Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
@@ -55,6 +56,7 @@ export function TicketsPage() {
                 <Table.Th>Priority</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Assignee</Table.Th>
+                <Table.Th>SLA</Table.Th>
                 <Table.Th>Created</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -62,9 +64,9 @@ export function TicketsPage() {
               {tickets.map((t) => (
                 <Table.Tr key={t.id} data-testid="ticket-row">
                   <Table.Td>
-                    <Text size="sm" fw={500}>
+                    <Anchor component={Link} to={`/agent/tickets/${t.id}`} size="sm" fw={500} display="block">
                       {t.subject}
-                    </Text>
+                    </Anchor>
                     {t.conversation && (
                       <Anchor component={Link} to={`/agent/c/${t.conversation.id}`} size="xs">
                         Open the conversation
@@ -103,6 +105,9 @@ export function TicketsPage() {
                       ]}
                       onChange={(e) => change(t.id, { assigneeId: e.currentTarget.value || null })}
                     />
+                  </Table.Td>
+                  <Table.Td>
+                    <SlaBadge sla={t.sla} />
                   </Table.Td>
                   <Table.Td>{dateTime(t.createdAt)}</Table.Td>
                 </Table.Tr>

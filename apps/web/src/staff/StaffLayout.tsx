@@ -160,6 +160,15 @@ function initials(name: string): string {
   );
 }
 
+const NOTIFICATION_KIND: Record<NotificationsSubscription['notifications']['kind'], string> = {
+  ASSIGNED: 'Assigned',
+  HANDED_OFF: 'Handed off',
+  MENTIONED: 'Mentioned',
+  UNASSIGNED_HANDOFF: 'Waiting in a team inbox',
+  WEBHOOK_DISABLED: 'Webhook disabled',
+  SLA_BREACHED: 'SLA breached',
+};
+
 /** Conversations assigned or handed off to you, live over the `notifications` subscription. */
 function NotificationBell() {
   const navigate = useNavigate();
@@ -220,13 +229,14 @@ function NotificationBell() {
                       onClick={() => {
                         setOpened(false);
                         if (n.conversation) navigate(`/agent/c/${n.conversation.id}`);
+                        else if (n.ticket) navigate(`/agent/tickets/${n.ticket.id}`);
                       }}
                     >
                       <Text size="sm" fw={n.read ? 400 : 600}>
                         {n.text}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        {n.kind === 'ASSIGNED' ? 'Assigned' : n.kind === 'HANDED_OFF' ? 'Handed off' : 'Mentioned'} · {relativeTime(n.createdAt)}
+                        {NOTIFICATION_KIND[n.kind]} · {relativeTime(n.createdAt)}
                       </Text>
                     </UnstyledButton>
                   </li>
