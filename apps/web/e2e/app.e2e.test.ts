@@ -922,6 +922,52 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await desk.getByRole('button', { name: 'Reopen' }).waitFor();
   });
 
+  it('an admin sets SLA targets; an agent works the ticket on its page: an internal comment, a public reply the customer sees, resolved with the SLA met', async () => {
+    await admin.goto(`${web.url}/admin/sla`);
+    await admin.getByRole('heading', { name: 'SLA', exact: true }).waitFor();
+    await admin.getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(() => admin.getByText('Not set yet').count()).toBe(0);
+    const policy = admin.getByTestId('sla-policy-row').filter({ hasText: 'Urgent' });
+    await policy.getByLabel('Urgent: first response minutes').fill('30');
+    await policy.getByLabel('Urgent: resolution minutes').fill('240');
+    await policy.getByLabel('Urgent: business hours only').uncheck();
+    await policy.getByRole('button', { name: 'Save', exact: true }).click();
+    await policy.getByRole('button', { name: 'Remove' }).waitFor();
+    await shot(admin, 'admin-sla');
+
+    // A customer writes in; an urgent ticket is raised from the conversation.
+    const { page } = await newPage({ width: 360, height: 720 });
+    await startChat(page, `Ticketed ${run}`, `My order ${run} arrived broken`);
+    await page.locator('[data-testid="message"][data-author="CUSTOMER"]').first().waitFor();
+    const session = await page.evaluate((key) => localStorage.getItem(`switchboard.widget.${key}`), api.widgetKey);
+    const conversationId = (JSON.parse(session!) as { conversationId: string }).conversationId;
+    const { logIn } = await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: { email: DEMO_AGENT.email, password: DEMO_AGENT.password } });
+    const subject = `Broken order ${run}`;
+    await call('mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }', { i: { conversationId, subject, priority: 'URGENT' } }, logIn.accessToken);
+
+    await agent.goto(`${web.url}/agent/tickets`);
+    await agent.getByRole('link', { name: subject }).click();
+    await agent.getByRole('heading', { name: subject }).waitFor();
+    await expect.poll(() => agent.getByTestId('sla-badge').getAttribute('data-state')).toBe('ON_TRACK');
+    expect(await agent.getByTestId('sla-badge').textContent()).toMatch(/^(29|30) min left$/);
+
+    const thread = agent.getByRole('region', { name: 'Comments' });
+    await thread.getByRole('textbox', { name: 'Comment for colleagues' }).fill(`Courier confirms damage ${run}`);
+    await thread.getByRole('button', { name: 'Add comment' }).click();
+    await agent.getByTestId('ticket-comment').filter({ hasText: `Courier confirms damage ${run}` }).waitFor();
+    await thread.locator('.mantine-SegmentedControl-root label', { hasText: /^Public reply$/ }).click();
+    await thread.getByRole('textbox', { name: 'Reply to the requester' }).fill(`A replacement is on its way ${run}.`);
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    await agent.locator('[data-testid="ticket-comment"][data-public="true"]', { hasText: `A replacement is on its way ${run}.` }).waitFor();
+    await page.locator('[data-testid="message"][data-author="AGENT"]', { hasText: `A replacement is on its way ${run}.` }).waitFor();
+    expect(await page.getByText('Courier confirms damage').count()).toBe(0);
+
+    await agent.getByRole('combobox', { name: 'Status', exact: true }).selectOption('RESOLVED');
+    await expect.poll(() => agent.getByTestId('sla-badge').getAttribute('data-state')).toBe('MET');
+    await agent.getByTestId('ticket-history').filter({ hasText: 'changed the status from Open to Resolved' }).waitFor();
+    await shot(agent, 'agent-ticket-page');
+  });
+
   it('an admin sets up a team inbox; a customer who asks for a person is assigned to its online agent at once', async () => {
     const team = `Support ${run}`;
     await admin.goto(`${web.url}/admin/inboxes`);

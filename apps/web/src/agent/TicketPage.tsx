@@ -126,7 +126,8 @@ export function TicketPage() {
                   <Text size="xs" fw={600}>
                     {c.author?.name ?? 'Former agent'}
                   </Text>
-                  <Badge size="xs" color={c.isPublic ? 'blue' : 'yellow'} variant="light">
+                  {/* Dark on the note's yellow: the light yellow badge would not meet contrast there. */}
+                  <Badge size="xs" color={c.isPublic ? 'blue' : 'dark'} variant={c.isPublic ? 'light' : 'outline'}>
                     {c.isPublic ? 'Public reply' : 'Internal'}
                   </Badge>
                   <Text size="xs" c="dimmed" title={dateTime(c.createdAt)}>
