@@ -38,6 +38,7 @@ import { BullJobRunner, InProcessJobRunner, startWorkers } from './jobs.js';
 import { OutboxDispatcher } from './outbox.js';
 import { jobs } from './job-registry.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
+import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
 import { configureMetrics, scrape, watchSockets } from './metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
@@ -126,6 +127,9 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   deps.forgetPrincipal = (event) => principals.forget(event);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
+  // An agent coming online may take conversations waiting in their team inboxes.
+  realtime.onAvailable = (workspaceId) =>
+    void jobRunner.enqueue(routeWaitingJob, { workspaceId }).catch((err) => logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
   realtime.start();
   const alerts = new AlertMonitor({ orm, pubSub: pubSubHandle.pubSub, config, logger, redis });
   alerts.start();

@@ -25,6 +25,7 @@ import { onCustomerMessage } from '../ai/ai.triggers.js';
 import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
 import { publishRouting, routeHandoff, type Routing } from '../teams/team.routing.js';
+import { routeWaitingJob } from '../teams/route-waiting.job.js';
 import { conversationData, emitWebhookEvents, messageData, pokeFanOut, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
@@ -252,8 +253,17 @@ export class ConversationService {
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, change, actor.kind === 'user' ? actor.userId : undefined);
     pokeFanOut(this.scope.deps, fanOut);
+    // An agent with one conversation fewer may take one waiting in a team inbox.
+    if (FREES_CAPACITY.has(change)) routeWaitingSoon(this.scope.deps, conversation.workspace.id);
     return conversation;
   }
+}
+
+const FREES_CAPACITY = new Set<ConversationChange>(['resolved', 'unassigned']);
+
+/** Enqueues teams.route-waiting for a workspace; a queue that is down leaves it to the minute's sweep. */
+export function routeWaitingSoon(deps: Scope['deps'], workspaceId: string) {
+  void deps.jobs.enqueue(routeWaitingJob, { workspaceId }).catch((err) => deps.logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
 }
 
 /** The note a handed-off customer reads, in their language when we have it (else English). */

@@ -27,6 +27,8 @@ export class RealtimeState {
   readonly typingLimiter: RateLimiterAbstract;
   private readonly staffSockets = new Map<string, StaffSocket>();
   private timers: NodeJS.Timeout[] = [];
+  /** Called when an agent becomes ONLINE (a first socket, or back from AWAY): waiting conversations may go to them. */
+  onAvailable?: (workspaceId: string, userId: string) => void;
 
   constructor(
     private readonly pubSub: PubSub,
@@ -56,6 +58,7 @@ export class RealtimeState {
     if (await this.presence.connect(userId, workspaceId, connId, Date.now() + PRESENCE_TIMEOUT_MS)) {
       const status = (await this.presence.list(workspaceId)).get(userId) ?? 'ONLINE';
       this.publishPresence(workspaceId, userId, status);
+      if (status === 'ONLINE') this.onAvailable?.(workspaceId, userId);
     }
   }
 
@@ -69,6 +72,7 @@ export class RealtimeState {
   async setStatus(workspaceId: string, userId: string, status: PresenceStatus) {
     await this.presence.setStatus(userId, status);
     this.publishPresence(workspaceId, userId, status);
+    if (status === 'ONLINE') this.onAvailable?.(workspaceId, userId);
   }
 
   /** Sockets and subscriptions across every API node (this node's alone without Redis). */

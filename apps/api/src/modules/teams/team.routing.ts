@@ -55,7 +55,7 @@ async function decide(em: Em, conversation: Conversation, presence: PresenceStor
 }
 
 /** Members whose account is active, in the order they joined (the round-robin order). */
-async function activeMembers(em: Em, teamId: string): Promise<string[]> {
+export async function activeMembers(em: Em, teamId: string): Promise<string[]> {
   const rows = await em.execute<{ user_id: string }[]>(
     `select tm.user_id from team_member tm join "user" u on u.id = tm.user_id
       where tm.team_id = ? and u.status = 'ACTIVE' order by tm.created_at, tm.user_id`,

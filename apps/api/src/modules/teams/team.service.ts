@@ -9,7 +9,7 @@ import { assertId } from '../../platform/ids.js';
 import { audit } from '../audit/audit.service.js';
 import { User, UserStatus } from '../auth/user.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { ConversationService } from '../conversations/conversation.service.js';
+import { ConversationService, routeWaitingSoon } from '../conversations/conversation.service.js';
 import { Team, TeamMember, TEAM_DEFAULT_UNIQUE } from './team.entity.js';
 import type { CreateTeamInput, UpdateTeamInput } from './team.inputs.js';
 import { publishRouting, routeHandoff, type Routing } from './team.routing.js';
@@ -60,7 +60,7 @@ export class TeamService {
   async update(id: string, input: UpdateTeamInput): Promise<Team> {
     const current = await this.get(id);
     const workspaceId = current.workspace.id;
-    return this.write(input.name?.trim() ?? current.name, async (em) => {
+    const updated = await this.write(input.name?.trim() ?? current.name, async (em) => {
       const team = await em.findOneOrFail(Team, { id });
       if (input.isDefault && !team.isDefault) await em.nativeUpdate(Team, { workspace: workspaceId, isDefault: true }, { isDefault: false });
       if (input.name != null) team.name = input.name.trim();
@@ -75,6 +75,9 @@ export class TeamService {
       });
       return team;
     });
+    // A policy that now assigns, or a higher capacity, may take waiting conversations.
+    if (input.assignmentPolicy != null || input.capacity != null) routeWaitingSoon(this.scope.deps, workspaceId);
+    return updated;
   }
 
   /** Deletes the team; its conversations leave its inbox (team null) and keep their assignees. */
@@ -94,6 +97,7 @@ export class TeamService {
       this.em.create(TeamMember, { team, user: user!, workspace: team.workspace.id });
       audit(this.scope, team.workspace.id, { action: 'team.member_add', targetType: 'Team', targetId: team.id, metadata: { userId } });
       await this.em.flush();
+      routeWaitingSoon(this.scope.deps, team.workspace.id);
     }
     return team;
   }
