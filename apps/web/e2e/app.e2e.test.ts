@@ -371,6 +371,8 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await byLabel.selectOption({ label: 'refund request · 1 open' });
     await expect.poll(() => agent.getByTestId('inbox-item').count()).toBe(1);
     expect(await agent.getByTestId('inbox-item').first().textContent()).toContain(CUSTOMER);
+    // The inbox item carries the label as a chip.
+    await agent.getByTestId('inbox-item').first().getByTestId('inbox-item-label').filter({ hasText: 'refund request' }).waitFor();
     await byLabel.selectOption({ label: 'All labels' });
     await expect.poll(() => agent.getByTestId('inbox-item').count()).toBeGreaterThan(1);
 
@@ -993,6 +995,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await item.click();
     await expect.poll(() => agent.getByTestId('assignee-badge').textContent()).toBe('Assigned to you');
     await expect.poll(() => agent.getByRole('combobox', { name: 'Team inbox' }).inputValue()).toBe(`Team: ${team}`);
+    // The inbox filters by team inbox, and its items say which team they are in.
+    await agent.getByLabel('Filter by team').selectOption({ label: `${team} · 0 waiting` });
+    await expect.poll(() => agent.getByTestId('inbox-item').count()).toBe(1);
+    expect(await agent.getByTestId('inbox-item').first().getByTestId('inbox-item-team').textContent()).toBe(team);
+    await agent.getByLabel('Filter by team').selectOption({ label: 'All teams' });
 
     // Deleting the team leaves the conversation with its agent.
     await row.getByRole('button', { name: `Delete the team ${team}` }).click();

@@ -14,6 +14,8 @@ const conversation: ConversationDetailFragment = {
   contact: { id: 'k1', name: 'Ana', email: 'ana@example.com' },
   assignee: null,
   lastMessage: null,
+  labels: [],
+  team: null,
   channel: 'WEB_WIDGET',
   language: 'en',
   lastSeq: 3,

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client';
 import { Badge, Button, Chip, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
+import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, TeamsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
 import { useTick } from '../lib/hooks';
 import { useConnection } from '../components/ConnectionStatus';
@@ -127,30 +127,40 @@ function useInboxCounts(loaded: ConversationSummaryFragment[], meId: string, cha
 }
 
 /**
- * The label filter: the server's list of conversations carrying the label
- * (the loaded pages may not hold them all), shown with the live versions of
- * those the inbox holds, and read again shortly after changes.
+ * The label and team filters: the server's list of conversations carrying the
+ * label and in the team's inbox (the loaded pages may not hold them all),
+ * shown with the live versions of those the inbox holds, and read again
+ * shortly after changes.
  */
-function useLabelFilter(live: ConversationSummaryFragment[], changes: number) {
+function useServerFilter(live: ConversationSummaryFragment[], changes: number) {
   const [labelId, setLabelId] = useState('');
+  const [teamId, setTeamId] = useState('');
   const labels = useQuery(LabelsDocument, { fetchPolicy: 'cache-and-network' });
-  const labeled = useQuery(ConversationsDocument, { variables: { first: PAGE, filter: { labelIds: [labelId] } }, skip: !labelId, fetchPolicy: 'network-only' });
+  const teams = useQuery(TeamsDocument, { fetchPolicy: 'cache-and-network' });
+  const active = Boolean(labelId || teamId);
+  const filter = { ...(labelId ? { labelIds: [labelId] } : {}), ...(teamId ? { teamId } : {}) };
+  const filtered = useQuery(ConversationsDocument, { variables: { first: PAGE, filter }, skip: !active, fetchPolicy: 'network-only' });
   const { refetch: refetchLabels } = labels;
-  const { refetch: refetchLabeled } = labeled;
+  const { refetch: refetchTeams } = teams;
+  const { refetch: refetchFiltered } = filtered;
   useEffect(() => {
     if (changes === 0) return;
     const timer = setTimeout(() => {
       void refetchLabels().catch(() => undefined);
-      if (labelId) void refetchLabeled().catch(() => undefined);
+      void refetchTeams().catch(() => undefined);
+      if (active) void refetchFiltered().catch(() => undefined);
     }, 300);
     return () => clearTimeout(timer);
-  }, [changes, labelId, refetchLabels, refetchLabeled]);
+  }, [changes, active, refetchLabels, refetchTeams, refetchFiltered]);
   const conversations = useMemo(() => {
-    if (!labelId) return null;
+    if (!active) return null;
     const byId = new Map(live.map((c) => [c.id, c]));
-    return (labeled.data?.conversations.edges ?? []).map((e) => byId.get(e.node.id) ?? e.node);
-  }, [labelId, labeled.data, live]);
-  return { labelId, setLabelId, labels: labels.data?.labels ?? [], conversations, error: labeled.error };
+    // The live version only while it still matches (a transfer or an unlabel takes it out before the refetch).
+    return (filtered.data?.conversations.edges ?? [])
+      .map((e) => byId.get(e.node.id) ?? e.node)
+      .filter((c) => (!teamId || c.team?.id === teamId) && (!labelId || c.labels.some((l) => l.id === labelId)));
+  }, [active, labelId, teamId, filtered.data, live]);
+  return { active, labelId, setLabelId, teamId, setTeamId, labels: labels.data?.labels ?? [], teams: teams.data?.teams ?? [], conversations, error: filtered.error };
 }
 
 export function Inbox({ selectedId }: { selectedId: string | null }) {
@@ -159,8 +169,8 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
   const [filter, setFilter] = useState<InboxFilter>('open');
   useTick(30_000);
   const counts = useInboxCounts(inbox.conversations, me.id, inbox.changes);
-  const byLabel = useLabelFilter(inbox.conversations, inbox.changes);
-  const visible = (byLabel.conversations ?? inbox.conversations).filter((c) => matchesFilter(c, filter, me.id));
+  const byServer = useServerFilter(inbox.conversations, inbox.changes);
+  const visible = (byServer.conversations ?? inbox.conversations).filter((c) => matchesFilter(c, filter, me.id));
   const [searchInput, setSearchInput] = useState('');
   const [debounced] = useDebouncedValue(searchInput.trim().slice(0, 200), 300);
   // Searching covers every conversation, whatever the filters below; clearing the box brings the inbox back.
@@ -193,19 +203,32 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
             ))}
           </Group>
         </Chip.Group>}
-        {!search && byLabel.labels.length > 0 && (
-          <NativeSelect
-            size="xs"
-            label="Filter by label"
-            value={byLabel.labelId}
-            onChange={(e) => byLabel.setLabelId(e.currentTarget.value)}
-            data={[{ value: '', label: 'All labels' }, ...byLabel.labels.map((l) => ({ value: l.id, label: `${l.name} · ${l.openConversations} open` }))]}
-          />
+        {!search && (byServer.labels.length > 0 || byServer.teams.length > 0) && (
+          <Group gap="xs" grow>
+            {byServer.teams.length > 0 && (
+              <NativeSelect
+                size="xs"
+                label="Filter by team"
+                value={byServer.teamId}
+                onChange={(e) => byServer.setTeamId(e.currentTarget.value)}
+                data={[{ value: '', label: 'All teams' }, ...byServer.teams.map((t) => ({ value: t.id, label: `${t.name} · ${t.waitingConversations} waiting` }))]}
+              />
+            )}
+            {byServer.labels.length > 0 && (
+              <NativeSelect
+                size="xs"
+                label="Filter by label"
+                value={byServer.labelId}
+                onChange={(e) => byServer.setLabelId(e.currentTarget.value)}
+                data={[{ value: '', label: 'All labels' }, ...byServer.labels.map((l) => ({ value: l.id, label: `${l.name} · ${l.openConversations} open` }))]}
+              />
+            )}
+          </Group>
         )}
       </Stack>
       {search ? <ConversationSearchResults search={search} selectedId={selectedId} /> : <div className="sb-scroll" aria-busy={inbox.loading}>
         {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
-        {byLabel.error != null && <ErrorNotice error={byLabel.error} title="Could not filter by label" compact />}
+        {byServer.error != null && <ErrorNotice error={byServer.error} title="Could not filter the inbox" compact />}
         {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
         {!inbox.loading && !inbox.error && visible.length === 0 && (
           <Empty title="Nothing here">{filter === 'open' ? 'No open conversations. New ones appear here live.' : 'No conversations match this filter.'}</Empty>
@@ -217,7 +240,7 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
             </li>
           ))}
         </ul>
-        {inbox.hasMore && !byLabel.labelId && (
+        {inbox.hasMore && !byServer.active && (
           <Group justify="center" p="sm">
             <Button variant="subtle" size="xs" onClick={inbox.loadMore} loading={inbox.loadingMore}>
               Load older conversations
@@ -262,6 +285,22 @@ function InboxItem({ conversation: c, selected, unread, meId }: { conversation: 
             {c.priority.toLowerCase()}
           </Badge>
         )}
+        {c.team && (
+          <Badge size="xs" variant="default" data-testid="inbox-item-team">
+            {c.team.name}
+          </Badge>
+        )}
+        {c.labels.map((l) => (
+          <Badge
+            key={l.id}
+            size="xs"
+            variant="default"
+            data-testid="inbox-item-label"
+            leftSection={<span aria-hidden style={{ display: 'inline-block', width: 6, height: 6, borderRadius: 3, background: l.color }} />}
+          >
+            {l.name}
+          </Badge>
+        ))}
       </Group>
     </Link>
   );

@@ -11,6 +11,8 @@ const conv = (id: string, extra: Partial<ConversationSummaryFragment> = {}): Con
   contact: { id: `k${id}`, name: id, email: null },
   assignee: null,
   lastMessage: null,
+  labels: [],
+  team: null,
   ...extra,
 });
 
