@@ -22,6 +22,7 @@ import { Migration20261206110000_labels } from './Migration20261206110000_labels
 import { Migration20261207100000_conversation_search } from './Migration20261207100000_conversation_search.js';
 import { Migration20261207110000_private_notes } from './Migration20261207110000_private_notes.js';
 import { Migration20261208100000_teams } from './Migration20261208100000_teams.js';
+import { Migration20261209100000_attachments } from './Migration20261209100000_attachments.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -47,4 +48,5 @@ export const migrations = [
   { name: 'Migration20261207100000_conversation_search', class: Migration20261207100000_conversation_search },
   { name: 'Migration20261207110000_private_notes', class: Migration20261207110000_private_notes },
   { name: 'Migration20261208100000_teams', class: Migration20261208100000_teams },
+  { name: 'Migration20261209100000_attachments', class: Migration20261209100000_attachments },
 ];

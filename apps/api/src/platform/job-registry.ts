@@ -11,8 +11,9 @@ import { deliverWebhookJob } from '../modules/webhooks/deliver.job.js';
 import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { fanOutWebhooksJob } from '../modules/webhooks/fan-out.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
+import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob, sweepAttachmentsJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

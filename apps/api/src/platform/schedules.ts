@@ -10,6 +10,7 @@ import { rollupJob } from '../modules/analytics/rollup.job.js';
 import { reconcileJob } from '../modules/ai/reconcile.job.js';
 import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
+import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
 
 interface Recurring {
@@ -25,6 +26,7 @@ export const recurring: Recurring[] = [
   { job: reconcileJob as JobDefinition<never>, data: {}, everyMs: 15_000 },
   { job: sweepWebhooksJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
   { job: webhookRetentionJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
+  { job: sweepAttachmentsJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
 ];
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */

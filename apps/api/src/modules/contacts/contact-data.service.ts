@@ -13,6 +13,7 @@ import { Ticket } from '../tickets/ticket.entity.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
 import { announceRevocation } from '../auth/principals.js';
+import { deleteFiles, removeConversationAttachments } from '../attachments/index.js';
 
 export const ERASED = '[erased]';
 
@@ -57,10 +58,13 @@ export class ContactDataService {
   async erase(contactId: string): Promise<boolean> {
     const me = staff(this.scope.actor);
     const contact = await this.contact(contactId);
+    let files: string[] = [];
     const conversations = await this.scope.em.transactional(async (em) => {
       const conversations = await em.find(Conversation, { contact: contact.id });
       const ids = conversations.map((c) => c.id);
       if (ids.length) {
+        // Files in their conversations go whole (whoever sent them: a screenshot or an invoice is about the customer).
+        files = await removeConversationAttachments(em, ids);
         // The customer's own words and free text go; who answered, when, and how it was rated stay.
         await em.nativeUpdate(Message, { conversation: { $in: ids }, authorType: 'CUSTOMER' as never }, { body: ERASED, analysis: null });
         await em.nativeUpdate(Conversation, { id: { $in: ids } }, { csatComment: null });
@@ -72,6 +76,8 @@ export class ContactDataService {
       audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
       return conversations;
     });
+    // After the commit: the rows are gone, so nothing links to a file any more.
+    await deleteFiles(this.scope.deps.config, this.scope.deps.logger, files);
     // Open consoles re-read these conversations: the name and the words disappear there too.
     for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'erased');
     // The customer's widget tokens stop working, and their open sockets close.
