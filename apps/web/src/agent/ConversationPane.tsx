@@ -32,7 +32,7 @@ import { TicketModal } from './TicketModal';
 import { useCannedReplyPicker } from './CannedReplyPicker';
 import { ConversationLabels } from './ConversationLabels';
 import { ConversationTeam } from './ConversationTeam';
-import { AttachButton, AttachmentList, DraftAttachmentList, useDraftAttachments } from '../components/Attachments';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
 import { useTeamPresence } from './TeamPresence';
 
 const PAGE = 30;
@@ -580,7 +580,9 @@ function PendingBubble({ item, note = false, onRetry, onDiscard }: { item: Outgo
       <span className="sb-who">{note ? 'Note · You' : 'You'}</span>
       {item.body && <p>{item.body}</p>}
       {item.attachments?.map((a) => (
-        <p key={a.id}>📎 {a.filename}</p>
+        <p key={a.id}>
+          <PaperclipIcon size={14} /> {a.filename}
+        </p>
       ))}
       <Text size="xs" mt={4}>
         {item.status === 'retrying' ? 'Offline, will send when the connection is back…' : item.status === 'failed' ? `Not sent: ${item.error?.message ?? ''}` : 'Sending…'}

@@ -23,7 +23,7 @@ import { WidgetHeader } from './WidgetPage';
 import type { WidgetSession } from './session';
 import { markOnce } from './marks';
 import { widgetStrings } from './i18n';
-import { AttachButton, AttachmentList, DraftAttachmentList, useDraftAttachments } from '../components/Attachments';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
 
 interface Props {
   session: WidgetSession;
@@ -416,7 +416,7 @@ function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRe
       {item.body && <p className="sbw-text">{item.body}</p>}
       {item.attachments?.map((a) => (
         <p key={a.id} className="sbw-text">
-          📎 {a.filename}
+          <PaperclipIcon size={14} /> {a.filename}
         </p>
       ))}
       <span className="sbw-meta">
