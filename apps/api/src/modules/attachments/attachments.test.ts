@@ -269,6 +269,11 @@ describe('message attachments', () => {
     const url = (await t.gql(HISTORY, { id: chat.id }, admin.token)).data.conversation.messages.edges[1].node.attachments[0].url;
     expect((await download(url)).status).toBe(200);
 
+    // The customer's data export lists the files of their messages, and nothing of the team's notes.
+    const exported = await t.gql(`mutation($c: ID!) { exportContactData(contactId: $c) }`, { c: chat.contactId }, admin.token);
+    const exportedFiles = exported.data.exportContactData.conversations[0].messages.flatMap((m: any) => m.attachments.map((a: any) => a.filename));
+    expect(exportedFiles).toEqual(['passport.png', 'contract.pdf']);
+
     const erased = await t.gql(`mutation($c: ID!) { eraseContact(contactId: $c) }`, { c: chat.contactId }, admin.token);
     expect(erased.data.eraseContact).toBe(true);
     expect((await t.sql(`select count(*)::int as n from attachment where conversation_id = ?`, [chat.id]))[0].n).toBe(0);

@@ -13,7 +13,7 @@ import { Ticket } from '../tickets/ticket.entity.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
 import { announceRevocation } from '../auth/principals.js';
-import { deleteFiles, removeConversationAttachments } from '../attachments/index.js';
+import { Attachment, deleteFiles, removeConversationAttachments } from '../attachments/index.js';
 
 export const ERASED = '[erased]';
 
@@ -34,6 +34,8 @@ export class ContactDataService {
     const conversations = await em.find(Conversation, { contact }, { orderBy: { createdAt: 'asc' } });
     // Private notes are the team's, not the customer's: not in the export.
     const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) }, kind: MessageKind.MESSAGE }, { orderBy: { createdAt: 'asc' } });
+    // Which files each message carried (their bytes stay behind the signed links).
+    const files = messages.length ? await em.find(Attachment, { message: { $in: messages.map((m) => m.id) } }, { orderBy: { createdAt: 'asc', id: 'asc' } }) : [];
     const tickets = await em.find(Ticket, { requester: contact });
     audit(this.scope, me.workspaceId, { action: 'contact.export', targetType: 'Contact', targetId: contact.id });
     await em.flush();
@@ -49,7 +51,13 @@ export class ContactDataService {
         csatComment: c.csatComment,
         messages: messages
           .filter((m) => m.conversation.id === c.id)
-          .map((m) => ({ seq: m.seq, authorType: m.authorType, body: m.body, createdAt: m.createdAt })),
+          .map((m) => ({
+            seq: m.seq,
+            authorType: m.authorType,
+            body: m.body,
+            createdAt: m.createdAt,
+            attachments: files.filter((f) => f.message?.id === m.id).map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
+          })),
       })),
       tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, description: t.description, status: t.status, createdAt: t.createdAt })),
     };
