@@ -40,7 +40,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# --- web: the built Vite app served by nginx, proxying /graphql and /exports/ to the API ---
+# --- web: the built Vite app served by nginx, proxying /graphql, /exports/ and /attachments/ to the API ---
 FROM nginx:1.27-alpine AS web
 # The nginx image runs envsubst on /etc/nginx/templates/*.template at start-up,
 # replacing only variables that are set in the environment (here API_UPSTREAM),
@@ -59,6 +59,8 @@ RUN rm -f /etc/nginx/conf.d/default.conf \
     '  root /usr/share/nginx/html;' \
     '' \
     '  location = /graphql {' \
+    '    # File uploads (multipart): ATTACHMENT_MAX_BYTES (10 MiB) plus the form around it.' \
+    '    client_max_body_size 11m;' \
     '    proxy_pass http://${API_UPSTREAM};' \
     '    proxy_http_version 1.1;' \
     '    proxy_set_header Upgrade $http_upgrade;' \
@@ -78,6 +80,14 @@ RUN rm -f /etc/nginx/conf.d/default.conf \
     '    proxy_set_header X-Forwarded-Proto $scheme;' \
     '    proxy_buffering off;' \
     '    proxy_read_timeout 1h;' \
+    '  }' \
+    '' \
+    '  location /attachments/ {' \
+    '    proxy_pass http://${API_UPSTREAM};' \
+    '    proxy_http_version 1.1;' \
+    '    proxy_set_header Host $host;' \
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;' \
+    '    proxy_set_header X-Forwarded-Proto $scheme;' \
     '  }' \
     '' \
     '  location /assets/ {' \
@@ -104,8 +114,10 @@ COPY --from=prod-deps /app ./
 # build output must be present at the same paths.
 COPY --from=build /app/packages ./packages
 COPY --from=build /app/apps/api/dist ./apps/api/dist
-# Embedded PGlite data directory (only used when DATABASE_URL is not set).
-RUN mkdir -p /app/.data && chown node:node /app/.data
+# Embedded PGlite data directory (only used when DATABASE_URL is not set), and
+# the default attachments directory (a volume in docker-compose.yml; created
+# here so the volume starts owned by the node user).
+RUN mkdir -p /app/.data/attachments && chown -R node:node /app/.data
 USER node
 EXPOSE 4000
 # No HEALTHCHECK here: the worker shares this image and serves no HTTP.

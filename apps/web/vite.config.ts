@@ -17,6 +17,8 @@ const proxy = {
   '/graphql': { target: apiTarget, changeOrigin: true, ws: true },
   // Signed analytics export downloads (exportConversations returns /exports/…).
   '/exports': { target: apiTarget, changeOrigin: true },
+  // Signed attachment downloads (Attachment.url is /attachments/…), e.g. <img src>.
+  '/attachments': { target: apiTarget, changeOrigin: true },
 };
 
 /**

@@ -1,7 +1,8 @@
 // The Kubernetes manifests render with kustomize (kubectl) and hang together:
 // probes on the real health endpoints, graceful termination, autoscaling and
 // disruption budgets pointing at real workloads, the Ingress reaching the API
-// for /graphql (WebSocket) and /exports/, configuration the API accepts.
+// for /graphql (WebSocket), /exports/ and /attachments/, configuration the API
+// accepts, and one attachments volume shared by API nodes and workers.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -55,6 +56,7 @@ describe('Kubernetes manifests', () => {
         'PodDisruptionBudget/switchboard-api',
         'PodDisruptionBudget/switchboard-web',
         'PodDisruptionBudget/switchboard-worker',
+        'PersistentVolumeClaim/switchboard-attachments',
         'Secret/switchboard-secrets',
         'Service/switchboard-api',
         'Service/switchboard-web',
@@ -119,14 +121,14 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('routes /graphql (WebSocket) and /exports/ to the API and the rest to the web app', () => {
+  it('routes /graphql (WebSocket), /exports/ and /attachments/ to the API and the rest to the web app', () => {
     const ingress = one('Ingress', 'switchboard');
     expect(Number(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
     const [rule] = ingress.spec.rules;
     expect(rule.host).toBe('support.example.com');
     expect(ingress.spec.tls[0].hosts).toEqual(['support.example.com']);
     const routes = Object.fromEntries(rule.http.paths.map((p: any) => [p.path, p.backend.service]));
-    expect(Object.keys(routes).sort()).toEqual(['/', '/exports/', '/graphql']);
+    expect(Object.keys(routes).sort()).toEqual(['/', '/attachments/', '/exports/', '/graphql']);
     const reaches = (path: string, component: string) => {
       const service = one('Service', routes[path].name);
       expect(matches(service.spec.selector, deployment(component).spec.template.metadata.labels)).toBe(true);
@@ -136,10 +138,26 @@ describe('Kubernetes manifests', () => {
     };
     reaches('/graphql', 'api');
     reaches('/exports/', 'api');
+    reaches('/attachments/', 'api');
     reaches('/', 'web');
     // The web app's own proxy reaches the API Service too.
     const upstream = deployment('web').spec.template.spec.containers[0].env.find((e: any) => e.name === 'API_UPSTREAM').value;
     expect(upstream).toBe(`switchboard-api:${one('Service', 'switchboard-api').spec.ports[0].port}`);
+  });
+
+  it('mounts one shared attachments volume at ATTACHMENTS_DIR in API and worker pods, and admits uploads through the Ingress', () => {
+    const claim = one('PersistentVolumeClaim', 'switchboard-attachments');
+    // Several pods on several nodes read and write it.
+    expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
+    const dir = one('ConfigMap', 'switchboard-config').data!.ATTACHMENTS_DIR;
+    expect(loadConfig({ ATTACHMENTS_DIR: dir }).attachments.dir).toBe(dir);
+    for (const component of ['api', 'worker']) {
+      const pod = deployment(component).spec.template.spec;
+      const volume = pod.volumes.find((v: any) => v.persistentVolumeClaim?.claimName === claim.metadata.name);
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume.name, mountPath: dir });
+    }
+    const bodySize = one('Ingress', 'switchboard').metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size']!;
+    expect(Number(bodySize.replace(/m$/, '')) * 1024 * 1024).toBeGreaterThan(loadConfig({}).attachments.maxBytes);
   });
 
   it('migrates in a Job and configures every process from a ConfigMap and a Secret the API accepts', () => {

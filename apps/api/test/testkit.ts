@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 import { createScratchDatabase } from './scratch-database.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import { createAppServer, type AppServer } from '../src/platform/server.js';
+import { createAppServer, type AppServer, type ServerOptions } from '../src/platform/server.js';
 import { forkFor } from '../src/platform/database.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
@@ -40,7 +40,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `options`: server hooks a test plugs in (e.g. an attachment scanner). */
+export async function startTestServer(env: Record<string, string> = {}, options: Pick<ServerOptions, 'attachmentScanner'> = {}): Promise<TestServer> {
   const db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'sb_test') : null;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -64,6 +65,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const queries = { count: 0, log: [] as string[] };
   const server = await createAppServer({
+    ...options,
     config,
     onQuery: (sql) => {
       queries.count += 1;

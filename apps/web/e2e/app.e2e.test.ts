@@ -1006,6 +1006,38 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await row.waitFor({ state: 'detached' });
   });
 
+  it('a customer sends an image in the widget and the agent sees it inline in the console', async () => {
+    // A 48×48 blue PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAOklEQVR42u3OQQ0AAAgEoItjOhMbxhbOBxsBSPW8EiEhISEhISEhISEhISEhISEhISEhISEhISGhOwtTyQLEeKrPmAAAAABJRU5ErkJggg==', 'base64');
+    const who = `Picture ${run}`;
+    await agent.goto(`${web.url}/agent`);
+    await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
+    const { page } = await newPage({ width: 360, height: 720 });
+    await startChat(page, who, 'My parcel arrived damaged');
+    await page.locator('[data-testid="message"][data-author="CUSTOMER"]', { hasText: 'My parcel arrived damaged' }).waitFor();
+
+    // The paperclip uploads at once; the image alone is the message.
+    await page.getByTestId('attach-input').setInputFiles({ name: 'damaged-box.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('draft-attachments').locator('li[data-status="ready"]', { hasText: 'damaged-box.png' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const mine = page.locator('[data-testid="message"][data-author="CUSTOMER"]').getByRole('img', { name: 'damaged-box.png' });
+    await mine.waitFor();
+    await expect.poll(() => mine.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+    await expect.poll(() => page.getByTestId('draft-attachments').count()).toBe(0);
+    await shot(page, 'widget-attachment');
+
+    // The agent sees it inline (the signed URL loads without headers), and it opens full size.
+    await agent.getByTestId('inbox-item').filter({ hasText: who }).click();
+    const theirs = agent.getByTestId('thread').locator('[data-testid="message"][data-author="CUSTOMER"]').getByRole('img', { name: 'damaged-box.png' });
+    await theirs.waitFor();
+    await expect.poll(() => theirs.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+    await shot(agent, 'agent-attachment');
+    const [full] = await Promise.all([agent.context().waitForEvent('page'), theirs.click()]);
+    await full.waitForLoadState();
+    expect(new URL(full.url()).pathname).toMatch(/^\/attachments\/[0-9a-f-]{36}$/);
+    await full.close();
+  });
+
   it('every screen above passes an automated accessibility audit (WCAG 2.1 AA, axe-core)', () => {
     writeFileSync(join(artifacts, 'a11y.json'), JSON.stringify(a11yFindings, null, 2));
     expect(a11yFindings.length === 0 ? [] : a11yFindings.map((f) => `${f.screen}: ${f.rule} (${f.impact}) ${f.help} — ${f.targets.join(', ')}`)).toEqual([]);

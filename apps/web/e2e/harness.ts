@@ -153,6 +153,7 @@ export async function startWeb(apiUrl: string): Promise<WebHandle> {
       proxy: {
         '/graphql': { target: apiUrl, changeOrigin: true, ws: true },
         '/exports': { target: apiUrl, changeOrigin: true },
+        '/attachments': { target: apiUrl, changeOrigin: true },
       },
     },
   });

@@ -72,7 +72,7 @@ export async function generate(): Promise<string> {
       // v6 replacement for the `typescript` plugin's `enumsAsTypes: true` (string-literal unions).
       enumType: 'string-literal',
       useTypeImports: true,
-      scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>' },
+      scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>', Upload: 'File' },
     },
   });
   return header + output.trimEnd() + '\n';

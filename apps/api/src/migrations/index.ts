@@ -23,6 +23,7 @@ import { Migration20261207100000_conversation_search } from './Migration20261207
 import { Migration20261207110000_private_notes } from './Migration20261207110000_private_notes.js';
 import { Migration20261208100000_teams } from './Migration20261208100000_teams.js';
 import { Migration20261208200000_ticket_detail_sla } from './Migration20261208200000_ticket_detail_sla.js';
+import { Migration20261209100000_attachments } from './Migration20261209100000_attachments.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -49,4 +50,5 @@ export const migrations = [
   { name: 'Migration20261207110000_private_notes', class: Migration20261207110000_private_notes },
   { name: 'Migration20261208100000_teams', class: Migration20261208100000_teams },
   { name: 'Migration20261208200000_ticket_detail_sla', class: Migration20261208200000_ticket_detail_sla },
+  { name: 'Migration20261209100000_attachments', class: Migration20261209100000_attachments },
 ];

@@ -14,7 +14,7 @@ const KINDS: Record<Exclude<ResourceKind, 'staff'>, readonly string[]> = {
   conversations: [
     'Contact', 'Conversation', 'ConversationConnection', 'ConversationEdge', 'ConversationUpdated', 'Message', 'MessageAdded',
     'MessageAnalysis', 'MessageModeration', 'MessageConnection', 'MessageEdge', 'AiAnswerChunk', 'TypingChanged', 'Participant', 'Citation',
-    'InboxCounts', 'SuggestedReply', 'Label', 'SearchHighlight', 'TextRange', 'Team',
+    'InboxCounts', 'SuggestedReply', 'Label', 'SearchHighlight', 'TextRange', 'Team', 'Attachment',
   ],
   tickets: [
     'Ticket', 'TicketConnection', 'TicketEdge', 'TicketUpdated', 'TicketSla', 'TicketComment', 'TicketCommentConnection', 'TicketCommentEdge',

@@ -1,5 +1,7 @@
 // The one place that reads process.env: parsed and validated once at start-up.
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { redisUrlProblem } from './redis.js';
 
@@ -101,6 +103,15 @@ const variables = z.object({
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(3, 'must be at least 3 (deliveries are retried for up to 46 hours)').default(30),
+  ATTACHMENTS_DIR: z.string().optional(),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
+  ATTACHMENTS_S3_BUCKET: z.string().optional(),
+  ATTACHMENTS_S3_REGION: z.string().default('us-east-1'),
+  ATTACHMENTS_S3_ENDPOINT: z.string().url('must be a URL').optional(),
+  ATTACHMENTS_S3_ACCESS_KEY_ID: z.string().optional(),
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   WEB_URL: z.string().url('must be a URL').optional(),
   WEB_DIST_DIR: z.string().optional(),
 });
@@ -126,6 +137,9 @@ const schema = variables
       for (const entry of env.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean)) {
         if (!parseNetwork(entry)) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOWED_NETWORKS'], message: `"${entry}" is not an IP address or CIDR range` });
       }
+    }
+    if (Boolean(env.ATTACHMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.ATTACHMENTS_S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['ATTACHMENTS_S3_SECRET_ACCESS_KEY'], message: 'and ATTACHMENTS_S3_ACCESS_KEY_ID are set together (or neither, for the SDK’s default credentials)' });
     }
     if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when AI_PROVIDER=openai' });
@@ -225,6 +239,17 @@ export interface Config {
    * so the server never closes a connection a client or proxy has just reused.
    */
   httpKeepAliveSeconds: number;
+  /** Message attachments (modules/attachments). */
+  attachments: {
+    /** Local-disk storage directory (used unless `s3` is set). */
+    dir: string;
+    /** Largest accepted file, in bytes. */
+    maxBytes: number;
+    /** How long a signed download URL stays valid. */
+    urlTtlSeconds: number;
+    /** S3-compatible storage, when a bucket is configured. */
+    s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  };
   /** Outgoing webhooks (modules/webhooks). */
   webhooks: {
     /** Whether endpoints may use plain http (development only; production requires https). */
@@ -328,6 +353,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs: { retryBaseMs: e.JOB_RETRY_BASE_MS, lockMs: e.JOB_LOCK_MS, reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     httpKeepAliveSeconds: e.HTTP_KEEP_ALIVE_SECONDS,
+    attachments: {
+      // In memory (tests, throwaway runs) there is no data directory to sit in.
+      dir: e.ATTACHMENTS_DIR ?? (e.DATA_DIR.startsWith('memory://') ? join(tmpdir(), 'switchboard-attachments') : join(e.DATA_DIR, 'attachments')),
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      urlTtlSeconds: e.ATTACHMENT_URL_TTL_SECONDS,
+      s3: e.ATTACHMENTS_S3_BUCKET
+        ? {
+            bucket: e.ATTACHMENTS_S3_BUCKET,
+            region: e.ATTACHMENTS_S3_REGION,
+            endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+            accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.ATTACHMENTS_S3_FORCE_PATH_STYLE === 'true',
+          }
+        : undefined,
+    },
     webhooks: {
       allowHttp: e.WEBHOOK_ALLOW_HTTP === 'true',
       allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean).map((x) => parseNetwork(x)!),

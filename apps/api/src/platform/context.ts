@@ -13,6 +13,7 @@ import type { SystemMonitor } from '../modules/system/system-status.js';
 import type { AiProviders } from './ai.js';
 import type { JobRunner } from './queue.js';
 import type { OutboxDispatcher } from './outbox.js';
+import type { AttachmentScanner } from '../modules/attachments/index.js';
 
 /** Process-wide singletons, built once by the server. */
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
    * principal at once (other nodes hear of it through `principalRevoked`).
    */
   forgetPrincipal?: (event: PrincipalRevokedPayload) => void;
+  /** The virus-scan hook every upload passes (default: accept). */
+  attachmentScanner?: AttachmentScanner;
 }
 
 /** What services get: no GraphQL in here. */

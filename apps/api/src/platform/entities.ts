@@ -1,4 +1,5 @@
 // Every entity, listed explicitly (no discovery by glob).
+import { Attachment } from '../modules/attachments/attachment.entity.js';
 import { Alert } from '../modules/alerts/alert.entity.js';
 import { CannedReply } from '../modules/canned-replies/canned-reply.entity.js';
 import { ConversationLabel, Label } from '../modules/labels/label.entity.js';
@@ -58,4 +59,5 @@ export const entities = [
   ConversationLabel,
   Team,
   TeamMember,
+  Attachment,
 ];

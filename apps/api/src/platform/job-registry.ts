@@ -13,8 +13,9 @@ import { fanOutWebhooksJob } from '../modules/webhooks/fan-out.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
 import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
+import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import type { JobDefinition } from './queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob, slaBreachJob, routeWaitingJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob, slaBreachJob, routeWaitingJob, sweepAttachmentsJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
 );

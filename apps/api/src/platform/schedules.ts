@@ -12,6 +12,7 @@ import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
 import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
+import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
 
 interface Recurring {
@@ -29,6 +30,7 @@ export const recurring: Recurring[] = [
   { job: webhookRetentionJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
   { job: slaBreachJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
   { job: routeWaitingJob as JobDefinition<never>, data: {}, everyMs: 60_000 },
+  { job: sweepAttachmentsJob as JobDefinition<never>, data: {}, everyMs: 3600_000 },
 ];
 
 /** Upserts the BullMQ schedulers; returns a closer for the queue handle. */

@@ -14,6 +14,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ContactResolver } from '../modules/contacts/contact.resolver.js';
 import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
 import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
+import { AttachmentResolver, MessageAttachmentsResolver } from '../modules/attachments/index.js';
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
 import { CannedReplyResolver } from '../modules/canned-replies/index.js';
 import { ConversationLabelsResolver, LabelResolver } from '../modules/labels/index.js';
@@ -49,6 +50,8 @@ export const resolvers = [
   TeamsResolver,
   ConversationTeamResolver,
   ConversationLabelsResolver,
+  AttachmentResolver,
+  MessageAttachmentsResolver,
 ] as const;
 
 /**

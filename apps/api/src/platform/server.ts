@@ -46,6 +46,8 @@ import { closeFanOutTrigger } from '../modules/webhooks/index.js';
 import { reportPool, reportQueues } from './metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from './observe-operations.js';
 import { httpTracing } from './tracing.js';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import { downloadAttachment, downloadRoute, MAX_ATTACHMENTS_PER_MESSAGE, type AttachmentScanner } from '../modules/attachments/index.js';
 import { startShutdown } from './shutdown.js';
 
 type WsExtra = {
@@ -73,6 +75,8 @@ export interface ServerOptions {
   orm?: Orm;
   /** Benchmarks only: false leaves out the query guards (depth, aliases, cost…) to measure what they cost. */
   guards?: boolean;
+  /** The virus-scan hook for attachments (default: accept everything). */
+  attachmentScanner?: AttachmentScanner;
 }
 
 export function bearerToken(header: unknown): string | null {
@@ -121,7 +125,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       ? await scheduleOnBull(redis, config.queuePrefix)
       : () => {};
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner, outbox };
-  const deps: AppDeps = { ...base, system: new SystemMonitor(base) };
+  const deps: AppDeps = { ...base, system: new SystemMonitor(base), attachmentScanner: opts.attachmentScanner };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const principals = new PrincipalChecker(orm, config.authCacheSeconds * 1000);
   deps.forgetPrincipal = (event) => principals.forget(event);
@@ -311,6 +315,12 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     }
   });
 
+  // Signed attachment downloads (Attachment.url): no Authorization header, the signature is the permission.
+  const download = downloadAttachment(deps);
+  app.get(downloadRoute, (req, res, next) => {
+    download(req, res).catch((err) => (res.headersSent ? res.destroy(err as Error) : next(err)));
+  });
+
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -326,6 +336,21 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       }
       next();
     },
+    // GraphQL multipart requests (file uploads). A form on any site can post
+    // multipart/form-data without a CORS preflight, so such a request must
+    // carry a header a form cannot set (the same rule as Apollo's CSRF
+    // prevention, which checks it again); refused before a byte is parsed.
+    (req, res, next) => {
+      if (!req.is('multipart/form-data')) return next();
+      if (!CSRF_HEADERS.some((h) => typeof req.headers[h] === 'string' && req.headers[h].length > 0)) {
+        res.status(400).json({
+          errors: [{ message: `Multipart requests must send one of these headers (CSRF protection): ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'BAD_USER_INPUT', reason: 'CSRF' } }],
+        });
+        return;
+      }
+      next();
+    },
+    graphqlUploadExpress({ maxFileSize: config.attachments.maxBytes, maxFiles: MAX_ATTACHMENTS_PER_MESSAGE, maxFieldSize: bodyLimitBytes(config.bodyLimit) }),
     express.json({ limit: config.bodyLimit }),
     // After the body parser, whose stream callbacks would leave the request's trace context behind.
     httpTracing(),
@@ -345,11 +370,11 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   // Errors from body parsing (too large, malformed JSON) as GraphQL-shaped responses.
   app.use((err: { status?: number; type?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status ?? 500;
-    const tooLarge = err.type === 'entity.too.large';
+    const tooLarge = err.type === 'entity.too.large' || status === 413;
     res.status(status).json({
       errors: [
         {
-          message: tooLarge ? `Request body exceeds the ${config.bodyLimit} limit` : status < 500 ? err.message : 'Internal server error',
+          message: err.type === 'entity.too.large' ? `Request body exceeds the ${config.bodyLimit} limit` : status < 500 ? err.message : 'Internal server error',
           extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL', ...(tooLarge ? { reason: 'PAYLOAD_TOO_LARGE' } : {}) },
         },
       ],
@@ -403,6 +428,17 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       return stopping;
     },
   };
+}
+
+/** Apollo's CSRF-prevention headers: a cross-site form cannot send them without a preflight. */
+const CSRF_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'];
+
+/** `1mb`, `512kb`, `1048576` → bytes (the multipart operations field gets the JSON body's limit). */
+function bodyLimitBytes(limit: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim());
+  if (!m) return 1024 * 1024;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -32,6 +32,7 @@ import { TicketModal } from './TicketModal';
 import { useCannedReplyPicker } from './CannedReplyPicker';
 import { ConversationLabels } from './ConversationLabels';
 import { ConversationTeam } from './ConversationTeam';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
 import { useTeamPresence } from './TeamPresence';
 
 const PAGE = 30;
@@ -116,8 +117,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   // Replies and private notes each go out through a queue of their own (retried, kept across reconnects).
   const queueFor = (kind: 'reply' | 'note') =>
     new Outbox<SentMessage>({
-      send: async ({ clientMessageId, body }) => {
-        const input = { conversationId, body, clientMessageId };
+      send: async ({ clientMessageId, body, attachmentIds }) => {
+        const input = { conversationId, body, clientMessageId, attachmentIds };
         if (kind === 'note') {
           const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input } });
           if (!res.data) throw new Error('No data');
@@ -137,6 +138,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
   const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
   const outgoingNotes = pendingNotes.filter((p) => !delivered.has(p.clientMessageId));
+  const files = useDraftAttachments(api, conversationId);
 
   const typingNotifier = useMemo(
     () =>
@@ -152,8 +154,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     e?.preventDefault();
     const body = draft.trim();
     const queue = mode === 'note' ? noteOutbox : outbox;
-    if (!body || !queue) return;
-    queue.enqueue(body);
+    if ((!body && !files.ready.length) || files.uploading || !queue) return;
+    queue.enqueue(body, files.ready);
+    files.clear();
     setDraft('');
     // Notes are not typed to the customer.
     if (mode === 'reply') typingNotifier.stop();
@@ -286,8 +289,10 @@ export function ConversationPane({ conversationId }: { conversationId: string })
             {colleaguesTyping.length > 0 && `${colleaguesTyping.map((t) => t.name ?? 'A colleague').join(', ')} is typing…`}
           </Text>
           {canned.list}
+          <DraftAttachmentList items={files.items} onRemove={files.remove} />
           <form onSubmit={send} data-mode={mode}>
             <Group align="flex-end" gap="xs" wrap="nowrap">
+              <AttachButton onFiles={files.add} disabled={!(mode === 'note' ? noteOutbox : outbox)} />
               <Textarea
                 style={{ flex: 1 }}
                 className={mode === 'note' ? 'sb-note-input' : undefined}
@@ -322,7 +327,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                     { value: 'note', label: 'Private note' },
                   ]}
                 />
-                <Button type="submit" disabled={!draft.trim() || !(mode === 'note' ? noteOutbox : outbox)} color={mode === 'note' ? 'yellow' : undefined} c={mode === 'note' ? 'dark.9' : undefined}>
+                <Button type="submit" disabled={(!draft.trim() && !files.ready.length) || files.uploading || !(mode === 'note' ? noteOutbox : outbox)} color={mode === 'note' ? 'yellow' : undefined} c={mode === 'note' ? 'dark.9' : undefined}>
                   {mode === 'note' ? 'Add note' : 'Send'}
                 </Button>
               </Stack>
@@ -519,7 +524,8 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
           {timeOfDay(m.createdAt)}
         </Text>
       </Group>
-      <p>{m.body}</p>
+      {m.body && <p>{m.body}</p>}
+      <AttachmentList attachments={m.attachments} />
       {m.authorType === 'AI' && (m.confidence != null || sources.length > 0) && (
         <Text size="xs" mt={4} c="dimmed">
           {m.confidence != null && `Confidence ${percent(m.confidence)}`}
@@ -572,7 +578,12 @@ function PendingBubble({ item, note = false, onRetry, onDiscard }: { item: Outgo
   return (
     <li className="sb-bubble" data-author="AGENT" data-kind={note ? 'NOTE' : 'MESSAGE'} data-pending="true" data-testid="pending-message" data-status={item.status}>
       <span className="sb-who">{note ? 'Note · You' : 'You'}</span>
-      <p>{item.body}</p>
+      {item.body && <p>{item.body}</p>}
+      {item.attachments?.map((a) => (
+        <p key={a.id}>
+          <PaperclipIcon size={14} /> {a.filename}
+        </p>
+      ))}
       <Text size="xs" mt={4}>
         {item.status === 'retrying' ? 'Offline, will send when the connection is back…' : item.status === 'failed' ? `Not sent: ${item.error?.message ?? ''}` : 'Sending…'}
       </Text>

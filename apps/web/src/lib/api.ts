@@ -11,6 +11,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
 import { Kind, OperationTypeNode } from 'graphql';
+import { uploadAttachment, type UploadedAttachment } from './upload';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -40,6 +41,8 @@ export interface Api {
   apollo: ApolloClient<NormalizedCacheObject>;
   ws: Client;
   connection: ConnectionStore;
+  /** Uploads a file into a conversation (unsent until a message lists it in attachmentIds). */
+  upload(conversationId: string, file: File): Promise<UploadedAttachment>;
   dispose(): void;
 }
 
@@ -233,6 +236,7 @@ export function createApi(opts: ApiOptions): Api {
         return () => listeners.delete(listener);
       },
     },
+    upload: (conversationId, file) => uploadAttachment({ httpUrl, getToken: opts.getToken, onUnauthenticated: opts.onUnauthenticated }, conversationId, file),
     dispose() {
       disposed = true;
       window.removeEventListener('offline', onOffline);

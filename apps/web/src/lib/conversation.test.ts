@@ -12,6 +12,7 @@ const msg = (seq: number, authorType: ChatMessage['authorType'] = 'CUSTOMER', ex
   author: null,
   authorName: null,
   clientMessageId: null,
+  attachments: [],
   createdAt: new Date(2026, 0, 1, 12, 0, seq).toISOString(),
   ...extra,
 });

@@ -7,16 +7,23 @@ import { describeError, isTransient, type DescribedError } from './errors';
 
 export type OutgoingStatus = 'queued' | 'sending' | 'retrying' | 'failed';
 
+/** A file already uploaded (unsent) that goes out with the message. */
+export interface OutgoingAttachment {
+  id: string;
+  filename: string;
+}
+
 export interface OutgoingMessage {
   clientMessageId: string;
   body: string;
+  attachments?: readonly OutgoingAttachment[];
   status: OutgoingStatus;
   attempts: number;
   error?: DescribedError;
 }
 
 export interface OutboxOptions<T> {
-  send(message: { clientMessageId: string; body: string }): Promise<T>;
+  send(message: { clientMessageId: string; body: string; attachmentIds?: string[] }): Promise<T>;
   onSent?(result: T, message: OutgoingMessage): void;
   newId?(): string;
   /** Back-off before automatic retry number n (1-based). */
@@ -57,9 +64,9 @@ export class Outbox<T = unknown> {
   }
 
   /** Queues a message and returns its clientMessageId. */
-  enqueue(body: string): string {
+  enqueue(body: string, attachments: readonly OutgoingAttachment[] = []): string {
     const clientMessageId = (this.opts.newId ?? newClientMessageId)();
-    this.update([...this.items, { clientMessageId, body, status: 'queued', attempts: 0 }]);
+    this.update([...this.items, { clientMessageId, body, ...(attachments.length && { attachments }), status: 'queued', attempts: 0 }]);
     this.pump();
     return clientMessageId;
   }
@@ -102,7 +109,7 @@ export class Outbox<T = unknown> {
     const attempts = next.attempts + 1;
     this.patch(next.clientMessageId, { status: 'sending', attempts });
     this.opts
-      .send({ clientMessageId: next.clientMessageId, body: next.body })
+      .send({ clientMessageId: next.clientMessageId, body: next.body, ...(next.attachments?.length && { attachmentIds: next.attachments.map((a) => a.id) }) })
       .then(
         (result) => {
           const sent = this.items.find((m) => m.clientMessageId === next.clientMessageId) ?? next;

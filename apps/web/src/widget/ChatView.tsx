@@ -23,6 +23,7 @@ import { WidgetHeader } from './WidgetPage';
 import type { WidgetSession } from './session';
 import { markOnce } from './marks';
 import { widgetStrings } from './i18n';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
 
 interface Props {
   session: WidgetSession;
@@ -96,10 +97,10 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   const outbox = useDisposable(
     () =>
       new Outbox<SentMessage>({
-        send: async ({ clientMessageId, body }) => {
+        send: async ({ clientMessageId, body, attachmentIds }) => {
           const res = await api.apollo.mutate({
             mutation: SendMessageDocument,
-            variables: { input: { conversationId, body, clientMessageId } },
+            variables: { input: { conversationId, body, clientMessageId, attachmentIds } },
           });
           if (!res.data) throw new Error('No data');
           return res.data.sendMessage;
@@ -109,6 +110,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     [api, conversationId],
   );
   const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
+  const files = useDraftAttachments(api, conversationId);
 
   // The first message goes out once the live feed is up, so its AI answer streams in.
   useEffect(() => {
@@ -193,8 +195,9 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   function send(e?: FormEvent) {
     e?.preventDefault();
     const body = draft.trim();
-    if (!body || !outbox) return;
-    outbox.enqueue(body);
+    if ((!body && !files.ready.length) || files.uploading || !outbox) return;
+    outbox.enqueue(body, files.ready);
+    files.clear();
     setDraft('');
     typingNotifier.stop();
     stickRef.current = true;
@@ -283,7 +286,9 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
       <div className="sbw-typing" aria-live="polite">
         {agentTyping.length > 0 && t.typing(agentTyping[0]!.name ?? null)}
       </div>
+      <DraftAttachmentList items={files.items} onRemove={files.remove} />
       <form className="sbw-composer" onSubmit={send}>
+        <AttachButton onFiles={files.add} disabled={!outbox} />
         <TextAreaField
           label={t.yourMessage}
           hideLabel
@@ -301,7 +306,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           onKeyDown={onKeyDown}
           onBlur={() => typingNotifier.stop()}
         />
-        <WButton type="submit" disabled={!draft.trim() || !outbox}>
+        <WButton type="submit" disabled={(!draft.trim() && !files.ready.length) || files.uploading || !outbox}>
           {t.send}
         </WButton>
       </form>
@@ -375,7 +380,8 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
   return (
     <li className="sbw-msg" data-testid="message" data-author={m.authorType} data-seq={m.seq} data-streamed-chunks={m.streamedChunks ?? 0}>
       {label && <span className="sbw-who">{label}</span>}
-      <p className="sbw-text">{m.body}</p>
+      {m.body && <p className="sbw-text">{m.body}</p>}
+      <AttachmentList attachments={m.attachments} />
       {sources.length > 0 && (
         <div className="sbw-sources" data-testid="sources">
           <span>Sources</span>
@@ -407,7 +413,12 @@ function PendingItem({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRe
   return (
     <li className="sbw-msg" data-author="CUSTOMER" data-pending="true" data-testid="pending-message" data-status={item.status}>
       <span className="sbw-who">{t.you}</span>
-      <p className="sbw-text">{item.body}</p>
+      {item.body && <p className="sbw-text">{item.body}</p>}
+      {item.attachments?.map((a) => (
+        <p key={a.id} className="sbw-text">
+          <PaperclipIcon size={14} /> {a.filename}
+        </p>
+      ))}
       <span className="sbw-meta">
         {item.status === 'sending' || item.status === 'queued'
           ? t.sending

@@ -13,6 +13,7 @@ import { Ticket } from '../tickets/ticket.entity.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
 import { announceRevocation } from '../auth/principals.js';
+import { Attachment, deleteFiles, removeConversationAttachments } from '../attachments/index.js';
 
 export const ERASED = '[erased]';
 
@@ -33,6 +34,8 @@ export class ContactDataService {
     const conversations = await em.find(Conversation, { contact }, { orderBy: { createdAt: 'asc' } });
     // Private notes are the team's, not the customer's: not in the export.
     const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) }, kind: MessageKind.MESSAGE }, { orderBy: { createdAt: 'asc' } });
+    // Which files each message carried (their bytes stay behind the signed links).
+    const files = messages.length ? await em.find(Attachment, { message: { $in: messages.map((m) => m.id) } }, { orderBy: { createdAt: 'asc', id: 'asc' } }) : [];
     const tickets = await em.find(Ticket, { requester: contact });
     audit(this.scope, me.workspaceId, { action: 'contact.export', targetType: 'Contact', targetId: contact.id });
     await em.flush();
@@ -48,7 +51,13 @@ export class ContactDataService {
         csatComment: c.csatComment,
         messages: messages
           .filter((m) => m.conversation.id === c.id)
-          .map((m) => ({ seq: m.seq, authorType: m.authorType, body: m.body, createdAt: m.createdAt })),
+          .map((m) => ({
+            seq: m.seq,
+            authorType: m.authorType,
+            body: m.body,
+            createdAt: m.createdAt,
+            attachments: files.filter((f) => f.message?.id === m.id).map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
+          })),
       })),
       tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, description: t.description, status: t.status, createdAt: t.createdAt })),
     };
@@ -57,10 +66,13 @@ export class ContactDataService {
   async erase(contactId: string): Promise<boolean> {
     const me = staff(this.scope.actor);
     const contact = await this.contact(contactId);
+    let files: string[] = [];
     const conversations = await this.scope.em.transactional(async (em) => {
       const conversations = await em.find(Conversation, { contact: contact.id });
       const ids = conversations.map((c) => c.id);
       if (ids.length) {
+        // Files in their conversations go whole (whoever sent them: a screenshot or an invoice is about the customer).
+        files = await removeConversationAttachments(em, ids);
         // The customer's own words and free text go; who answered, when, and how it was rated stay.
         await em.nativeUpdate(Message, { conversation: { $in: ids }, authorType: 'CUSTOMER' as never }, { body: ERASED, analysis: null });
         await em.nativeUpdate(Conversation, { id: { $in: ids } }, { csatComment: null });
@@ -72,6 +84,8 @@ export class ContactDataService {
       audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
       return conversations;
     });
+    // After the commit: the rows are gone, so nothing links to a file any more.
+    await deleteFiles(this.scope.deps.config, this.scope.deps.logger, files);
     // Open consoles re-read these conversations: the name and the words disappear there too.
     for (const c of conversations) publishConversationChanged(this.scope.deps.pubSub, c, 'erased');
     // The customer's widget tokens stop working, and their open sockets close.

@@ -24,6 +24,7 @@ export enum MessageKind {
 registerEnumType(MessageKind, { name: 'MessageKind' });
 
 export const MAX_MESSAGE_LENGTH = 10_000;
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 
 export interface StoredCitation {
   faqId: string;

@@ -1,7 +1,7 @@
-import { IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_PAGE_SIZE } from '../../platform/pagination.js';
-import { MAX_MESSAGE_LENGTH } from './message.entity.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_LENGTH } from './message.entity.js';
 
 @InputType()
 export class SendMessageInput {
@@ -9,10 +9,21 @@ export class SendMessageInput {
   @IsUUID()
   conversationId!: string;
 
-  @Field({ description: `1 to ${MAX_MESSAGE_LENGTH} characters.` })
-  @Length(1, MAX_MESSAGE_LENGTH)
+  @Field({ defaultValue: '', description: `Up to ${MAX_MESSAGE_LENGTH} characters; may be empty only when attachmentIds are given.` })
+  @Length(0, MAX_MESSAGE_LENGTH)
+  // Text, or files, or both.
+  @ValidateIf((input: SendMessageInput) => !input.attachmentIds?.length)
   @Matches(/\S/, { message: 'must not be blank' })
   body!: string;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: `Your own unsent uploads to this conversation (uploadAttachment), sent with the message (at most ${MAX_ATTACHMENTS_PER_MESSAGE}).`,
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_ATTACHMENTS_PER_MESSAGE)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 
   @Field({
     nullable: true,

@@ -17,6 +17,7 @@ import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
 import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { assistantSettings, moderateCustomerMessage } from '../ai/moderation.service.js';
+import { linkAttachments } from '../attachments/index.js';
 
 const DEFAULT_HISTORY = 50;
 
@@ -144,6 +145,8 @@ export class MessageService {
         clientMessageId: input.clientMessageId,
         moderation: authorType === AuthorType.CUSTOMER ? moderation : null,
       });
+      // In this transaction: refused attachments refuse the message, and the message never appears without its files.
+      await linkAttachments(em, actor, conversation.id, input.attachmentIds, message);
       // The jobs and webhook events it sets off commit with it (transactional outbox).
       if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
       fanOut = await emitWebhookEvents(em, conversation.workspace.id, [
@@ -191,6 +194,7 @@ export class MessageService {
         clientMessageId: input.clientMessageId,
         note: { mentions: mentioned.map((u) => u.id) },
       });
+      await linkAttachments(em, me, conversation.id, input.attachmentIds, message);
       return { message, created: true, mentioned, author: team.find((u) => u.id === me.userId)?.name ?? 'A colleague' };
     });
     if (result.created) {
