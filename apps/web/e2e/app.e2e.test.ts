@@ -431,7 +431,12 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await composerMode('Private note').click();
     const noteBox = agent.getByRole('textbox', { name: 'Private note', exact: true });
     const noteText = `@Demo Admin can you double-check this refund? ${run}`;
-    await noteBox.fill(noteText);
+    // @ and the start of a name list the colleagues; Enter picks one.
+    await noteBox.fill('@Dem');
+    await agent.getByRole('listbox', { name: 'Colleagues to mention' }).getByRole('option', { name: /@Demo Admin/ }).waitFor();
+    await noteBox.press('Enter');
+    await expect.poll(() => noteBox.inputValue()).toBe('@Demo Admin ');
+    await noteBox.pressSequentially(`can you double-check this refund? ${run}`);
     await noteBox.press('Enter');
     const note = agent.locator('[data-testid="message"][data-kind="NOTE"]', { hasText: noteText });
     await note.waitFor();

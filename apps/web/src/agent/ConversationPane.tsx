@@ -30,6 +30,7 @@ import { Loading } from '../components/States';
 import { AssistPanel } from './AssistPanel';
 import { TicketModal } from './TicketModal';
 import { useCannedReplyPicker } from './CannedReplyPicker';
+import { useMentionPicker } from './MentionPicker';
 import { ConversationLabels } from './ConversationLabels';
 import { ConversationTeam } from './ConversationTeam';
 import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
@@ -163,8 +164,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     stickRef.current = true;
   };
   const canned = useCannedReplyPicker({ draft, conversationId, onInsert: (text) => setDraft(text) });
+  const mentions = useMentionPicker({ draft, enabled: mode === 'note', onInsert: (text) => setDraft(text) });
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (canned.onKeyDown(e)) return;
+    if (canned.onKeyDown(e) || mentions.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
   };
 
@@ -289,6 +291,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
             {colleaguesTyping.length > 0 && `${colleaguesTyping.map((t) => t.name ?? 'A colleague').join(', ')} is typing…`}
           </Text>
           {canned.list}
+          {mentions.list}
           <DraftAttachmentList items={files.items} onRemove={files.remove} />
           <form onSubmit={send} data-mode={mode}>
             <Group align="flex-end" gap="xs" wrap="nowrap">
@@ -299,7 +302,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 label={mode === 'note' ? 'Private note' : 'Reply'}
                 description={
                   mode === 'note'
-                    ? 'Only your team sees notes; the customer and the AI never do. @name notifies a colleague. Enter adds the note.'
+                    ? 'Only your team sees notes; the customer and the AI never do. @ lists colleagues to notify. Enter adds the note.'
                     : `${conversation.mode === 'AI' ? 'Sending a reply takes the conversation over from the AI. ' : ''}Enter sends, Shift+Enter adds a line, / inserts a saved reply.`
                 }
                 autosize
@@ -313,6 +316,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 }}
                 onKeyDown={onKeyDown}
                 {...canned.inputProps}
+                {...mentions.inputProps}
                 onBlur={() => typingNotifier.stop()}
               />
               {/* After the text box in the tab order: Tab from the reply reaches it, then the button. */}
