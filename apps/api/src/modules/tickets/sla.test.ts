@@ -189,6 +189,12 @@ describe('ticket detail and SLA policies', () => {
       const internal = await overSocket(agentSocket, COMMENT, { input: { ticketId: id, body: 'Courier says it was left at the door', isPublic: false } });
       expect(internal.errors).toBeUndefined();
       expect(internal.data.addTicketComment).toMatchObject({ isPublic: false, author: { id: agent.id } });
+      // An internal comment that @mentions Sam notifies exactly Sam, with the ticket.
+      const mention = await t.gql(COMMENT, { input: { ticketId: id, body: '@Sam please call the courier', isPublic: false } }, admin.token);
+      expect(mention.errors).toBeUndefined();
+      await agentNotes.until((events) => events.some((e) => e.kind === 'MENTIONED' && e.ticket?.id === id), 15_000);
+      expect(agentNotes.events.find((e) => e.kind === 'MENTIONED')).toMatchObject({ conversation: null, text: expect.stringContaining('mentioned you on ticket “My parcel never arrived”: @Sam please call the courier') });
+      expect(adminNotes.events.some((e) => e.kind === 'MENTIONED')).toBe(false);
       const reply = await t.gql(COMMENT, { input: { ticketId: id, body: 'We are sending a new parcel today.', isPublic: true } }, agent.token);
       expect(reply.errors).toBeUndefined();
       await customerFeed.until((events) => events.some((e) => e.message?.body === 'We are sending a new parcel today.'));
@@ -197,6 +203,7 @@ describe('ticket detail and SLA policies', () => {
       const bodies = customerView.data.conversation.messages.edges.map((e: any) => e.node.body);
       expect(bodies).toContain('We are sending a new parcel today.');
       expect(bodies.join(' ')).not.toContain('Courier');
+      expect(bodies.join(' ')).not.toContain('call the courier');
 
       await t.gql(UPDATE, { input: { id, status: 'PENDING' } }, agent.token);
       await t.gql(UPDATE, { input: { id, status: 'RESOLVED', assigneeId: admin.userId } }, agent.token);
@@ -206,6 +213,7 @@ describe('ticket detail and SLA policies', () => {
       expect(d).toMatchObject({ subject: 'My parcel never arrived', status: 'RESOLVED', requester: { name: 'Hana' }, conversation: { id: conversationId } });
       expect(d.comments.edges.map((e: any) => [e.node.isPublic, e.node.author.name])).toEqual([
         [false, 'Sam'],
+        [false, 'Admin'],
         [true, 'Sam'],
       ]);
       expect(d.sla).toMatchObject({ state: 'MET', firstResponseBreached: false, resolutionBreached: false });
@@ -232,7 +240,7 @@ describe('ticket detail and SLA policies', () => {
       const other = await t.createWorkspace('Elsewhere');
       expectError(await t.gql(COMMENT, { input: { ticketId: id, body: 'sneaky', isPublic: true } }, other.token), 'NOT_FOUND');
       expectError(await t.gql(COMMENT, { input: { ticketId: id, body: 'sneaky', isPublic: false } }, start.data.startConversation.customerToken), 'FORBIDDEN');
-      expect((await t.sql('select count(*)::int as n from ticket_comment where ticket_id = ?', [id]))[0].n).toBe(2);
+      expect((await t.sql('select count(*)::int as n from ticket_comment where ticket_id = ?', [id]))[0].n).toBe(3);
     } finally {
       await customerSocket.dispose();
     }

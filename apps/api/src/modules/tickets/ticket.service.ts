@@ -12,6 +12,7 @@ import { User, UserStatus } from '../auth/user.entity.js';
 import { Conversation, Priority } from '../conversations/conversation.entity.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { MessageService } from '../messages/message.service.js';
+import { findMentions } from '../messages/mentions.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 import { TicketComment, TicketEvent, TicketEventKind } from './ticket-activity.entity.js';
 import type { AddTicketCommentInput, CreateTicketInput, TicketFilter, UpdateTicketInput } from './ticket.inputs.js';
@@ -179,6 +180,9 @@ export class TicketService {
     // Sent first: it checks the conversation (it may be erased) and is its own transaction with its own publish.
     const message = input.isPublic && existing.conversation ? await new MessageService(this.scope).send({ conversationId: existing.conversation.id, body }) : null;
     let breaches: TicketEventKind[] = [];
+    // Internal comments notify the colleagues they @mention, as notes do.
+    const team = input.isPublic ? [] : await this.em.find(User, { status: UserStatus.ACTIVE }, { fields: ['id', 'name', 'email'] });
+    const mentioned = findMentions(body, team).filter((u) => u.id !== actor.userId);
     const { ticket, comment } = await this.em.transactional(async (em) => {
       const ticket = await em.findOneOrFail(Ticket, { id: existing.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const now = new Date();
@@ -197,6 +201,20 @@ export class TicketService {
       return { ticket, comment };
     });
     publishTicketChange(this.scope.deps.pubSub, actor.workspaceId, ticket.id, 'commented');
+    const author = team.find((u) => u.id === actor.userId)?.name ?? 'A colleague';
+    const excerpt = body.length > 120 ? `${body.slice(0, 119)}…` : body;
+    for (const user of mentioned) {
+      this.scope.deps.pubSub.publish('notification', user.id, {
+        id: randomUUID(),
+        workspaceId: actor.workspaceId,
+        userId: user.id,
+        kind: 'MENTIONED',
+        conversationId: null,
+        ticketId: ticket.id,
+        text: `${author} mentioned you on ticket “${ticket.subject}”: ${excerpt}`,
+        createdAt: new Date().toISOString(),
+      });
+    }
     await notifyBreaches(this.em, this.scope.deps.pubSub, ticket, breaches);
     return comment;
   }
