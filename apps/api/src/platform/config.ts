@@ -68,7 +68,6 @@ const variables = z.object({
   DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),
   DEMO_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
-  MAX_PAGE_SIZE: z.coerce.number().int().positive().default(100),
   BODY_LIMIT: z.string().default('1mb'),
   // OpenTelemetry's own variables: these decide whether tracing is on; the SDK reads the rest (OTEL_*).
   OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
@@ -192,7 +191,6 @@ export interface Config {
   demoAdminEmail: string;
   demoAdminPassword?: string;
   introspection: boolean;
-  maxPageSize: number;
   bodyLimit: string;
   /** OpenTelemetry traces: on when an OTLP endpoint or a traces exporter is configured. */
   tracing: { enabled: boolean; serviceName?: string };
@@ -328,7 +326,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoAdminEmail: e.DEMO_ADMIN_EMAIL,
     demoAdminPassword: e.DEMO_ADMIN_PASSWORD,
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
-    maxPageSize: e.MAX_PAGE_SIZE,
     bodyLimit: e.BODY_LIMIT,
     tracing: {
       enabled:

@@ -4,6 +4,7 @@ import { IsBase64, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
+/** The largest page a connection returns: part of the API contract (the SDL states it), so not a setting. */
 export const MAX_PAGE_SIZE = 100;
 
 // Plain data holders: `simpleResolvers` lets graphql-js read their fields
