@@ -14,7 +14,7 @@ import 'reflect-metadata';
 import { print } from 'graphql';
 import { AnalyticsDocument } from '@switchboard/schema';
 import { graphqlPoster, openLargeDataset } from './bench-db.js';
-import { createAppServer } from '../src/platform/server.js';
+import { createAppServer } from '../src/app/server.js';
 import { rollupJob } from '../src/modules/analytics/rollup.job.js';
 import { LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD } from '../scripts/large-dataset.js';
 

@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createOrm, migrate } from '../src/platform/database.js';
+import { migrate } from '../src/platform/database.js';
+import { createOrm } from '../src/app/database.js';
 import { defaultLargeOptions, findLargeWorkspace, seedLargeDataset } from '../scripts/large-dataset.js';
 
 export async function ensureBenchDatabase(url: string, reseed: boolean) {

@@ -32,7 +32,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/platform/config.js';
 import { forkFor } from '../src/platform/database.js';
-import { createAppServer, type AppServer } from '../src/platform/server.js';
+import { createAppServer, type AppServer } from '../src/app/server.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Contact } from '../src/modules/contacts/contact.entity.js';

@@ -155,7 +155,7 @@ const control = createServer(async (req, res) => {
 
 async function startApp(): Promise<string> {
   const { loadConfig } = await import('../src/platform/config.js');
-  const { createAppServer } = await import('../src/platform/server.js');
+  const { createAppServer } = await import('../src/app/server.js');
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: env.FANOUT_LOG_LEVEL ?? 'warn',

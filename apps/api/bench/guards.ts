@@ -44,8 +44,9 @@ import 'reflect-metadata';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createAppServer, type AppServer } from '../src/platform/server.js';
-import { createOrm, migrate } from '../src/platform/database.js';
+import { createAppServer, type AppServer } from '../src/app/server.js';
+import { migrate } from '../src/platform/database.js';
+import { createOrm } from '../src/app/database.js';
 import { createDatabase, listQuery, runLoad, seed } from './conversations.js';
 import { openSocket, operation, runWsLoad } from './guards-ws.js';
 

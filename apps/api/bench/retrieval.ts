@@ -37,7 +37,8 @@
 // bulkRunner in ai-corpus.ts); every measured query goes through MikroORM.
 import 'reflect-metadata';
 import { hashedEmbedding, percentile } from '@switchboard/ai';
-import { createOrm, forkFor, migrate, isPglite, type Em, type Orm } from '../src/platform/database.js';
+import { forkFor, migrate, isPglite, type Em, type Orm } from '../src/platform/database.js';
+import { createOrm } from '../src/app/database.js';
 import { hasVectorSearch, retrieve } from '../src/modules/knowledge/retrieval.js';
 import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.js';
 import {

@@ -13,7 +13,7 @@
 // BENCH_SEARCH_RESEED=1 (drop and seed again).
 import 'reflect-metadata';
 import { graphqlPoster, openLargeDataset } from './bench-db.js';
-import { createAppServer } from '../src/platform/server.js';
+import { createAppServer } from '../src/app/server.js';
 import { LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD } from '../scripts/large-dataset.js';
 
 const env = process.env;

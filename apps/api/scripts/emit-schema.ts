@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { printContract } from '../src/platform/schema.js';
+import { printContract } from '../src/app/schema.js';
 
 const target = resolve(import.meta.dirname, '../../../packages/schema/schema.graphql');
 writeFileSync(target, await printContract());

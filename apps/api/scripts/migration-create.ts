@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createOrm } from '../src/platform/database.js';
+import { createOrm } from '../src/app/database.js';
 
 const HAND_WRITTEN = [
   'embedding_v',

@@ -10,7 +10,8 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createOrm, migrate } from '../src/platform/database.js';
+import { migrate } from '../src/platform/database.js';
+import { createOrm } from '../src/app/database.js';
 import { defaultLargeOptions, findLargeWorkspace, LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD, seedLargeDataset } from './large-dataset.js';
 
 const config = loadConfigOrExit();

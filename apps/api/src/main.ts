@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
-import { createAppServer } from './platform/server.js';
+import { createAppServer } from './app/server.js';
 import { webDistDir } from './platform/static.js';
 import { startTracing, stopTracing } from './platform/tracing.js';
 import { seedDemo } from './modules/workspaces/demo-seed.js';

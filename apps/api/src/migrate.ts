@@ -3,7 +3,8 @@
 // workers also migrate on start, so this is optional where one process runs.
 import 'reflect-metadata';
 import { loadConfigOrExit } from './platform/config.js';
-import { createOrm, migrate } from './platform/database.js';
+import { migrate } from './platform/database.js';
+import { createOrm } from './app/database.js';
 import { createLogger } from './platform/logger.js';
 
 const config = loadConfigOrExit();

@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 import { createScratchDatabase } from './scratch-database.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import { createAppServer, type AppServer, type ServerOptions } from '../src/platform/server.js';
+import { createAppServer, type AppServer, type ServerOptions } from '../src/app/server.js';
 import { forkFor } from '../src/platform/database.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';

@@ -4,7 +4,8 @@
 // default, a scratch PostgreSQL database when DATABASE_URL is set.
 import { randomUUID } from 'node:crypto';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
-import { createOrm, type Orm } from '../platform/database.js';
+import { createOrm } from '../app/database.js';
+import type { Orm } from '../platform/database.js';
 
 const BEFORE = 'Migration20261121100000_message_rollups';
 

@@ -1,11 +1,13 @@
 // Who is making a request. Services receive an Actor, never a GraphQL context.
-import type { UserRole } from '../modules/auth/user.entity.js';
 import { forbidden, unauthenticated } from './errors.js';
+
+/** A staff member's role (the auth module's UserRole enum has these values). */
+export type StaffRole = 'ADMIN' | 'AGENT';
 
 export type Actor =
   | { kind: 'anonymous' }
   /** `sessionId`: the refresh-token family the access token came from; `expiresAt`: ms since the epoch. */
-  | { kind: 'user'; userId: string; workspaceId: string; role: UserRole; sessionId?: string; expiresAt?: number }
+  | { kind: 'user'; userId: string; workspaceId: string; role: StaffRole; sessionId?: string; expiresAt?: number }
   | { kind: 'customer'; contactId: string; conversationId: string; workspaceId: string; expiresAt?: number }
   /** A partner's API key: only its workspace, only its scopes. */
   | { kind: 'apiKey'; keyId: string; workspaceId: string; scopes: string[] }

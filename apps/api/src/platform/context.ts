@@ -3,19 +3,22 @@ import type { PrincipalRevokedPayload } from './topics.js';
 import type { Config } from './config.js';
 import type { Actor } from './actor.js';
 import { forkFor, type Em, type Orm } from './database.js';
-import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
-import type { TokenService } from '../modules/auth/tokens.js';
 import type { Redis } from 'ioredis';
-import type { RealtimeState } from '../modules/realtime/realtime.state.js';
-import type { SystemMonitor } from '../modules/system/system-status.js';
 import type { AiProviders } from './ai.js';
-import type { JobRunner } from './queue.js';
+import type { JobDefinition, JobRunner } from './queue.js';
 import type { OutboxDispatcher } from './outbox.js';
-import type { AttachmentScanner } from '../modules/attachments/index.js';
 
-/** Process-wide singletons, built once by the server. */
+/**
+ * Process-wide singletons, built once by the server (app/server.ts).
+ *
+ * Platform code imports no module, so the services that modules contribute
+ * (tokens, realtime, system status, the attachment scanner) are declared by
+ * those modules, which merge their fields into this interface
+ * (`declare module '…/platform/context.js' { interface AppDeps { … } }`), and
+ * the per-request loaders by app/loaders.ts, which knows the entities.
+ */
 export interface AppDeps {
   config: Config;
   logger: Logger;
@@ -23,12 +26,12 @@ export interface AppDeps {
   pubSub: PubSub;
   /** See PubSubHandle.subscribed. */
   subscribed: (channel: string) => Promise<void>;
-  tokens: TokenService;
   redis?: Redis;
-  /** This API node's live socket and presence bookkeeping. */
-  realtime: RealtimeState;
-  system: SystemMonitor;
   jobs: JobRunner;
+  /** Every job the workers run, by name (failed jobs are retried by name). */
+  jobDefinitions: ReadonlyMap<string, JobDefinition<never>>;
+  /** The DataLoaders of one request or event scope. */
+  createLoaders(em: Em): Loaders;
   /** Sends jobs recorded in a transaction (platform/outbox.ts) to `jobs` after commit. */
   outbox: OutboxDispatcher;
   ai: AiProviders;
@@ -37,9 +40,11 @@ export interface AppDeps {
    * principal at once (other nodes hear of it through `principalRevoked`).
    */
   forgetPrincipal?: (event: PrincipalRevokedPayload) => void;
-  /** The virus-scan hook every upload passes (default: accept). */
-  attachmentScanner?: AttachmentScanner;
 }
+
+/** Per-request DataLoaders (`ctx.loaders.user.load(id)`…): declared in app/loaders.ts, which merges its class into this interface. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface Loaders {}
 
 /** What services get: no GraphQL in here. */
 export interface Scope {
@@ -61,7 +66,7 @@ export function createScope(deps: AppDeps, actor: Actor, requestId: string, ip?:
 
 export function createContext(deps: AppDeps, actor: Actor, requestId: string, ip?: string): Context {
   const scope = createScope(deps, actor, requestId, ip);
-  return { ...scope, loaders: createLoaders(scope.em) };
+  return { ...scope, loaders: deps.createLoaders(scope.em) };
 }
 
 /**
@@ -81,7 +86,7 @@ export function createLazyContext(deps: AppDeps, actor: Actor, requestId: string
     },
     loaders: {
       enumerable: true,
-      get: () => (loaders ??= createLoaders(ctx.em)),
+      get: () => (loaders ??= deps.createLoaders(ctx.em)),
       set: (value: Loaders) => void (loaders = value),
     },
   });
@@ -102,7 +107,7 @@ export function useEventScope(ctx: Context, event: { workspaceId: string }): Con
   let scope = eventScopes.get(event);
   if (!scope) {
     const em = forkFor(ctx.deps.orm, event.workspaceId);
-    scope = { em, loaders: createLoaders(em) };
+    scope = { em, loaders: ctx.deps.createLoaders(em) };
     eventScopes.set(event, scope);
   }
   ctx.em = scope.em;

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { migrations } from '../migrations/index.js';
-import { entities } from './entities.js';
+import type { EntityClass } from '@mikro-orm/core';
 import type { Logger } from './logger.js';
 
 export type Em = SqlEntityManager;
@@ -42,7 +42,8 @@ function queryLogger(onQuery: (sql: string) => void, logger?: Logger): OrmLogger
   };
 }
 
-export async function createOrm(opts: DatabaseOptions): Promise<Orm> {
+/** Opens the database with the given entities (the application's list is in app/entities.ts: see app/database.ts). */
+export async function openDatabase(opts: DatabaseOptions, entities: EntityClass<object>[]): Promise<Orm> {
   const common = {
     entities,
     metadataProvider: ReflectMetadataProvider,

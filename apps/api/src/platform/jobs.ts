@@ -6,10 +6,8 @@
 // retried until the database takes them.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobFailure } from '../modules/system/job-failure.entity.js';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
 import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
@@ -63,23 +61,13 @@ export class FailureRecorder {
     this.deps.logger.error({ job: job.name, jobId, err: message, attempts }, 'job failed for good');
     const id = randomUUID();
     const workspaceId = (data as { workspaceId?: string } | null)?.workspaceId ?? null;
+    // The row the system module's JobFailure entity reads; written here in SQL so that the runner imports no module.
+    // `on conflict do nothing`: a retried insert that had in fact committed.
     const insert = async () => {
-      const em = forkFor(this.deps.orm, null);
-      em.create(JobFailure, {
-        id,
-        workspace: workspaceId,
-        queue: job.queue,
-        name: job.name,
-        jobId: jobId ?? null,
-        data: (data ?? {}) as Record<string, unknown>,
-        error: message,
-        attempts,
-      });
-      try {
-        await em.flush();
-      } catch (err) {
-        if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      }
+      await forkFor(this.deps.orm, null).execute(
+        `insert into job_failure (id, workspace_id, queue, name, job_id, data, error, attempts, failed_at) values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (id) do nothing`,
+        [id, workspaceId, job.queue, job.name, jobId ?? null, JSON.stringify(data ?? {}), message, attempts, new Date()],
+      );
     };
     const run = (async () => {
       await this.retrying('record job failure', job.name, insert);

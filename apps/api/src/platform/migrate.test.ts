@@ -1,5 +1,6 @@
 import { createLogger } from './logger.js';
-import { createOrm, migrate, type Orm } from './database.js';
+import { migrate, type Orm } from './database.js';
+import { createOrm } from '../app/database.js';
 import { migrations } from '../migrations/index.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
 

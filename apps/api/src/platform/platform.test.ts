@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
-import { printContract } from './schema.js';
+import { printContract } from '../app/schema.js';
 import { startTestServer, type TestServer } from '../../test/testkit.js';
 
 describe('schema contract', () => {

@@ -5,10 +5,14 @@ import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
-import type { PresenceStore } from '../modules/presence/presence.store.js';
 
 export const QUEUES = { maintenance: 'maintenance', knowledge: 'knowledge', ai: 'ai', webhooks: 'webhooks' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Who is online in a workspace, with their chosen status: what routing reads (the presence module's stores implement it). */
+export interface PresenceReader {
+  list(workspaceId: string): Promise<Map<string, 'ONLINE' | 'AWAY' | 'OFFLINE'>>;
+}
 
 export interface JobContext {
   orm: Orm;
@@ -22,7 +26,7 @@ export interface JobContext {
    * mode, in Redis otherwise. Scripts that run jobs without an API node leave
    * it out: nobody counts as online, handoffs wait in their team inbox.
    */
-  presence?: PresenceStore;
+  presence?: PresenceReader;
   /** How many times this job has been tried before (0 on the first run). */
   attempt: number;
   /** True on the last attempt: a handler may degrade gracefully instead of failing. */

@@ -19,3 +19,10 @@ export interface AttachmentScanner {
 export const acceptAllScanner: AttachmentScanner = {
   scan: async () => ({ ok: true }),
 };
+
+declare module '../../platform/context.js' {
+  interface AppDeps {
+    /** The virus-scan hook every upload passes (default: accept). */
+    attachmentScanner?: AttachmentScanner;
+  }
+}

@@ -61,3 +61,9 @@ export class TokenService {
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+declare module '../../platform/context.js' {
+  interface AppDeps {
+    tokens: TokenService;
+  }
+}

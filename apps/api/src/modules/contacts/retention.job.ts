@@ -4,7 +4,7 @@
 // contact whose conversations have all been purged loses name and email.
 // Their attachments go whole (rows in the batch's transaction, files after it).
 // Counts, timestamps, authors, ratings and AI figures stay, so analytics do
-// not change. Runs on a schedule (platform/schedules.ts), in batches, each
+// not change. Runs on a schedule (app/schedules.ts), in batches, each
 // batch one transaction with its audit entry; safe to run concurrently.
 import { randomUUID } from 'node:crypto';
 import { forkFor } from '../../platform/database.js';

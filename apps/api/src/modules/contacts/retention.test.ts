@@ -5,7 +5,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUES } from '../../platform/queue.js';
-import { scheduleInProcess } from '../../platform/schedules.js';
+import { scheduleInProcess } from '../../app/schedules.js';
 import { eventually, expectError, startTestServer, type TestServer } from '../../../test/testkit.js';
 import { RETAINED, retentionJob } from './retention.job.js';
 

@@ -13,7 +13,8 @@ import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '
 import { audit } from '../audit/audit.service.js';
 import { User, UserStatus } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { appendMessage } from '../messages/message.service.js';
+import { appendMessage } from '../messages/timeline.js';
+import { applyHandOff } from './handoff.js';
 import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from '../workspaces/workspace.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
@@ -266,28 +267,4 @@ export function routeWaitingSoon(deps: Scope['deps'], workspaceId: string) {
   void deps.jobs.enqueue(routeWaitingJob, { workspaceId }).catch((err) => deps.logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
 }
 
-/** The note a handed-off customer reads, in their language when we have it (else English). */
-const HANDOFF_NOTE: Record<string, string> = {
-  en: 'This conversation was handed to a human agent. An agent will be with you shortly.',
-  fr: 'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.',
-  de: 'Diese Unterhaltung wurde an einen Mitarbeiter übergeben. Gleich ist jemand für Sie da.',
-  es: 'Esta conversación se ha pasado a un agente. Alguien te atenderá en breve.',
-};
-
-/**
- * Hands a (locked) conversation to a human: the AI stops answering, the
- * reason is recorded and a SYSTEM note tells the customer, in `language`
- * (ISO 639-1; default the conversation's) when it is one we have.
- */
-export function applyHandOff(em: Scope['em'], conversation: Conversation, reason: string, language?: string | null) {
-  conversation.mode = ConversationMode.HUMAN;
-  conversation.handoffReason = reason;
-  if (conversation.status === ConversationStatus.RESOLVED) {
-    conversation.status = ConversationStatus.OPEN;
-    conversation.resolvedAt = null;
-  }
-  return appendMessage(em, conversation, {
-    authorType: AuthorType.SYSTEM,
-    body: HANDOFF_NOTE[language ?? conversation.language ?? 'en'] ?? HANDOFF_NOTE['en']!,
-  });
-}
+export { applyHandOff };

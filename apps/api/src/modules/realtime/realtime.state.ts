@@ -117,3 +117,10 @@ export class RealtimeState {
     this.pubSub.publish('presence', workspaceId, { workspaceId, userId, status, at: new Date().toISOString() });
   }
 }
+
+declare module '../../platform/context.js' {
+  interface AppDeps {
+    /** This API node's live socket and presence bookkeeping. */
+    realtime: RealtimeState;
+  }
+}

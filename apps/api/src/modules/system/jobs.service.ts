@@ -4,7 +4,6 @@ import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { jobs } from '../../platform/job-registry.js';
 import { audit } from '../audit/audit.service.js';
 import { JobFailure } from './job-failure.entity.js';
 
@@ -21,7 +20,7 @@ export class JobsService {
     const failure = await this.scope.em.findOne(JobFailure, { id });
     if (!failure) throw notFound('Failed job');
     if (failure.retriedAt) throw conflict('This job was already retried');
-    const job = jobs.get(failure.name);
+    const job = this.scope.deps.jobDefinitions.get(failure.name);
     if (!job) throw notFound('Job type');
     failure.retriedAt = new Date();
     audit(this.scope, me.workspaceId, { action: 'job.retry', targetType: 'JobFailure', targetId: failure.id, metadata: { job: failure.name } });

@@ -193,3 +193,9 @@ export class SystemMonitor {
     await Promise.allSettled(this.queues.map((q) => q.close()));
   }
 }
+
+declare module '../../platform/context.js' {
+  interface AppDeps {
+    system: SystemMonitor;
+  }
+}

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import { User } from '../auth/user.entity.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
-import type { PresenceStore } from '../presence/presence.store.js';
+import type { PresenceReader } from '../../platform/queue.js';
 import { AssignmentPolicy, Team } from './team.entity.js';
 
 /** How long a decision waits for presence (Redis) before it leaves the conversation to the team inbox. */
@@ -29,7 +29,7 @@ export interface Routing {
  * workspace's default team when it has none) and, by the team's policy,
  * assigns an online member. A conversation already assigned stays with its agent.
  */
-export async function routeHandoff(em: Em, conversation: Conversation, presence: PresenceStore | undefined, logger?: Logger): Promise<Routing> {
+export async function routeHandoff(em: Em, conversation: Conversation, presence: PresenceReader | undefined, logger?: Logger): Promise<Routing> {
   if (conversation.assignee) return { assignedId: null, notify: [], teamName: null };
   const started = performance.now();
   const routing = await decide(em, conversation, presence, logger);
@@ -37,7 +37,7 @@ export async function routeHandoff(em: Em, conversation: Conversation, presence:
   return routing;
 }
 
-async function decide(em: Em, conversation: Conversation, presence: PresenceStore | undefined, logger?: Logger): Promise<Routing & { policy: string }> {
+async function decide(em: Em, conversation: Conversation, presence: PresenceReader | undefined, logger?: Logger): Promise<Routing & { policy: string }> {
   const workspaceId = conversation.workspace.id;
   const team = await em.findOne(
     Team,
@@ -69,7 +69,7 @@ async function activeStaff(em: Em, workspaceId: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-async function onlineUsers(presence: PresenceStore, workspaceId: string): Promise<Set<string>> {
+async function onlineUsers(presence: PresenceReader, workspaceId: string): Promise<Set<string>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`presence did not answer in ${PRESENCE_TIMEOUT_MS} ms`)), PRESENCE_TIMEOUT_MS);
@@ -88,7 +88,7 @@ async function onlineUsers(presence: PresenceStore, workspaceId: string): Promis
  * the one holding the fewest unresolved conversations, turns breaking ties
  * (LEAST_OPEN). Null when nobody qualifies, or presence cannot be read.
  */
-export async function pickAgent(em: Em, team: Team, members: string[], presence: PresenceStore | undefined, logger?: Logger): Promise<string | null> {
+export async function pickAgent(em: Em, team: Team, members: string[], presence: PresenceReader | undefined, logger?: Logger): Promise<string | null> {
   if (members.length === 0 || !presence) return null;
   let online: Set<string>;
   try {

@@ -12,7 +12,7 @@ import { Conversation, ConversationMode } from '../conversations/conversation.en
 import { Faq, FaqStatus } from '../knowledge/faq.entity.js';
 import { FaqCategory } from '../knowledge/faq-category.entity.js';
 import { CannedReply } from '../canned-replies/canned-reply.entity.js';
-import { appendMessage } from '../messages/message.service.js';
+import { appendMessage } from '../messages/timeline.js';
 import { AuthorType } from '../messages/message.entity.js';
 import { Workspace } from './workspace.entity.js';
 

@@ -21,7 +21,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { createSchema } from '../schema.js';
+import { createSchema } from '../../app/schema.js';
 import { createAppPubSub } from '../pubsub.js';
 import { startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 

@@ -20,8 +20,8 @@ import { CannedReplyResolver } from '../modules/canned-replies/index.js';
 import { ConversationLabelsResolver, LabelResolver } from '../modules/labels/index.js';
 import { ConversationTeamResolver, TeamsResolver } from '../modules/teams/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhooks/webhook.resolver.js';
-import { authChecker } from './auth-checker.js';
-import { createAppPubSub, type PubSub } from './pubsub.js';
+import { authChecker } from '../platform/auth-checker.js';
+import { createAppPubSub, type PubSub } from '../platform/pubsub.js';
 
 export const resolvers = [
   AuthResolver,

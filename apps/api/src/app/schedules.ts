@@ -2,7 +2,7 @@
 // upserted, so any number of worker processes agree on one schedule); in the
 // embedded single-process mode, timers that enqueue into the in-process runner.
 import type { Queue } from 'bullmq';
-import { openQueue } from './jobs.js';
+import { openQueue } from '../platform/jobs.js';
 import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
@@ -13,7 +13,7 @@ import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
 import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
 import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
-import { QUEUES, type JobDefinition, type JobRunner } from './queue.js';
+import { QUEUES, type JobDefinition, type JobRunner } from '../platform/queue.js';
 
 interface Recurring {
   job: JobDefinition<never>;

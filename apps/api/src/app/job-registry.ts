@@ -14,7 +14,7 @@ import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
 import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
 import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
-import type { JobDefinition } from './queue.js';
+import type { JobDefinition } from '../platform/queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
   ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob, slaBreachJob, routeWaitingJob, sweepAttachmentsJob] as JobDefinition<never>[]).map((j) => [j.name, j]),

@@ -2,8 +2,8 @@
 // relation, whatever the number of rows.
 import DataLoader from 'dataloader';
 import type { EntityClass } from '@mikro-orm/core';
-import type { Em } from './database.js';
-import { findLeanByIds } from './lean.js';
+import type { Em } from '../platform/database.js';
+import { findLeanByIds } from '../platform/lean.js';
 import { ApiKey } from '../modules/api-keys/api-key.entity.js';
 import { User } from '../modules/auth/user.entity.js';
 import { Contact } from '../modules/contacts/contact.entity.js';
@@ -22,7 +22,7 @@ export function byIdLoader<T extends { id: string }>(em: Em, entity: EntityClass
 }
 
 /** Per-request loaders, each created on first use (a request needs a few of them at most). */
-export class Loaders {
+export class RequestLoaders {
   #user?: DataLoader<string, User | null>;
   #contact?: DataLoader<string, Contact | null>;
   #conversation?: DataLoader<string, Conversation | null>;
@@ -64,6 +64,12 @@ export class Loaders {
   }
 }
 
-export function createLoaders(em: Em): Loaders {
-  return new Loaders(em);
+export function createLoaders(em: Em): RequestLoaders {
+  return new RequestLoaders(em);
+}
+
+declare module '../platform/context.js' {
+  // Request scopes carry these loaders (platform/context.ts declares the empty interface).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends RequestLoaders {}
 }
