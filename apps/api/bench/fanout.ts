@@ -376,7 +376,7 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
   const clients: ClientWorker[] = [];
   const result: Partial<PhaseResult> = { kind, label: PHASE_LABEL[kind] + (profile ? ' (under profiler)' : ''), n, loadAvg1: round(os.loadavg()[0]!, 2) };
   let seqCounter = 0; // raw: our own seq numbers
-  let serverCpuMs = 0;
+  let serverCpuMs: number;
   result.clientErrors = 0;
   result.clientErrorSamples = [];
   result.serverCpuPct = [];

@@ -40,7 +40,7 @@ import { Redis } from 'ioredis';
 import { LogInDocument } from '@switchboard/schema';
 import { loadConfig } from '../src/platform/config.js';
 import { forkFor } from '../src/platform/database.js';
-import { createAppServer, type AppServer } from '../src/app/server.js';
+import { createAppServer } from '../src/app/server.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Workspace } from '../src/modules/workspaces/workspace.entity.js';

@@ -1,7 +1,6 @@
 // Recurring maintenance jobs. With Redis, BullMQ job schedulers (one per job,
 // upserted, so any number of worker processes agree on one schedule); in the
 // embedded single-process mode, timers that enqueue into the in-process runner.
-import type { Queue } from 'bullmq';
 import { openQueue } from '../platform/jobs.js';
 import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';

@@ -1,6 +1,5 @@
 // What a server or worker process reports at scrape time: its BullMQ queues
 // and its PostgreSQL pool. Each returns the function that stops reporting.
-import type { Queue } from 'bullmq';
 import { openQueue } from './jobs.js';
 import type { Redis } from 'ioredis';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';

@@ -63,6 +63,7 @@ interface SocketOperation {
  * established (and counted per root field while they live). The given
  * hooks still run, after the observer's.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any server options, whatever their context and extra types
 export function observeSocketOperations<O extends ServerOptions<any, any>>(options: O): O {
   const sockets = new WeakMap<object, Map<string, SocketOperation>>();
   const of = (extra: object) => {

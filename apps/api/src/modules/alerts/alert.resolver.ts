@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, Length } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Mutation, Query, Resolver, Root, Subscription, type ResolverData } from 'type-graphql';
 import { ADMIN_ONLY } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';

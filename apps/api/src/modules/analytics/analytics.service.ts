@@ -74,9 +74,18 @@ export class AnalyticsService {
     const em = this.scope.em;
     const where: string[] = ['c.workspace_id = ?', 'c.created_at >= ?', 'c.created_at < ?'];
     const params: unknown[] = [workspaceId, from, to];
-    if (filter.channel) (where.push('c.channel = ?'), params.push(filter.channel));
-    if (filter.assigneeId) (where.push('c.assignee_id = ?'), params.push(filter.assigneeId));
-    if (filter.mode) (where.push('c.mode = ?'), params.push(filter.mode));
+    if (filter.channel) {
+      where.push('c.channel = ?');
+      params.push(filter.channel);
+    }
+    if (filter.assigneeId) {
+      where.push('c.assignee_id = ?');
+      params.push(filter.assigneeId);
+    }
+    if (filter.mode) {
+      where.push('c.mode = ?');
+      params.push(filter.mode);
+    }
     if (filter.labelIds?.length) {
       // Carrying every label asked for (the labels module's conversation_label table, read by name).
       const ids = [...new Set(filter.labelIds)];

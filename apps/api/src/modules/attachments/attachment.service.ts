@@ -70,6 +70,7 @@ async function readLimited(open: () => Readable, maxBytes: number): Promise<Buff
 /** The name without any path, control characters or quotes, at most 255 characters; the extension matches the type. */
 export function cleanFilename(given: string, contentType: string): string {
   const extensions = ALLOWED_TYPES[contentType]!;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
   let name = given.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';

@@ -113,13 +113,17 @@ export function searchText(search: string): string {
  */
 function filterSql(filter: ConversationFilter, params: unknown[]): string {
   const parts: string[] = [];
-  if (filter.status) parts.push('c.status = ?'), params.push(filter.status);
-  if (filter.mode) parts.push('c.mode = ?'), params.push(filter.mode);
-  if (filter.assigneeId) parts.push('c.assignee_id = ?'), params.push(filter.assigneeId);
+  const add = (sql: string, value: unknown) => {
+    parts.push(sql);
+    params.push(value);
+  };
+  if (filter.status) add('c.status = ?', filter.status);
+  if (filter.mode) add('c.mode = ?', filter.mode);
+  if (filter.assigneeId) add('c.assignee_id = ?', filter.assigneeId);
   else if (filter.unassigned) parts.push('c.assignee_id is null');
-  if (filter.teamId) parts.push('c.team_id = ?'), params.push(filter.teamId);
-  if (filter.from) parts.push('c.created_at >= ?'), params.push(filter.from);
-  if (filter.to) parts.push('c.created_at < ?'), params.push(filter.to);
+  if (filter.teamId) add('c.team_id = ?', filter.teamId);
+  if (filter.from) add('c.created_at >= ?', filter.from);
+  if (filter.to) add('c.created_at < ?', filter.to);
   if (filter.contactEmail) {
     parts.push('exists (select 1 from contact e where e.id = c.contact_id and lower(e.email) = ?)');
     params.push(filter.contactEmail.trim().toLowerCase());

@@ -1,7 +1,6 @@
 // Appending messages with a gap-free per-conversation seq, idempotent by clientMessageId.
 import { LockMode } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
-import type { Em } from '../../platform/database.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { staff } from '../../platform/actor.js';
 import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
