@@ -129,9 +129,17 @@ describe('alerts', () => {
     for (let i = 0; i < 3; i++) {
       await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Where is my order number ${i}?"}) { customerToken } }`, { k: a.widgetKey });
     }
-    const alert = await eventually(async () => (await alertsOf(b.token, { rule: 'queue_backlog' }))[0], 15_000, 'the backlog alert');
+    // The scheduled maintenance jobs back up too without workers, and may raise the alert first: it names every backed-up queue, and is updated at each evaluation.
+    const alert = await eventually(
+      async () => {
+        const [found] = await alertsOf(b.token, { rule: 'queue_backlog' });
+        return found && /\bai \d+ waiting/.test(found.summary) ? found : null;
+      },
+      15_000,
+      'the backlog alert naming the ai queue',
+    );
     expect(alert).toMatchObject({ installationWide: true, severity: 'CRITICAL', status: 'FIRING', threshold: 2 });
     expect(alert.value).toBeGreaterThanOrEqual(3);
-    expect(alert.summary).toMatch(/^Job backlog: ai \d+ waiting/);
+    expect(alert.summary).toMatch(/^Job backlog: (.+, )?ai \d+ waiting/);
   });
 });
