@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { PubSub } from '../../platform/pubsub.js';
+import { publishNotification } from '../../platform/notify.js';
 import { conversationData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
 import type { Conversation } from './conversation.entity.js';
 
@@ -30,14 +30,12 @@ export function publishConversationChanged(
   const assigneeId = conversation.assignee?.id;
   const kind = change === 'assigned' ? 'ASSIGNED' : change === 'handed_off' ? 'HANDED_OFF' : null;
   if (kind && assigneeId && assigneeId !== actorUserId) {
-    pubSub.publish('notification', assigneeId, {
-      id: randomUUID(),
+    publishNotification(pubSub, {
       workspaceId,
       userId: assigneeId,
       kind,
       conversationId: conversation.id,
       text: kind === 'ASSIGNED' ? 'A conversation was assigned to you' : 'A conversation assigned to you was handed to a human',
-      createdAt: new Date().toISOString(),
     });
   }
 }

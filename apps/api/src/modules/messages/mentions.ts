@@ -3,9 +3,8 @@
 // ("@alex"), ending at a character that cannot continue a name. The longest
 // match wins, so "@Ann Lee" mentions Ann Lee, not Ann; a name wins over an
 // email local part of the same length.
-import { randomUUID } from 'node:crypto';
+import { publishNotification } from '../../platform/notify.js';
 import type { PubSub } from '../../platform/pubsub.js';
-import type { Message } from './message.entity.js';
 
 export interface MentionedUser {
   id: string;
@@ -37,16 +36,21 @@ export function findMentions<U extends MentionedUser>(body: string, users: reado
   return found;
 }
 
-/** Tells a mentioned colleague, on their notifications feed. */
-export function publishMention(pubSub: PubSub, note: Message, userId: string, authorName: string) {
-  const excerpt = note.body.length > 120 ? `${note.body.slice(0, 119)}…` : note.body;
-  pubSub.publish('notification', userId, {
-    id: randomUUID(),
-    workspaceId: note.workspace.id,
+/** Tells a mentioned colleague, on their notifications feed: about a note in a conversation, or a ticket's internal comment. */
+export function publishMention(
+  pubSub: PubSub,
+  userId: string,
+  mention: { workspaceId: string; authorName: string; body: string; conversationId?: string; ticket?: { id: string; subject: string } },
+) {
+  const excerpt = mention.body.length > 120 ? `${mention.body.slice(0, 119)}…` : mention.body;
+  publishNotification(pubSub, {
+    workspaceId: mention.workspaceId,
     userId,
     kind: 'MENTIONED',
-    conversationId: note.conversation.id,
-    text: `${authorName} mentioned you in a note: ${excerpt}`,
-    createdAt: new Date().toISOString(),
+    conversationId: mention.conversationId ?? null,
+    ticketId: mention.ticket?.id ?? null,
+    text: mention.ticket
+      ? `${mention.authorName} mentioned you on ticket “${mention.ticket.subject}”: ${excerpt}`
+      : `${mention.authorName} mentioned you in a note: ${excerpt}`,
   });
 }

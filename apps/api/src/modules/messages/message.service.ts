@@ -144,7 +144,7 @@ export class MessageService {
     if (result.created) {
       publishMessageAdded(this.scope.deps.pubSub, result.message);
       for (const user of result.mentioned) {
-        if (user.id !== me.userId) publishMention(this.scope.deps.pubSub, result.message, user.id, result.author);
+        if (user.id !== me.userId) publishMention(this.scope.deps.pubSub, user.id, { workspaceId: result.message.workspace.id, authorName: result.author, body: result.message.body, conversationId: result.message.conversation.id });
       }
     }
     return result.message;

@@ -2,12 +2,12 @@
 // handoff's transaction with the conversation locked, and holds its team's row
 // lock until commit, so concurrent handoffs to one team decide one after the
 // other: turns and capacity counts always see the previous decision.
-import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Em } from '../../platform/database.js';
 import { observeAssignment } from '../../platform/metrics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { PubSub } from '../../platform/pubsub.js';
+import { publishNotification } from '../../platform/notify.js';
 import { User } from '../auth/user.entity.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
 import type { PresenceReader } from '../../platform/queue.js';
@@ -120,14 +120,6 @@ export function publishRouting(pubSub: PubSub, conversation: Conversation, routi
     ? `A conversation handed to a human is waiting in the ${routing.teamName} inbox`
     : 'A conversation handed to a human is waiting for an agent';
   for (const userId of routing.notify) {
-    pubSub.publish('notification', userId, {
-      id: randomUUID(),
-      workspaceId: conversation.workspace.id,
-      userId,
-      kind: 'UNASSIGNED_HANDOFF',
-      conversationId: conversation.id,
-      text,
-      createdAt: new Date().toISOString(),
-    });
+    publishNotification(pubSub, { workspaceId: conversation.workspace.id, userId, kind: 'UNASSIGNED_HANDOFF', conversationId: conversation.id, text });
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { LockMode, type FilterQuery, type FindOptions } from '@mikro-orm/core';
 import type { StaffActor } from '../../platform/actor.js';
 import type { Scope } from '../../platform/context.js';
@@ -12,7 +11,8 @@ import { User, UserStatus } from '../auth/user.entity.js';
 import { Conversation, Priority } from '../conversations/conversation.entity.js';
 import { AuthorType, Message } from '../messages/message.entity.js';
 import { MessageService } from '../messages/message.service.js';
-import { findMentions } from '../messages/mentions.js';
+import { findMentions, publishMention } from '../messages/mentions.js';
+import { publishNotification } from '../../platform/notify.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 import { TicketComment, TicketEvent, TicketEventKind } from './ticket-activity.entity.js';
 import type { AddTicketCommentInput, CreateTicketInput, TicketFilter, UpdateTicketInput } from './ticket.inputs.js';
@@ -202,19 +202,7 @@ export class TicketService {
     });
     publishTicketChange(this.scope.deps.pubSub, actor.workspaceId, ticket.id, 'commented');
     const author = team.find((u) => u.id === actor.userId)?.name ?? 'A colleague';
-    const excerpt = body.length > 120 ? `${body.slice(0, 119)}…` : body;
-    for (const user of mentioned) {
-      this.scope.deps.pubSub.publish('notification', user.id, {
-        id: randomUUID(),
-        workspaceId: actor.workspaceId,
-        userId: user.id,
-        kind: 'MENTIONED',
-        conversationId: null,
-        ticketId: ticket.id,
-        text: `${author} mentioned you on ticket “${ticket.subject}”: ${excerpt}`,
-        createdAt: new Date().toISOString(),
-      });
-    }
+    for (const user of mentioned) publishMention(this.scope.deps.pubSub, user.id, { workspaceId: actor.workspaceId, authorName: author, body, ticket });
     await notifyBreaches(this.em, this.scope.deps.pubSub, ticket, breaches);
     return comment;
   }
@@ -253,7 +241,7 @@ export async function notifyBreaches(em: Em, pubSub: PubSub, ticket: Ticket, bre
     countSlaBreach(first ? 'first_response' : 'resolution');
     const text = `SLA breached: ${first ? 'first response' : 'resolution'} target missed on ticket “${ticket.subject}”`;
     for (const userId of recipients) {
-      pubSub.publish('notification', userId, { id: randomUUID(), workspaceId, userId, kind: 'SLA_BREACHED', conversationId: null, ticketId: ticket.id, text, createdAt: new Date().toISOString() });
+      publishNotification(pubSub, { workspaceId, userId, kind: 'SLA_BREACHED', ticketId: ticket.id, text });
     }
   }
   publishTicketChange(pubSub, workspaceId, ticket.id, 'sla_breached');

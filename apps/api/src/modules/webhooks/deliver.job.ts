@@ -6,6 +6,7 @@
 // 2xx delivers; 410 Gone disables the endpoint; an endpoint failing every
 // attempt for WEBHOOK_DISABLE_AFTER_DAYS is disabled, its admins notified,
 // and the webhook_endpoint_disabled alert rule raises an alert.
+import { publishNotification } from '../../platform/notify.js';
 import { Webhook } from 'standardwebhooks';
 import type { Config } from '../../platform/config.js';
 import { forkFor, type Em } from '../../platform/database.js';
@@ -165,14 +166,13 @@ async function disable(em: Em, ctx: JobContext, endpoint: WebhookEndpoint, reaso
   await em.flush();
   const admins = await em.find(User, { role: UserRole.ADMIN, status: UserStatus.ACTIVE }, { fields: ['id'] });
   for (const admin of admins) {
-    ctx.pubSub.publish('notification', admin.id, {
+    publishNotification(ctx.pubSub, {
       id: `${endpoint.id}:${now.getTime()}`,
       workspaceId,
       userId: admin.id,
       kind: 'WEBHOOK_DISABLED',
-      conversationId: null,
       text: `Webhook endpoint ${endpoint.url} was disabled: it ${why}`,
-      createdAt: now.toISOString(),
+      createdAt: now,
     });
   }
 }
