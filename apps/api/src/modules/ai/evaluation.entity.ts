@@ -4,30 +4,17 @@ import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity, Workspace } from '../workspaces/index.js';
 import { ModelConfig } from './model-config.entity.js';
 
 @ObjectType()
 @Entity()
 @TenantScoped()
 @Unique({ properties: ['workspace', 'name'] })
-export class EvaluationDataset {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class EvaluationDataset extends TenantEntity {
   @Field()
   @Property({ length: 120 })
   name!: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }
 
 @ObjectType()
@@ -90,16 +77,7 @@ export interface RunMetrics {
 @Entity()
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt'] })
-export class EvaluationRun {
-  [OptionalProps]?: 'id' | 'status' | 'done' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class EvaluationRun extends TenantEntity<'status' | 'done'> {
   @ManyToOne(() => EvaluationDataset, { ref: true, deleteRule: 'cascade' })
   dataset!: Ref<EvaluationDataset>;
 
@@ -124,10 +102,6 @@ export class EvaluationRun {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   error?: string | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

@@ -4,7 +4,7 @@ import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/l
 import type { BayesIntentModelJson } from '@switchboard/ai';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 
 /**
  * A workspace's own intent taxonomy, trained from labelled examples. Without

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 export enum AiProviderName {
   local = 'local',
@@ -21,16 +19,7 @@ registerEnumType(AiProviderName, { name: 'AiProvider', description: '`local`: of
 @TenantScoped()
 @Unique({ properties: ['workspace', 'version'] })
 @Index({ properties: ['workspace', 'active'] })
-export class ModelConfig {
-  [OptionalProps]?: 'id' | 'active' | 'trafficWeight' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class ModelConfig extends TenantEntity<'active' | 'trafficWeight'> {
   @Field(() => Int, { description: 'Increments per workspace.' })
   @Property({ type: 'integer' })
   version!: number;
@@ -70,8 +59,4 @@ export class ModelConfig {
   @Field(() => Int, { description: 'A/B share of answers, 0–100; weights of all configurations with traffic sum to 100.' })
   @Property({ type: 'smallint' })
   trafficWeight: number = 0;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

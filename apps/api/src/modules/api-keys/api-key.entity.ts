@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 /** What a partner's key may reach. */
 export enum ApiScope {
@@ -30,16 +28,7 @@ registerEnumType(ApiScope, {
 @Entity()
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt'] })
-export class ApiKey {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class ApiKey extends TenantEntity {
   @Field()
   @Property({ length: 120 })
   name!: string;
@@ -66,8 +55,4 @@ export class ApiKey {
 
   @Property({ type: 'uuid', nullable: true })
   createdBy?: string | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../messages/message.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 /**
  * A file a customer or an agent uploaded into a conversation. Unsent until a
@@ -19,16 +18,7 @@ import { Workspace } from '../workspaces/workspace.entity.js';
 @TenantScoped()
 @Index({ properties: ['message'] })
 @Index({ properties: ['conversation'] })
-export class Attachment {
-  [OptionalProps]?: 'id' | 'createdAt' | 'message' | 'uploaderUser' | 'uploaderContact';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Attachment extends TenantEntity<'message' | 'uploaderUser' | 'uploaderContact'> {
   @ManyToOne(() => Conversation, { ref: true, deleteRule: 'cascade' })
   conversation!: Ref<Conversation>;
 
@@ -61,8 +51,4 @@ export class Attachment {
 
   @Property({ type: 'string', length: 200 })
   storageKey!: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

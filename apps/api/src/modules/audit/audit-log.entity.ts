@@ -1,25 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 @ObjectType({ description: 'A record of an administrative or partner action.' })
 @Entity()
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
-export class AuditLog {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class AuditLog extends TenantEntity {
   @Field({ description: 'USER, API_KEY, CUSTOMER or SYSTEM.' })
   @Property({ length: 20 })
   actorType!: string;
@@ -51,8 +40,4 @@ export class AuditLog {
   @Field(() => GraphQLJSONObject, { nullable: true })
   @Property({ type: 'json', nullable: true })
   metadata?: Record<string, unknown> | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

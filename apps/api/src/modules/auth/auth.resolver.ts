@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import { ADMIN_ONLY, STAFF } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 import { AcceptInviteInput, AuthPayload, Invitation, InviteAgentInput, LogInInput, SignUpInput } from './auth.inputs.js';
 import { AuthService } from './auth.service.js';
 import { User, UserStatus } from './user.entity.js';

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
 import { User } from './user.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 /**
  * Refresh tokens rotate on every use. All tokens descended from one log-in
@@ -12,15 +11,7 @@ import { User } from './user.entity.js';
 @Entity()
 @TenantScoped()
 @Index({ properties: ['familyId'] })
-export class RefreshToken {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class RefreshToken extends TenantEntity {
   @ManyToOne(() => User, { ref: true, deleteRule: 'cascade' })
   user!: Ref<User>;
 
@@ -38,7 +29,4 @@ export class RefreshToken {
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
-
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

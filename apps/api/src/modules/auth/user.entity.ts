@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 export enum UserRole {
   ADMIN = 'ADMIN',
@@ -21,16 +19,7 @@ registerEnumType(UserStatus, { name: 'UserStatus' });
 @ObjectType({ description: 'A staff member (admin or agent) of a workspace.' })
 @Entity()
 @TenantScoped()
-export class User {
-  [OptionalProps]?: 'id' | 'role' | 'status' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class User extends TenantEntity<'role' | 'status'> {
   @Field()
   @Property({ unique: true, length: 254 })
   email!: string;
@@ -77,8 +66,4 @@ export class User {
 
   @Property({ type: 'timestamptz', nullable: true, hidden: true })
   passwordResetExpiresAt?: Date | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

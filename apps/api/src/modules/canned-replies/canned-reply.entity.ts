@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { MutableTenantEntity } from '../workspaces/index.js';
 
 /** One shortcut per owner (or per workspace, for shared replies), ignoring case. */
 export const CANNED_REPLY_SHORTCUT_UNIQUE = 'canned_reply_workspace_owner_shortcut_unique';
@@ -16,16 +15,7 @@ export const CANNED_REPLY_SHORTCUT_UNIQUE = 'canned_reply_workspace_owner_shortc
   name: CANNED_REPLY_SHORTCUT_UNIQUE,
   expression: `create unique index "${CANNED_REPLY_SHORTCUT_UNIQUE}" on "canned_reply" ("workspace_id", "owner_id", "shortcut") nulls not distinct`,
 })
-export class CannedReply {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'title' | 'owner';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class CannedReply extends MutableTenantEntity<'title' | 'owner'> {
   /** null: shared by the workspace (managed by admins); else the agent it belongs to. */
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'cascade' })
   owner?: Ref<User> | null;
@@ -41,12 +31,4 @@ export class CannedReply {
   @Field({ description: 'The text, with placeholders such as {{contact.name}} or {{contact.name|there}} (a fallback when the value is unknown).' })
   @Property({ type: 'text' })
   body!: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

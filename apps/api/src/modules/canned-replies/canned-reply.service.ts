@@ -11,7 +11,7 @@ import { audit } from '../audit/audit.service.js';
 import { User, UserRole } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { ConversationService } from '../conversations/conversation.service.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 import { CannedReply } from './canned-reply.entity.js';
 import type { CreateCannedReplyInput, UpdateCannedReplyInput } from './canned-reply.inputs.js';
 import { checkPlaceholders, renderPlaceholders } from './placeholders.js';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 import { deleteFiles, removeConversationAttachments } from '../attachments/index.js';
 
 export const RETAINED = '[removed by retention policy]';

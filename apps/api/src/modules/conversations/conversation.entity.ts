@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
 import { Team } from '../teams/team.entity.js';
+import { MutableTenantEntity } from '../workspaces/index.js';
 
 export enum ConversationStatus {
   OPEN = 'OPEN',
@@ -89,16 +88,7 @@ export const toHandoffReason = (stored: string | null | undefined): HandoffReaso
 @Index({ properties: ['workspace', 'assignee'] })
 @Index({ properties: ['workspace', 'team'] })
 @Index({ properties: ['workspace', 'createdAt'] })
-export class Conversation {
-  [OptionalProps]?: 'id' | 'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'createdAt' | 'updatedAt' | 'hadAgentReply' | 'hadAiReply';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Conversation extends MutableTenantEntity<'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'hadAgentReply' | 'hadAiReply'> {
   @ManyToOne(() => Contact, { ref: true, deleteRule: 'cascade' })
   contact!: Ref<Contact>;
 
@@ -177,12 +167,4 @@ export class Conversation {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   csatComment?: string | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

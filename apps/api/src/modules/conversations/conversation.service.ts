@@ -16,7 +16,7 @@ import { Contact } from '../contacts/contact.entity.js';
 import { appendMessage } from '../messages/timeline.js';
 import { applyHandOff } from './handoff.js';
 import { AuthorType } from '../messages/message.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
 import { searchConversations } from './conversation-search.js';

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 /** Category names are unique per workspace ignoring case (Migration20261122090000_faq_category_name_ci). */
 export const FAQ_CATEGORY_NAME_UNIQUE = 'faq_category_workspace_id_lower_name_unique';
@@ -15,21 +13,8 @@ export const FAQ_CATEGORY_NAME_UNIQUE = 'faq_category_workspace_id_lower_name_un
   name: FAQ_CATEGORY_NAME_UNIQUE,
   expression: `create unique index "${FAQ_CATEGORY_NAME_UNIQUE}" on "faq_category" ("workspace_id", lower("name"))`,
 })
-export class FaqCategory {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class FaqCategory extends TenantEntity {
   @Field()
   @Property({ length: 120 })
   name!: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
 import { FaqCategory } from './faq-category.entity.js';
+import { MutableTenantEntity } from '../workspaces/index.js';
 
 export enum FaqStatus {
   DRAFT = 'DRAFT',
@@ -28,16 +27,7 @@ registerEnumType(EmbeddingStatus, {
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
 @Index({ name: 'faq_search_vector_index', expression: 'create index "faq_search_vector_index" on "faq" using gin ("search_vector")' })
-export class Faq {
-  [OptionalProps]?: 'id' | 'tags' | 'alternateQuestions' | 'status' | 'embeddingStatus' | 'createdAt' | 'updatedAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Faq extends MutableTenantEntity<'tags' | 'alternateQuestions' | 'status' | 'embeddingStatus'> {
   @ManyToOne(() => FaqCategory, { ref: true, nullable: true, deleteRule: 'set null' })
   category?: Ref<FaqCategory> | null;
 
@@ -84,12 +74,4 @@ export class Faq {
     nullable: true,
   })
   searchVector?: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
 import { Faq } from './faq.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 /**
  * A retrievable piece of a published FAQ with its embedding. The embedding is
@@ -15,15 +14,7 @@ import { Faq } from './faq.entity.js';
 @TenantScoped()
 @Index({ properties: ['faq'] })
 @Index({ name: 'knowledge_chunk_tsv_index', expression: 'create index "knowledge_chunk_tsv_index" on "knowledge_chunk" using gin ("tsv")' })
-export class KnowledgeChunk {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class KnowledgeChunk extends TenantEntity {
   @ManyToOne(() => Faq, { ref: true, deleteRule: 'cascade' })
   faq!: Ref<Faq>;
 
@@ -43,7 +34,4 @@ export class KnowledgeChunk {
   /** Full-text index of the chunk, maintained by PostgreSQL. */
   @Property({ columnType: 'tsvector', generated: `(to_tsvector('english', "text")) stored`, lazy: true, hidden: true, nullable: true })
   tsv?: string;
-
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity, Workspace } from '../workspaces/index.js';
 
 /** Label names are unique per workspace ignoring case. */
 export const LABEL_NAME_UNIQUE = 'label_workspace_id_lower_name_unique';
@@ -13,16 +12,7 @@ export const LABEL_NAME_UNIQUE = 'label_workspace_id_lower_name_unique';
 @Entity()
 @TenantScoped()
 @Unique({ name: LABEL_NAME_UNIQUE, expression: `create unique index "${LABEL_NAME_UNIQUE}" on "label" ("workspace_id", lower("name"))` })
-export class Label {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Label extends TenantEntity {
   @Field()
   @Property({ length: 40 })
   name!: string;
@@ -30,10 +20,6 @@ export class Label {
   @Field({ description: 'A CSS hex colour, `#rrggbb`.' })
   @Property({ length: 7 })
   color!: string;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }
 
 /** A label on a conversation. */

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 export enum AuthorType {
   CUSTOMER = 'CUSTOMER',
@@ -53,16 +52,7 @@ export interface StoredModeration {
 @Unique({ properties: ['conversation', 'clientMessageId'] })
 // One AI reply per customer message, however often the answering job runs.
 @Unique({ properties: ['conversation', 'replyToSeq'] })
-export class Message {
-  [OptionalProps]?: 'id' | 'createdAt' | 'kind';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Message extends TenantEntity<'kind'> {
   @ManyToOne(() => Conversation, { ref: true, deleteRule: 'cascade' })
   conversation!: Ref<Conversation>;
 
@@ -130,8 +120,4 @@ export class Message {
   /** The content-policy check of a customer message, when the workspace moderates. */
   @Property({ type: 'json', nullable: true })
   moderation?: StoredModeration | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

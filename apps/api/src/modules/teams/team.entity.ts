@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity, Workspace } from '../workspaces/index.js';
 
 export enum AssignmentPolicy {
   MANUAL = 'MANUAL',
@@ -31,16 +30,7 @@ export const TEAM_DEFAULT_UNIQUE = 'team_workspace_id_default_unique';
 @TenantScoped()
 @Unique({ name: TEAM_NAME_UNIQUE, expression: `create unique index "${TEAM_NAME_UNIQUE}" on "team" ("workspace_id", lower("name"))` })
 @Unique({ name: TEAM_DEFAULT_UNIQUE, expression: `create unique index "${TEAM_DEFAULT_UNIQUE}" on "team" ("workspace_id") where "is_default"` })
-export class Team {
-  [OptionalProps]?: 'id' | 'createdAt' | 'assignmentPolicy' | 'isDefault' | 'capacity' | 'lastAssignedId';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Team extends TenantEntity<'assignmentPolicy' | 'isDefault' | 'capacity' | 'lastAssignedId'> {
   @Field()
   @Property({ length: 60 })
   name!: string;
@@ -60,10 +50,6 @@ export class Team {
   /** Round-robin cursor: the member assigned last. */
   @Property({ type: 'uuid', nullable: true })
   lastAssignedId?: string | null = null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }
 
 /** A member of a team. */

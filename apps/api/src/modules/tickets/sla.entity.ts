@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { Priority } from '../conversations/conversation.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { TenantEntity, Workspace } from '../workspaces/index.js';
 import type { OpeningInterval } from './business-hours.js';
 
 @ObjectType('OpeningInterval', { description: 'One opening interval of a weekday, in the workspace’s time zone.' })
@@ -63,16 +63,7 @@ export class BusinessCalendar {
 @Entity()
 @TenantScoped()
 @Unique({ properties: ['workspace', 'priority'] })
-export class SlaPolicy {
-  [OptionalProps]?: 'id' | 'businessHoursOnly' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class SlaPolicy extends TenantEntity<'businessHoursOnly'> {
   @Field(() => Priority)
   @Enum(() => Priority)
   priority!: Priority;
@@ -88,8 +79,4 @@ export class SlaPolicy {
   @Field({ description: 'Count only the workspace’s business hours (nights, weekends and holidays do not count).' })
   @Property({ type: 'boolean', default: true })
   businessHoursOnly: boolean = true;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

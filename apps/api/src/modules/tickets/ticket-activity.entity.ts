@@ -1,27 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Message } from '../messages/message.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
 import { Ticket } from './ticket.entity.js';
+import { TenantEntity } from '../workspaces/index.js';
 
 @ObjectType({ description: 'A comment on a ticket: a public reply (sent to the requester’s conversation when the ticket has one) or an internal note for colleagues.' })
 @Entity()
 @TenantScoped()
 @Index({ properties: ['ticket', 'createdAt', 'id'] })
-export class TicketComment {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class TicketComment extends TenantEntity {
   @ManyToOne(() => Ticket, { ref: true, deleteRule: 'cascade' })
   ticket!: Ref<Ticket>;
 
@@ -39,10 +29,6 @@ export class TicketComment {
   /** The conversation message a public reply was sent as. */
   @ManyToOne(() => Message, { ref: true, nullable: true, deleteRule: 'set null' })
   message?: Ref<Message> | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }
 
 export enum TicketEventKind {
@@ -60,16 +46,7 @@ registerEnumType(TicketEventKind, { name: 'TicketEventKind', description: 'What 
 @Entity()
 @TenantScoped()
 @Index({ properties: ['ticket', 'createdAt', 'id'] })
-export class TicketEvent {
-  [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class TicketEvent extends TenantEntity {
   @ManyToOne(() => Ticket, { ref: true, deleteRule: 'cascade' })
   ticket!: Ref<Ticket>;
 
@@ -87,8 +64,4 @@ export class TicketEvent {
   @Field(() => String, { nullable: true, description: 'The value after.' })
   @Property({ type: 'text', nullable: true })
   toValue?: string | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }

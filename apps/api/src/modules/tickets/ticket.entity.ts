@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
 import { User } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation, Priority } from '../conversations/conversation.entity.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { MutableTenantEntity } from '../workspaces/index.js';
 
 export enum TicketStatus {
   OPEN = 'OPEN',
@@ -21,16 +20,7 @@ registerEnumType(TicketStatus, { name: 'TicketStatus' });
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
 @Index({ properties: ['workspace', 'status'] })
-export class Ticket {
-  [OptionalProps]?: 'id' | 'status' | 'priority' | 'createdAt' | 'updatedAt' | 'firstResponseDueAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class Ticket extends MutableTenantEntity<'status' | 'priority' | 'firstResponseDueAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt'> {
   @Field()
   @Property({ length: 200 })
   subject!: string;
@@ -79,12 +69,4 @@ export class Ticket {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   resolvedAt?: Date | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

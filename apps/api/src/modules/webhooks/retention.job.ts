@@ -6,7 +6,7 @@
 // workspace, in batches.
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { Workspace } from '../workspaces/index.js';
 
 const BATCH = 1_000;
 

@@ -7,7 +7,7 @@ import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Workspace } from '../workspaces/workspace.entity.js';
+import { MutableTenantEntity, TenantEntity, Workspace } from '../workspaces/index.js';
 
 /**
  * The event types and what their payloads carry. Every delivery's body is the
@@ -107,16 +107,7 @@ registerEnumType(WebhookDeliveryTrigger, {
 @Entity()
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt'] })
-export class WebhookEndpoint {
-  [OptionalProps]?: 'id' | 'enabled' | 'createdAt' | 'updatedAt' | 'secretPrefix';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class WebhookEndpoint extends MutableTenantEntity<'enabled' | 'secretPrefix'> {
   @Field()
   @Property({ length: 2048 })
   url!: string;
@@ -168,14 +159,6 @@ export class WebhookEndpoint {
 
   @Property({ type: 'uuid', nullable: true })
   createdBy?: string | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  updatedAt: Date = new Date();
 }
 
 export const WEBHOOK_EVENT_FAN_OUT_INDEX = 'webhook_event_fan_out_pending_index';
@@ -230,16 +213,7 @@ export class WebhookEvent {
 @Index({ properties: ['endpoint', 'createdAt', 'id'] })
 @Index({ properties: ['status', 'nextAttemptAt'] })
 @Index({ properties: ['event'] })
-export class WebhookDelivery {
-  [OptionalProps]?: 'id' | 'status' | 'attempts' | 'createdAt' | 'trigger' | 'endpointId' | 'eventId';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  @ManyToOne(() => Workspace, { ref: true, deleteRule: 'cascade' })
-  workspace!: Ref<Workspace>;
-
+export class WebhookDelivery extends TenantEntity<'status' | 'attempts' | 'trigger' | 'endpointId' | 'eventId'> {
   @ManyToOne(() => WebhookEndpoint, { ref: true, deleteRule: 'cascade' })
   endpoint!: Ref<WebhookEndpoint>;
 
@@ -299,8 +273,4 @@ export class WebhookDelivery {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   deliveredAt?: Date | null;
-
-  @Field()
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
 }
