@@ -4,11 +4,14 @@
 // (same joins, inlined literals, simple query protocol, one query per
 // relation through per-request DataLoaders) and the same sendMessage
 // transaction. It checks the HS256 JWT with jose like our TokenService does.
+// Like Apollo Server, it parses and validates each distinct document once and
+// keeps the result (a bounded map keyed on the query text), so the comparison
+// measures execution and data access, not a parse cache one side lacks.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import DataLoader from 'dataloader';
-import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 
@@ -59,8 +62,15 @@ const LEAN_FIND_CLIENT_MESSAGE_SQL =
   'select * from "message" where "workspace_id" = ? and "conversation_id" = ? and "client_message_id" = ? limit 1';
 
 const INSERT_MESSAGE_SQL =
-  'insert into "message" ("id", "workspace_id", "conversation_id", "seq", "author_type", "author_user_id", "body", "client_message_id", "created_at") ' +
-  'values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'insert into "message" ("id", "workspace_id", "created_at", "conversation_id", "seq", "author_type", "kind", "author_user_id", "body", "client_message_id", "moderation") ' +
+  'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+// Every change is also recorded in the webhook event log (kept for replay
+// whether or not an endpoint subscribes); which endpoints want it decides
+// whether a fan-out is pending.
+const ENABLED_ENDPOINTS_SQL = 'select "w0".* from "webhook_endpoint" as "w0" where "w0"."workspace_id" = ? and "w0"."enabled" = ?';
+const INSERT_WEBHOOK_EVENT_SQL =
+  'insert into "webhook_event" ("id", "workspace_id", "type", "version", "data", "occurred_at", "fan_out_pending") values (?, ?, ?, ?, ?, ?, ?)';
 
 /** Renders a literal the way MikroORM's platform does for these types. */
 function literal(v: unknown): string {
@@ -206,7 +216,7 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
         const now = new Date();
         const seq = conv.last_seq + 1;
         const id = randomUUID();
-        const sets: [string, unknown][] = [];
+        const sets: [string, unknown][] = [['updated_at', now]];
         if (!conv.assignee_id) sets.push(['assignee_id', ctx.userId]);
         if (conv.mode === 'AI') {
           sets.push(['mode', 'HUMAN']);
@@ -214,8 +224,11 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
         }
         sets.push(['last_seq', seq], ['last_message_id', id], ['last_message_at', now]);
         if (!conv.first_response_at) sets.push(['first_response_at', now]);
-        sets.push(['updated_at', now]);
-        await q(INSERT_MESSAGE_SQL, [id, ws, conv.id, seq, 'AGENT', ctx.userId, body, cmid, now], client);
+        const endpoints = await q(ENABLED_ENDPOINTS_SQL, [ws, true], client);
+        const fanOutPending = endpoints.some((e: { event_types: string[] }) => e.event_types.includes('message.created'));
+        await q(INSERT_MESSAGE_SQL, [id, ws, now, conv.id, seq, 'AGENT', 'MESSAGE', ctx.userId, body, cmid, null], client);
+        const data = { message: { id, conversationId: conv.id, seq, authorType: 'AGENT', authorUserId: ctx.userId, body, createdAt: now.toISOString() } };
+        await q(INSERT_WEBHOOK_EVENT_SQL, [randomUUID(), ws, 'message.created', 1, JSON.stringify(data), now, fanOutPending], client);
         await q(
           `update "conversation" set ${sets.map(([c]) => `"${c}" = ?`).join(', ')} where "id" = ?`,
           [...sets.map(([, v]) => v), conv.id],
@@ -236,6 +249,23 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
     const text = JSON.stringify(payload);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
+  };
+
+  // Parsed and validated documents by query text (errors are kept too), as Apollo's document cache does.
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const prepared = (source: string): DocumentNode | readonly GraphQLError[] => {
+    let entry = documents.get(source);
+    if (entry) return entry;
+    try {
+      const document = parse(source);
+      const errors = validate(schema, document);
+      entry = errors.length ? errors : document;
+    } catch (err) {
+      entry = [err as GraphQLError];
+    }
+    if (documents.size >= 1000) documents.delete(documents.keys().next().value!);
+    documents.set(source, entry);
+    return entry;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -264,9 +294,11 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
     }
     const workspaceId = claims.wid as string;
     const contextValue: Ctx = { workspaceId, userId: claims.sub!, role: claims.role as string, q, ...loaders(workspaceId, q) };
-    const result = await graphql({
+    const document = prepared(body.query ?? '');
+    if (!('kind' in document)) return send(res, 400, { errors: document });
+    const result = await execute({
       schema,
-      source: body.query ?? '',
+      document,
       rootValue,
       contextValue,
       variableValues: body.variables,

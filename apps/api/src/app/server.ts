@@ -79,6 +79,12 @@ export interface ServerOptions {
   guards?: boolean;
   /** The virus-scan hook for attachments (default: accept everything). */
   attachmentScanner?: AttachmentScanner;
+  /**
+   * Benchmarks only: false starts no recurring maintenance in this process (the
+   * embedded schedules and the alert evaluation), so a measured node does
+   * request work only, as an API node beside separate workers does.
+   */
+  maintenance?: boolean;
 }
 
 export function bearerToken(header: unknown): string | null {
@@ -121,7 +127,9 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const outbox = new OutboxDispatcher(orm, jobRunner, jobs, logger);
   outbox.start();
   // Recurring maintenance: timers in the embedded mode; BullMQ schedulers when this node runs the workers.
-  const stopSchedules: () => Promise<void> | void = !redis
+  const stopSchedules: () => Promise<void> | void = opts.maintenance === false
+    ? () => {}
+    : !redis
     ? scheduleInProcess(jobRunner)
     : config.runWorkers
       ? await scheduleOnBull(redis, config.queuePrefix)
@@ -138,7 +146,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     void jobRunner.enqueue(routeWaitingJob, { workspaceId }).catch((err) => logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
   realtime.start();
   const alerts = new AlertMonitor({ orm, pubSub: pubSubHandle.pubSub, config, logger, redis });
-  alerts.start();
+  if (opts.maintenance !== false) alerts.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';
   const persistedQueries = new InMemoryLRUCache<string>();

@@ -75,14 +75,38 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
 const estimators = [pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 /**
- * Cost needs the variables (page sizes often come from them). Per document,
- * the cost of each (operation, variables) pair is remembered, bounded.
+ * The variables a document's cost can depend on: those given to page-size
+ * arguments (`first`, `last`, `limit`, which the estimator reads) and to
+ * `@include`/`@skip` conditions (which decide what is counted). Nothing else
+ * in the variables changes the cost, so a mutation's input does not.
+ */
+const PAGE_ARGUMENTS = new Set(['first', 'last', 'limit', 'if']);
+const costVariablesOf = new WeakMap<DocumentNode, string[]>();
+function costVariables(document: DocumentNode): string[] {
+  let names = costVariablesOf.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (PAGE_ARGUMENTS.has(node.name.value)) visit(node.value, { Variable: (v) => void found.add(v.name.value) });
+      },
+    });
+    costVariablesOf.set(document, (names = [...found].sort()));
+  }
+  return names;
+}
+
+/**
+ * Per document, the cost of each operation with each combination of its
+ * cost-relevant variables (above) is remembered, bounded: a mutation is
+ * costed once, whatever its input; a list once per page size.
  */
 export function costChecker(limit = LIMITS.cost) {
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
   const MAX_VARIANTS = 200;
   return ({ schema, document, operationName, variables }: ResolvedOperation): void => {
-    const key = `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+    const relevant = costVariables(document);
+    const key = relevant.length ? `${operationName ?? ''}\n${JSON.stringify(relevant.map((name) => variables?.[name] ?? null))}` : (operationName ?? '');
     let byVariables = costs.get(document);
     if (!byVariables) costs.set(document, (byVariables = new Map()));
     let cost = byVariables.get(key);

@@ -168,6 +168,24 @@ describe.each<Transport>(['http', 'ws'])('the operation pipeline over %s', (tran
     expect(created.data.createTicket.subject).toBe('Printer on fire');
   });
 
+  it('costs each document per page-size and @include variables, whatever the other variables', async () => {
+    // One document, costed once per combination of the variables that change its cost (remembered per document).
+    const nested = `query($n: Int, $deep: Boolean!, $status: ConversationStatus) {
+      conversations(first: $n, filter: { status: $status }) { edges { node { id messages(first: 100) @include(if: $deep) { edges { node { body } } } } } }
+    }`;
+    const outcome = async (variables: Record<string, unknown>) => {
+      const res = await run(nested, variables);
+      return res.errors?.[0]?.extensions?.reason ?? (res.errors ? res.errors[0]!.extensions?.code : 'OK');
+    };
+    expect(await outcome({ n: 1, deep: true })).toBe('OK');
+    expect(await outcome({ n: 100, deep: true })).toBe('COST_LIMIT');
+    expect(await outcome({ n: 100, deep: false })).toBe('OK');
+    // Variables that do not change the cost do not change the verdict, and the cached verdicts stay apart.
+    expect(await outcome({ n: 100, deep: true, status: 'OPEN' })).toBe('COST_LIMIT');
+    expect(await outcome({ n: 1, deep: true, status: 'RESOLVED' })).toBe('OK');
+    expect(await outcome({ n: 100, deep: false, status: 'OPEN' })).toBe('OK');
+  });
+
   it('formats resolver input errors with a code and the field list', async () => {
     const res = await run(`mutation { createTicket(input: { subject: "   " }) { id } }`);
     const err = res.errors![0]!;
