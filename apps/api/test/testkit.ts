@@ -8,6 +8,7 @@ import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 import { createScratchDatabase } from './scratch-database.js';
+import { migratedEmbeddedDump } from './embedded-dump.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createAppServer, type AppServer, type ServerOptions } from '../src/app/server.js';
 import { forkFor } from '../src/platform/database.js';
@@ -67,6 +68,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const server = await createAppServer({
     ...options,
     config,
+    // Embedded and in memory: start from the migrated dump (test/embedded-dump.ts).
+    loadDataDir: !config.databaseUrl && config.dataDir.startsWith('memory://') ? await migratedEmbeddedDump() : undefined,
     onQuery: (sql) => {
       queries.count += 1;
       if (queries.log.length < 500) queries.log.push(sql);

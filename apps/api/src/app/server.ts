@@ -85,6 +85,8 @@ export interface ServerOptions {
    * request work only, as an API node beside separate workers does.
    */
   maintenance?: boolean;
+  /** In-memory embedded database only: start from this dump (see DatabaseOptions.loadDataDir; the test kit's). */
+  loadDataDir?: Blob;
 }
 
 export function bearerToken(header: unknown): string | null {
@@ -98,7 +100,7 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   configureMetrics(config.metricsEnabled);
   const ownsOrm = !opts.orm;
-  const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery }));
+  const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery, loadDataDir: opts.loadDataDir }));
   if (ownsOrm) await migrate(orm);
   const redis = config.redisUrl ? createRedis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
