@@ -24,8 +24,8 @@ export class Migration20261210100000_message_dimension_rollups extends Migration
       "channel" text not null,
       "author_type" text not null,
       "messages" int not null,
-      constraint "message_dimension_rollup_hourly_key" unique nulls not distinct ("workspace_id", "hour", "mode", "assignee_id", "channel", "author_type"));`);
-    // The assignee filter reads one agent's rows; mode and channel read most of the range anyway (the key serves them).
+      constraint "message_dimension_rollup_hourly_key" unique nulls not distinct ("workspace_id", "hour", "mode", "assignee_id", "channel", "author_type") include ("messages"));`);
+    // The assignee filter reads one agent's rows; mode and channel read most of the range anyway (the key, covering, serves them).
     this.addSql(
       `create index "message_dimension_rollup_hourly_assignee_index" on "message_dimension_rollup_hourly" ("workspace_id", "assignee_id", "hour") include ("author_type", "messages");`,
     );
@@ -39,6 +39,7 @@ export class Migration20261210100000_message_dimension_rollups extends Migration
         from "message" m join "conversation" c on c."id" = m."conversation_id"
        where m."kind" = 'MESSAGE' and m."created_at" < (select "rolled_up_to" from "analytics_rollup_state" where "name" = 'message_hourly')
        group by 1, 2, 3, 4, 5, 6;`);
+    this.addSql(`analyze "message_dimension_rollup_hourly";`);
     this.addSql(`create or replace function "conversation_dimension_rollups"() returns trigger language plpgsql as $$
 declare
   watermark timestamptz;
