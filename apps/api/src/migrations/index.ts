@@ -24,6 +24,7 @@ import { Migration20261207110000_private_notes } from './Migration20261207110000
 import { Migration20261208100000_teams } from './Migration20261208100000_teams.js';
 import { Migration20261208200000_ticket_detail_sla } from './Migration20261208200000_ticket_detail_sla.js';
 import { Migration20261209100000_attachments } from './Migration20261209100000_attachments.js';
+import { Migration20261210100000_message_dimension_rollups } from './Migration20261210100000_message_dimension_rollups.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -51,4 +52,5 @@ export const migrations = [
   { name: 'Migration20261208100000_teams', class: Migration20261208100000_teams },
   { name: 'Migration20261208200000_ticket_detail_sla', class: Migration20261208200000_ticket_detail_sla },
   { name: 'Migration20261209100000_attachments', class: Migration20261209100000_attachments },
+  { name: 'Migration20261210100000_message_dimension_rollups', class: Migration20261210100000_message_dimension_rollups },
 ];

@@ -217,7 +217,8 @@ export interface Config {
   webDistDir?: string;
   /**
    * Analytics read the per-conversation reply facts the database keeps on
-   * write (default); false recomputes them from messages on every query
+   * write and the hourly message rollups (plain and by mode, assignee and
+   * channel) (default); false recomputes them from messages on every query
    * (slower; kept as the reference the rollups are checked against).
    */
   analyticsRollups: boolean;

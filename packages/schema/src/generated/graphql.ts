@@ -39,8 +39,11 @@ export type AlertStatus =
   | 'FIRING'
   | 'RESOLVED';
 
+/** Narrows the conversation figures to conversations created in the range that match every given value now, and messagesByAuthorType to the messages of conversations that match now (whatever they matched when the message was sent). Ticket figures, aiUsage and the timeseries’ aiAnswers are the whole workspace’s. */
 export type AnalyticsFilter = {
+  /** The conversation’s current assignee (an agent of another workspace matches nothing). */
   assigneeId?: string | number | null | undefined;
+  /** The conversation’s current channel. */
   channel?: Channel | null | undefined;
   /** Only conversations carrying every one of these labels (at most 10). */
   labelIds?: Array<string | number> | null | undefined;

@@ -149,14 +149,15 @@ export class AnalyticsService {
     // The message and ticket figures are independent of it: all run at once.
     const [[cohort], byAuthor, tickets, backlog, breaches, [sla], ai, aiBuckets] = await Promise.all([
       cohortQuery,
-      where.length > 3
+      // Labels are many to many and change freely: no rollup carries them, so a label filter reads the messages.
+      filter.labelIds?.length
         ? em.execute<Row[]>(
             `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
               where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? and m.kind = 'MESSAGE' ${where.slice(3).map((w) => `and ${w}`).join(' ')}
               group by 1 order by 1`,
             [workspaceId, from, to, ...params.slice(3)],
           )
-        : messages.then((m) => m.byAuthor()),
+        : messages.then((m) => m.byAuthor(dimensionsOf(filter))),
       em.execute<Row[]>(
         `select count(*) filter (where created_at >= ? and created_at < ?)::int as created,
                 count(*) filter (where resolved_at >= ? and resolved_at < ?)::int as resolved
@@ -281,6 +282,24 @@ export function truncUtc(d: Date, g: Granularity): Date {
 }
 
 /**
+ * The filters the dimension rollups carry, as columns of both
+ * message_dimension_rollup_hourly and conversation. They are the
+ * conversation's current values: a message counts under the mode, assignee
+ * and channel its conversation has when the overview is asked for, wherever
+ * they were when it was written (which is what the recompute's join reads;
+ * the rollups follow changes through the conversation_dimension_rollups trigger).
+ */
+type Dimensions = [column: 'mode' | 'assignee_id' | 'channel', value: string][];
+
+function dimensionsOf(filter: AnalyticsFilter): Dimensions {
+  const dims: Dimensions = [];
+  if (filter.mode) dims.push(['mode', filter.mode]);
+  if (filter.assigneeId) dims.push(['assignee_id', filter.assigneeId]);
+  if (filter.channel) dims.push(['channel', filter.channel]);
+  return dims;
+}
+
+/**
  * Message-level figures for [from, to): from the hourly rollups for the whole
  * hours the `analytics.rollup` job has completed, plus the messages
  * themselves for the rest (the partial hours at either end and everything
@@ -297,20 +316,35 @@ async function messageFigures(em: Em, workspaceId: string, from: Date, to: Date,
     if (last > first) [start, end] = [new Date(first), new Date(last)];
   }
   // Messages outside the rolled-up hours (all of [from, to) when there are none).
-  const raw = `workspace_id = ? and ((created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?))`;
+  const rawOf = (m = '') => `${m}workspace_id = ? and ((${m}created_at >= ? and ${m}created_at < ?) or (${m}created_at >= ? and ${m}created_at < ?))`;
+  const raw = rawOf();
   const rawParams = [workspaceId, from, start, end, to];
   const rolled = `workspace_id = ? and hour >= ? and hour < ?`;
   const rolledParams = [workspaceId, start, end];
   return {
-    byAuthor: () =>
-      em.execute<Row[]>(
+    /** Messages by author type; with dimensions, of the conversations that have them. */
+    byAuthor: (dims: Dimensions = []) => {
+      if (!dims.length)
+        return em.execute<Row[]>(
+          `select label, sum(n)::int as count from (
+             select author_type as label, sum(messages) as n from message_rollup_hourly where ${rolled} group by 1
+             union all
+             select author_type, count(*) from message where ${raw} and kind = 'MESSAGE' group by 1) x
+           group by 1 order by 1`,
+          [...rolledParams, ...rawParams],
+        );
+      const values = dims.map(([, v]) => v);
+      return em.execute<Row[]>(
         `select label, sum(n)::int as count from (
-           select author_type as label, sum(messages) as n from message_rollup_hourly where ${rolled} group by 1
+           select author_type as label, sum(messages) as n from message_dimension_rollup_hourly
+            where ${rolled} ${dims.map(([c]) => `and ${c} = ?`).join(' ')} group by 1
            union all
-           select author_type, count(*) from message where ${raw} and kind = 'MESSAGE' group by 1) x
-         group by 1 order by 1`,
-        [...rolledParams, ...rawParams],
-      ),
+           select m.author_type, count(*) from message m join conversation c on c.id = m.conversation_id
+            where ${rawOf('m.')} and m.kind = 'MESSAGE' ${dims.map(([c]) => `and c.${c} = ?`).join(' ')} group by 1) x
+         group by 1 having sum(n) > 0 order by 1`, // rows a move emptied linger until the next rollup run
+        [...rolledParams, ...values, ...rawParams, ...values],
+      );
+    },
     aiUsage: () =>
       em.execute<Row[]>(
         `select model_config_id, sum(answers)::int as answers, sum(prompt)::float8 as prompt, sum(completion)::float8 as completion,

@@ -31,14 +31,17 @@ export class DateRangeInput {
   to!: Date;
 }
 
-@InputType()
+@InputType({
+  description:
+    'Narrows the conversation figures to conversations created in the range that match every given value now, and messagesByAuthorType to the messages of conversations that match now (whatever they matched when the message was sent). Ticket figures, aiUsage and the timeseries’ aiAnswers are the whole workspace’s.',
+})
 export class AnalyticsFilter {
-  @Field(() => Channel, { nullable: true })
+  @Field(() => Channel, { nullable: true, description: 'The conversation’s current channel.' })
   @IsOptional()
   @IsEnum(Channel)
   channel?: Channel;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The conversation’s current assignee (an agent of another workspace matches nothing).' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
@@ -177,7 +180,9 @@ export class Analytics {
   @Field(() => Int, { description: 'Conversations created in the range.' })
   conversationsCreated!: number;
 
-  @Field(() => [LabelCount], { description: 'Messages sent in the range, by author type (CUSTOMER, AGENT, AI, SYSTEM).' })
+  @Field(() => [LabelCount], {
+    description: 'Messages sent in the range, by author type (CUSTOMER, AGENT, AI, SYSTEM); with a filter, those of the conversations that match it now. Private notes are not counted.',
+  })
   messagesByAuthorType!: LabelCount[];
 
   @Field(() => Int, { description: 'Tickets created in the range.' })

@@ -1,5 +1,9 @@
-// Maintains the hourly message rollups (message_rollup_hourly) that the
-// analytics overview reads for whole hours instead of scanning messages.
+// Maintains the hourly message rollups that the analytics overview reads for
+// whole hours instead of scanning messages: message_rollup_hourly (by author
+// type and model configuration) and message_dimension_rollup_hourly (by
+// author type and the conversation's mode, assignee and channel, for the
+// filtered overview; a conversation changing those moves its counts itself,
+// see the conversation_dimension_rollups trigger).
 // Each run recomputes every hour from the watermark up to the last hour that
 // ended more than GRACE ago (late commits of that hour have landed by then),
 // in one transaction, and moves the watermark. Idempotent; concurrent runs
@@ -32,14 +36,26 @@ export const rollupJob: JobDefinition<RollupData> = {
         );
         const from = new Date(state!.from);
         const to = new Date(state!.to);
+        // Rows that moves between dimension values left empty (no move runs while this lock is held).
+        await run(`delete from message_dimension_rollup_hourly where messages = 0`);
         if (!(to > from)) return 0;
         await run(`delete from message_rollup_hourly where hour >= ? and hour < ?`, [from, to]);
+        await run(`delete from message_dimension_rollup_hourly where hour >= ? and hour < ?`, [from, to]);
         await run(
           `insert into message_rollup_hourly (workspace_id, hour, author_type, model_config_id, messages, prompt_tokens, completion_tokens, latency_ms_sum, latency_n)
            select workspace_id, date_trunc('hour', created_at, 'UTC'), author_type, model_config_id, count(*),
                   coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(latency_ms), 0), count(latency_ms)
              from message where created_at >= ? and created_at < ? and kind = 'MESSAGE'
             group by 1, 2, 3, 4`,
+          [from, to],
+        );
+        // The conversation's dimensions as they are now; the state row lock keeps moves out until this commits.
+        await run(
+          `insert into message_dimension_rollup_hourly (workspace_id, hour, mode, assignee_id, channel, author_type, messages)
+           select m.workspace_id, date_trunc('hour', m.created_at, 'UTC'), c.mode, c.assignee_id, c.channel, m.author_type, count(*)
+             from message m join conversation c on c.id = m.conversation_id
+            where m.created_at >= ? and m.created_at < ? and m.kind = 'MESSAGE'
+            group by 1, 2, 3, 4, 5, 6`,
           [from, to],
         );
         await run(`update analytics_rollup_state set rolled_up_to = ? where name = ?`, [to, ROLLUP_STATE]);

@@ -1,0 +1,216 @@
+// The filtered overview (mode, assignee, channel, and their combinations)
+// read from the dimension rollups equals the one recomputed from the
+// messages (ANALYTICS_ROLLUPS=false), before and after conversations change
+// mode, assignee and channel across hour and day boundaries, and while the
+// rollup job runs alongside such changes.
+import { forkFor } from '../../platform/database.js';
+import { collect, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { User, UserRole } from '../auth/user.entity.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { Channel, Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
+import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
+import { rollupJob } from './rollup.job.js';
+
+const at = (iso: string) => new Date(`2026-02-${iso}Z`);
+
+const QUERY = `query($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
+  analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
+    conversationsCreated resolutionRate automatedResolutionRate handoffRate
+    handoffReasons { label count } messagesByAuthorType { label count }
+    firstResponseTime { count avgSeconds medianSeconds p90Seconds }
+    csat { score responseRate ratings }
+    agents { agent { name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
+    aiUsage { answers promptTokens completionTokens avgLatencyMs }
+    timeseries { start conversationsCreated resolved handedOff aiHandled resolvedByAi aiAnswers }
+  }
+}`;
+
+describe('analytics filtered by mode, assignee and channel', () => {
+  let t: TestServer;
+  let ws: Awaited<ReturnType<TestServer['createWorkspace']>>;
+  let other: Awaited<ReturnType<TestServer['createWorkspace']>>;
+  const agents: Record<'ann' | 'ben' | 'zed', string> = { ann: '', ben: '', zed: '' };
+  const ids: Record<string, string> = {};
+
+  const filters = () => [
+    {},
+    { mode: 'AI' },
+    { mode: 'HUMAN' },
+    { assigneeId: agents.ann },
+    { assigneeId: agents.ben },
+    { channel: 'EMAIL' },
+    { channel: 'WEB_WIDGET' },
+    { channel: 'API' },
+    { mode: 'HUMAN', assigneeId: agents.ann },
+    { mode: 'AI', channel: 'WEB_WIDGET' },
+    { mode: 'HUMAN', assigneeId: agents.ben, channel: 'EMAIL' },
+  ];
+  const ranges = () => [
+    { from: at('10T10:30:00'), to: at('11T00:45:00'), g: 'HOUR' }, // partial hours at both ends
+    { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY' },
+    { from: at('01T00:00:00'), to: new Date(Date.now() + 3600_000).toISOString(), g: 'WEEK' }, // up to now: hours not rolled up yet
+  ];
+  const overview = async (vars: Record<string, unknown>, rollups: boolean) => {
+    const config = t.server.deps.config;
+    config.analyticsRollups = rollups;
+    try {
+      const res = await t.gql(QUERY, vars, ws.token);
+      expect(res.errors).toBeUndefined();
+      return res.data.analytics;
+    } finally {
+      config.analyticsRollups = true;
+    }
+  };
+  /** Every filter over every range: the rolled-up figures equal the recomputed ones. */
+  const expectRollupsToMatchRecompute = async () => {
+    for (const range of ranges()) {
+      for (const f of filters()) {
+        const vars = { ...range, f };
+        const rolled = await overview(vars, true);
+        const recomputed = await overview(vars, false);
+        expect({ vars, figures: rolled }).toEqual({ vars, figures: recomputed });
+      }
+    }
+  };
+  const byAuthor = async (f: Record<string, unknown>) =>
+    Object.fromEntries(
+      (await overview({ from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', f }, true)).messagesByAuthorType.map((r: { label: string; count: number }) => [r.label, r.count]),
+    );
+  const runRollups = () => rollupJob.handle({}, { ...t.server.deps, attempt: 0, lastAttempt: true });
+  const gqlOk = async (query: string, vars: Record<string, unknown>) => {
+    const res = await t.gql(query, vars, ws.token);
+    expect(res.errors).toBeUndefined();
+    return res.data;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    ws = await t.createWorkspace('Filters');
+    other = await t.createWorkspace('Elsewhere');
+    const em = forkFor(t.server.deps.orm, null);
+    const workspace = ws.workspaceId;
+    const ann = em.create(User, { workspace, email: `ann-${workspace}@example.com`, name: 'Ann', role: UserRole.AGENT });
+    const ben = em.create(User, { workspace, email: `ben-${workspace}@example.com`, name: 'Ben', role: UserRole.AGENT });
+    const zed = em.create(User, { workspace: other.workspaceId, email: `zed-${workspace}@example.com`, name: 'Zed', role: UserRole.AGENT });
+    const contact = em.create(Contact, { workspace, name: 'Cy' });
+    const otherContact = em.create(Contact, { workspace: other.workspaceId, name: 'Oz' });
+    const conversation = (name: string, extra: Record<string, unknown>, messages: [AuthorType, string, MessageKind?][], wsId = workspace, who = contact) => {
+      const createdAt = at(messages[0]![1]);
+      const c = em.create(Conversation, { workspace: wsId, contact: who, createdAt, lastMessageAt: createdAt, lastSeq: messages.length, ...extra } as never) as Conversation;
+      messages.forEach(([authorType, time, kind], i) =>
+        em.create(Message, {
+          workspace: wsId, conversation: c, seq: i + 1, authorType, body: 'x', createdAt: at(time), kind: kind ?? MessageKind.MESSAGE,
+          ...(authorType === AuthorType.AI ? { modelConfigId: '00000000-0000-4000-8000-000000000001', promptTokens: 100, completionTokens: 20, latencyMs: 300 } : {}),
+        }),
+      );
+      ids[name] = c.id;
+    };
+    const { CUSTOMER, AI, AGENT, SYSTEM } = AuthorType;
+    // K1: the AI's, on the widget, unassigned; its messages cross 11:00 and midnight. Handed off to Ann later.
+    conversation('k1', { firstResponseAt: at('10T10:50:30') }, [
+      [CUSTOMER, '10T10:50:00'], [AI, '10T10:50:30'], [CUSTOMER, '10T10:59:59'], [AI, '10T11:00:00'], [CUSTOMER, '10T23:59:00'], [AI, '11T00:10:00'],
+    ]);
+    // K2: Ann's, by email, from 23:30 to 00:30; reassigned to Ben later.
+    conversation('k2', { mode: ConversationMode.HUMAN, channel: Channel.EMAIL, assignee: ann, firstResponseAt: at('10T23:40:00'), resolvedAt: at('11T00:30:00'), status: ConversationStatus.RESOLVED, csatScore: 4 }, [
+      [CUSTOMER, '10T23:30:00'], [AGENT, '10T23:40:00'], [CUSTOMER, '11T00:05:00'], [AGENT, '11T00:30:00'],
+    ]);
+    // K3: Ben's, through the API, handed off by the AI; unassigned later.
+    conversation('k3', { mode: ConversationMode.HUMAN, channel: Channel.API, assignee: ben, handoffReason: 'missing_knowledge', firstResponseAt: at('10T12:00:10') }, [
+      [CUSTOMER, '10T12:00:00'], [AI, '10T12:00:10'], [SYSTEM, '10T12:00:11'], [AGENT, '10T13:15:00'],
+    ]);
+    // K4: the AI's, on the widget; moved to email later (no API changes a channel: SQL does).
+    conversation('k4', { status: ConversationStatus.RESOLVED, resolvedAt: at('12T08:00:00'), firstResponseAt: at('12T07:00:05') }, [
+      [CUSTOMER, '12T07:00:00'], [AI, '12T07:00:05'], [CUSTOMER, '12T07:59:00'],
+    ]);
+    // K5: Ann's, on the widget, with a private note (no message in any count).
+    conversation('k5', { mode: ConversationMode.HUMAN, assignee: ann, firstResponseAt: at('13T09:10:00') }, [
+      [CUSTOMER, '13T09:00:00'], [AGENT, '13T09:05:00', MessageKind.NOTE], [AGENT, '13T09:10:00'],
+    ]);
+    // K6: the AI's, never changes.
+    conversation('k6', {}, [[CUSTOMER, '14T15:00:00'], [AI, '14T15:00:02']]);
+    // Zed's, in the other workspace.
+    conversation('z1', { mode: ConversationMode.HUMAN, assignee: zed }, [[CUSTOMER, '10T10:00:00'], [AGENT, '10T10:05:00']], other.workspaceId, otherContact);
+    await em.flush();
+    Object.assign(agents, { ann: ann.id, ben: ben.id, zed: zed.id });
+  });
+  afterAll(() => t.close());
+
+  it('rolls up messages by mode, assignee and channel, and serves every filter as recomputed', async () => {
+    expect(await runRollups()).toMatchObject({ hours: expect.any(Number) });
+    const [rows] = await t.sql(`select count(*)::int as n, sum(messages)::int as messages from message_dimension_rollup_hourly where workspace_id = ?`, [ws.workspaceId]);
+    expect(rows).toEqual({ n: expect.any(Number), messages: 21 }); // K1–K6's messages, the note left out
+    expect(await byAuthor({ assigneeId: agents.ann })).toEqual({ AGENT: 3, CUSTOMER: 3 }); // K2 and K5
+    await expectRollupsToMatchRecompute();
+  });
+
+  it('follows conversations that change assignee, mode or channel after their messages were rolled up', async () => {
+    const assign = `mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id assignee { id } } }`;
+    await gqlOk(assign, { id: ids.k2, u: agents.ben });
+    await gqlOk(`mutation($id: ID!) { unassignConversation(id: $id) { id } }`, { id: ids.k3 });
+    await gqlOk(`mutation($id: ID!) { handOffToHuman(id: $id, reason: missing_knowledge) { mode } }`, { id: ids.k1 });
+    await gqlOk(assign, { id: ids.k1, u: agents.ann });
+    await t.sql(`update conversation set channel = 'EMAIL' where id = ?`, [ids.k4]);
+
+    // K2's four messages went with it to Ben; K1's six came to Ann (its handoff notice is dated now, outside February).
+    expect(await byAuthor({ assigneeId: agents.ann })).toEqual({ AI: 3, AGENT: 1, CUSTOMER: 4 });
+    expect(await byAuthor({ assigneeId: agents.ben })).toEqual({ AGENT: 2, CUSTOMER: 2 });
+    expect(await byAuthor({ channel: 'EMAIL' })).toEqual({ AI: 1, AGENT: 2, CUSTOMER: 4 });
+    await expectRollupsToMatchRecompute();
+
+    // Over graphql-ws, the same pipeline and the same figures.
+    const client = wsClient(t.wsUrl, ws.token);
+    try {
+      for (const f of [{ mode: 'HUMAN', assigneeId: agents.ann }, { channel: 'EMAIL' }]) {
+        const vars = { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY', f };
+        const overWs = collect(client, QUERY, vars);
+        const [viaSocket] = await overWs.until((ev) => ev.length === 1);
+        expect(overWs.errors).toEqual([]);
+        expect(viaSocket).toEqual(await overview(vars, false));
+      }
+    } finally {
+      await client.dispose();
+    }
+
+    // The next run has nothing to redo for these hours, and leaves no emptied rows behind.
+    await runRollups();
+    const [empty] = await t.sql(`select count(*)::int as n from message_dimension_rollup_hourly where messages = 0`);
+    expect(empty.n).toBe(0);
+    await expectRollupsToMatchRecompute();
+  });
+
+  it('stays exact when the rollup job runs while conversations are reassigned', async () => {
+    // Send the watermark back a month, so the run re-rolls every hour of the dataset while the moves happen.
+    await t.sql(`update analytics_rollup_state set rolled_up_to = ?`, [at('01T00:00:00')]);
+    const assign = `mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`;
+    const moves = async () => {
+      for (let i = 0; i < 6; i++) {
+        await gqlOk(assign, { id: ids.k2, u: i % 2 ? agents.ann : agents.ben });
+        await gqlOk(assign, { id: ids.k5, u: i % 2 ? agents.ben : agents.ann });
+        await t.sql(`update conversation set channel = ? where id = ?`, [i % 2 ? 'API' : 'WEB_WIDGET', ids.k6]);
+      }
+    };
+    const [run] = await Promise.all([runRollups(), moves(), moves()]);
+    expect(run).toMatchObject({ hours: expect.any(Number) });
+    await expectRollupsToMatchRecompute();
+    // And the dimension rollups add up to the plain ones, hour by hour.
+    const mismatched = await t.sql(
+      `select hour, author_type from (select hour, author_type, sum(messages) as n from message_rollup_hourly where workspace_id = ? group by 1, 2) a
+         full join (select hour, author_type, sum(messages) as n from message_dimension_rollup_hourly where workspace_id = ? group by 1, 2) b using (hour, author_type)
+        where a.n is distinct from b.n`,
+      [ws.workspaceId, ws.workspaceId],
+    );
+    expect(mismatched).toEqual([]);
+  });
+
+  it("sees nothing when filtered by another workspace's agent", async () => {
+    for (const rollups of [true, false]) {
+      for (const f of [{ assigneeId: agents.zed }, { assigneeId: agents.zed, mode: 'HUMAN' }, { assigneeId: agents.zed, channel: 'WEB_WIDGET' }]) {
+        const a = await overview({ from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY', f }, rollups);
+        expect(a).toMatchObject({ conversationsCreated: 0, messagesByAuthorType: [], agents: [], handoffReasons: [] });
+      }
+    }
+    // Zed's own workspace does see his conversation.
+    const own = await t.gql(QUERY, { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', f: { assigneeId: agents.zed } }, other.token);
+    expect(own.data.analytics).toMatchObject({ conversationsCreated: 1, messagesByAuthorType: [{ label: 'AGENT', count: 1 }, { label: 'CUSTOMER', count: 1 }] });
+  });
+});
