@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { NetworkStatus, useQuery } from '@apollo/client';
+import { NetworkStatus } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Badge, Button, Code, Group, NativeSelect, Spoiler, Table, Text } from '@mantine/core';
 import { AuditLogDocument, type AuditLogFilter, type AuditLogQuery } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

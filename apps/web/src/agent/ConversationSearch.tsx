@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { SearchConversationsDocument, type SearchConversationsQuery } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

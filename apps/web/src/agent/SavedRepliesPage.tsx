@@ -1,7 +1,7 @@
 // Saved replies: your personal ones, and the workspace's shared ones (admins
 // manage those). The composer inserts them by shortcut (`/refund`).
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import {
   CannedRepliesDocument,

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { ChoiceControl } from '../components/ChoiceControl';
 import { InboxEventsDocument, TeamMembersDocument, TicketsDocument, UpdateTicketDocument, type Priority, type TicketStatus } from '@switchboard/schema/client';

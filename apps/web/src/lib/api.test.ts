@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApolloLink, Observable, execute, gql, type FetchResult } from '@apollo/client';
+import { ApolloClient, ApolloLink, InMemoryCache, gql } from '@apollo/client';
+import { Observable } from 'rxjs';
 import { retryOnUnauthenticated } from './api';
+
+type FetchResult = ApolloLink.Result;
 
 const QUERY = gql`
   query Me {
@@ -12,7 +15,9 @@ const QUERY = gql`
 
 function run(link: ApolloLink): Promise<FetchResult> {
   return new Promise((resolve, reject) => {
-    execute(link, { query: QUERY }).subscribe({ next: resolve, error: reject });
+    // Apollo Client 4 runs a link with the client it serves in its context.
+    const client = new ApolloClient({ link, cache: new InMemoryCache() });
+    ApolloLink.execute(link, { query: QUERY }, { client }).subscribe({ next: resolve, error: reject });
   });
 }
 

@@ -1,15 +1,16 @@
 import type { ReactElement, ReactNode } from 'react';
 import { render } from '@testing-library/react';
-import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
+import type { MockLink } from '@apollo/client/testing';
+import { MockedProvider } from '@apollo/client/testing/react';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router';
 import { cssVariablesResolver, theme } from '../theme';
-import { createCache } from '../lib/api';
+import { createCache, defaultOptions } from '../lib/api';
 
 /** Renders with Mantine, a router and Apollo's MockedProvider. */
-export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/' }: { mocks?: MockedResponse[]; route?: string } = {}) {
+export function renderWithProviders(ui: ReactElement, { mocks = [], route = '/' }: { mocks?: MockLink.MockedResponse[]; route?: string } = {}) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
-    <MockedProvider mocks={mocks} cache={createCache()}>
+    <MockedProvider mocks={mocks} cache={createCache()} defaultOptions={defaultOptions}>
       <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} env="test">
         <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
       </MantineProvider>
