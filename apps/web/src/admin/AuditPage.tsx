@@ -60,12 +60,7 @@ export default function AuditPage() {
   const [moreError, setMoreError] = useState<unknown>(null);
   const loadMore = (after: string) => {
     setMoreError(null);
-    fetchMore({
-      variables: { after },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        auditLog: { ...fetchMoreResult.auditLog, edges: [...prev.auditLog.edges, ...fetchMoreResult.auditLog.edges] },
-      }),
-    }).catch(setMoreError);
+    fetchMore({ variables: { after } }).catch(setMoreError);
   };
 
   return (

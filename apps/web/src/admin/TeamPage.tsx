@@ -154,12 +154,7 @@ function Roster() {
           size="xs"
           mt="xs"
           onClick={() =>
-            void fetchMore({
-              variables: { after: data.teamRoster.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                teamRoster: { ...fetchMoreResult.teamRoster, edges: [...prev.teamRoster.edges, ...fetchMoreResult.teamRoster.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.teamRoster.pageInfo.endCursor } })
           }
         >
           Show more

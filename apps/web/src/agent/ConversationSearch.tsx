@@ -42,12 +42,7 @@ export function ConversationSearchResults({ search, selectedId }: { search: stri
   const loadMore = () => {
     if (!connection?.pageInfo.endCursor) return;
     setLoadingMore(true);
-    fetchMore({
-      variables: { after: connection.pageInfo.endCursor },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        conversations: { ...fetchMoreResult.conversations, edges: [...prev.conversations.edges, ...fetchMoreResult.conversations.edges] },
-      }),
-    })
+    fetchMore({ variables: { after: connection.pageInfo.endCursor } })
       .catch(setMoreError)
       .finally(() => setLoadingMore(false));
   };

@@ -137,12 +137,7 @@ export function SavedRepliesPage() {
       )}
       {data?.cannedReplies.pageInfo.hasNextPage && (
         <Button variant="subtle" onClick={() =>
-            void fetchMore({
-              variables: { after: data.cannedReplies.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                cannedReplies: { ...fetchMoreResult.cannedReplies, edges: [...prev.cannedReplies.edges, ...fetchMoreResult.cannedReplies.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.cannedReplies.pageInfo.endCursor } })
           }>
           Show more
         </Button>

@@ -120,12 +120,7 @@ export function TicketsPage() {
         <Button
           variant="subtle"
           onClick={() =>
-            void fetchMore({
-              variables: { after: data.tickets.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                tickets: { ...fetchMoreResult.tickets, edges: [...prev.tickets.edges, ...fetchMoreResult.tickets.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.tickets.pageInfo.endCursor } })
           }
         >
           Load more

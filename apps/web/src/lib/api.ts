@@ -8,6 +8,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DefaultOptions } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
 import { OperationTypeNode } from 'graphql';
 import { Observable } from 'rxjs';
@@ -142,6 +143,19 @@ export function createCache(): InMemoryCache {
   const replace = { merge: true } as const;
   return new InMemoryCache({
     typePolicies: {
+      // Relay connections the screens page through with `fetchMore({ variables: { after } })`:
+      // one cached list per filter (the key arguments), pages appended after their cursor, and
+      // a read without `after` (a refetch, a mutation's refetchQueries) starting the list again.
+      Query: {
+        fields: {
+          conversations: relayStylePagination(['filter']),
+          tickets: relayStylePagination(['filter']),
+          cannedReplies: relayStylePagination(['search']),
+          teamRoster: relayStylePagination(['statuses']),
+          auditLog: relayStylePagination(['filter']),
+          webhookDeliveries: relayStylePagination(['endpointId', 'filter']),
+        },
+      },
       SystemStatus: replace,
       AiStatus: replace,
       ComponentHealth: replace,
