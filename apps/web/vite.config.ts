@@ -55,10 +55,11 @@ export function splitGeneratedDocuments(): Plugin {
   };
 }
 
-export default defineConfig(({ command }) => ({
+// Apollo Client 4 picks its development-only checks and messages by the
+// `development`/`production` export conditions, which Vite sets per mode: no
+// `__DEV__` define is needed.
+export default defineConfig(() => ({
   plugins: [react(), splitGeneratedDocuments()],
-  // Strips Apollo Client's development-only checks and messages from production builds.
-  define: command === 'build' ? { 'globalThis.__DEV__': 'false' } : {},
   server: { port: webPort ?? 5173, strictPort: false, proxy },
   preview: { port: webPort, strictPort: false, proxy },
   build: {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { AcknowledgeAlertDocument, AlertRaisedDocument, AlertsDocument, ResolveAlertDocument, type AlertFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

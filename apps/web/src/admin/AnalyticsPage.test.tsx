@@ -35,7 +35,7 @@ describe('AnalyticsPage', () => {
   it('shows the headline metrics, agents and AI usage from the analytics query', async () => {
     renderWithProviders(<AnalyticsPage />, {
       mocks: [
-        { request: { query: AnalyticsDocument }, variableMatcher: (v: Record<string, unknown>) => v.granularity === 'DAY' && !('filter' in v), result: { data: withTypenames('Query', { analytics }) } },
+        { request: { query: AnalyticsDocument, variables: (v: Record<string, unknown>) => v.granularity === 'DAY' && !('filter' in v) }, result: { data: withTypenames('Query', { analytics }) } },
         { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
       ],
     });
@@ -82,7 +82,7 @@ describe('AnalyticsPage', () => {
     renderWithProviders(<AnalyticsPage />, {
       mocks: [
         // The preset, the custom range's default (the last 7 days), the applied range.
-        ...[1, 2, 3].map(() => ({ request: { query: AnalyticsDocument }, variableMatcher: matcher, result })),
+        ...[1, 2, 3].map(() => ({ request: { query: AnalyticsDocument, variables: matcher }, result })),
         { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
       ],
     });

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, type ApiScope } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { NetworkStatus, useQuery } from '@apollo/client';
+import { NetworkStatus } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Badge, Button, Code, Group, NativeSelect, Spoiler, Table, Text } from '@mantine/core';
 import { AuditLogDocument, type AuditLogFilter, type AuditLogQuery } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -59,12 +60,7 @@ export default function AuditPage() {
   const [moreError, setMoreError] = useState<unknown>(null);
   const loadMore = (after: string) => {
     setMoreError(null);
-    fetchMore({
-      variables: { after },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        auditLog: { ...fetchMoreResult.auditLog, edges: [...prev.auditLog.edges, ...fetchMoreResult.auditLog.edges] },
-      }),
-    }).catch(setMoreError);
+    fetchMore({ variables: { after } }).catch(setMoreError);
   };
 
   return (

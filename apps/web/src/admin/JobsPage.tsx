@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Code, Spoiler, Table, Text } from '@mantine/core';
 import { FailedJobsDocument, RetryFailedJobDocument } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -1,7 +1,7 @@
 // Admin → Labels: the workspace's conversation labels, with how many
 // unresolved conversations carry each.
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, ColorInput, Group, Table, Text, TextInput } from '@mantine/core';
 import { CreateLabelDocument, DeleteLabelDocument, LabelsDocument } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

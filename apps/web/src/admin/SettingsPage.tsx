@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Button, Group, NumberInput, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { MeDocument, UpdateWorkspaceSettingsDocument } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -2,7 +2,7 @@
 // per weekday, holidays) and a policy per priority (first response and
 // resolution targets, counted over business hours or around the clock).
 import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   DeleteSlaPolicyDocument,

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useQuery, useSubscription } from '@apollo/client';
+import { useQuery, useSubscription } from '@apollo/client/react';
 import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { SystemStatusDocument, SystemStatusFeedDocument, type SystemStatusFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

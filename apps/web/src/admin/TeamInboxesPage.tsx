@@ -1,7 +1,7 @@
 // Admin → Team inboxes: teams of agents, each with its inbox and the policy
 // that assigns the conversations handed to a human.
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Checkbox, Group, MultiSelect, NumberInput, Select, Table, Text, TextInput } from '@mantine/core';
 import {
   AddTeamMemberDocument,

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Code, CopyButton, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   ChangeRoleDocument,
@@ -154,12 +154,7 @@ function Roster() {
           size="xs"
           mt="xs"
           onClick={() =>
-            void fetchMore({
-              variables: { after: data.teamRoster.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                teamRoster: { ...fetchMoreResult.teamRoster, edges: [...prev.teamRoster.edges, ...fetchMoreResult.teamRoster.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.teamRoster.pageInfo.endCursor } })
           }
         >
           Show more

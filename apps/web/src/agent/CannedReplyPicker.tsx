@@ -3,7 +3,7 @@
 // Tab inserts the reply with its placeholders filled for this conversation,
 // Escape closes the list and keeps what was typed.
 import { useState } from 'react';
-import { useQuery } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Badge, Text } from '@mantine/core';
 import { CannedRepliesDocument, RenderCannedReplyDocument } from '@switchboard/schema/client';
 import { useStaff } from '../staff/StaffGate';

@@ -1,6 +1,6 @@
 // A conversation's labels under its header: coloured badges, and a menu that
 // puts the workspace's labels on it or takes them off.
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Menu } from '@mantine/core';
 import { AddConversationLabelDocument, LabelsDocument, RemoveConversationLabelDocument, type LabelFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Badge, Button, Group, Menu, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import {
   AddNoteDocument,

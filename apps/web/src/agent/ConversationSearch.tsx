@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { SearchConversationsDocument, type SearchConversationsQuery } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -42,12 +42,7 @@ export function ConversationSearchResults({ search, selectedId }: { search: stri
   const loadMore = () => {
     if (!connection?.pageInfo.endCursor) return;
     setLoadingMore(true);
-    fetchMore({
-      variables: { after: connection.pageInfo.endCursor },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        conversations: { ...fetchMoreResult.conversations, edges: [...prev.conversations.edges, ...fetchMoreResult.conversations.edges] },
-      }),
-    })
+    fetchMore({ variables: { after: connection.pageInfo.endCursor } })
       .catch(setMoreError)
       .finally(() => setLoadingMore(false));
   };

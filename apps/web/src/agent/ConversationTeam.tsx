@@ -1,6 +1,6 @@
 // Which team inbox a conversation is in; moving it routes it by the new
 // team's assignment policy when it waits for a human.
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Group, Select } from '@mantine/core';
 import { TeamsDocument, TransferConversationDocument } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

@@ -1,7 +1,7 @@
 // Data-rights requests for the customer of a conversation (admins): a copy of
 // everything held about them, and erasure of their personal data.
 import { useState } from 'react';
-import { useMutation } from '@apollo/client';
+import { useMutation } from '@apollo/client/react';
 import { Alert, Button, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
 import { EraseContactDocument, ExportContactDataDocument, type ContactFieldsFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

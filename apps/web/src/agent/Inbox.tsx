@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from '@apollo/client';
+import { useQuery, useSubscription } from '@apollo/client/react';
 import { Badge, Button, Chip, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, TeamsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';

@@ -3,7 +3,7 @@
 // active colleagues; ↑/↓ choose, Enter or Tab inserts `@Their Name `, Escape
 // closes the list and keeps what was typed. The server resolves mentions by
 // name, so what is inserted is exactly what notifies them.
-import { useQuery } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
 import { Text } from '@mantine/core';
 import { TeamMembersDocument } from '@switchboard/schema/client';
 import { useStaff } from '../staff/StaffGate';

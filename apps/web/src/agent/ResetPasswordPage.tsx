@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ApolloProvider, useMutation } from '@apollo/client';
+import { ApolloProvider, useMutation } from '@apollo/client/react';
 import { Button, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { ResetPasswordDocument } from '@switchboard/schema/client';
 import { createApi } from '../lib/api';

@@ -1,7 +1,7 @@
 // Saved replies: your personal ones, and the workspace's shared ones (admins
 // manage those). The composer inserts them by shortcut (`/refund`).
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import {
   CannedRepliesDocument,
@@ -137,12 +137,7 @@ export function SavedRepliesPage() {
       )}
       {data?.cannedReplies.pageInfo.hasNextPage && (
         <Button variant="subtle" onClick={() =>
-            void fetchMore({
-              variables: { after: data.cannedReplies.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                cannedReplies: { ...fetchMoreResult.cannedReplies, edges: [...prev.cannedReplies.edges, ...fetchMoreResult.cannedReplies.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.cannedReplies.pageInfo.endCursor } })
           }>
           Show more
         </Button>

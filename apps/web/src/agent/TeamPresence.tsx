@@ -1,6 +1,6 @@
 // Colleagues' presence: `teamPresence` once, then `presenceChanged` live.
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { useQuery, useSubscription } from '@apollo/client';
+import { useQuery, useSubscription } from '@apollo/client/react';
 import { Badge, Group, Stack, Text } from '@mantine/core';
 import { PresenceChangedDocument, TeamPresenceDocument, type TeamPresenceQuery } from '@switchboard/schema/client';
 import { useConnection } from '../components/ConnectionStatus';

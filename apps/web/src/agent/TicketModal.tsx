@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation } from '@apollo/client';
+import { useMutation } from '@apollo/client/react';
 import { Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { CreateTicketDocument, type Priority, type TicketDetailFragment } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

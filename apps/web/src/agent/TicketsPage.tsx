@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { ChoiceControl } from '../components/ChoiceControl';
 import { InboxEventsDocument, TeamMembersDocument, TicketsDocument, UpdateTicketDocument, type Priority, type TicketStatus } from '@switchboard/schema/client';
@@ -120,12 +120,7 @@ export function TicketsPage() {
         <Button
           variant="subtle"
           onClick={() =>
-            void fetchMore({
-              variables: { after: data.tickets.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                tickets: { ...fetchMoreResult.tickets, edges: [...prev.tickets.edges, ...fetchMoreResult.tickets.edges] },
-              }),
-            })
+            void fetchMore({ variables: { after: data.tickets.pageInfo.endCursor } })
           }
         >
           Load more

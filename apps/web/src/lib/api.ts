@@ -5,12 +5,13 @@
 // The socket reconnects for ever (with `retryAttempts`), treats a missing pong
 // or the browser going offline as a dead connection (Chromium keeps sockets
 // open when the network goes away), and retries at once when it comes back.
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, Observable, split, type NormalizedCacheObject } from '@apollo/client';
-import { setContext } from '@apollo/client/link/context';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DefaultOptions } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { getMainDefinition } from '@apollo/client/utilities';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
-import { Kind, OperationTypeNode } from 'graphql';
+import { OperationTypeNode } from 'graphql';
+import { Observable } from 'rxjs';
 import { uploadAttachment, type UploadedAttachment } from './upload';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -38,7 +39,7 @@ export interface ApiOptions {
 }
 
 export interface Api {
-  apollo: ApolloClient<NormalizedCacheObject>;
+  apollo: ApolloClient;
   ws: Client;
   connection: ConnectionStore;
   /** Uploads a file into a conversation (unsent until a message lists it in attachmentIds). */
@@ -127,11 +128,34 @@ export function retryWait(retries: number): Promise<void> {
   });
 }
 
+/**
+ * Apollo Client 4 made `notifyOnNetworkStatusChange` default to true; the app
+ * was written against false (a refetch or poll keeps showing the data without
+ * flipping `loading`), and the lists that show a "loading more" state ask for
+ * it themselves.
+ */
+export const defaultOptions: DefaultOptions = {
+  watchQuery: { notifyOnNetworkStatusChange: false },
+};
+
 export function createCache(): InMemoryCache {
   // Objects without ids that are replaced wholesale on every read.
   const replace = { merge: true } as const;
   return new InMemoryCache({
     typePolicies: {
+      // Relay connections the screens page through with `fetchMore({ variables: { after } })`:
+      // one cached list per filter (the key arguments), pages appended after their cursor, and
+      // a read without `after` (a refetch, a mutation's refetchQueries) starting the list again.
+      Query: {
+        fields: {
+          conversations: relayStylePagination(['filter']),
+          tickets: relayStylePagination(['filter']),
+          cannedReplies: relayStylePagination(['search']),
+          teamRoster: relayStylePagination(['statuses']),
+          auditLog: relayStylePagination(['filter']),
+          webhookDeliveries: relayStylePagination(['endpointId', 'filter']),
+        },
+      },
       SystemStatus: replace,
       AiStatus: replace,
       ComponentHealth: replace,
@@ -202,7 +226,7 @@ export function createApi(opts: ApiOptions): Api {
   };
   window.addEventListener('offline', onOffline);
 
-  const authLink = setContext(async (_operation, prev: { headers?: Record<string, string> }) => {
+  const authLink = new SetContextLink(async (prev) => {
     const token = await opts.getToken();
     return { headers: { ...prev.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
   });
@@ -211,20 +235,9 @@ export function createApi(opts: ApiOptions): Api {
     authLink,
     new HttpLink({ uri: httpUrl }),
   ]);
-  const link = split(
-    ({ query }) => {
-      const def = getMainDefinition(query);
-      return def.kind === Kind.OPERATION_DEFINITION && def.operation === OperationTypeNode.SUBSCRIPTION;
-    },
-    new GraphQLWsLink(ws),
-    httpChain,
-  );
+  const link = ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(ws), httpChain);
 
-  const apollo = new ApolloClient({
-    link,
-    cache: createCache(),
-    defaultOptions: { watchQuery: { errorPolicy: 'none' } },
-  });
+  const apollo = new ApolloClient({ link, cache: createCache(), defaultOptions });
 
   return {
     apollo,

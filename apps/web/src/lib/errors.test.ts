@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client';
 import { describeError, isTransient } from './errors';
 
-const gql = (code: string, message = 'server says', extensions: Record<string, unknown> = {}) => ({
-  graphQLErrors: [{ message, extensions: { code, ...extensions } }],
-  networkError: null,
-});
+// What Apollo Client 4 hands over: GraphQL errors, and HTTP answers that were not GraphQL responses.
+const gql = (code: string, message = 'server says', extensions: Record<string, unknown> = {}) =>
+  new CombinedGraphQLErrors({ data: null, errors: [{ message, extensions: { code, ...extensions } }] });
+const serverError = (status: number, body: unknown = '') => {
+  const bodyText = typeof body === 'string' ? body : JSON.stringify(body);
+  return new ServerError(`Response not successful: Received status code ${status}`, { response: new Response(bodyText, { status }), bodyText });
+};
 
 describe('describeError', () => {
   it.each([
@@ -38,7 +42,7 @@ describe('describeError', () => {
   });
 
   it('reads errors from an HTTP error body (e.g. 401 responses)', () => {
-    const err = { graphQLErrors: [], networkError: Object.assign(new Error('Response not successful'), { statusCode: 401, result: { errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] } }) };
+    const err = serverError(401, { errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(describeError(err).code).toBe('UNAUTHENTICATED');
   });
 
@@ -53,9 +57,8 @@ describe('describeError', () => {
   });
 
   it('recognises network failures', () => {
-    expect(describeError({ graphQLErrors: [], networkError: new TypeError('Failed to fetch') }).code).toBe('NETWORK');
     expect(describeError(new TypeError('Failed to fetch')).code).toBe('NETWORK');
-    expect(describeError({ graphQLErrors: [], networkError: Object.assign(new Error('Bad gateway'), { statusCode: 502 }) }).code).toBe('INTERNAL');
+    expect(describeError(serverError(502, 'Bad gateway')).code).toBe('INTERNAL');
   });
 
   it('knows which failures are worth retrying', () => {

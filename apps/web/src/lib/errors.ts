@@ -1,6 +1,13 @@
-// Turns any error the app can meet (Apollo errors, GraphQL error lists from the
-// conversation feed, graphql-ws close events, fetch failures) into words,
-// chosen by the API's fixed `extensions.code` set.
+// Turns any error the app can meet (Apollo Client 4's error classes, GraphQL
+// error lists from the conversation feed, graphql-ws close events, fetch
+// failures) into words, chosen by the API's fixed `extensions.code` set.
+//
+// Apollo Client 4 hands GraphQL errors over as `CombinedGraphQLErrors` (its
+// `errors`: also for non-2xx answers in `application/graphql-response+json`,
+// which it asks for), non-GraphQL HTTP answers as `ServerError` (`statusCode`,
+// `bodyText`) and fetch failures as they are (a `TypeError`). The classes are
+// recognised by shape, not imported, so that this module stays out of the
+// widget's way and reads plain objects alike.
 import type { GraphQLFormattedError } from 'graphql';
 
 export type ErrorCode =
@@ -38,19 +45,30 @@ const KNOWN = new Set(Object.keys(WORDS));
 
 interface ErrorLike {
   message?: string;
-  graphQLErrors?: readonly GraphQLFormattedError[];
-  networkError?: (Error & { statusCode?: number; result?: unknown }) | null;
+  /** CombinedGraphQLErrors, and a bare list from the conversation feed. */
   errors?: readonly GraphQLFormattedError[];
+  /** ServerError: a non-2xx answer that was not a GraphQL response. */
+  statusCode?: number;
+  bodyText?: string;
+  /** A graphql-ws close event. */
   code?: number;
   reason?: string;
 }
 
+/** The GraphQL errors in a ServerError's body, when the server sent some in plain JSON. */
+function bodyErrors(bodyText: string | undefined): GraphQLFormattedError[] | undefined {
+  if (!bodyText) return undefined;
+  try {
+    const body = JSON.parse(bodyText) as { errors?: unknown };
+    return Array.isArray(body?.errors) ? (body.errors as GraphQLFormattedError[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function firstGraphQLError(err: ErrorLike): GraphQLFormattedError | undefined {
-  if (err.graphQLErrors?.length) return err.graphQLErrors[0];
-  const result = err.networkError?.result as { errors?: GraphQLFormattedError[] } | undefined;
-  if (result && typeof result === 'object' && Array.isArray(result.errors) && result.errors.length) return result.errors[0];
   if (Array.isArray(err.errors) && err.errors.length) return err.errors[0];
-  return undefined;
+  return bodyErrors(err.bodyText)?.[0];
 }
 
 /** The `extensions.code` of an error (or NETWORK when the server was not reached). */
@@ -88,12 +106,12 @@ export function describeError(error: unknown): DescribedError {
     return { code: 'NETWORK', ...WORDS.NETWORK };
   }
 
-  const status = err.networkError?.statusCode;
+  const status = typeof err.statusCode === 'number' ? err.statusCode : undefined;
   if (status === 401) return { code: 'UNAUTHENTICATED', ...WORDS.UNAUTHENTICATED };
   if (status === 403) return { code: 'FORBIDDEN', ...WORDS.FORBIDDEN };
   if (status === 429) return { code: 'RATE_LIMITED', ...WORDS.RATE_LIMITED };
   if (status && status >= 500) return { code: 'INTERNAL', ...WORDS.INTERNAL };
-  if (err.networkError || error instanceof TypeError || (typeof Event !== 'undefined' && error instanceof Event)) {
+  if (status !== undefined || error instanceof TypeError || (typeof Event !== 'undefined' && error instanceof Event)) {
     return { code: 'NETWORK', ...WORDS.NETWORK };
   }
   return { code: 'INTERNAL', ...WORDS.INTERNAL };

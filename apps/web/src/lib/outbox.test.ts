@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { Outbox } from './outbox';
 
 describe('Outbox', () => {
@@ -74,7 +75,7 @@ describe('Outbox', () => {
   it('keeps a rejected message for the user to retry or discard', async () => {
     const outbox = new Outbox({
       send: async () => {
-        throw { graphQLErrors: [{ message: 'body must be shorter', extensions: { code: 'BAD_USER_INPUT' } }], networkError: null };
+        throw new CombinedGraphQLErrors({ data: null, errors: [{ message: 'body must be shorter', extensions: { code: 'BAD_USER_INPUT' } }] });
       },
     });
     const id = outbox.enqueue('too long');

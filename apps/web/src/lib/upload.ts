@@ -3,6 +3,7 @@
 // replace it for every operation, while only uploadAttachment carries a file.
 // `Apollo-Require-Preflight` is required by the server's CSRF protection (a
 // cross-site form can post multipart data, but cannot set that header).
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { print } from 'graphql';
 import { UploadAttachmentDocument, type AttachmentFieldsFragment } from '@switchboard/schema/client';
 
@@ -25,7 +26,7 @@ interface UploadOptions {
   onUnauthenticated?(): Promise<boolean>;
 }
 
-/** Uploads one file; GraphQL errors are thrown in the shape describeError reads. */
+/** Uploads one file; GraphQL errors are thrown as Apollo's CombinedGraphQLErrors, like those of any other operation. */
 export async function uploadAttachment(opts: UploadOptions, conversationId: string, file: File, retried = false): Promise<UploadedAttachment> {
   const token = await opts.getToken();
   const res = await fetch(opts.httpUrl, {
@@ -40,7 +41,7 @@ export async function uploadAttachment(opts: UploadOptions, conversationId: stri
   }
   if (errors?.length || !body?.data?.uploadAttachment) {
     const list = errors ?? [{ message: `Upload failed (HTTP ${res.status})`, extensions: { code: res.status >= 500 ? 'INTERNAL' : 'BAD_USER_INPUT' } }];
-    throw Object.assign(new Error(list[0]!.message), { graphQLErrors: list });
+    throw new CombinedGraphQLErrors({ data: null, errors: list });
   }
   return body.data.uploadAttachment;
 }

@@ -2,7 +2,7 @@
 // whoever deploys Switchboard creates the workspace and its first admin here.
 // The server closes sign-up for good once a workspace exists.
 import { useState, type FormEvent } from 'react';
-import { useMutation } from '@apollo/client';
+import { useMutation } from '@apollo/client/react';
 import { Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { SignUpDocument } from '@switchboard/schema/client';
 import { ErrorNotice } from '../components/ErrorNotice';

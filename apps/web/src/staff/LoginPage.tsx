@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { LogInDocument, SignUpOpenDocument } from '@switchboard/schema/client';
 import { createApi } from '../lib/api';

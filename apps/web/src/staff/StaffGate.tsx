@@ -2,7 +2,7 @@
 // one API connection for it (HTTP + socket), the current user and the layout.
 import './staff.css';
 import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
-import { ApolloProvider, useQuery } from '@apollo/client';
+import { ApolloProvider, useQuery } from '@apollo/client/react';
 import { Button, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { LogOutDocument, MeDocument, type MeQuery, type UserRole } from '@switchboard/schema/client';

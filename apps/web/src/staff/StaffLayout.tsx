@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { NavLink as RouterNavLink, useLocation, useNavigate } from 'react-router';
-import { useMutation, useQuery, useSubscription } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { ActionIcon, AppShell, Badge, Burger, Button, Divider, Group, Indicator, Menu, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NotificationsDocument, SetPresenceDocument, TeamPresenceDocument, type NotificationsSubscription, type PresenceStatus } from '@switchboard/schema/client';

@@ -4,9 +4,6 @@ import { cleanup } from '@testing-library/react';
 
 afterEach(() => cleanup());
 
-// Apollo Client 3.14 warns about options its own MockedProvider still uses (removed in v4).
-(globalThis as Record<symbol, unknown>)[Symbol.for('apollo.deprecations')] = true;
-
 // jsdom lacks a few browser APIs Mantine relies on.
 if (!window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
-import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client/react';
 import {
   EndConversationDocument,
   HandOffToHumanDocument,

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApolloProvider, useMutation, useQuery } from '@apollo/client';
+import { ApolloProvider, useMutation, useQuery } from '@apollo/client/react';
 import { StartConversationDocument, WidgetDocument } from '@switchboard/schema/client';
 import { describeError } from '../lib/errors';
 import { createApi } from '../lib/api';

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { StarRating, TextAreaField, WAlert } from './ui';
 
 describe('widget ui', () => {
@@ -31,7 +32,7 @@ describe('widget ui', () => {
   });
 
   it('WAlert puts the error code into words', () => {
-    render(<WAlert error={{ graphQLErrors: [{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }] }} title="Could not send" />);
+    render(<WAlert error={new CombinedGraphQLErrors({ data: null, errors: [{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }] })} title="Could not send" />);
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('Could not send');
     expect(alert).toHaveTextContent('Too many requests. Please wait 3 s and try again.');
