@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { isSentinelUrl, reconnectDelay, redisUrlProblem, sentinelOptions } from './redis.js';
+import { isSentinelUrl, redisUrlProblem, sentinelOptions } from './redis.js';
 
 describe('REDIS_URL forms', () => {
   it('reads the sentinels, the master name, the database and both sets of credentials', () => {
@@ -39,15 +39,5 @@ describe('REDIS_URL forms', () => {
 
     expect(() => loadConfig({ REDIS_URL: 'redis+sentinel://127.0.0.1:26379' })).toThrow(/REDIS_URL/);
     expect(loadConfig({ REDIS_URL: 'redis+sentinel://a:26379,b:26379/mymaster' }).redisUrl).toBe('redis+sentinel://a:26379,b:26379/mymaster');
-  });
-});
-
-describe('reconnecting', () => {
-  it('reconnects within about 2 s of Redis coming back, however long it was away', () => {
-    for (const attempt of [1, 10, 40, 1000]) {
-      const delay = reconnectDelay(attempt);
-      expect(delay).toBeGreaterThanOrEqual(Math.min(attempt * 50, 2000));
-      expect(delay).toBeLessThan(2100);
-    }
   });
 });

@@ -65,20 +65,7 @@ export function redisUrlProblem(url: string): string | null {
   return /^rediss?:\/\/[^/]/i.test(url) ? null : 'must be a redis://, rediss:// or redis+sentinel:// URL';
 }
 
-/**
- * Reconnect delays: 50 ms more per attempt up to 2 s, with up to 100 ms of
- * jitter so that a fleet of nodes does not reconnect in step. ioredis 6's
- * default grows exponentially to 5 s (+ 200 ms); ours keeps a Redis that is
- * back (or a new master after a Sentinel failover) in use within about 2 s,
- * which is what outage recovery here is built and tested around (pub/sub
- * catch-up, presence, /readyz, BullMQ workers).
- */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(attempt * 50, 2000) + Math.floor(Math.random() * 100);
-}
-
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  const defaults: RedisOptions = { retryStrategy: reconnectDelay };
-  if (isSentinelUrl(url)) return new Redis({ ...defaults, ...sentinelOptions(url), ...options });
-  return new Redis(url, { ...defaults, ...options });
+  if (isSentinelUrl(url)) return new Redis({ ...sentinelOptions(url), ...options });
+  return new Redis(url, options);
 }
