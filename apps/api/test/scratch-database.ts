@@ -18,8 +18,13 @@ async function run(adminUrl: string, sql: string) {
   }
 }
 
+/**
+ * `SCRATCH_DATABASE_PREFIX` (optional) goes before the caller's prefix, so
+ * that people sharing one PostgreSQL server can tell their scratch databases
+ * apart (and clean up only their own).
+ */
 export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<ScratchDatabase> {
-  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const name = `${process.env.SCRATCH_DATABASE_PREFIX ?? ''}${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   await run(adminUrl, `create database "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

@@ -226,7 +226,11 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
   const concurrencyOf = (queue: string) => (queue === QUEUES.webhooks ? deps.config.webhooks.concurrency : concurrency);
   const failures = new FailureRecorder(deps);
   const lockMs = deps.config.jobs.lockMs;
+  // Each worker gets its own connection, which BullMQ does not close (it
+  // only closes the ones it creates): close() disconnects it afterwards.
+  const connections = new Map<Worker, Redis>();
   const workers = Object.values(QUEUES).map((queue) => {
+    const workerConnection = connection.duplicate({ maxRetriesPerRequest: null });
     const worker = new Worker(
       queue,
       async (job: Job) => {
@@ -251,7 +255,7 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         }
       },
       {
-        connection: connection.duplicate({ maxRetriesPerRequest: null }),
+        connection: workerConnection,
         concurrency: concurrencyOf(queue),
         // Jobs with `backoff: 'custom'` say when to retry (RetryLater).
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(err, attemptsMade, deps.config.jobs.retryBaseMs) },
@@ -281,6 +285,7 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
       const def = jobs.get(job.name);
       if (def) void failures.record(runner, def, job.id, takeTraceContext(job.data).data, err, job.attemptsMade);
     });
+    connections.set(worker, workerConnection);
     return worker;
   });
   return {
@@ -288,12 +293,11 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
     /** Lets active jobs finish until the deadline, then closes (unfinished jobs stall and resume elsewhere). */
     async close(deadline = Date.now() + 5_000) {
       await Promise.allSettled(workers.map(async (w) => {
-        const conn = await w.client.catch(() => null);
         // Past the deadline, cut the connection instead of waiting: close(true)
         // after close() would only return the pending close, which waits for
         // the active jobs. Their locks then lapse and another worker resumes them.
         if (await untilDeadline(w.close(), deadline)) await w.disconnect().catch(() => undefined);
-        conn?.disconnect();
+        connections.get(w)?.disconnect();
       }));
       await failures.close(deadline);
     },
