@@ -12,7 +12,8 @@ module.exports = {
   forbidden: [
     {
       name: 'platform-imports-no-module',
-      comment: 'platform/ is infrastructure: it must not import a module or the composition root (declare an interface in platform and let app/ or the module provide it).',
+      comment:
+        'platform/ is infrastructure: it must not import a module or the composition root (declare an interface in platform and let app/ or the module provide it).',
       severity: 'error',
       from: { path: '^apps/api/src/platform/', pathNot: '\\.test\\.ts$' },
       to: { path: '^apps/api/src/(modules|app)/' },

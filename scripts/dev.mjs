@@ -60,10 +60,7 @@ function run(args, env) {
 const apiPreferred = parsePort('PORT', 4000);
 const webPreferred = parsePort('WEB_PORT', 5173);
 
-const built = await run(
-  ['run', 'build', '--filter=@switchboard/api^...', '--filter=@switchboard/web^...', '--output-logs=errors-only'],
-  process.env,
-);
+const built = await run(['run', 'build', '--filter=@switchboard/api^...', '--filter=@switchboard/web^...', '--output-logs=errors-only'], process.env);
 if (built !== 0) process.exit(built);
 
 const apiPort = await freePortFrom(apiPreferred, new Set());

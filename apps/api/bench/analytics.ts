@@ -33,10 +33,12 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 
 export async function main() {
   const { logger, config, orm, ws } = await openLargeDataset(DB_URL, env.BENCH_ANALYTICS_RESEED === '1');
-  const [counts] = await orm.em.getConnection().execute<{ conversations: number; messages: number }[]>(
-    `select (select count(*)::int from conversation where workspace_id = ?) as conversations, (select count(*)::int from message where workspace_id = ?) as messages`,
-    [ws.id, ws.id],
-  );
+  const [counts] = await orm.em
+    .getConnection()
+    .execute<{ conversations: number; messages: number }[]>(
+      `select (select count(*)::int from conversation where workspace_id = ?) as conversations, (select count(*)::int from message where workspace_id = ?) as messages`,
+      [ws.id, ws.id],
+    );
   // The hourly message rollups, as the scheduled analytics.rollup job keeps them.
   const t0 = Date.now();
   const rolled = await rollupJob.handle({}, { orm, logger, config } as never);
@@ -45,14 +47,21 @@ export async function main() {
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
     const post = graphqlPoster(url);
-    const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
+    const token = (
+      await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
+        e: LARGE_ADMIN_EMAIL,
+        p: LARGE_ADMIN_PASSWORD,
+      })
+    ).logIn.accessToken as string;
     const now = Date.now();
     const days = (n: number) => ({ from: new Date(now - n * 86400_000).toISOString(), to: new Date(now).toISOString() });
     // The agent with the most conversations (each of the 25 has about 1/25 of the human ones).
-    const [agent] = await orm.em.getConnection().execute<{ id: string; name: string }[]>(
-      `select u.id, u.name from "user" u join conversation c on c.assignee_id = u.id where u.workspace_id = ? group by 1, 2 order by count(*) desc, 1 limit 1`,
-      [ws.id],
-    );
+    const [agent] = await orm.em
+      .getConnection()
+      .execute<{ id: string; name: string }[]>(
+        `select u.id, u.name from "user" u join conversation c on c.assignee_id = u.id where u.workspace_id = ? group by 1, 2 order by count(*) desc, 1 limit 1`,
+        [ws.id],
+      );
     const month = (filter?: Record<string, string>) => ({ range: days(30), granularity: 'DAY', ...(filter ? { filter } : {}) });
     const cases = [
       { name: '30 days, DAY', vars: month() },
@@ -71,12 +80,20 @@ export async function main() {
       orm.em
         .getConnection()
         .execute<{ n: number }[]>(`select count(*)::int as n from ${table} where workspace_id = ? and hour >= ?`, [ws.id, days(30).from])
-        .then(([r]) => r!.n, () => 'n/a'); // before the dimension rollups existed
-    console.log(`Analytics overview on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages in the workspace; ${RUNS} runs per mode and query, alternated`);
+        .then(
+          ([r]) => r!.n,
+          () => 'n/a',
+        ); // before the dimension rollups existed
+    console.log(
+      `Analytics overview on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages in the workspace; ${RUNS} runs per mode and query, alternated`,
+    );
     console.log(
       `Rollup rows in the last 30 days: ${await rollupRows('message_rollup_hourly')} by author type and model, ${await rollupRows('message_dimension_rollup_hourly')} by author type, mode, assignee and channel; assignee: ${agent!.name}`,
     );
-    const table: string[] = ['| query | conversations | messages | rollups p50 | rollups p95 | recomputed p50 | recomputed p95 | same |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+    const table: string[] = [
+      '| query | conversations | messages | rollups p50 | rollups p95 | recomputed p50 | recomputed p95 | same |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ];
     let pass = true;
     for (const c of cases) {
       const times: Record<'rollups' | 'recomputed', number[]> = { rollups: [], recomputed: [] };
@@ -106,9 +123,13 @@ export async function main() {
       const { analytics } = JSON.parse(results.rollups!);
       const created = analytics.conversationsCreated;
       const messages = analytics.messagesByAuthorType.reduce((n: number, r: { count: number }) => n + r.count, 0);
-      console.log(`  ${c.name.padEnd(32)} (${created} conversations, ${messages} messages) ${line('rollups')} | ${line('recomputed')} | speed-up ${round(pct(times.recomputed, 50) / pct(times.rollups, 50), 1)}× | same numbers: ${same} ${ok ? 'PASS' : 'FAIL'}${targeted ? '' : ' (no latency target)'}`);
+      console.log(
+        `  ${c.name.padEnd(32)} (${created} conversations, ${messages} messages) ${line('rollups')} | ${line('recomputed')} | speed-up ${round(pct(times.recomputed, 50) / pct(times.rollups, 50), 1)}× | same numbers: ${same} ${ok ? 'PASS' : 'FAIL'}${targeted ? '' : ' (no latency target)'}`,
+      );
       const ms = (mode: 'rollups' | 'recomputed', p: number) => round(pct(times[mode], p));
-      table.push(`| ${c.name} | ${created} | ${messages} | ${ms('rollups', 50)} | ${ms('rollups', 95)} | ${ms('recomputed', 50)} | ${ms('recomputed', 95)} | ${same} |`);
+      table.push(
+        `| ${c.name} | ${created} | ${messages} | ${ms('rollups', 50)} | ${ms('rollups', 95)} | ${ms('recomputed', 50)} | ${ms('recomputed', 95)} | ${same} |`,
+      );
     }
     console.log(table.join('\n'));
     console.log(`Every 30-day overview < ${TARGET_MS} ms p95 with rollups, and every figure identical to the recomputed ones: ${pass ? 'PASS' : 'FAIL'}`);

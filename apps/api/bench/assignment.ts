@@ -24,8 +24,14 @@ export async function main() {
   const admin = await t.createWorkspace('Assignment bench');
   const agents: { id: string; token: string }[] = [];
   for (let i = 0; i < AGENTS; i++) {
-    const invite = await t.gql(`mutation($e: String!) { inviteAgent(input: {email: $e, name: "Agent ${i}", role: AGENT}) { inviteToken } }`, { e: `agent${i}@bench.test` }, admin.token);
-    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, { token: invite.data.inviteAgent.inviteToken });
+    const invite = await t.gql(
+      `mutation($e: String!) { inviteAgent(input: {email: $e, name: "Agent ${i}", role: AGENT}) { inviteToken } }`,
+      { e: `agent${i}@bench.test` },
+      admin.token,
+    );
+    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, {
+      token: invite.data.inviteAgent.inviteToken,
+    });
     agents.push({ id: accepted.data.acceptInvite.user.id, token: accepted.data.acceptInvite.accessToken });
   }
   const sockets = agents.map((a) => wsClient(t.wsUrl, a.token));
@@ -37,7 +43,11 @@ export async function main() {
     ['ROUND_ROBIN', { assignmentPolicy: 'ROUND_ROBIN' }],
     ['LEAST_OPEN, capacity 20', { assignmentPolicy: 'LEAST_OPEN', capacity: 20 }],
   ] as const) {
-    const res = await t.gql(`mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }`, { input: { name: label, memberIds: agents.map((a) => a.id), ...input } }, admin.token);
+    const res = await t.gql(
+      `mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }`,
+      { input: { name: label, memberIds: agents.map((a) => a.id), ...input } },
+      admin.token,
+    );
     teams[label] = res.data.createTeam.id;
   }
 
@@ -46,7 +56,10 @@ export async function main() {
     for (const [label, teamId] of Object.entries(teams)) {
       const ids = await Promise.all(
         Array.from({ length: HANDOFFS }, async (_, i) => {
-          const res = await t.gql(`mutation($k: String!, $n: String!) { startConversation(input: {widgetKey: $k, name: $n}) { conversation { id } } }`, { k: admin.widgetKey, n: `C${round}-${i}` });
+          const res = await t.gql(`mutation($k: String!, $n: String!) { startConversation(input: {widgetKey: $k, name: $n}) { conversation { id } } }`, {
+            k: admin.widgetKey,
+            n: `C${round}-${i}`,
+          });
           return res.data.startConversation.conversation.id as string;
         }),
       );
@@ -64,7 +77,10 @@ export async function main() {
       );
       const wall = performance.now() - started;
       const after = await decisionTotals();
-      const spread = await t.sql(`select count(*)::int as n from conversation where id in (${ids.map(() => '?').join(', ')}) group by assignee_id order by n desc`, ids);
+      const spread = await t.sql(
+        `select count(*)::int as n from conversation where id in (${ids.map(() => '?').join(', ')}) group by assignee_id order by n desc`,
+        ids,
+      );
       const s = latencySummary(latencies);
       const decisions = after.count - before.count;
       rows.push([

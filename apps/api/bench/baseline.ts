@@ -17,12 +17,38 @@ import pg from 'pg';
 
 const SDL = /* GraphQL */ `
   scalar DateTimeISO
-  enum ConversationStatus { OPEN PENDING RESOLVED }
-  enum ConversationMode { AI HUMAN }
-  enum AuthorType { CUSTOMER AGENT AI SYSTEM }
-  type Contact { id: ID! name: String email: String }
-  type User { id: ID! name: String! }
-  type Message { id: ID! conversationId: ID! seq: Int! body: String! authorType: AuthorType! createdAt: DateTimeISO! }
+  enum ConversationStatus {
+    OPEN
+    PENDING
+    RESOLVED
+  }
+  enum ConversationMode {
+    AI
+    HUMAN
+  }
+  enum AuthorType {
+    CUSTOMER
+    AGENT
+    AI
+    SYSTEM
+  }
+  type Contact {
+    id: ID!
+    name: String
+    email: String
+  }
+  type User {
+    id: ID!
+    name: String!
+  }
+  type Message {
+    id: ID!
+    conversationId: ID!
+    seq: Int!
+    body: String!
+    authorType: AuthorType!
+    createdAt: DateTimeISO!
+  }
   type Conversation {
     id: ID!
     status: ConversationStatus!
@@ -33,33 +59,49 @@ const SDL = /* GraphQL */ `
     assignee: User
     lastMessage: Message
   }
-  type ConversationEdge { cursor: String! node: Conversation! }
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-  type ConversationConnection { edges: [ConversationEdge!]! pageInfo: PageInfo! }
-  input SendMessageInput { conversationId: ID! body: String! clientMessageId: String }
-  type Query { conversations(first: Int, after: String): ConversationConnection! }
-  type Mutation { sendMessage(input: SendMessageInput!): Message! }
+  type ConversationEdge {
+    cursor: String!
+    node: Conversation!
+  }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+  type ConversationConnection {
+    edges: [ConversationEdge!]!
+    pageInfo: PageInfo!
+  }
+  input SendMessageInput {
+    conversationId: ID!
+    body: String!
+    clientMessageId: String
+  }
+  type Query {
+    conversations(first: Int, after: String): ConversationConnection!
+  }
+  type Mutation {
+    sendMessage(input: SendMessageInput!): Message!
+  }
 `;
 
 // ---- SQL, written out exactly as MikroORM renders it (`?` = inlined literal) ----
 
-const LIST_SQL =
-  'select "c0".* from "conversation" as "c0" where "c0"."workspace_id" = ? order by "c0"."last_message_at" desc, "c0"."id" desc limit ?';
+const LIST_SQL = 'select "c0".* from "conversation" as "c0" where "c0"."workspace_id" = ? order by "c0"."last_message_at" desc, "c0"."id" desc limit ?';
 
 // The id list comes first: the tenant filter is and-ed onto the query's own condition.
 const byIdsSql = (table: string, alias: string, n: number) =>
   `select "${alias}".* from "${table}" as "${alias}" where "${alias}"."id" in (${Array(n).fill('?').join(', ')}) and "${alias}"."workspace_id" = ?`;
 
-const LOCK_CONVERSATION_SQL =
-  'select "c0".* from "conversation" as "c0" where "c0"."workspace_id" = ? and "c0"."id" = ? limit ? for update';
+const LOCK_CONVERSATION_SQL = 'select "c0".* from "conversation" as "c0" where "c0"."workspace_id" = ? and "c0"."id" = ? limit ? for update';
 
 const FIND_CLIENT_MESSAGE_SQL =
   'select "m0".* from "message" as "m0" where "m0"."conversation_id" = ? and "m0"."client_message_id" = ? and "m0"."workspace_id" = ? limit ?';
 
 // The "lean" variant: what a hand-written server would send (row lock on the conversation only, no joins).
 const LEAN_LOCK_CONVERSATION_SQL = 'select * from "conversation" where "workspace_id" = ? and "id" = ? for update';
-const LEAN_FIND_CLIENT_MESSAGE_SQL =
-  'select * from "message" where "workspace_id" = ? and "conversation_id" = ? and "client_message_id" = ? limit 1';
+const LEAN_FIND_CLIENT_MESSAGE_SQL = 'select * from "message" where "workspace_id" = ? and "conversation_id" = ? and "client_message_id" = ? limit 1';
 
 const INSERT_MESSAGE_SQL =
   'insert into "message" ("id", "workspace_id", "created_at", "conversation_id", "seq", "author_type", "kind", "author_user_id", "body", "client_message_id", "moderation") ' +
@@ -229,11 +271,7 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
         await q(INSERT_MESSAGE_SQL, [id, ws, now, conv.id, seq, 'AGENT', 'MESSAGE', ctx.userId, body, cmid, null], client);
         const data = { message: { id, conversationId: conv.id, seq, authorType: 'AGENT', authorUserId: ctx.userId, body, createdAt: now.toISOString() } };
         await q(INSERT_WEBHOOK_EVENT_SQL, [randomUUID(), ws, 'message.created', 1, JSON.stringify(data), now, fanOutPending], client);
-        await q(
-          `update "conversation" set ${sets.map(([c]) => `"${c}" = ?`).join(', ')} where "id" = ?`,
-          [...sets.map(([, v]) => v), conv.id],
-          client,
-        );
+        await q(`update "conversation" set ${sets.map(([c]) => `"${c}" = ?`).join(', ')} where "id" = ?`, [...sets.map(([, v]) => v), conv.id], client);
         await q('commit', [], client);
         return { id, conversationId: conv.id, seq, body, authorType: 'AGENT', createdAt: now.toISOString() };
       } catch (err) {

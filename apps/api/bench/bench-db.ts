@@ -25,7 +25,11 @@ export async function ensureBenchDatabase(url: string, reseed: boolean) {
 /** POSTs a GraphQL operation; throws on errors. */
 export function graphqlPoster(url: string) {
   return async (query: string, variables: Record<string, unknown>, token?: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -44,7 +48,9 @@ export async function openLargeDataset(url: string, reseed: boolean) {
   await migrate(orm);
   let ws = await findLargeWorkspace(orm);
   if (!ws) {
-    console.log(`Seeding ${defaultLargeOptions.conversations} conversations × ${defaultLargeOptions.messagesPerConversation} messages into ${url} (once; kept for later runs)…`);
+    console.log(
+      `Seeding ${defaultLargeOptions.conversations} conversations × ${defaultLargeOptions.messagesPerConversation} messages into ${url} (once; kept for later runs)…`,
+    );
     const t0 = Date.now();
     await seedLargeDataset(orm, config, { ...defaultLargeOptions, onProgress: (d, n) => d % 50_000 === 0 && console.log(`  ${d}/${n}`) });
     console.log(`  seeded in ${Math.round((Date.now() - t0) / 100) / 10} s`);

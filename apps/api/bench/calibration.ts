@@ -64,7 +64,12 @@ export async function main() {
     for (const q of questions) {
       const [embedding] = await kb.deps.ai.embedder.embed([q.text]);
       const hits = await retrieve(kb.orm, em, kb.workspaceId, q.text, embedding!, K, { weights: kb.deps.ai.embedder.fusionWeights });
-      samples.push({ kind: q.kind, split: q.split, x: answerFeatures(hits), right: q.expected !== undefined && kb.datasetId.get(hits[0]?.faqId ?? '') === q.expected });
+      samples.push({
+        kind: q.kind,
+        split: q.split,
+        x: answerFeatures(hits),
+        right: q.expected !== undefined && kb.datasetId.get(hits[0]?.faqId ?? '') === q.expected,
+      });
     }
     const dev = samples.filter((s) => s.split === 'dev');
     const heldOut = samples.filter((s) => s.split === 'heldOut');
@@ -74,12 +79,21 @@ export async function main() {
     if (mask) for (const s of samples) if (s.x) s.x = s.x.map((v, i) => (mask.includes(i) ? v : 0));
     if (process.env.BENCH_FIT === '1') {
       const fit = dev.filter((s) => s.x);
-      model = fitLogistic(fit.map((s) => s.x!), fit.map((s) => (s.right ? 1 : 0)), { l2: 1e-3 });
-      log(`fitted on ${fit.length} dev questions, features [intercept, ${ANSWER_FEATURES.join(', ')}]: ${JSON.stringify(model.weights.map((w) => round(w, 2)))}`);
+      model = fitLogistic(
+        fit.map((s) => s.x!),
+        fit.map((s) => (s.right ? 1 : 0)),
+        { l2: 1e-3 },
+      );
+      log(
+        `fitted on ${fit.length} dev questions, features [intercept, ${ANSWER_FEATURES.join(', ')}]: ${JSON.stringify(model.weights.map((w) => round(w, 2)))}`,
+      );
     }
     log(`model: ${JSON.stringify(model.weights)}`);
 
-    for (const [name, part] of [['dev', dev], ['held-out', heldOut]] as const) {
+    for (const [name, part] of [
+      ['dev', dev],
+      ['held-out', heldOut],
+    ] as const) {
       const counts = (['answerable', 'outOfDomain', 'unanswerable'] as const).map((k) => `${k} ${part.filter((s) => s.kind === k).length}`).join(', ');
       log(`\n${name} (${counts}): reliability — of the questions given confidence in a bin, the share whose quoted FAQ is right\n`);
       const bins = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
@@ -88,16 +102,35 @@ export async function main() {
         const inBin = part.filter((s) => s.x && predictLogistic(model, s.x) >= bins[b]! && predictLogistic(model, s.x) < bins[b + 1]!);
         if (!inBin.length) continue;
         const mean = inBin.reduce((a, s) => a + predictLogistic(model, s.x!), 0) / inBin.length;
-        rows.push([`${bins[b]!.toFixed(1)}–${Math.min(1, bins[b + 1]!).toFixed(1)}`, inBin.length, round(mean, 3), round(inBin.filter((s) => s.right).length / inBin.length, 3)]);
+        rows.push([
+          `${bins[b]!.toFixed(1)}–${Math.min(1, bins[b + 1]!).toFixed(1)}`,
+          inBin.length,
+          round(mean, 3),
+          round(inBin.filter((s) => s.right).length / inBin.length, 3),
+        ]);
       }
       log(table(['confidence', 'questions', 'mean confidence', 'right'], rows));
       log(`\n${name}: threshold trade-off\n`);
-      log(table(
-        ['threshold', 'answerable answered', 'answers citing the right FAQ', 'answerable handed off', 'out-of-domain answered', 'on-topic unanswerable answered'],
-        tradeoff(part, model, [0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]).map((r) => [
-          r.threshold, round(r.answerRate, 3), round(r.rightAnswerRate, 3), round(r.handedOff, 3), round(r.outOfDomainAnswered, 3), round(r.unanswerableAnswered, 3),
-        ]),
-      ));
+      log(
+        table(
+          [
+            'threshold',
+            'answerable answered',
+            'answers citing the right FAQ',
+            'answerable handed off',
+            'out-of-domain answered',
+            'on-topic unanswerable answered',
+          ],
+          tradeoff(part, model, [0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]).map((r) => [
+            r.threshold,
+            round(r.answerRate, 3),
+            round(r.rightAnswerRate, 3),
+            round(r.handedOff, 3),
+            round(r.outOfDomainAnswered, 3),
+            round(r.unanswerableAnswered, 3),
+          ]),
+        ),
+      );
     }
   } finally {
     await kb.close();

@@ -71,8 +71,7 @@ export const listQuery = (first: number) =>
   `query Inbox { conversations(first: ${first}) { edges { node { id status mode lastMessageAt ` +
   `contact { id name email } assignee { id name } lastMessage { id seq body authorType createdAt } } } ` +
   `pageInfo { hasNextPage endCursor } } }`;
-export const SEND_MUTATION =
-  'mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId seq body authorType createdAt } }';
+export const SEND_MUTATION = 'mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId seq body authorType createdAt } }';
 
 const log = (...args: unknown[]) => console.log(...args);
 
@@ -227,7 +226,12 @@ function bucketOf(url: string, fn: string): string {
   }
   if (url.startsWith('node:')) return url;
   const src = url.indexOf('/apps/api/');
-  if (src >= 0) return `app ${url.slice(src + '/apps/api/'.length).split('/').slice(0, 3).join('/')}`;
+  if (src >= 0)
+    return `app ${url
+      .slice(src + '/apps/api/'.length)
+      .split('/')
+      .slice(0, 3)
+      .join('/')}`;
   return url;
 }
 
@@ -263,7 +267,10 @@ export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: numbe
     fns.set(fnKey, (fns.get(fnKey) ?? 0) + us);
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ name: k, ms: round(us / 1000, 0), pct: round((100 * us) / total, 1) }));
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => ({ name: k, ms: round(us / 1000, 0), pct: round((100 * us) / total, 1) }));
   return { busyMs: round(total / 1000, 0), idleMs: round(idle / 1000, 0), byPackage: top(buckets, 18), topFiles: top(files, 20), topFunctions: top(fns, 25) };
 }
 
@@ -291,10 +298,12 @@ export async function main() {
     ours = await createAppServer({ config, maintenance: false });
     const oursUrl = await ours.listen(0, '127.0.0.1');
     const seeded = await seed(ours);
-    const token = (await gql(oursUrl, `mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
-      e: seeded.adminEmail,
-      p: PASSWORD,
-    })).logIn.accessToken as string;
+    const token = (
+      await gql(oursUrl, `mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
+        e: seeded.adminEmail,
+        p: PASSWORD,
+      })
+    ).logIn.accessToken as string;
     log(`seeded 1 workspace, 4 users, ${CONVERSATIONS} conversations x ${MESSAGES} messages; our server at ${oursUrl}`);
 
     // -- counting pass: a second node on the same database with onQuery, used only here.
@@ -333,7 +342,11 @@ export async function main() {
     };
     const norm = (xs: string[]) => JSON.stringify([...xs].sort());
     const sqlDiff = (ours: string[], base: string[]) => {
-      const only = (xs: string[], ys: string[]) => xs.filter((x) => !ys.includes(x)).map((x) => `    ${x.slice(0, 400)}`).join('\n') || '    (none)';
+      const only = (xs: string[], ys: string[]) =>
+        xs
+          .filter((x) => !ys.includes(x))
+          .map((x) => `    ${x.slice(0, 400)}`)
+          .join('\n') || '    (none)';
       return `  only in ours:\n${only(ours, base)}\n  only in the baseline:\n${only(base, ours)}`;
     };
     const baseListSql = await baseStatementsFor(listQuery(PAGE));
@@ -359,8 +372,10 @@ export async function main() {
       tag: `${tag}-${randomUUID().slice(0, 6)}`,
     });
     const phaseLog = (name: string, s: Stats) =>
-      log(`  ${name.padEnd(26)} ${String(s.rps).padStart(8)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  errors ${s.errors}/${s.requests}  ` +
-        `[server loop ${s.serverElu}, loadgen loop ${s.loadgenElu}, host CPU ${s.hostCpu}%]`);
+      log(
+        `  ${name.padEnd(26)} ${String(s.rps).padStart(8)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  errors ${s.errors}/${s.requests}  ` +
+          `[server loop ${s.serverElu}, loadgen loop ${s.loadgenElu}, host CPU ${s.hostCpu}%]`,
+      );
     log(`\nload: ${CONCURRENCY} concurrent clients, ${WARMUP_MS / 1000}s warm-up + ${DURATION_MS / 1000}s measured per phase`);
     // Each comparison runs in ROUNDS alternating rounds (ours first, then the
     // baseline first, …): the reported figures are the round with the median
@@ -387,7 +402,10 @@ export async function main() {
       }
       const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)]!;
       const cpuMedian = [...rounds.map((x) => x.cpuRatio)].sort((a, b) => a - b)[Math.floor((rounds.length - 1) / 2)]!;
-      if (ROUNDS > 1) log(`  ${what} ratio per round: ${rounds.map((x) => x.ratio).join(', ')} (median ${median.ratio}); CPU/request baseline/ours: ${rounds.map((x) => x.cpuRatio).join(', ')} (median ${cpuMedian})`);
+      if (ROUNDS > 1)
+        log(
+          `  ${what} ratio per round: ${rounds.map((x) => x.ratio).join(', ')} (median ${median.ratio}); CPU/request baseline/ours: ${rounds.map((x) => x.cpuRatio).join(', ')} (median ${cpuMedian})`,
+        );
       return { ...median, cpuRatio: cpuMedian, roundRatios: rounds.map((x) => x.ratio), roundCpuRatios: rounds.map((x) => x.cpuRatio) };
     };
     const list = await compare('list', (side) => listSpec(side === 'ours' ? oursUrl : baseline!.url));
@@ -439,9 +457,13 @@ export async function main() {
     log(row('sendMessage', 'baseline (same SQL)', sendBase));
     if (sendLean) log(row('sendMessage', 'baseline (lean row lock)', sendLean));
     const verdict = (ratio: number, target: number) => `target >= ${target}: ${ratio >= target ? 'PASS' : 'FAIL'}`;
-    log(`\nthroughput ours/baseline (median round): list ${listRatio} (${verdict(listRatio, LIST_TARGET)}), sendMessage ${sendRatio} (${verdict(sendRatio, SEND_TARGET)})` +
-      (sendLean ? `; sendMessage vs lean-lock baseline ${round(sendOurs.rps / sendLean.rps, 3)}` : ''));
-    log(`server CPU per request, baseline/ours (median round): list ${list.cpuRatio} (${list.ours.cpuMsPerReq} vs ${list.base.cpuMsPerReq} ms), sendMessage ${send.cpuRatio} (${send.ours.cpuMsPerReq} vs ${send.base.cpuMsPerReq} ms)`);
+    log(
+      `\nthroughput ours/baseline (median round): list ${listRatio} (${verdict(listRatio, LIST_TARGET)}), sendMessage ${sendRatio} (${verdict(sendRatio, SEND_TARGET)})` +
+        (sendLean ? `; sendMessage vs lean-lock baseline ${round(sendOurs.rps / sendLean.rps, 3)}` : ''),
+    );
+    log(
+      `server CPU per request, baseline/ours (median round): list ${list.cpuRatio} (${list.ours.cpuMsPerReq} vs ${list.base.cpuMsPerReq} ms), sendMessage ${send.cpuRatio} (${send.ours.cpuMsPerReq} vs ${send.base.cpuMsPerReq} ms)`,
+    );
     log(`SQL statements per list request: first:5 = ${sql5.length}, first:${PAGE} = ${sql50.length} (${sql5.length === sql50.length ? 'equal' : 'NOT EQUAL'})`);
     const totalErrors = listOurs.errors + listBase.errors + sendOurs.errors + sendBase.errors + (sendLean?.errors ?? 0);
     for (const [name, s] of Object.entries({ listOurs, listBase, sendOurs, sendBase, sendLean })) {
@@ -456,7 +478,17 @@ export async function main() {
       durationS: DURATION_MS / 1000,
       seed: { conversations: CONVERSATIONS, messagesPerConversation: MESSAGES },
       rounds: ROUNDS,
-      list: { page: PAGE, ours: listOurs, baseline: listBase, ratio: listRatio, roundRatios: list.roundRatios, cpuRatio: list.cpuRatio, roundCpuRatios: list.roundCpuRatios, target: LIST_TARGET, pass: listRatio >= LIST_TARGET },
+      list: {
+        page: PAGE,
+        ours: listOurs,
+        baseline: listBase,
+        ratio: listRatio,
+        roundRatios: list.roundRatios,
+        cpuRatio: list.cpuRatio,
+        roundCpuRatios: list.roundCpuRatios,
+        target: LIST_TARGET,
+        pass: listRatio >= LIST_TARGET,
+      },
       sendMessage: {
         ours: sendOurs,
         baseline: sendBase,

@@ -106,7 +106,10 @@ function summarize(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
     fns.set(key, (fns.get(key) ?? 0) + us);
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / busy) / 10 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / busy) / 10 }));
   return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), byPackage: top(pkgs, 15), topFunctions: top(fns, 25) };
 }
 

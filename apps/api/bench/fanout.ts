@@ -57,7 +57,10 @@ import type { ClientCommand, ClientResult, ClientSpec, ClientStatus } from './fa
 
 const env = process.env;
 const num = (name: string, dflt: number) => (env[name] ? Number(env[name]) : dflt);
-const N_LIST = (env.BENCH_FANOUT_N ?? '1000,5000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+const N_LIST = (env.BENCH_FANOUT_N ?? '1000,5000')
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => n > 0);
 const MESSAGES = num('BENCH_FANOUT_MESSAGES', 50);
 const RATE = num('BENCH_FANOUT_RATE', 10);
 const BODY_CHARS = num('BENCH_FANOUT_BODY', 120);
@@ -245,7 +248,18 @@ class ClientWorker {
 }
 
 function sumStatus(xs: ClientStatus[]): ClientStatus {
-  const out: ClientStatus = { opened: 0, subscribed: 0, failed: 0, closedEarly: 0, gotEvent: 0, measured: 0, duplicates: 0, errors: 0, errorSamples: [], frameBytes: 0 };
+  const out: ClientStatus = {
+    opened: 0,
+    subscribed: 0,
+    failed: 0,
+    closedEarly: 0,
+    gotEvent: 0,
+    measured: 0,
+    duplicates: 0,
+    errors: 0,
+    errorSamples: [],
+    frameBytes: 0,
+  };
   for (const s of xs) {
     out.opened += s.opened;
     out.subscribed += s.subscribed;
@@ -472,13 +486,18 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
       }
     });
     const t0 = performance.now();
-    const connected = sumStatus((await Promise.all(clients.map((c) => c.request<{ status: ClientStatus }>({ cmd: 'connect' }, 'connected', 300_000)))).map((r) => r.status));
+    const connected = sumStatus(
+      (await Promise.all(clients.map((c) => c.request<{ status: ClientStatus }>({ cmd: 'connect' }, 'connected', 300_000)))).map((r) => r.status),
+    );
     result.connected = connected.subscribed;
     result.connectS = round((performance.now() - t0) / 1000, 1);
-    log(`    ${connected.subscribed}/${n} sockets ${kind === 'raw' ? 'open' : 'subscribed'} in ${round((performance.now() - t0) / 1000, 1)} s` +
-      (connected.failed ? ` (${connected.failed} failed)` : ''));
+    log(
+      `    ${connected.subscribed}/${n} sockets ${kind === 'raw' ? 'open' : 'subscribed'} in ${round((performance.now() - t0) / 1000, 1)} s` +
+        (connected.failed ? ` (${connected.failed} failed)` : ''),
+    );
 
-    const status = async () => sumStatus((await Promise.all(clients.map((c) => c.request<{ status: ClientStatus }>({ cmd: 'status' }, 'status')))).map((r) => r.status));
+    const status = async () =>
+      sumStatus((await Promise.all(clients.map((c) => c.request<{ status: ClientStatus }>({ cmd: 'status' }, 'status')))).map((r) => r.status));
 
     // -- readiness: probe messages until every subscriber has received one
     let lastProbeSeq = 0;
@@ -620,7 +639,8 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
     servers.forEach((sv) => (sv.stage = 'shutdown'));
     await Promise.allSettled(servers.map((s) => s.stop()));
     result.serverProblemsByStage = {};
-    for (const sv of servers) for (const [k, v] of Object.entries(sv.problemsByStage)) result.serverProblemsByStage[k] = (result.serverProblemsByStage[k] ?? 0) + v;
+    for (const sv of servers)
+      for (const [k, v] of Object.entries(sv.problemsByStage)) result.serverProblemsByStage[k] = (result.serverProblemsByStage[k] ?? 0) + v;
     result.serverProblems = servers.reduce((a, s) => a + s.problemCount, 0);
     result.serverProblemSamples = [...new Set(servers.flatMap((s) => s.problems.map((p) => `${s.name} [${p.stage}] ${p.level}: ${p.text}`)))].slice(0, 10);
   }
@@ -677,8 +697,12 @@ async function warmUp(servers: ServerProcess[], protocol: 'graphql' | 'raw', tok
 const pad = (v: unknown, w: number) => String(v ?? '-').padStart(w);
 
 function printTable(rows: PhaseResult[]) {
-  log('\n| phase                  |     N | delivered        | p50 ms | p95 ms | p99 ms |  max ms | deliveries/s | vs raw | CPU/delivery vs raw | idle RSS/conn KB | heap/conn KB | SQL/event | server CPU % | CPU µs/delivery | host CPU % (before) | connect s |');
-  log('|------------------------|-------|------------------|--------|--------|--------|---------|--------------|--------|---------------------|------------------|--------------|-----------|--------------|-----------------|---------------------|-----------|');
+  log(
+    '\n| phase                  |     N | delivered        | p50 ms | p95 ms | p99 ms |  max ms | deliveries/s | vs raw | CPU/delivery vs raw | idle RSS/conn KB | heap/conn KB | SQL/event | server CPU % | CPU µs/delivery | host CPU % (before) | connect s |',
+  );
+  log(
+    '|------------------------|-------|------------------|--------|--------|--------|---------|--------------|--------|---------------------|------------------|--------------|-----------|--------------|-----------------|---------------------|-----------|',
+  );
   for (const r of rows) {
     if (r.error && r.delivered === undefined) {
       log(`| ${r.label.padEnd(22)} | ${pad(r.n, 5)} | FAILED: ${r.error.split('\n')[0]!.slice(0, 120)}`);
@@ -686,7 +710,8 @@ function printTable(rows: PhaseResult[]) {
     }
     const raw = rows.find((x) => x.kind === 'raw' && x.n === r.n && x.deliveriesPerS);
     const vs = r.kind !== 'raw' && raw ? round(r.deliveriesPerS / raw.deliveriesPerS, 2) : r.kind === 'raw' ? 1 : '-';
-    const cpuVs = r.kind !== 'raw' && raw?.serverCpuUsPerDelivery ? round(r.serverCpuUsPerDelivery / raw.serverCpuUsPerDelivery, 2) : r.kind === 'raw' ? 1 : '-';
+    const cpuVs =
+      r.kind !== 'raw' && raw?.serverCpuUsPerDelivery ? round(r.serverCpuUsPerDelivery / raw.serverCpuUsPerDelivery, 2) : r.kind === 'raw' ? 1 : '-';
     log(
       `| ${r.label.padEnd(22)} | ${pad(r.n, 5)} | ${`${r.delivered}/${r.expected} (${round(100 * r.deliveredRatio, 2)}%)`.padEnd(16)} | ${pad(r.latencyMs.p50, 6)} | ${pad(r.latencyMs.p95, 6)} | ` +
         `${pad(r.latencyMs.p99, 6)} | ${pad(r.latencyMs.max, 7)} | ${pad(r.deliveriesPerS, 12)} | ${pad(vs, 6)} | ${pad(cpuVs, 19)} | ${pad(r.rssPerConnKB, 16)} | ${pad(r.heapPerConnKB, 12)} | ` +
@@ -697,7 +722,9 @@ function printTable(rows: PhaseResult[]) {
 
 function openFilesLimit(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     return Number(line?.split(/\s+/)[3]) || Number.POSITIVE_INFINITY;
   } catch {
     return Number.POSITIVE_INFINITY;
@@ -715,8 +742,15 @@ export async function main() {
     return false;
   });
   const kinds = (['raw', 'one', 'two'] as PhaseKind[]).filter((k) => PHASES.has(k));
-  log(`fan-out: N=${nList.join(',')} subscribers on one conversation, ${MESSAGES} messages at ${RATE}/s, ${BODY_CHARS}-char bodies; phases ${kinds.join(', ')}`);
-  log(`host: ${os.availableParallelism()} CPUs, ${round(os.totalmem() / 2 ** 30, 0)} GiB, load ${os.loadavg().map((l) => round(l, 2)).join(' ')}; Redis ${REDIS_URL}; ulimit -n ${limit}`);
+  log(
+    `fan-out: N=${nList.join(',')} subscribers on one conversation, ${MESSAGES} messages at ${RATE}/s, ${BODY_CHARS}-char bodies; phases ${kinds.join(', ')}`,
+  );
+  log(
+    `host: ${os.availableParallelism()} CPUs, ${round(os.totalmem() / 2 ** 30, 0)} GiB, load ${os
+      .loadavg()
+      .map((l) => round(l, 2))
+      .join(' ')}; Redis ${REDIS_URL}; ulimit -n ${limit}`,
+  );
 
   let db: ScratchDatabase | undefined;
   let seeded: Seeded | undefined;
@@ -748,10 +782,12 @@ export async function main() {
         rows.push(r);
         for (const id of r.nodeIds ?? []) nodeIds.add(id);
         if (r.latencyMs) {
-          log(`    delivered ${r.delivered}/${r.expected}, latency p50 ${r.latencyMs.p50} p95 ${r.latencyMs.p95} p99 ${r.latencyMs.p99} max ${r.latencyMs.max} ms, ` +
-            `${r.deliveriesPerS} deliveries/s, idle ${r.rssPerConnKB} KB RSS (${r.heapPerConnKB} KB heap)/conn, server ${r.serverCpuUsPerDelivery} µs CPU/delivery` +
-            (r.sqlPerEvent !== undefined ? `, ${r.sqlPerMessage} SQL per message` : '') +
-            `; send HTTP p50 ${r.sendLatencyMs.p50} p99 ${r.sendLatencyMs.p99} ms${r.sendErrors ? `, ${r.sendErrors} sends failed/timed out (${SEND_TIMEOUT_MS / 1000} s)` : ''}`);
+          log(
+            `    delivered ${r.delivered}/${r.expected}, latency p50 ${r.latencyMs.p50} p95 ${r.latencyMs.p95} p99 ${r.latencyMs.p99} max ${r.latencyMs.max} ms, ` +
+              `${r.deliveriesPerS} deliveries/s, idle ${r.rssPerConnKB} KB RSS (${r.heapPerConnKB} KB heap)/conn, server ${r.serverCpuUsPerDelivery} µs CPU/delivery` +
+              (r.sqlPerEvent !== undefined ? `, ${r.sqlPerMessage} SQL per message` : '') +
+              `; send HTTP p50 ${r.sendLatencyMs.p50} p99 ${r.sendLatencyMs.p99} ms${r.sendErrors ? `, ${r.sendErrors} sends failed/timed out (${SEND_TIMEOUT_MS / 1000} s)` : ''}`,
+          );
         }
         if (r.serverProblems) log(`    server log problems by stage: ${JSON.stringify(r.serverProblemsByStage)}`);
         if (r.clientErrors) log(`    client errors: ${r.clientErrors} (${r.clientErrorSamples.slice(0, 3).join(' | ')})`);
@@ -777,26 +813,46 @@ export async function main() {
         continue;
       }
       check(r.deliveredRatio >= TARGETS.delivered, `${r.label} N=${r.n}: delivered ${round(100 * r.deliveredRatio, 2)}% (target 100%)`);
-      if (r.n === TARGETS.p95AtN) check(r.latencyMs.p95 <= TARGETS.p95Ms, `${r.label} N=${r.n}: p95 ${r.latencyMs.p95} ms (target <= ${TARGETS.p95Ms} ms at ${TARGETS.p95AtN})`);
+      if (r.n === TARGETS.p95AtN)
+        check(r.latencyMs.p95 <= TARGETS.p95Ms, `${r.label} N=${r.n}: p95 ${r.latencyMs.p95} ms (target <= ${TARGETS.p95Ms} ms at ${TARGETS.p95AtN})`);
       const raw = rows.find((x) => x.kind === 'raw' && x.n === r.n && x.deliveriesPerS);
       if (raw?.serverCpuUsPerDelivery) {
         const ratio = r.serverCpuUsPerDelivery / raw.serverCpuUsPerDelivery;
-        check(ratio <= TARGETS.cpuVsRaw, `${r.label} N=${r.n}: server CPU ${r.serverCpuUsPerDelivery} µs per delivery, ${round(ratio, 2)}x raw's ${raw.serverCpuUsPerDelivery} µs (target <= ${TARGETS.cpuVsRaw}x)`);
+        check(
+          ratio <= TARGETS.cpuVsRaw,
+          `${r.label} N=${r.n}: server CPU ${r.serverCpuUsPerDelivery} µs per delivery, ${round(ratio, 2)}x raw's ${raw.serverCpuUsPerDelivery} µs (target <= ${TARGETS.cpuVsRaw}x)`,
+        );
       }
-      if (raw) check(r.deliveriesPerS / raw.deliveriesPerS >= TARGETS.throughputVsRaw, `${r.label} N=${r.n}: throughput ${round(r.deliveriesPerS / raw.deliveriesPerS, 2)}x raw (target >= ${TARGETS.throughputVsRaw}x); p95 ${round(r.latencyMs.p95 / raw.latencyMs.p95, 1)}x raw`);
-      check(r.rssPerConnKB <= TARGETS.kbPerConnection, `${r.label} N=${r.n}: ${r.rssPerConnKB} KB RSS per idle connection (target <= ${TARGETS.kbPerConnection} KB)`);
+      if (raw)
+        check(
+          r.deliveriesPerS / raw.deliveriesPerS >= TARGETS.throughputVsRaw,
+          `${r.label} N=${r.n}: throughput ${round(r.deliveriesPerS / raw.deliveriesPerS, 2)}x raw (target >= ${TARGETS.throughputVsRaw}x); p95 ${round(r.latencyMs.p95 / raw.latencyMs.p95, 1)}x raw`,
+        );
+      check(
+        r.rssPerConnKB <= TARGETS.kbPerConnection,
+        `${r.label} N=${r.n}: ${r.rssPerConnKB} KB RSS per idle connection (target <= ${TARGETS.kbPerConnection} KB)`,
+      );
     }
     for (const r of rows.filter((x) => x.kind === 'raw' && x.latencyMs)) {
-      verdicts.push(`info  raw N=${r.n}: delivered ${round(100 * r.deliveredRatio, 2)}%, ${r.deliveriesPerS}/s, ${r.rssPerConnKB} KB RSS/conn, frame ${r.frameBytes} B`);
+      verdicts.push(
+        `info  raw N=${r.n}: delivered ${round(100 * r.deliveredRatio, 2)}%, ${r.deliveriesPerS}/s, ${r.rssPerConnKB} KB RSS/conn, frame ${r.frameBytes} B`,
+      );
     }
     const busy = rows.filter((r) => r.hostBusyBeforePct >= 30);
     if (busy.length) {
-      verdicts.push(`WARN  the host was already busy before ${busy.map((r) => `${r.label} N=${r.n} (${r.hostBusyBeforePct}%)`).join(', ')}: ` +
-        'latencies there include CPU contention from other work (BENCH_FANOUT_QUIET_S=60 waits for a quiet host)');
+      verdicts.push(
+        `WARN  the host was already busy before ${busy.map((r) => `${r.label} N=${r.n} (${r.hostBusyBeforePct}%)`).join(', ')}: ` +
+          'latencies there include CPU contention from other work (BENCH_FANOUT_QUIET_S=60 waits for a quiet host)',
+      );
     }
     log('\n' + verdicts.join('\n'));
     for (const r of rows) {
-      if (r.latencyByNodeMs) log(`${r.label} N=${r.n} by node: ${Object.entries(r.latencyByNodeMs).map(([k, v]) => `${k} p50 ${v.p50} p95 ${v.p95} p99 ${v.p99}`).join('; ')}`);
+      if (r.latencyByNodeMs)
+        log(
+          `${r.label} N=${r.n} by node: ${Object.entries(r.latencyByNodeMs)
+            .map(([k, v]) => `${k} p50 ${v.p50} p95 ${v.p95} p99 ${v.p99}`)
+            .join('; ')}`,
+        );
     }
     for (const r of rows) {
       const problems = [...r.serverProblemSamples, ...r.clientErrorSamples];

@@ -123,7 +123,10 @@ export async function main() {
   const servers: { name: string; server: AppServer; url: string; wsUrl: string }[] = [];
   try {
     await migrate(orm);
-    for (const [name, guards] of [['guarded', true], ['unguarded', false]] as const) {
+    for (const [name, guards] of [
+      ['guarded', true],
+      ['unguarded', false],
+    ] as const) {
       // Timers and loops started while building the server carry this context; requests and socket messages do not.
       const server = await inBackground.run(true, () => createAppServer({ config, orm, logger, guards }));
       const url = await server.listen(0, '127.0.0.1');
@@ -133,15 +136,37 @@ export async function main() {
     const login = await fetch(`${servers[0]!.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `mutation($e: String!) { logIn(input: {email: $e, password: "bench-password-123"}) { accessToken } }`, variables: { e: seeded.adminEmail } }),
+      body: JSON.stringify({
+        query: `mutation($e: String!) { logIn(input: {email: $e, password: "bench-password-123"}) { accessToken } }`,
+        variables: { e: seeded.adminEmail },
+      }),
     });
     const token = ((await login.json()) as any).data.logIn.accessToken as string;
 
     // ------------------------------------------------------------ 1. overhead
     const load = (transport: Transport, s: (typeof servers)[number], tag: string) =>
       transport === 'HTTP'
-        ? runLoad({ url: `${s.url}/graphql`, token, kind: 'list', query: listQuery(PAGE), expectEdges: PAGE, tag, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS })
-        : runWsLoad({ url: s.wsUrl, token, query: listQuery(PAGE), expectEdges: PAGE, sockets: WS_SOCKETS, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+        ? runLoad({
+            url: `${s.url}/graphql`,
+            token,
+            kind: 'list',
+            query: listQuery(PAGE),
+            expectEdges: PAGE,
+            tag,
+            concurrency: CONCURRENCY,
+            warmupMs: WARMUP_MS,
+            durationMs: DURATION_MS,
+          })
+        : runWsLoad({
+            url: s.wsUrl,
+            token,
+            query: listQuery(PAGE),
+            expectEdges: PAGE,
+            sockets: WS_SOCKETS,
+            concurrency: CONCURRENCY,
+            warmupMs: WARMUP_MS,
+            durationMs: DURATION_MS,
+          });
     const transports: Transport[] = ['HTTP', 'ws'];
     console.log(
       `Guard overhead: ${PAGE}-row inbox query, ${ROUNDS} × ${DURATION_MS / 1000} s (+ ${WARMUP_MS / 1000} s warm-up) per server and transport, alternated; ` +
@@ -257,8 +282,7 @@ export async function main() {
           const code = [...codes].join('/');
           // Judged on the median: the tail of a client-side round trip on a shared
           // 2-core host is mostly the host (GC, scheduling), not the guard.
-          const ok =
-            code === 'BAD_USER_INPUT' && (transport === 'HTTP' || outcome === 'ws error') && statements === 0 && pct(sorted, 50) < 5;
+          const ok = code === 'BAD_USER_INPUT' && (transport === 'HTTP' || outcome === 'ws error') && statements === 0 && pct(sorted, 50) < 5;
           allOk &&= ok;
           console.log(
             `  ${attack.name.padEnd(20)} ${transport.padEnd(4)} ${outcome.padEnd(9)} ${code.padEnd(15)} p50 ${round(pct(sorted, 50)).toFixed(2).padStart(6)} ms, ` +
@@ -266,9 +290,7 @@ export async function main() {
           );
         }
       }
-      console.log(
-        `  the ws socket: connected ${socket.connects} time(s), closed ${socket.closes} times; after each attack it answered a query`,
-      );
+      console.log(`  the ws socket: connected ${socket.connects} time(s), closed ${socket.closes} times; after each attack it answered a query`);
     } finally {
       await socket.client.dispose();
     }

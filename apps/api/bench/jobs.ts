@@ -257,9 +257,11 @@ async function answerRun(deps: JobDeps, runner: BullJobRunner, connection: Redis
     const lastFinish = Math.max(...burstDone.map((d) => d.finishedAt));
     const throughput = burstDone.length / ((lastFinish - t0) / 1000);
     const burst = { jobs: burstDone.length, jobsPerS: round(throughput, 1), enqueueAllMs: enqueuedMs, ...burstLoad, ...summarise(burstDone) };
-    log(`  c=${concurrency} burst: ${burst.jobs} jobs at ${burst.jobsPerS} jobs/s; enqueue→start p50 ${burst.enqueueToStart.p50} ms p95 ${burst.enqueueToStart.p95} ms; ` +
-      `processing p50 ${burst.processing.p50} ms p95 ${burst.processing.p95} ms; ${JSON.stringify(burst.outcomes)}; ` +
-      `worker event loop ${burst.elu}, worker CPU ${burst.processCpu} cores, host CPU ${burst.hostCpu}%`);
+    log(
+      `  c=${concurrency} burst: ${burst.jobs} jobs at ${burst.jobsPerS} jobs/s; enqueue→start p50 ${burst.enqueueToStart.p50} ms p95 ${burst.enqueueToStart.p95} ms; ` +
+        `processing p50 ${burst.processing.p50} ms p95 ${burst.processing.p95} ms; ${JSON.stringify(burst.outcomes)}; ` +
+        `worker event loop ${burst.elu}, worker CPU ${burst.processCpu} cores, host CPU ${burst.hostCpu}%`,
+    );
 
     // Paced: open-loop arrivals at half that rate.
     const rate = Math.max(1, throughput / 2);
@@ -274,8 +276,10 @@ async function answerRun(deps: JobDeps, runner: BullJobRunner, connection: Redis
     await Promise.all(pending);
     await ai.until(pacedTargets.length);
     const paced = { jobs: pacedTargets.length, arrivalPerS: round(rate, 1), ...summarise(ai.done.splice(0)) };
-    log(`  c=${concurrency} paced at ${paced.arrivalPerS}/s: ${paced.jobs} jobs; enqueue→start p50 ${paced.enqueueToStart.p50} ms p95 ${paced.enqueueToStart.p95} ms; ` +
-      `enqueue→finish p50 ${paced.enqueueToFinish.p50} ms p95 ${paced.enqueueToFinish.p95} ms; ${JSON.stringify(paced.outcomes)}`);
+    log(
+      `  c=${concurrency} paced at ${paced.arrivalPerS}/s: ${paced.jobs} jobs; enqueue→start p50 ${paced.enqueueToStart.p50} ms p95 ${paced.enqueueToStart.p95} ms; ` +
+        `enqueue→finish p50 ${paced.enqueueToFinish.p50} ms p95 ${paced.enqueueToFinish.p95} ms; ${JSON.stringify(paced.outcomes)}`,
+    );
     return { concurrency, burst, paced };
   } finally {
     await workers.close();
@@ -319,7 +323,11 @@ async function noopRun(kind: 'ours' | 'bare', deps: JobDeps, connection: Redis, 
     const wall = performance.now() - t0;
     const first = Math.min(...w.done.map((d) => d.startedAt));
     const last = Math.max(...w.done.map((d) => d.finishedAt));
-    return { jobsPerS: round(NOOP_JOBS / ((last - first) / 1000), 0), wallJobsPerS: round(NOOP_JOBS / (wall / 1000), 0), failed: w.done.filter((d) => d.failed).length };
+    return {
+      jobsPerS: round(NOOP_JOBS / ((last - first) / 1000), 0),
+      wallJobsPerS: round(NOOP_JOBS / (wall / 1000), 0),
+      failed: w.done.filter((d) => d.failed).length,
+    };
   } finally {
     await close();
   }
@@ -369,8 +377,10 @@ export async function main() {
     const perRun = ANSWER_JOBS + PACED_MAX;
     const t0 = performance.now();
     const seeded = await seed(deps, runner, corpus, perRun * CONCURRENCIES.length);
-    log(`database ${db.name}, Redis prefix ${PREFIX}; seeded ${seeded.faqs} ${corpus.source} FAQs (${seeded.chunks} chunks, embedded by knowledge.embed) ` +
-      `and ${seeded.targets.length} conversations in ${round((performance.now() - t0) / 1000, 1)} s; PostgreSQL pool ${POOL}`);
+    log(
+      `database ${db.name}, Redis prefix ${PREFIX}; seeded ${seeded.faqs} ${corpus.source} FAQs (${seeded.chunks} chunks, embedded by knowledge.embed) ` +
+        `and ${seeded.targets.length} conversations in ${round((performance.now() - t0) / 1000, 1)} s; PostgreSQL pool ${POOL}`,
+    );
 
     log('\nai.answer (local provider) through BullJobRunner + startWorkers:');
     const answer = [];
@@ -394,23 +404,76 @@ export async function main() {
 
     const median = (xs: number[]) => percentile(xs, 50);
     log('\nai.answer throughput and latency (ms):\n');
-    log(table(
-      ['concurrency', 'phase', 'jobs', 'jobs/s', 'worker ELU / CPU cores / host CPU %', 'enq→start p50', 'enq→start p95', 'processing p50', 'processing p95', 'enq→finish p50', 'enq→finish p95', 'outcomes'],
-      answer.flatMap((a) => [
-        [a.concurrency, 'burst', a.burst.jobs, a.burst.jobsPerS, `${a.burst.elu} / ${a.burst.processCpu} / ${a.burst.hostCpu}`, a.burst.enqueueToStart.p50, a.burst.enqueueToStart.p95, a.burst.processing.p50, a.burst.processing.p95, a.burst.enqueueToFinish.p50, a.burst.enqueueToFinish.p95, fmtOutcomes(a.burst.outcomes)],
-        [a.concurrency, `paced ${a.paced.arrivalPerS}/s`, a.paced.jobs, '-', '-', a.paced.enqueueToStart.p50, a.paced.enqueueToStart.p95, a.paced.processing.p50, a.paced.processing.p95, a.paced.enqueueToFinish.p50, a.paced.enqueueToFinish.p95, fmtOutcomes(a.paced.outcomes)],
-      ]),
-    ));
+    log(
+      table(
+        [
+          'concurrency',
+          'phase',
+          'jobs',
+          'jobs/s',
+          'worker ELU / CPU cores / host CPU %',
+          'enq→start p50',
+          'enq→start p95',
+          'processing p50',
+          'processing p95',
+          'enq→finish p50',
+          'enq→finish p95',
+          'outcomes',
+        ],
+        answer.flatMap((a) => [
+          [
+            a.concurrency,
+            'burst',
+            a.burst.jobs,
+            a.burst.jobsPerS,
+            `${a.burst.elu} / ${a.burst.processCpu} / ${a.burst.hostCpu}`,
+            a.burst.enqueueToStart.p50,
+            a.burst.enqueueToStart.p95,
+            a.burst.processing.p50,
+            a.burst.processing.p95,
+            a.burst.enqueueToFinish.p50,
+            a.burst.enqueueToFinish.p95,
+            fmtOutcomes(a.burst.outcomes),
+          ],
+          [
+            a.concurrency,
+            `paced ${a.paced.arrivalPerS}/s`,
+            a.paced.jobs,
+            '-',
+            '-',
+            a.paced.enqueueToStart.p50,
+            a.paced.enqueueToStart.p95,
+            a.paced.processing.p50,
+            a.paced.processing.p95,
+            a.paced.enqueueToFinish.p50,
+            a.paced.enqueueToFinish.p95,
+            fmtOutcomes(a.paced.outcomes),
+          ],
+        ]),
+      ),
+    );
     const noopRows = noop.map((n) => {
       const ours = median(n.ours);
       const bare = median(n.bare);
-      return { concurrency: n.concurrency, oursJobsPerS: round(ours, 0), bareJobsPerS: round(bare, 0), ratio: round(ours / bare, 2), oursRuns: n.ours, bareRuns: n.bare, oursWallRuns: n.oursWall, bareWallRuns: n.bareWall, pass: ours / bare >= TARGET_RATIO };
+      return {
+        concurrency: n.concurrency,
+        oursJobsPerS: round(ours, 0),
+        bareJobsPerS: round(bare, 0),
+        ratio: round(ours / bare, 2),
+        oursRuns: n.ours,
+        bareRuns: n.bare,
+        oursWallRuns: n.oursWall,
+        bareWallRuns: n.bareWall,
+        pass: ours / bare >= TARGET_RATIO,
+      };
     });
     log(`\nno-op overhead, median of ${NOOP_ROUNDS} (target ours >= ${TARGET_RATIO}x bare):\n`);
-    log(table(
-      ['concurrency', 'bare BullMQ jobs/s', 'startWorkers jobs/s', 'ratio', 'runs bare', 'runs ours', 'target'],
-      noopRows.map((n) => [n.concurrency, n.bareJobsPerS, n.oursJobsPerS, n.ratio, n.bareRuns.join(' / '), n.oursRuns.join(' / '), n.pass ? 'PASS' : 'FAIL']),
-    ));
+    log(
+      table(
+        ['concurrency', 'bare BullMQ jobs/s', 'startWorkers jobs/s', 'ratio', 'runs bare', 'runs ours', 'target'],
+        noopRows.map((n) => [n.concurrency, n.bareJobsPerS, n.oursJobsPerS, n.ratio, n.bareRuns.join(' / '), n.oursRuns.join(' / '), n.pass ? 'PASS' : 'FAIL']),
+      ),
+    );
     const result = {
       bench: 'jobs',
       corpus: corpus.source,
@@ -419,8 +482,24 @@ export async function main() {
       pool: POOL,
       answer: answer.map((a) => ({
         concurrency: a.concurrency,
-        burst: { jobs: a.burst.jobs, jobsPerS: a.burst.jobsPerS, elu: a.burst.elu, processCpu: a.burst.processCpu, hostCpu: a.burst.hostCpu, enqueueToStart: a.burst.enqueueToStart, processing: a.burst.processing, outcomes: a.burst.outcomes },
-        paced: { jobs: a.paced.jobs, arrivalPerS: a.paced.arrivalPerS, enqueueToStart: a.paced.enqueueToStart, processing: a.paced.processing, enqueueToFinish: a.paced.enqueueToFinish, outcomes: a.paced.outcomes },
+        burst: {
+          jobs: a.burst.jobs,
+          jobsPerS: a.burst.jobsPerS,
+          elu: a.burst.elu,
+          processCpu: a.burst.processCpu,
+          hostCpu: a.burst.hostCpu,
+          enqueueToStart: a.burst.enqueueToStart,
+          processing: a.burst.processing,
+          outcomes: a.burst.outcomes,
+        },
+        paced: {
+          jobs: a.paced.jobs,
+          arrivalPerS: a.paced.arrivalPerS,
+          enqueueToStart: a.paced.enqueueToStart,
+          processing: a.paced.processing,
+          enqueueToFinish: a.paced.enqueueToFinish,
+          outcomes: a.paced.outcomes,
+        },
       })),
       noop: { jobs: NOOP_JOBS, rounds: NOOP_ROUNDS, targetRatio: TARGET_RATIO, results: noopRows },
       elapsedS: round((performance.now() - started) / 1000, 1),
@@ -437,4 +516,7 @@ export async function main() {
   }
 }
 
-const fmtOutcomes = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ');
+const fmtOutcomes = (o: Record<string, number>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');

@@ -113,7 +113,8 @@ async function gql(base: string, query: string, variables: Record<string, unknow
   return body.data;
 }
 
-const FEED = 'subscription Feed($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on MessageAdded { message { id seq body authorType createdAt } } } }';
+const FEED =
+  'subscription Feed($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on MessageAdded { message { id seq body authorType createdAt } } } }';
 
 /** S graphql-transport-ws subscribers of one conversation; `onMessage(body)` per delivery. */
 async function subscribe(wsUrl: string, token: string, conversationId: string, n: number, onMessage: (body: string) => void) {
@@ -158,9 +159,14 @@ export async function main() {
   const db = await createScratchDatabase(ADMIN_URL, 'sb_obs');
   const procs: Proc[] = [];
   const closers: (() => void)[] = [];
-  log(`observability overhead, interleaved: modes ${MODES.join(', ')}; ${ROUNDS} rounds of ${SLICE_MS} ms slices; ` +
-    `concurrency ${CONCURRENCY}; fan-out ${SUBSCRIBERS} subscribers × ${FAN_MESSAGES} messages per slice; ` +
-    `host ${os.availableParallelism()} CPUs, load ${os.loadavg().map((l) => round(l)).join(' ')}`);
+  log(
+    `observability overhead, interleaved: modes ${MODES.join(', ')}; ${ROUNDS} rounds of ${SLICE_MS} ms slices; ` +
+      `concurrency ${CONCURRENCY}; fan-out ${SUBSCRIBERS} subscribers × ${FAN_MESSAGES} messages per slice; ` +
+      `host ${os.availableParallelism()} CPUs, load ${os
+        .loadavg()
+        .map((l) => round(l))
+        .join(' ')}`,
+  );
   try {
     const common = {
       NODE_ENV: 'production',
@@ -191,27 +197,56 @@ export async function main() {
     const widgetKey = signedUp.signUp.user.workspace.widgetKey as string;
     const conversationIds: string[] = [];
     for (let i = 0; i < CONVERSATIONS + MODES.length; i++) {
-      const s = await gql(bases[0]!, `mutation S($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`, { input: { widgetKey, name: `Customer ${i}` } });
+      const s = await gql(bases[0]!, `mutation S($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`, {
+        input: { widgetKey, name: `Customer ${i}` },
+      });
       const id = s.startConversation.conversation.id as string;
-      await gql(bases[0]!, SEND_MUTATION, { input: { conversationId: id, body: `Hello from customer ${i}`, clientMessageId: `seed-${i}` } }, s.startConversation.customerToken);
+      await gql(
+        bases[0]!,
+        SEND_MUTATION,
+        { input: { conversationId: id, body: `Hello from customer ${i}`, clientMessageId: `seed-${i}` } },
+        s.startConversation.customerToken,
+      );
       conversationIds.push(id);
     }
     const listIds = conversationIds.slice(0, CONVERSATIONS);
     // Fan-out: each server's subscribers follow a conversation of their own.
     const arrivals = new Map<string, number[]>();
     for (let i = 0; i < MODES.length; i++) {
-      closers.push(await subscribe(bases[i]!.replace('http', 'ws') + '/graphql', token, conversationIds[CONVERSATIONS + i]!, SUBSCRIBERS, (body) => {
-        const at = performance.now();
-        arrivals.get(body)?.push(at);
-      }));
+      closers.push(
+        await subscribe(bases[i]!.replace('http', 'ws') + '/graphql', token, conversationIds[CONVERSATIONS + i]!, SUBSCRIBERS, (body) => {
+          const at = performance.now();
+          arrivals.get(body)?.push(at);
+        }),
+      );
     }
     log(`${MODES.length} API processes up, ${CONVERSATIONS} conversations, ${SUBSCRIBERS * MODES.length} subscribers`);
 
     // Warm every process's JIT and caches alike (the first did the seeding).
     for (let i = 0; i < MODES.length; i++) {
       const url = `${bases[i]}/graphql`;
-      await runLoad({ url, token, kind: 'list', query: listQuery(CONVERSATIONS), expectEdges: CONVERSATIONS, tag: `warm-l${i}`, concurrency: CONCURRENCY, warmupMs: 0, durationMs: WARM_MS });
-      await runLoad({ url, token, kind: 'send', query: SEND_MUTATION, conversationIds: listIds, tag: `warm-s${i}`, concurrency: CONCURRENCY, warmupMs: 0, durationMs: WARM_MS });
+      await runLoad({
+        url,
+        token,
+        kind: 'list',
+        query: listQuery(CONVERSATIONS),
+        expectEdges: CONVERSATIONS,
+        tag: `warm-l${i}`,
+        concurrency: CONCURRENCY,
+        warmupMs: 0,
+        durationMs: WARM_MS,
+      });
+      await runLoad({
+        url,
+        token,
+        kind: 'send',
+        query: SEND_MUTATION,
+        conversationIds: listIds,
+        tag: `warm-s${i}`,
+        concurrency: CONCURRENCY,
+        warmupMs: 0,
+        durationMs: WARM_MS,
+      });
     }
 
     const slices: Record<Mode, Slice[]> = Object.fromEntries(MODES.map((m) => [m, []])) as unknown as Record<Mode, Slice[]>;
@@ -223,10 +258,30 @@ export async function main() {
         const pid = procs[i]!.child.pid!;
         const url = `${bases[i]}/graphql`;
         let cpu = cpuSeconds(pid);
-        const list = await runLoad({ url, token, kind: 'list', query: listQuery(CONVERSATIONS), expectEdges: CONVERSATIONS, tag: `l${tag++}`, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: SLICE_MS });
+        const list = await runLoad({
+          url,
+          token,
+          kind: 'list',
+          query: listQuery(CONVERSATIONS),
+          expectEdges: CONVERSATIONS,
+          tag: `l${tag++}`,
+          concurrency: CONCURRENCY,
+          warmupMs: WARMUP_MS,
+          durationMs: SLICE_MS,
+        });
         const listCpu = cpuSeconds(pid) - cpu;
         cpu = cpuSeconds(pid);
-        const send = await runLoad({ url, token, kind: 'send', query: SEND_MUTATION, conversationIds: listIds, tag: `s${tag++}-${mode}`, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: SLICE_MS });
+        const send = await runLoad({
+          url,
+          token,
+          kind: 'send',
+          query: SEND_MUTATION,
+          conversationIds: listIds,
+          tag: `s${tag++}-${mode}`,
+          concurrency: CONCURRENCY,
+          warmupMs: WARMUP_MS,
+          durationMs: SLICE_MS,
+        });
         const sendCpu = cpuSeconds(pid) - cpu;
         if (list.errors || send.errors) throw new Error(`${mode}: errors ${JSON.stringify([list.errorSamples, send.errorSamples])}`);
         // Fan-out: messages at 20/s to this server's followed conversation.
@@ -237,7 +292,14 @@ export async function main() {
           const body = `fan ${r} ${mode} ${k}`;
           arrivals.set(body, []);
           sentAt.set(body, performance.now());
-          sends.push(gql(bases[i]!, SEND_MUTATION, { input: { conversationId: conversationIds[CONVERSATIONS + i], body, clientMessageId: `fan-${r}-${mode}-${k}` } }, token));
+          sends.push(
+            gql(
+              bases[i]!,
+              SEND_MUTATION,
+              { input: { conversationId: conversationIds[CONVERSATIONS + i], body, clientMessageId: `fan-${r}-${mode}-${k}` } },
+              token,
+            ),
+          );
           await sleep(50);
         }
         await Promise.all(sends);
@@ -261,7 +323,9 @@ export async function main() {
         });
       }
       const last = (m: Mode) => slices[m].at(-1)!;
-      log(`  round ${r + 1}: ${MODES.map((m) => `${m} list ${last(m).listRps}/s send ${last(m).sendRps}/s fan p95 ${round(last(m).fanP95, 1)} ms`).join(' | ')}`);
+      log(
+        `  round ${r + 1}: ${MODES.map((m) => `${m} list ${last(m).listRps}/s send ${last(m).sendRps}/s fan p95 ${round(last(m).fanP95, 1)} ms`).join(' | ')}`,
+      );
     }
 
     // -- report
@@ -287,8 +351,10 @@ export async function main() {
         const med = median(slices[m].map((s) => s[key]));
         const ratio = median(slices[m].map((s, r) => s[key] / slices.off[r]![key]));
         summary[label]![m] = { median: round(med, 3), ratio: round(ratio, 3) };
-        if (m !== 'off' && judge === 'throughput') verdicts.push(`${ratio >= 0.95 ? 'PASS' : 'FAIL'}  ${m}: ${label} ${round(100 * ratio, 1)} % of off (target >= 95 %)`);
-        if (m !== 'off' && judge === 'p95') verdicts.push(`${ratio <= 1.1 ? 'PASS' : 'FAIL'}  ${m}: ${label} ${round(100 * ratio, 1)} % of off (target <= 110 %)`);
+        if (m !== 'off' && judge === 'throughput')
+          verdicts.push(`${ratio >= 0.95 ? 'PASS' : 'FAIL'}  ${m}: ${label} ${round(100 * ratio, 1)} % of off (target >= 95 %)`);
+        if (m !== 'off' && judge === 'p95')
+          verdicts.push(`${ratio <= 1.1 ? 'PASS' : 'FAIL'}  ${m}: ${label} ${round(100 * ratio, 1)} % of off (target <= 110 %)`);
         return `${round(med, 2)}${m === 'off' ? '' : ` (${round(ratio, 3)})`}`;
       });
       log(`| ${label} | ${cells.join(' | ')} |`);
@@ -296,7 +362,9 @@ export async function main() {
     const exported = collector.totals();
     log(`\nOTLP exports received: ${exported.requests} requests, ${round(exported.bytes / 2 ** 20, 1)} MiB`);
     log('\n' + verdicts.join('\n'));
-    log(`\nRESULT ${JSON.stringify({ bench: 'observability', modes: MODES, rounds: ROUNDS, sliceMs: SLICE_MS, concurrency: CONCURRENCY, subscribers: SUBSCRIBERS, summary, slices, exported, pass: verdicts.every((v) => v.startsWith('PASS')), elapsedS: round((Date.now() - started) / 1000, 1) })}`);
+    log(
+      `\nRESULT ${JSON.stringify({ bench: 'observability', modes: MODES, rounds: ROUNDS, sliceMs: SLICE_MS, concurrency: CONCURRENCY, subscribers: SUBSCRIBERS, summary, slices, exported, pass: verdicts.every((v) => v.startsWith('PASS')), elapsedS: round((Date.now() - started) / 1000, 1) })}`,
+    );
   } finally {
     for (const close of closers) close();
     await Promise.all(procs.map((p) => p.stop()));

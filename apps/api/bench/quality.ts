@@ -80,7 +80,15 @@ export async function main() {
   const faqs = JSON.parse(readFileSync(resolve(DATA, 'faqs.json'), 'utf8')) as { id: string; question: string; answer: string }[];
   const queries = JSON.parse(readFileSync(resolve(DATA, QUERIES_FILE), 'utf8')) as { query: string; faqId: string }[];
 
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', AI_PROVIDER: 'local', AI_AUTO_REPLY: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...(process.env.LOCAL_EMBEDDING ? { LOCAL_EMBEDDING: process.env.LOCAL_EMBEDDING } : {}) });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: 'memory://',
+    AI_PROVIDER: 'local',
+    AI_AUTO_REPLY: 'false',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...(process.env.LOCAL_EMBEDDING ? { LOCAL_EMBEDDING: process.env.LOCAL_EMBEDDING } : {}),
+  });
   const pubSub = createAppPubSub();
   let orm: Orm | null = null;
   try {
@@ -97,19 +105,25 @@ export async function main() {
     const em = forkFor(orm, null);
     const workspace = em.create(Workspace, { name: 'StackFAQ quality' });
     const now = new Date();
-    const rows = faqs.map((f) => em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: now }));
+    const rows = faqs.map((f) =>
+      em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: now }),
+    );
     await em.flush();
     for (const f of rows) await embedFaqJob.handle({ workspaceId: workspace.id, faqId: f.id }, { ...deps, jobs: runner, attempt: 0, lastAttempt: true });
     await em.getConnection().execute('analyze');
     const datasetId = new Map(rows.map((r, i) => [r.id, faqs[i]!.id]));
-    const chunks = await em.getConnection().execute<{ id: string; faq_id: string; embedding: number[] | string }[]>('select id, faq_id, embedding from knowledge_chunk');
+    const chunks = await em
+      .getConnection()
+      .execute<{ id: string; faq_id: string; embedding: number[] | string }[]>('select id, faq_id, embedding from knowledge_chunk');
     const chunkVectors = chunks.map((c) => ({
       id: c.id,
       faqId: c.faq_id,
       v: Array.isArray(c.embedding) ? c.embedding.map(Number) : c.embedding.replace(/[{}]/g, '').split(',').map(Number),
     }));
-    log(`PGlite with pgvector; ${faqs.length} StackFAQ FAQs → ${chunks.length} chunks (knowledge.embed, ${deps.ai.embedder.embeddingModel}) in ${round((performance.now() - t0) / 1000, 1)} s; ` +
-      `${queries.length} queries from ${QUERIES_FILE}`);
+    log(
+      `PGlite with pgvector; ${faqs.length} StackFAQ FAQs → ${chunks.length} chunks (knowledge.embed, ${deps.ai.embedder.embeddingModel}) in ${round((performance.now() - t0) / 1000, 1)} s; ` +
+        `${queries.length} queries from ${QUERIES_FILE}`,
+    );
 
     const em2 = forkFor(orm, workspace.id);
     const index = await lexicalIndexFor(orm, em2, workspace.id);
@@ -149,7 +163,12 @@ export async function main() {
     };
     for (const part of ['dev', 'heldOut']) {
       log(`\nStackFAQ ${QUERIES_FILE}, ${part} split (${pick(expected, part).length} queries), local provider, k = ${K}:\n`);
-      log(table(['method', 'hit@1', `hit@${K}`, 'hit@10', `MRR@${K}`, 'MRR@10'], methods.map((m) => [labels[m], ...Object.values(results[part]![m]!)])));
+      log(
+        table(
+          ['method', 'hit@1', `hit@${K}`, 'hit@10', `MRR@${K}`, 'MRR@10'],
+          methods.map((m) => [labels[m], ...Object.values(results[part]![m]!)]),
+        ),
+      );
     }
     if (SWEEP) {
       log('\nFusion sweep on the dev split (MRR@5 / hit@1 / hit@5):');
@@ -168,7 +187,10 @@ export async function main() {
       for (const [i, q] of queries.entries()) {
         if (!dev(i)) continue;
         const lex = index.search(q.query, 50).map((h) => ({ id: h.id, score: h.score }));
-        const vec = chunkVectors.map((c) => ({ id: c.id, score: cosine(embeddings[i]!, c.v) })).sort((a, b) => b.score - a.score).slice(0, 50);
+        const vec = chunkVectors
+          .map((c) => ({ id: c.id, score: cosine(embeddings[i]!, c.v) }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 50);
         rrfRows.push(toDataset(faqsOf(reciprocalRankFusion([lex, vec]).map((f) => f.id))));
       }
       const m = metrics(rrfRows, pick(expected, 'dev'));

@@ -62,7 +62,10 @@ import {
 const env = process.env;
 const num = (name: string, dflt: number) => (env[name] ? Number(env[name]) : dflt);
 const ADMIN_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SIZES = (env.BENCH_SIZES ?? '1000,50000').split(',').map(Number).sort((a, b) => a - b);
+const SIZES = (env.BENCH_SIZES ?? '1000,50000')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const TARGETS = (env.BENCH_TARGETS ?? 'pglite,postgres').split(',');
 const QUERIES = num('BENCH_QUERIES', 200);
 const WARMUP = num('BENCH_WARMUP', 20);
@@ -93,7 +96,9 @@ async function explain(em: Em, sql: string, params: unknown[], settings: string[
 
 /** "Index Scan using X" / "Seq Scan on knowledge_chunk" / ... : the access path to knowledge_chunk in a plan. */
 function accessPath(plan: string): string {
-  const line = plan.split('\n').find((l) => /(Index Scan|Index Only Scan|Bitmap Heap Scan|Seq Scan).*knowledge_chunk\b/.test(l) || /using knowledge_chunk_/.test(l));
+  const line = plan
+    .split('\n')
+    .find((l) => /(Index Scan|Index Only Scan|Bitmap Heap Scan|Seq Scan).*knowledge_chunk\b/.test(l) || /using knowledge_chunk_/.test(l));
   if (!line) return 'unknown';
   const m = line.match(/(Index Scan using \S+|Index Only Scan using \S+|Bitmap Index Scan on \S+|Bitmap Heap Scan on \S+|Seq Scan on \S+)/);
   return m ? m[1]! : line.trim();
@@ -183,7 +188,10 @@ async function measure(orm: Orm, workspaceId: string, queries: Query[]) {
   const plans: Record<string, string> = {};
   for (const c of captured) if (/^\s*select/i.test(c.sql)) plans[kindOf(c.sql)] = await explain(forkFor(orm, workspaceId), c.sql, c.params);
   const statements = Object.fromEntries(
-    [...perKind].map(([kind, v]) => [kind, { p50: round(percentile(v.ms, 50)), p95: round(percentile(v.ms, 95)), meanRows: round(v.rows.reduce((a, b) => a + b, 0) / v.rows.length, 1) }]),
+    [...perKind].map(([kind, v]) => [
+      kind,
+      { p50: round(percentile(v.ms, 50)), p95: round(percentile(v.ms, 95)), meanRows: round(v.rows.reduce((a, b) => a + b, 0) / v.rows.length, 1) },
+    ]),
   );
   return {
     retrieve: latencySummary(latencies),
@@ -309,14 +317,20 @@ async function runTarget(target: 'pglite' | 'postgres', corpus: { faqs: (Synthet
         ...(indexBuildMs != null ? { indexBuildMs } : {}),
         how: rebuild ? 'bulk, HNSW rebuilt after' : 'every index maintained',
       };
-      log(`[${target}] loaded ${size} chunks (${faqsLoaded.size} FAQs) in ${round(load.ms / 1000, 1)} s: ${load.rowsPerS} chunk rows/s (${load.how})` +
-        (indexBuildMs != null ? `, HNSW build ${round(indexBuildMs / 1000, 1)} s` : ''));
+      log(
+        `[${target}] loaded ${size} chunks (${faqsLoaded.size} FAQs) in ${round(load.ms / 1000, 1)} s: ${load.rowsPerS} chunk rows/s (${load.how})` +
+          (indexBuildMs != null ? `, HNSW build ${round(indexBuildMs / 1000, 1)} s` : ''),
+      );
 
       const inCorpus = corpus.faqs.filter((f) => faqsLoaded.has(f.id));
       const queries = makeQueries(inCorpus, WARMUP + QUERIES, SEED + size);
       const m = await measure(orm, workspaceId, queries);
-      log(`[${target}] ${size}: retrieve() p50 ${m.retrieve.p50} ms p95 ${m.retrieve.p95} ms (n=${m.retrieve.n}); ` +
-        Object.entries(m.statements).map(([k, v]) => `${k} p50 ${v.p50} ms ~${v.meanRows} rows`).join(', '));
+      log(
+        `[${target}] ${size}: retrieve() p50 ${m.retrieve.p50} ms p95 ${m.retrieve.p95} ms (n=${m.retrieve.n}); ` +
+          Object.entries(m.statements)
+            .map(([k, v]) => `${k} p50 ${v.p50} ms ~${v.meanRows} rows`)
+            .join(', '),
+      );
       for (const [kind, plan] of Object.entries(m.plans)) log(`[${target}] ${size} ${kind} plan: ${accessPath(plan)}`);
       const result: PhaseResult = {
         target,
@@ -333,12 +347,15 @@ async function runTarget(target: 'pglite' | 'postgres', corpus: { faqs: (Synthet
       if (vector) {
         const tRecall = performance.now();
         result.recall = await recallAt10(orm, workspaceId, makeQueries(inCorpus, RECALL_QUERIES, SEED + 7 * size), m.vectorSql);
-        log(`[${target}] ${size}: recall@10 HNSW ${result.recall.hnswRecallAt10} (ef_search ${EF_WIDE}: ${result.recall.hnswWideRecallAt10}), retrieve() vector statement ${result.recall.retrieveVectorRecallAt10} ` +
-          `(exact ${result.recall.paths.exact} p50 ${result.recall.exactP50Ms} ms; HNSW ${result.recall.paths.hnsw} p50 ${result.recall.hnswP50Ms} ms; ` +
-          `retrieve() vector: ${result.recall.paths.retrieveVector}) in ${round(ms(tRecall) / 1000, 1)} s`);
+        log(
+          `[${target}] ${size}: recall@10 HNSW ${result.recall.hnswRecallAt10} (ef_search ${EF_WIDE}: ${result.recall.hnswWideRecallAt10}), retrieve() vector statement ${result.recall.retrieveVectorRecallAt10} ` +
+            `(exact ${result.recall.paths.exact} p50 ${result.recall.exactP50Ms} ms; HNSW ${result.recall.paths.hnsw} p50 ${result.recall.hnswP50Ms} ms; ` +
+            `retrieve() vector: ${result.recall.paths.retrieveVector}) in ${round(ms(tRecall) / 1000, 1)} s`,
+        );
       }
       if (phase === SIZES.length - 1) {
-        for (const [kind, plan] of Object.entries(m.plans)) log(`[${target}] ${size} ${kind} statement plan (EXPLAIN ANALYZE, last query):\n${shortPlan(plan)}`);
+        for (const [kind, plan] of Object.entries(m.plans))
+          log(`[${target}] ${size} ${kind} statement plan (EXPLAIN ANALYZE, last query):\n${shortPlan(plan)}`);
       }
       results.push(result);
     }
@@ -357,10 +374,15 @@ export async function main() {
   const embed = cachedHashedEmbedder();
   const t0 = performance.now();
   const corpus = await syntheticChunks(SIZES[SIZES.length - 1]!, embed, SEED);
-  assertSameEmbedding(embed, corpus.chunks.slice(0, 200).map((c) => c.text));
+  assertSameEmbedding(
+    embed,
+    corpus.chunks.slice(0, 200).map((c) => c.text),
+  );
   const lengths = corpus.chunks.map((c) => c.text.length);
-  log(`corpus: ${corpus.chunks.length} chunks from ${corpus.faqs.length} FAQs in ${round(ms(t0) / 1000, 1)} s ` +
-    `(chunk length p50 ${percentile(lengths, 50)} p95 ${round(percentile(lengths, 95), 0)} chars); sample query: "${makeQueries(corpus.faqs, 1, 1)[0]!.text}"`);
+  log(
+    `corpus: ${corpus.chunks.length} chunks from ${corpus.faqs.length} FAQs in ${round(ms(t0) / 1000, 1)} s ` +
+      `(chunk length p50 ${percentile(lengths, 50)} p95 ${round(percentile(lengths, 95), 0)} chars); sample query: "${makeQueries(corpus.faqs, 1, 1)[0]!.text}"`,
+  );
 
   const results: PhaseResult[] = [];
   for (const target of TARGETS) {
@@ -369,21 +391,71 @@ export async function main() {
   }
 
   log('\nretrieve() latency (sequential calls, query embedding precomputed):\n');
-  log(table(
-    ['target', 'mode', 'chunks', 'p50 ms', 'p95 ms', 'mean ms', 'n', 'text stmt p50', 'vector stmt p50', 'vector rows', 'hit@1 / hit@' + K + ' (synthetic)', 'load rows/s'],
-    results.map((r) => [
-      r.target, r.mode, r.chunks, r.retrieve.p50, r.retrieve.p95, r.retrieve.mean, r.retrieve.n,
-      r.statements.text?.p50 ?? '-', r.statements.vector?.p50 ?? '-', r.statements.vector?.meanRows ?? '-',
-      `${r.syntheticHitAt1} / ${r.syntheticHitAtK}`, `${r.load.rowsPerS}${r.load.indexBuildMs != null ? ` (+HNSW ${round(r.load.indexBuildMs / 1000, 1)} s)` : ''}`,
-    ]),
-  ));
+  log(
+    table(
+      [
+        'target',
+        'mode',
+        'chunks',
+        'p50 ms',
+        'p95 ms',
+        'mean ms',
+        'n',
+        'text stmt p50',
+        'vector stmt p50',
+        'vector rows',
+        'hit@1 / hit@' + K + ' (synthetic)',
+        'load rows/s',
+      ],
+      results.map((r) => [
+        r.target,
+        r.mode,
+        r.chunks,
+        r.retrieve.p50,
+        r.retrieve.p95,
+        r.retrieve.mean,
+        r.retrieve.n,
+        r.statements.text?.p50 ?? '-',
+        r.statements.vector?.p50 ?? '-',
+        r.statements.vector?.meanRows ?? '-',
+        `${r.syntheticHitAt1} / ${r.syntheticHitAtK}`,
+        `${r.load.rowsPerS}${r.load.indexBuildMs != null ? ` (+HNSW ${round(r.load.indexBuildMs / 1000, 1)} s)` : ''}`,
+      ]),
+    ),
+  );
   const withRecall = results.filter((r) => r.recall);
   if (withRecall.length) {
     log(`\nvector search recall@10 vs exact, tie-aware (PGlite, default hnsw.ef_search ${withRecall[0]!.recall!.efSearch}):\n`);
-    log(table(
-      ['chunks', 'queries', 'HNSW recall@10', `HNSW ef_search=${EF_WIDE} recall@10`, 'retrieve() vector stmt recall@10', 'exact p50 ms', 'HNSW p50 ms', `ef=${EF_WIDE} p50 ms`, 'exact path', 'HNSW path', 'retrieve() vector path'],
-      withRecall.map((r) => [r.chunks, r.recall!.queries, r.recall!.hnswRecallAt10, r.recall!.hnswWideRecallAt10, r.recall!.retrieveVectorRecallAt10, r.recall!.exactP50Ms, r.recall!.hnswP50Ms, r.recall!.hnswWideP50Ms, r.recall!.paths.exact, r.recall!.paths.hnsw, r.recall!.paths.retrieveVector]),
-    ));
+    log(
+      table(
+        [
+          'chunks',
+          'queries',
+          'HNSW recall@10',
+          `HNSW ef_search=${EF_WIDE} recall@10`,
+          'retrieve() vector stmt recall@10',
+          'exact p50 ms',
+          'HNSW p50 ms',
+          `ef=${EF_WIDE} p50 ms`,
+          'exact path',
+          'HNSW path',
+          'retrieve() vector path',
+        ],
+        withRecall.map((r) => [
+          r.chunks,
+          r.recall!.queries,
+          r.recall!.hnswRecallAt10,
+          r.recall!.hnswWideRecallAt10,
+          r.recall!.retrieveVectorRecallAt10,
+          r.recall!.exactP50Ms,
+          r.recall!.hnswP50Ms,
+          r.recall!.hnswWideP50Ms,
+          r.recall!.paths.exact,
+          r.recall!.paths.hnsw,
+          r.recall!.paths.retrieveVector,
+        ]),
+      ),
+    );
   }
   const result = {
     bench: 'retrieval',

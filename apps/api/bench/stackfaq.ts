@@ -19,7 +19,6 @@ export type StackfaqSplit = 'dev' | 'heldOut';
 
 export const stackfaqSplit = (queryIndex: number): StackfaqSplit => (queryIndex % 5 === 4 ? 'heldOut' : 'dev');
 
-
 export const STACKFAQ_DIR = process.env.BENCH_STACKFAQ_DIR ?? resolve(import.meta.dirname, '../../../../shared/data/stackfaq');
 
 export interface StackfaqQuery {
@@ -35,7 +34,15 @@ export async function seedStackfaq() {
   if (!existsSync(resolve(STACKFAQ_DIR, 'faqs.json'))) throw new Error(`StackFAQ data not found in ${STACKFAQ_DIR} (set BENCH_STACKFAQ_DIR)`);
   const faqs = JSON.parse(readFileSync(resolve(STACKFAQ_DIR, 'faqs.json'), 'utf8')) as { id: string; question: string; answer: string }[];
   const queries = JSON.parse(readFileSync(resolve(STACKFAQ_DIR, 'queries.dev.json'), 'utf8')) as StackfaqQuery[];
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', AI_PROVIDER: 'local', AI_AUTO_REPLY: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...(process.env.LOCAL_EMBEDDING ? { LOCAL_EMBEDDING: process.env.LOCAL_EMBEDDING } : {}) });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: 'memory://',
+    AI_PROVIDER: 'local',
+    AI_AUTO_REPLY: 'false',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...(process.env.LOCAL_EMBEDDING ? { LOCAL_EMBEDDING: process.env.LOCAL_EMBEDDING } : {}),
+  });
   const pubSub = createAppPubSub();
   const orm: Orm = await createOrm({ dataDir: 'memory://' });
   await migrate(orm);
@@ -45,7 +52,9 @@ export async function seedStackfaq() {
   const em = forkFor(orm, null);
   const workspace = em.create(Workspace, { name: 'StackFAQ' });
   const now = new Date();
-  const rows = faqs.map((f) => em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: now }));
+  const rows = faqs.map((f) =>
+    em.create(Faq, { workspace, question: f.question.slice(0, 500), answer: f.answer, status: FaqStatus.PUBLISHED, publishedAt: now }),
+  );
   await em.flush();
   for (const f of rows) await embedFaqJob.handle({ workspaceId: workspace.id, faqId: f.id }, { ...deps, jobs: runner, attempt: 0, lastAttempt: true });
   await em.getConnection().execute('analyze');

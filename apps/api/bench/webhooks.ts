@@ -162,7 +162,11 @@ async function throughput(b: Booted, receiver: Receiver, concurrency: number) {
   for (let i = 0; i < EVENTS; i += BATCH) {
     const n = Math.min(BATCH, EVENTS - i);
     const pending = await forkFor(orm, b.workspaceId).transactional((tx) =>
-      emitWebhookEvents(tx, b.workspaceId, Array.from({ length: n }, (_, k) => ({ type: WebhookEventType.TICKET_CREATED, data: { ticket: { id: `bench-${i + k}` } } }))),
+      emitWebhookEvents(
+        tx,
+        b.workspaceId,
+        Array.from({ length: n }, (_, k) => ({ type: WebhookEventType.TICKET_CREATED, data: { ticket: { id: `bench-${i + k}` } } })),
+      ),
     );
     pokeFanOut(b.server.deps, pending);
   }
@@ -180,8 +184,19 @@ async function throughput(b: Booted, receiver: Receiver, concurrency: number) {
     await new Promise((r) => setTimeout(r, PACED_EVERY_MS));
   }
   await receiver.until(path, EVENTS + PACED);
-  const paced = receiver.arrivals.get(path)!.slice(EVENTS).map((a) => a.at - a.eventAt);
-  return { concurrency, events: EVENTS, enqueuedMs, seconds: (last - started) / 1000, perSecond: round(EVENTS / ((last - started) / 1000)), lag: latencySummary(lag), paced: latencySummary(paced) };
+  const paced = receiver.arrivals
+    .get(path)!
+    .slice(EVENTS)
+    .map((a) => a.at - a.eventAt);
+  return {
+    concurrency,
+    events: EVENTS,
+    enqueuedMs,
+    seconds: (last - started) / 1000,
+    perSecond: round(EVENTS / ((last - started) / 1000)),
+    lag: latencySummary(lag),
+    paced: latencySummary(paced),
+  };
 }
 
 async function sendMessageLatency(b: Booted, receiver: Receiver) {
@@ -191,11 +206,17 @@ async function sendMessageLatency(b: Booted, receiver: Receiver) {
     endpoints.push(created.createWebhookEndpoint.endpoint.id);
   }
   const setEnabled = (enabled: boolean) => Promise.all(endpoints.map((id) => b.gql(UPDATE, { input: { id, enabled } }, b.token)));
-  const started = await b.gql(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`, { input: { widgetKey: b.widgetKey } });
+  const started = await b.gql(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`, {
+    input: { widgetKey: b.widgetKey },
+  });
   const conversationId = started.startConversation.conversation.id as string;
   const send = async () => {
     const t0 = performance.now();
-    await b.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { conversationId, body: 'Thanks, looking into it.' } }, b.token);
+    await b.gql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { conversationId, body: 'Thanks, looking into it.' } },
+      b.token,
+    );
     return performance.now() - t0;
   };
   // Warm-up (JIT, pools, prepared plans), not measured.
@@ -284,14 +305,26 @@ export async function main() {
     redis.disconnect();
   }
   log('\nDelivery throughput (one endpoint, receiver answering after ' + DELAY_MS + ' ms)');
-  log(table(['worker concurrency', 'burst events', 'deliveries/s', 'burst event→delivered p50 ms', 'p95 ms', `paced (1 per ${PACED_EVERY_MS} ms) p50 ms`, 'p95 ms'], results.map((r) => [r.concurrency, r.events, r.perSecond, r.lag.p50, r.lag.p95, r.paced.p50, r.paced.p95])));
+  log(
+    table(
+      ['worker concurrency', 'burst events', 'deliveries/s', 'burst event→delivered p50 ms', 'p95 ms', `paced (1 per ${PACED_EVERY_MS} ms) p50 ms`, 'p95 ms'],
+      results.map((r) => [r.concurrency, r.events, r.perSecond, r.lag.p50, r.lag.p95, r.paced.p50, r.paced.p95]),
+    ),
+  );
   if (latency) {
     const overhead = (latency.three.p50 / latency.zero.p50 - 1) * 100;
-    log(`\nsendMessage over HTTP (${ROUNDS} alternating rounds of ${MESSAGES}; API node without workers; ${WORKER ? 'deliveries in a worker process on the same machine' : 'no worker: the request path alone'})`);
-    log(table(['endpoints subscribed', 'n', 'p50 ms', 'p95 ms', 'mean ms'], [
-      ['0', latency.zero.n, latency.zero.p50, latency.zero.p95, latency.zero.mean],
-      ['3', latency.three.n, latency.three.p50, latency.three.p95, latency.three.mean],
-    ]));
+    log(
+      `\nsendMessage over HTTP (${ROUNDS} alternating rounds of ${MESSAGES}; API node without workers; ${WORKER ? 'deliveries in a worker process on the same machine' : 'no worker: the request path alone'})`,
+    );
+    log(
+      table(
+        ['endpoints subscribed', 'n', 'p50 ms', 'p95 ms', 'mean ms'],
+        [
+          ['0', latency.zero.n, latency.zero.p50, latency.zero.p95, latency.zero.mean],
+          ['3', latency.three.n, latency.three.p50, latency.three.p95, latency.three.mean],
+        ],
+      ),
+    );
     log(`p50 overhead with 3 endpoints: ${round(overhead)} % (target ≤ 5 %)`);
   }
 }

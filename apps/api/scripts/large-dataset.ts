@@ -30,10 +30,12 @@ export const LARGE_ADMIN_PASSWORD = 'large-dataset-admin';
 export const defaultLargeOptions: LargeDatasetOptions = { conversations: 100_000, messagesPerConversation: 10, agents: 25, days: 90, batch: 10_000 };
 
 export async function findLargeWorkspace(orm: Orm): Promise<{ id: string; conversations: number } | null> {
-  const rows = await orm.em.getConnection().execute<{ id: string; n: number }[]>(
-    `select w.id, (select count(*)::int from conversation c where c.workspace_id = w.id) as n from workspace w where w.name = ? limit 1`,
-    [LARGE_WORKSPACE_NAME],
-  );
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ id: string; n: number }[]>(
+      `select w.id, (select count(*)::int from conversation c where c.workspace_id = w.id) as n from workspace w where w.name = ? limit 1`,
+      [LARGE_WORKSPACE_NAME],
+    );
   return rows[0] ? { id: rows[0].id, conversations: rows[0].n } : null;
 }
 
@@ -81,14 +83,22 @@ export async function seedLargeDataset(orm: Orm, config: Config, opts: LargeData
   const workspace = em.create(Workspace, { name: LARGE_WORKSPACE_NAME });
   em.create(User, { workspace, email: LARGE_ADMIN_EMAIL, name: 'Large Admin', role: UserRole.ADMIN, passwordHash: await hashPassword(LARGE_ADMIN_PASSWORD) });
   for (let a = 1; a <= opts.agents; a++) {
-    em.create(User, { workspace, email: `agent${a}-${randomBytes(3).toString('hex')}@large.example.com`, name: `Agent ${a}`, role: UserRole.AGENT, passwordHash: null });
+    em.create(User, {
+      workspace,
+      email: `agent${a}-${randomBytes(3).toString('hex')}@large.example.com`,
+      name: `Agent ${a}`,
+      role: UserRole.AGENT,
+      passwordHash: null,
+    });
   }
   await em.flush();
   const wsId = workspace.id;
   const configs = await ensureModelConfigs(forkFor(orm, wsId), config, wsId);
   const modelConfigId = configs.find((c) => c.active)?.id ?? configs[0]!.id;
   const conn = orm.em.getConnection();
-  const agentIds = (await conn.execute<{ id: string }[]>(`select id from "user" where workspace_id = ? and role = 'AGENT' order by email`, [wsId])).map((r: { id: string }) => r.id);
+  const agentIds = (await conn.execute<{ id: string }[]>(`select id from "user" where workspace_id = ? and role = 'AGENT' order by email`, [wsId])).map(
+    (r: { id: string }) => r.id,
+  );
   const spanSeconds = opts.days * 86400;
   const m = opts.messagesPerConversation;
 

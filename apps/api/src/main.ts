@@ -14,7 +14,12 @@ const server = await createAppServer({ config, logger });
 const url = await server.listen();
 const servedWeb = webDistDir(config);
 logger.info(
-  { url: `${url}/graphql`, database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})`, redis: Boolean(config.redisUrl), web: servedWeb ?? null },
+  {
+    url: `${url}/graphql`,
+    database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})`,
+    redis: Boolean(config.redisUrl),
+    web: servedWeb ?? null,
+  },
   'Switchboard API ready',
 );
 if (config.nodeEnv === 'production' && !config.databaseUrl) {

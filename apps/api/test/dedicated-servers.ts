@@ -63,12 +63,20 @@ export async function startRedisServer(port: number): Promise<RedisServer> {
       return child;
     },
     async start() {
-      const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
+      const c = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+        { stdio: 'ignore' },
+      );
       child = c;
-      await eventually(async () => {
-        if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode}`);
-        return spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
-      }, 20_000, `redis-server on ${port}`);
+      await eventually(
+        async () => {
+          if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode}`);
+          return spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
+        },
+        20_000,
+        `redis-server on ${port}`,
+      );
     },
     async stop(signal = 'SIGTERM') {
       const c = child;

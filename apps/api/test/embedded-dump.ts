@@ -21,9 +21,12 @@ function dumpKey(): string {
   const hash = createHash('sha256');
   // The installed PGlite's package.json (its exports do not expose it): up from its entry point.
   let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== '@electric-sql/pglite') dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== '@electric-sql/pglite')
+    dir = dirname(dir);
   hash.update(readFileSync(join(dir, 'package.json')));
-  for (const name of readdirSync(migrationsDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
+  for (const name of readdirSync(migrationsDir)
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))
+    .sort()) {
     hash.update(`${name}\n`).update(readFileSync(join(migrationsDir, name)));
   }
   return hash.digest('hex').slice(0, 20);

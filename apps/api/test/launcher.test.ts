@@ -71,10 +71,14 @@ describe('npm run dev', () => {
   it('documents every setting the API reads and passes each one through turbo', async () => {
     const documented = documentedVariables();
     expect(documented).toEqual(expect.arrayContaining(ENV_VARIABLES));
-    const { stdout } = await run(join(repoRoot, 'node_modules', '.bin', 'turbo'), ['run', 'dev', '--filter=@switchboard/api', '--filter=@switchboard/web', '--dry=json'], {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      join(repoRoot, 'node_modules', '.bin', 'turbo'),
+      ['run', 'dev', '--filter=@switchboard/api', '--filter=@switchboard/web', '--dry=json'],
+      {
+        cwd: repoRoot,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const dry = JSON.parse(stdout);
     expect(dry.envMode).toBe('strict');
     const passed: string[] = dry.globalCacheInputs.environmentVariables.specified.passThroughEnv;
@@ -97,7 +101,11 @@ describe('npm run dev', () => {
     const busy = await occupy(18020);
     const dev = launch({ PORT: '18030', WEB_PORT: '18020', DEMO_ADMIN_EMAIL: 'boss@launcher.test', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '77' });
     try {
-      await eventually(async () => dev.output().includes('Agent console') || (dev.child.exitCode !== null && Promise.reject(new Error(dev.output()))), 110_000, 'the start-up banner');
+      await eventually(
+        async () => dev.output().includes('Agent console') || (dev.child.exitCode !== null && Promise.reject(new Error(dev.output()))),
+        110_000,
+        'the start-up banner',
+      );
       const out = dev.output();
       expect(out).toContain('Port 18020 is in use; the web app uses 18021.');
       expect(out).toContain('Switchboard API    http://localhost:18030/graphql');
@@ -107,15 +115,22 @@ describe('npm run dev', () => {
       expect(out).toContain('Admin log-in       boss@launcher.test');
 
       // The web dev server on the fallback port answers, and proxies to the API wherever it went.
-      const page = await eventually(async () => {
-        const res = await fetch('http://127.0.0.1:18021/admin');
-        return res.ok && (await res.text());
-      }, 30_000, 'the web dev server');
+      const page = await eventually(
+        async () => {
+          const res = await fetch('http://127.0.0.1:18021/admin');
+          return res.ok && (await res.text());
+        },
+        30_000,
+        'the web dev server',
+      );
       expect(page).toContain('<div id="root">');
       const res = await fetch('http://127.0.0.1:18021/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($input: LogInInput!) { logIn(input: $input) { user { email role } } }', variables: { input: { email: 'boss@launcher.test', password: 'switchboard-demo' } } }),
+        body: JSON.stringify({
+          query: 'mutation($input: LogInInput!) { logIn(input: $input) { user { email role } } }',
+          variables: { input: { email: 'boss@launcher.test', password: 'switchboard-demo' } },
+        }),
       });
       expect(await res.json()).toEqual({ data: { logIn: { user: { email: 'boss@launcher.test', role: 'ADMIN' } } } });
       expect(res.headers.get('ratelimit-limit')).toBe('77');

@@ -62,9 +62,14 @@ describeCluster('three API nodes and two workers', () => {
     });
     const adminToken = signedUp.signUp.accessToken;
     const widgetKey = signedUp.signUp.user.workspace.widgetKey;
-    const faq = await gql(1, `mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`, {
-      input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
-    }, adminToken);
+    const faq = await gql(
+      1,
+      `mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`,
+      {
+        input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
+      },
+      adminToken,
+    );
     await gql(2, `mutation PublishFaq($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.createFaq.id }, adminToken);
     const waitFor = async (probe: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -73,16 +78,24 @@ describeCluster('three API nodes and two workers', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    await waitFor(async () => (await gql(0, `query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, adminToken)).faq.embeddingStatus === 'READY', 'the FAQ to be embedded');
+    await waitFor(
+      async () =>
+        (await gql(0, `query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, adminToken)).faq.embeddingStatus === 'READY',
+      'the FAQ to be embedded',
+    );
 
     const before = await Promise.all(bases.map((b) => scrapeMetrics(b)));
     // Customer i starts on node i, follows on node i+1 and writes through node i+2.
     const customers: { id: string; token: string; write: number; follow: number; client: Client; feed: Collector<any> }[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
       const start = i % 3;
-      const started = await gql(start, `mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`, {
-        input: { widgetKey, name: `Customer ${i}` },
-      });
+      const started = await gql(
+        start,
+        `mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`,
+        {
+          input: { widgetKey, name: `Customer ${i}` },
+        },
+      );
       const { customerToken, conversation } = started.startConversation;
       const follow = (i + 1) % 3;
       const client = wsClient(`ws://127.0.0.1:${API_PORTS[follow]}/graphql`, customerToken);
@@ -91,15 +104,24 @@ describeCluster('three API nodes and two workers', () => {
     // Every subscription is live on its node before anything is written.
     await waitFor(async () => {
       const m = await Promise.all(bases.map((b) => scrapeMetrics(b)));
-      return m.every((x, node) => x.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) === customers.filter((c) => c.follow === node).length);
+      return m.every(
+        (x, node) => x.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) === customers.filter((c) => c.follow === node).length,
+      );
     }, 'the subscriptions');
 
     for (let k = 0; k < MESSAGES; k++) {
-      await Promise.all(customers.map((c) =>
-        gql(c.write, `mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`, {
-          input: { conversationId: c.id, body: 'How long does shipping to Norway take?', clientMessageId: `m-${c.id}-${k}` },
-        }, c.token),
-      ));
+      await Promise.all(
+        customers.map((c) =>
+          gql(
+            c.write,
+            `mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`,
+            {
+              input: { conversationId: c.id, body: 'How long does shipping to Norway take?', clientMessageId: `m-${c.id}-${k}` },
+            },
+            c.token,
+          ),
+        ),
+      );
     }
     const added = (c: (typeof customers)[number]) => c.feed.events.filter((e) => e.__typename === 'MessageAdded').map((e) => e.message);
     for (const c of customers) {
@@ -122,7 +144,9 @@ describeCluster('three API nodes and two workers', () => {
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     try {
-      const { rows } = await sql.query(`select author_type, count(*)::int as n, count(distinct (conversation_id, coalesce(reply_to_seq, seq)))::int as distinct_n from message group by author_type order by author_type`);
+      const { rows } = await sql.query(
+        `select author_type, count(*)::int as n, count(distinct (conversation_id, coalesce(reply_to_seq, seq)))::int as distinct_n from message group by author_type order by author_type`,
+      );
       expect(rows).toEqual([
         { author_type: 'AI', n: CUSTOMERS * MESSAGES, distinct_n: CUSTOMERS * MESSAGES },
         { author_type: 'CUSTOMER', n: CUSTOMERS * MESSAGES, distinct_n: CUSTOMERS * MESSAGES },
@@ -142,7 +166,9 @@ describeCluster('three API nodes and two workers', () => {
     const after = await Promise.all(bases.map((b) => scrapeMetrics(b)));
     after.forEach((m, node) => {
       const delta = (name: string, labels: Record<string, string>) => m.sum(name, labels) - before[node]!.sum(name, labels);
-      expect(delta('switchboard_graphql_operations_total', { operation: 'SendMessage', transport: 'http', code: 'OK' })).toBe(customers.filter((c) => c.write === node).length * MESSAGES);
+      expect(delta('switchboard_graphql_operations_total', { operation: 'SendMessage', transport: 'http', code: 'OK' })).toBe(
+        customers.filter((c) => c.write === node).length * MESSAGES,
+      );
       expect(m.sum('switchboard_sockets_active')).toBe(customers.filter((c) => c.follow === node).length);
       expect(m.sum('switchboard_jobs_total', { job: 'ai.answer' })).toBe(0);
       const frames = customers.filter((c) => c.follow === node).reduce((n, c) => n + c.feed.events.length, 0);

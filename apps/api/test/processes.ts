@@ -76,9 +76,13 @@ export function clusterEnv(databaseUrl: string, redisUrl: string, extra: Record<
 
 /** Waits until `url` answers 200 (the process is up), failing early if it exits. */
 export async function waitUp(proc: Proc, url: string, timeoutMs = 90_000) {
-  await eventually(async () => {
-    if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    return res?.status === 200;
-  }, timeoutMs, `${url} (${proc.output().slice(-500)})`);
+  await eventually(
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode}: ${proc.output().slice(-2000)}`);
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+      return res?.status === 200;
+    },
+    timeoutMs,
+    `${url} (${proc.output().slice(-500)})`,
+  );
 }

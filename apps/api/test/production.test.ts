@@ -99,10 +99,14 @@ describe('npm start', () => {
   it('serves the web app, the API and exports from one process; the first admin signs up, then sign-up closes', async () => {
     const started = npmStart({ PORT: String(PORT), JWT_SECRET: SECRET, WEB_DIST_DIR: webDist });
     try {
-      await eventually(async () => {
-        if (started.done()) throw new Error(started.output());
-        return started.output().includes('Switchboard API');
-      }, 60_000, 'start-up');
+      await eventually(
+        async () => {
+          if (started.done()) throw new Error(started.output());
+          return started.output().includes('Switchboard API');
+        },
+        60_000,
+        'start-up',
+      );
       const out = started.output();
       expect(out).toContain('WARNING: production is running on the embedded PGlite database');
       expect(out).toContain(`Admin              http://127.0.0.1:${PORT}/admin`);

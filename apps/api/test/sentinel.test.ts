@@ -42,10 +42,14 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
     writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'appendonly no', ...lines].join('\n') + '\n');
     const child = spawn('redis-server', sentinel ? [conf, '--sentinel'] : [conf], { stdio: 'ignore' });
     servers.set(port, child);
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server on ${port} exited with ${child.exitCode}`);
-      return cli(port, 'ping') === 'PONG';
-    }, 20_000, `redis on ${port}`);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server on ${port} exited with ${child.exitCode}`);
+        return cli(port, 'ping') === 'PONG';
+      },
+      20_000,
+      `redis on ${port}`,
+    );
   };
   const kill = async (port: number) => {
     const child = servers.get(port);
@@ -85,11 +89,11 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
     spawnSync('pkill', ['-9', '-f', `redis-server 127.0.0.1:(${MASTER}|${REPLICA}|${SENTINEL})`]);
     await startServer(MASTER, []);
     await startServer(REPLICA, [`replicaof 127.0.0.1 ${MASTER}`]);
-    await startServer(SENTINEL, [
-      `sentinel monitor ${NAME} 127.0.0.1 ${MASTER} 1`,
-      `sentinel down-after-milliseconds ${NAME} 1000`,
-      `sentinel failover-timeout ${NAME} 10000`,
-    ], true);
+    await startServer(
+      SENTINEL,
+      [`sentinel monitor ${NAME} 127.0.0.1 ${MASTER} 1`, `sentinel down-after-milliseconds ${NAME} 1000`, `sentinel failover-timeout ${NAME} 10000`],
+      true,
+    );
     await eventually(async () => replicaHealthy(REPLICA), 30_000, 'the sentinel to see the replica in sync');
 
     db = await createScratchDatabase(process.env.DATABASE_URL!, 'sb_test');
@@ -112,17 +116,28 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
       input: { email: 'lead@example.com', name: 'Lead', password: 'password123', workspaceName: 'Sentinel' },
     });
     const adminToken = signedUp.signUp.accessToken;
-    const faq = await gql(`mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`, {
-      input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
-    }, adminToken);
+    const faq = await gql(
+      `mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`,
+      {
+        input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
+      },
+      adminToken,
+    );
     await gql(`mutation PublishFaq($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.createFaq.id }, adminToken);
     // Embedding is a job: the worker took it from the master the sentinel named.
-    await eventually(async () => (await gql(`query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, adminToken)).faq.embeddingStatus === 'READY', 60_000, 'the FAQ to be embedded');
+    await eventually(
+      async () => (await gql(`query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, adminToken)).faq.embeddingStatus === 'READY',
+      60_000,
+      'the FAQ to be embedded',
+    );
     expect(cli(MASTER, '--scan', '--pattern', `${prefix}:*`)).not.toBe('');
 
-    const started = await gql(`mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`, {
-      input: { widgetKey: signedUp.signUp.user.workspace.widgetKey, name: 'Customer' },
-    });
+    const started = await gql(
+      `mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`,
+      {
+        input: { widgetKey: signedUp.signUp.user.workspace.widgetKey, name: 'Customer' },
+      },
+    );
     const { customerToken, conversation } = started.startConversation;
     // As the widget follows a conversation: from the start (afterSeq 0, so a message sent before
     // the subscription is live is replayed), reconnecting on any close and resuming after the last seq.
@@ -133,17 +148,31 @@ describeSentinel('Redis Sentinel (REDIS_URL=redis+sentinel://…)', () => {
     });
     const events: ConversationEvent[] = [];
     const errors: unknown[] = [];
-    const feed = subscribeToConversation({ client, conversationId: conversation.id, afterSeq: 0, onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
+    const feed = subscribeToConversation({
+      client,
+      conversationId: conversation.id,
+      afterSeq: 0,
+      onEvent: (e) => events.push(e),
+      onError: (e) => errors.push(e),
+    });
     const added = () => events.flatMap((e) => (e.__typename === 'MessageAdded' ? [e.message] : []));
     let sent = 0;
     const ask = async (n: number) => {
       for (let k = 0; k < n; k++) {
         sent++;
-        await gql(`mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`, {
-          input: { conversationId: conversation.id, body: 'How long does shipping to Norway take?', clientMessageId: `q-${sent}` },
-        }, customerToken);
+        await gql(
+          `mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`,
+          {
+            input: { conversationId: conversation.id, body: 'How long does shipping to Norway take?', clientMessageId: `q-${sent}` },
+          },
+          customerToken,
+        );
       }
-      await eventually(async () => added().filter((m) => m.authorType === 'AI').length >= sent, 90_000, `${sent} answers (got ${JSON.stringify(added().map((m) => [m.seq, m.authorType]))})`);
+      await eventually(
+        async () => added().filter((m) => m.authorType === 'AI').length >= sent,
+        90_000,
+        `${sent} answers (got ${JSON.stringify(added().map((m) => [m.seq, m.authorType]))})`,
+      );
     };
 
     await ask(1);

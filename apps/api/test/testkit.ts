@@ -77,25 +77,27 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   });
   const url = await server.listen(0, '127.0.0.1');
 
-  const gqlAt = (base: string): TestServer['gql'] => async (query, variables, token) => {
-    const res = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(15_000),
-    }).catch((err) => {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`request failed (${(err as Error).message}${cause ? `: ${cause.code ?? ''} ${cause.message ?? ''}` : ''}): ${query.slice(0, 120)}`);
-    });
-    const text = await res.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { errors: [{ message: text }] };
-    }
-    return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
-  };
+  const gqlAt =
+    (base: string): TestServer['gql'] =>
+    async (query, variables, token) => {
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(15_000),
+      }).catch((err) => {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`request failed (${(err as Error).message}${cause ? `: ${cause.code ?? ''} ${cause.message ?? ''}` : ''}): ${query.slice(0, 120)}`);
+      });
+      const text = await res.text();
+      let body: any;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { errors: [{ message: text }] };
+      }
+      return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+    };
   const gql = gqlAt(url);
 
   let workspaceCounter = 0;

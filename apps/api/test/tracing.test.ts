@@ -50,7 +50,14 @@ describe('OpenTelemetry traces', () => {
           const service = String(attributesOf(rs.resource?.attributes)['service.name']);
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
-              spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, attributes: attributesOf(s.attributes) });
+              spans.push({
+                service,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId || undefined,
+                name: s.name,
+                attributes: attributesOf(s.attributes),
+              });
             }
           }
         }
@@ -95,22 +102,34 @@ describe('OpenTelemetry traces', () => {
       input: { email: 'ops@example.com', name: 'Ops', password: 'password123', workspaceName: 'Traced' },
     });
     token = signedUp.signUp.accessToken;
-    const faq = await gql(`mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`, {
-      input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
-    }, token);
+    const faq = await gql(
+      `mutation CreateFaq($input: CreateFaqInput!) { createFaq(input: $input) { id } }`,
+      {
+        input: { question: 'How long does shipping to Norway take?', answer: 'Shipping to Norway takes 3 to 5 business days.' },
+      },
+      token,
+    );
     await gql(`mutation PublishFaq($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.createFaq.id }, token);
-    await eventually(async () => (await gql(`query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, token)).faq.embeddingStatus === 'READY', 60_000, 'the FAQ to be embedded');
+    await eventually(
+      async () => (await gql(`query Faq($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id: faq.createFaq.id }, token)).faq.embeddingStatus === 'READY',
+      60_000,
+      'the FAQ to be embedded',
+    );
     await gql(`mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`, {
       input: { widgetKey: signedUp.signUp.user.workspace.widgetKey, message: 'How long does shipping to Norway take?' },
     });
     chat = await eventually(async () => spans.find((s) => s.name.startsWith('chat ')), 60_000, 'the model call span');
     // The job span ends after the model call; wait for the chain up to the root.
-    byId = await eventually(async () => {
-      const map = new Map(spans.map((s) => [s.spanId, s]));
-      let s: ReceivedSpan | undefined = chat;
-      while (s?.parentSpanId) s = map.get(s.parentSpanId);
-      return s && !s.parentSpanId && s.name === 'mutation StartConversation' && map;
-    }, 30_000, 'the whole trace');
+    byId = await eventually(
+      async () => {
+        const map = new Map(spans.map((s) => [s.spanId, s]));
+        let s: ReceivedSpan | undefined = chat;
+        while (s?.parentSpanId) s = map.get(s.parentSpanId);
+        return s && !s.parentSpanId && s.name === 'mutation StartConversation' && map;
+      },
+      30_000,
+      'the whole trace',
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -129,7 +148,12 @@ describe('OpenTelemetry traces', () => {
   it('follows a customer message from the HTTP operation through the job to the model call', () => {
     expect(chain(chat)).toEqual(['mutation StartConversation', 'enqueue ai.answer', 'process ai.answer', chat.name]);
     const root = byId.get(spans.find((s) => s.name === 'enqueue ai.answer' && s.traceId === chat.traceId)!.parentSpanId!)!;
-    expect(root.attributes).toMatchObject({ 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'StartConversation', 'graphql.result.code': 'OK', 'http.response.status_code': 200 });
+    expect(root.attributes).toMatchObject({
+      'graphql.operation.type': 'mutation',
+      'graphql.operation.name': 'StartConversation',
+      'graphql.result.code': 'OK',
+      'http.response.status_code': 200,
+    });
     expect(chat.attributes).toMatchObject({ 'gen_ai.system': 'local', 'gen_ai.operation.name': 'chat' });
     expect(Number(chat.attributes['gen_ai.usage.input_tokens'])).toBeGreaterThan(0);
     expect(Number(chat.attributes['gen_ai.usage.output_tokens'])).toBeGreaterThan(0);
@@ -141,17 +165,28 @@ describe('OpenTelemetry traces', () => {
 
   it('traces an operation sent over graphql-ws as a trace of its own', async () => {
     const client = wsClient(`ws://127.0.0.1:${API_PORT}/graphql`, token);
-    const result = await new Promise<any>((resolve, reject) => client.subscribe({ query: 'query Me { me { id } }' }, { next: resolve, error: reject, complete: () => {} }));
+    const result = await new Promise<any>((resolve, reject) =>
+      client.subscribe({ query: 'query Me { me { id } }' }, { next: resolve, error: reject, complete: () => {} }),
+    );
     expect(result.data.me.id).toBeTruthy();
     await client.dispose();
     const span = await eventually(async () => spans.find((s) => s.name === 'query Me'), 20_000, 'the socket operation span');
     expect(span.parentSpanId).toBeUndefined();
-    expect(span.attributes).toMatchObject({ 'network.transport': 'websocket', 'graphql.operation.type': 'query', 'graphql.operation.name': 'Me', 'graphql.result.code': 'OK' });
+    expect(span.attributes).toMatchObject({
+      'network.transport': 'websocket',
+      'graphql.operation.type': 'query',
+      'graphql.operation.name': 'Me',
+      'graphql.result.code': 'OK',
+    });
     socketSpan = span;
   });
 
   withPostgres('records the statements of a socket operation inside its span', async () => {
-    await eventually(async () => spans.some((s) => s.parentSpanId === socketSpan.spanId && s.name.startsWith('pg.query')), 20_000, 'a statement inside the socket operation');
+    await eventually(
+      async () => spans.some((s) => s.parentSpanId === socketSpan.spanId && s.name.startsWith('pg.query')),
+      20_000,
+      'a statement inside the socket operation',
+    );
   });
 
   it('writes log lines with the trace id', () => {
@@ -171,7 +206,12 @@ describe('OpenTelemetry traces', () => {
         `${'  '.repeat(depth)}${s.name} [${s.service}]`,
         ...spans.filter((c) => c.parentSpanId === s.spanId).flatMap((c) => print(c, depth + 1)),
       ];
-      console.log(print(spans.find((s) => s.traceId === chat.traceId && !s.parentSpanId)!, 0).join('\n'));
+      console.log(
+        print(
+          spans.find((s) => s.traceId === chat.traceId && !s.parentSpanId)!,
+          0,
+        ).join('\n'),
+      );
     }
   });
 

@@ -89,7 +89,10 @@ function bundleSizes() {
     const own = new Set<string>();
     for (const m of modules) {
       // A module merged into a shared chunk is listed under that chunk's name.
-      const name = m.split('/').pop()!.replace(/\.tsx?$/, '');
+      const name = m
+        .split('/')
+        .pop()!
+        .replace(/\.tsx?$/, '');
       const key = manifest[m] ? m : Object.keys(manifest).find((k) => manifest[k]!.isDynamicEntry && manifest[k]!.name === name);
       if (!key) throw new Error(`${m} is not a chunk in the manifest`);
       for (const f of closure(manifest, key)) {
@@ -109,7 +112,9 @@ function bundleSizes() {
   for (const r of rows) {
     const budget = r.budgetKb ? (r.totalGzip / 1024 <= r.budgetKb ? `≤ ${r.budgetKb} KB ok` : `> ${r.budgetKb} KB OVER`) : '';
     if (budget.includes('OVER')) over = true;
-    console.log(`  ${r.route.padEnd(20)} ${kb(r.totalGzip).padStart(10)} ${kb(r.jsGzip).padStart(10)} ${kb(r.cssGzip).padStart(10)} ${kb(r.routeOnlyGzip).padStart(11)}  ${budget}`);
+    console.log(
+      `  ${r.route.padEnd(20)} ${kb(r.totalGzip).padStart(10)} ${kb(r.jsGzip).padStart(10)} ${kb(r.cssGzip).padStart(10)} ${kb(r.routeOnlyGzip).padStart(11)}  ${budget}`,
+    );
   }
   return { shellGzip: sum(entryFiles), routes: rows, over };
 }
@@ -126,7 +131,7 @@ async function ensureSeedIndexed(api: ApiHandle) {
       token,
     ).then((d) => d.faqs.edges.map((e) => e.node).filter((f) => f.status === 'PUBLISHED'));
   const pending = (await list()).filter((f) => f.embeddingStatus !== 'READY');
-    // Give the start-up indexing a moment before re-queueing anything.
+  // Give the start-up indexing a moment before re-queueing anything.
   const settle = Date.now() + 5_000;
   let stillPending = pending;
   while (stillPending.length && Date.now() < settle) {
@@ -164,7 +169,9 @@ async function firstTokenTimes() {
       // Epoch ms of the click, as the host page sees it.
       await page.evaluate(() => {
         const w = window as unknown as { __clickedAt?: number };
-        document.getElementById('switchboard-launcher')!.addEventListener('click', () => (w.__clickedAt ??= performance.timeOrigin + performance.now()), { capture: true });
+        document
+          .getElementById('switchboard-launcher')!
+          .addEventListener('click', () => (w.__clickedAt ??= performance.timeOrigin + performance.now()), { capture: true });
       });
       await page.getByRole('button', { name: 'Chat with us' }).click();
       const openedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);

@@ -54,12 +54,30 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
   async function audit(page: Page, screen: string) {
     await page.addScriptTag({ path: AXE });
     const { violations } = await page.evaluate(() =>
-      (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; html: string; failureSummary: string }[] }[] }> } }).axe.run(document, {
+      (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: Document,
+              opts: object,
+            ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; html: string; failureSummary: string }[] }[] }>;
+          };
+        }
+      ).axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
         resultTypes: ['violations'],
       }),
     );
-    for (const v of violations) a11yFindings.push({ screen, rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), html: v.nodes.slice(0, 5).map((n) => n.html.slice(0, 300)), why: v.nodes.slice(0, 5).map((n) => n.failureSummary) });
+    for (const v of violations)
+      a11yFindings.push({
+        screen,
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+        html: v.nodes.slice(0, 5).map((n) => n.html.slice(0, 300)),
+        why: v.nodes.slice(0, 5).map((n) => n.failureSummary),
+      });
   }
   async function shot(page: Page, name: string, { fullPage = false } = {}) {
     await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
@@ -96,7 +114,7 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
   }
 
   /** The API itself, without the browser. */
-  const call = <T,>(query: string, variables: Record<string, unknown>, token?: string) => apiCall<T>(api, query, variables, token);
+  const call = <T>(query: string, variables: Record<string, unknown>, token?: string) => apiCall<T>(api, query, variables, token);
 
   beforeAll(async () => {
     artifacts = ensureArtifactsDir();
@@ -125,9 +143,13 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       await rebuild.click();
     }
     await expect
-      .poll(() => admin.locator('[data-testid="faq-row"]:has([data-testid="faq-status"]:text-is("published")) [data-embedding]:not([data-embedding="READY"])').count(), {
-        timeout: 30_000,
-      })
+      .poll(
+        () =>
+          admin.locator('[data-testid="faq-row"]:has([data-testid="faq-status"]:text-is("published")) [data-embedding]:not([data-embedding="READY"])').count(),
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(0);
   });
 
@@ -301,7 +323,11 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const { customerToken, conversation } = startConversation;
     await call('mutation($id: ID!) { handOffToHuman(id: $id) { id } }', { id: conversation.id }, customerToken);
     for (let i = 1; i <= 70; i++) {
-      await call('mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }', { i: { conversationId: conversation.id, body: `Page message ${i}` } }, customerToken);
+      await call(
+        'mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }',
+        { i: { conversationId: conversation.id, body: `Page message ${i}` } },
+        customerToken,
+      );
     }
     const { page } = await newPage({ width: 360, height: 720 });
     await page.goto(`${web.url}/embed-demo.html`); // same origin: store the session the widget would have stored
@@ -407,7 +433,14 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await expect.poll(() => ticket.getByLabel(/^Assignee of/).inputValue()).not.toBe('');
     await agent.reload();
     await expect.poll(() => ticket.getByLabel(/^Priority of/).inputValue()).toBe('HIGH');
-    await expect.poll(async () => ticket.getByLabel(/^Assignee of/).locator('option:checked').textContent()).toBe('Alex Agent');
+    await expect
+      .poll(async () =>
+        ticket
+          .getByLabel(/^Assignee of/)
+          .locator('option:checked')
+          .textContent(),
+      )
+      .toBe('Alex Agent');
     await shot(agent, 'agent-tickets');
     await ticket.getByRole('link', { name: 'Open the conversation' }).click();
     await agent.getByRole('heading', { name: CUSTOMER }).waitFor();
@@ -433,7 +466,10 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const noteText = `@Demo Admin can you double-check this refund? ${run}`;
     // @ and the start of a name list the colleagues; Enter picks one.
     await noteBox.fill('@Dem');
-    await agent.getByRole('listbox', { name: 'Colleagues to mention' }).getByRole('option', { name: /@Demo Admin/ }).waitFor();
+    await agent
+      .getByRole('listbox', { name: 'Colleagues to mention' })
+      .getByRole('option', { name: /@Demo Admin/ })
+      .waitFor();
     await noteBox.press('Enter');
     await expect.poll(() => noteBox.inputValue()).toBe('@Demo Admin ');
     await noteBox.pressSequentially(`can you double-check this refund? ${run}`);
@@ -539,7 +575,8 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
       expect(admin.url()).toContain(path);
       if (path === '/admin/status') await admin.getByTestId('system-status').waitFor();
       // The publish above is recorded, by name.
-      if (path === '/admin/audit') await admin.getByTestId('audit-entry').filter({ hasText: 'faq.publish' }).filter({ hasText: 'Demo Admin' }).first().waitFor();
+      if (path === '/admin/audit')
+        await admin.getByTestId('audit-entry').filter({ hasText: 'faq.publish' }).filter({ hasText: 'Demo Admin' }).first().waitFor();
       await shot(admin, `admin-${path.split('/').pop()}`);
     }
   });
@@ -596,10 +633,19 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await admin.getByText(/^Imported “Published FAQs/).waitFor();
 
     for (const version of ['v1 ', 'Narrow retrieval']) {
-      await admin.getByLabel(/^Dataset/).first().click();
+      await admin
+        .getByLabel(/^Dataset/)
+        .first()
+        .click();
       await admin.getByRole('option').first().click();
-      await admin.getByLabel(/^Model configuration/).first().click();
-      await admin.getByRole('option', { name: new RegExp(version) }).first().click();
+      await admin
+        .getByLabel(/^Model configuration/)
+        .first()
+        .click();
+      await admin
+        .getByRole('option', { name: new RegExp(version) })
+        .first()
+        .click();
       await admin.getByRole('button', { name: 'Start run' }).click();
     }
     // Both runs finish (progress arrives over evaluationRunProgress).
@@ -638,15 +684,17 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
 
   it('(5) the analytics page charts the analytics API, with the same numbers', async () => {
     const { page } = await newPage();
-    const { logIn } = await call<{ logIn: { accessToken: string } }>(
-      'mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }',
-      { i: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } },
-    );
+    const { logIn } = await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', {
+      i: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
+    });
     /** The page's own Analytics request, answered again by the API directly. */
     const nextAnalytics = () =>
       page
         .waitForRequest((r) => r.url().endsWith('/graphql') && r.method() === 'POST' && r.postDataJSON()?.operationName === 'Analytics')
-        .then(async (r) => (await call<{ analytics: AnalyticsQuery['analytics'] }>(print(AnalyticsDocument), r.postDataJSON().variables, logIn.accessToken)).analytics);
+        .then(
+          async (r) =>
+            (await call<{ analytics: AnalyticsQuery['analytics'] }>(print(AnalyticsDocument), r.postDataJSON().variables, logIn.accessToken)).analytics,
+        );
     const kpi = (label: string) => page.getByTestId('kpi').filter({ has: page.getByText(label, { exact: true }) });
 
     const asked = nextAnalytics();
@@ -669,9 +717,14 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     }
     const total = a.timeseries.reduce((n, b) => n + b.conversationsCreated, 0);
     expect(await page.locator('#timeseries-summary').textContent()).toContain(`${total} conversation(s) across ${a.timeseries.length} day bucket(s)`);
-    expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(a.handoffReasons.map((r) => `${handoffReasonLabel(r.label)}: ${r.count}`).join(', '));
+    expect(await page.getByTestId('analytics-handoffs').getAttribute('aria-label')).toBe(
+      a.handoffReasons.map((r) => `${handoffReasonLabel(r.label)}: ${r.count}`).join(', '),
+    );
     expect(await page.getByTestId('analytics-authors').getAttribute('aria-label')).toBe(
-      a.messagesByAuthorType.filter((m) => m.count > 0).map((m) => `${authorTypeLabel(m.label)}: ${m.count}`).join(', '),
+      a.messagesByAuthorType
+        .filter((m) => m.count > 0)
+        .map((m) => `${authorTypeLabel(m.label)}: ${m.count}`)
+        .join(', '),
     );
     expect(await page.getByTestId('analytics-backlog').getAttribute('aria-label')).toBe(
       a.ticketBacklog.map((b) => `${humanize(b.status)}, ${humanize(b.priority).toLowerCase()}: ${b.count}`).join('; '),
@@ -908,7 +961,13 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await visitor.keyboard.press('Enter');
     await visitor.locator('[data-testid="message"][data-author="CUSTOMER"]').first().waitFor();
     // The customer goes on typing in the composer.
-    await expect.poll(() => visitor.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLTextAreaElement | null)?.labels?.[0]?.textContent)).toContain('Your message');
+    await expect
+      .poll(() =>
+        visitor.evaluate(
+          () => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLTextAreaElement | null)?.labels?.[0]?.textContent,
+        ),
+      )
+      .toContain('Your message');
 
     // The new conversation arrives live; Tab reaches it in the inbox and Enter opens it.
     await desk.getByRole('link', { name: new RegExp(name) }).waitFor();
@@ -948,9 +1007,15 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     await page.locator('[data-testid="message"][data-author="CUSTOMER"]').first().waitFor();
     const session = await page.evaluate((key) => localStorage.getItem(`switchboard.widget.${key}`), api.widgetKey);
     const conversationId = (JSON.parse(session!) as { conversationId: string }).conversationId;
-    const { logIn } = await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', { i: { email: DEMO_AGENT.email, password: DEMO_AGENT.password } });
+    const { logIn } = await call<{ logIn: { accessToken: string } }>('mutation($i: LogInInput!) { logIn(input: $i) { accessToken } }', {
+      i: { email: DEMO_AGENT.email, password: DEMO_AGENT.password },
+    });
     const subject = `Broken order ${run}`;
-    await call('mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }', { i: { conversationId, subject, priority: 'URGENT' } }, logIn.accessToken);
+    await call(
+      'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }',
+      { i: { conversationId, subject, priority: 'URGENT' } },
+      logIn.accessToken,
+    );
 
     await agent.goto(`${web.url}/agent/tickets`);
     await agent.getByRole('link', { name: subject }).click();
@@ -961,7 +1026,10 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
     const thread = agent.getByRole('region', { name: 'Comments' });
     await thread.getByRole('textbox', { name: 'Comment for colleagues' }).fill(`Courier confirms damage ${run}`);
     await thread.getByRole('button', { name: 'Add comment' }).click();
-    await agent.getByTestId('ticket-comment').filter({ hasText: `Courier confirms damage ${run}` }).waitFor();
+    await agent
+      .getByTestId('ticket-comment')
+      .filter({ hasText: `Courier confirms damage ${run}` })
+      .waitFor();
     await thread.locator('.mantine-SegmentedControl-root label', { hasText: /^Public reply$/ }).click();
     await thread.getByRole('textbox', { name: 'Reply to the requester' }).fill(`A replacement is on its way ${run}.`);
     await thread.getByRole('button', { name: 'Send reply' }).click();
@@ -1013,7 +1081,10 @@ describe.skipIf(!chromiumAvailable)('Switchboard web app (e2e)', () => {
 
   it('a customer sends an image in the widget and the agent sees it inline in the console', async () => {
     // A 48×48 blue PNG.
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAOklEQVR42u3OQQ0AAAgEoItjOhMbxhbOBxsBSPW8EiEhISEhISEhISEhISEhISEhISEhISEhISGhOwtTyQLEeKrPmAAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAOklEQVR42u3OQQ0AAAgEoItjOhMbxhbOBxsBSPW8EiEhISEhISEhISEhISEhISEhISEhISEhISGhOwtTyQLEeKrPmAAAAABJRU5ErkJggg==',
+      'base64',
+    );
     const who = `Picture ${run}`;
     await agent.goto(`${web.url}/agent`);
     await agent.getByRole('heading', { name: 'Inbox' }).waitFor();

@@ -84,11 +84,15 @@ export async function startApi(extraEnv: Record<string, string> = {}): Promise<A
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const child: ChildProcess = spawn(process.execPath, ['--experimental-async-context-frame', '--enable-source-maps', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    cwd: apiRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--experimental-async-context-frame', '--enable-source-maps', '--import', '@swc-node/register/esm-register', 'src/main.ts'],
+    {
+      cwd: apiRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // Never leave the API running when this process ends, even on a crash.
   const killChild = () => {
     if (child.exitCode == null) child.kill('SIGKILL');
@@ -179,4 +183,3 @@ function quietProxyLogger() {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
-

@@ -40,7 +40,9 @@
   button.setAttribute('aria-controls', 'switchboard-frame');
   button.textContent = label;
   button.style.cssText =
-    'position:fixed;bottom:20px;' + side + ':20px;z-index:2147483000;padding:12px 18px;border:0;border-radius:999px;' +
+    'position:fixed;bottom:20px;' +
+    side +
+    ':20px;z-index:2147483000;padding:12px 18px;border:0;border-radius:999px;' +
     'background:#3b5bdb;color:#fff;font:600 15px/1.2 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;' +
     'box-shadow:0 6px 20px rgba(0,0,0,.2);cursor:pointer';
 
@@ -48,7 +50,9 @@
     var small = window.innerWidth < 480;
     return small
       ? 'position:fixed;inset:0;width:100%;height:100%;border:0;z-index:2147483001;background:#fff'
-      : 'position:fixed;bottom:84px;' + side + ':20px;width:380px;height:min(620px,calc(100vh - 110px));border:0;' +
+      : 'position:fixed;bottom:84px;' +
+          side +
+          ':20px;width:380px;height:min(620px,calc(100vh - 110px));border:0;' +
           'border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.25);z-index:2147483001;background:#fff';
   }
 

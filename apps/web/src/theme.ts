@@ -1,4 +1,12 @@
-import { createTheme, darken, defaultVariantColorsResolver, luminance, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
+import {
+  createTheme,
+  darken,
+  defaultVariantColorsResolver,
+  luminance,
+  parseThemeColor,
+  type CSSVariablesResolver,
+  type VariantColorsResolver,
+} from '@mantine/core';
 
 // Colours meet WCAG 2.1 AA contrast (4.5:1 for text), which Mantine's defaults
 // do not everywhere: the e2e suite audits every screen with axe-core.

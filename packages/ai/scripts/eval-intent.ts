@@ -72,7 +72,9 @@ for (const e of train) trainCounts.set(e.label, (trainCounts.get(e.label) ?? 0) 
 const majority = [...trainCounts].sort((a, b) => b[1] - a[1])[0]![0];
 const baseline = test.filter((e) => e.label === majority).length / test.length;
 
-console.log(`BANKING77 train.csv: ${examples.length} examples, ${labels.length} intents; split train=${train.length} test=${test.length} (stratified 80/20, seed ${values.seed})`);
+console.log(
+  `BANKING77 train.csv: ${examples.length} examples, ${labels.length} intents; split train=${train.length} test=${test.length} (stratified 80/20, seed ${values.seed})`,
+);
 console.log(`NearestCentroidIntentClassifier (hashed embedding, ${dimensions} dims)`);
 console.log(`accuracy  ${(correct / test.length).toFixed(4)} (${correct}/${test.length})`);
 console.log(`macro-F1  ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`);

@@ -47,5 +47,8 @@ export async function chunkFaq(faq: FaqText, options: ChunkOptions = {}): Promis
     chunkOverlap: Math.min(chunkOverlap, Math.floor(bodySize / 2)),
   });
   const pieces = await splitter.splitText(answer);
-  return pieces.map((p) => p.trim()).filter(Boolean).map((p) => prefix + p);
+  return pieces
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => prefix + p);
 }

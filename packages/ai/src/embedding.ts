@@ -11,10 +11,17 @@ import type { Embedder } from './types.js';
 
 export const LOCAL_EMBEDDING_DIMENSIONS = 256;
 
-const STOP = new Set('a an and are as at be by do does for from how i in is it me my of on or the this to was what when where which who why with you your can'.split(' '));
+const STOP = new Set(
+  'a an and are as at be by do does for from how i in is it me my of on or the this to was what when where which who why with you your can'.split(' '),
+);
 
 export function tokenize(text: string): string[] {
-  return (text.toLowerCase().normalize('NFKD').match(/\p{L}[\p{L}\p{N}']*|\p{N}+/gu) ?? []).filter((t) => !STOP.has(t));
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .match(/\p{L}[\p{L}\p{N}']*|\p{N}+/gu) ?? []
+  ).filter((t) => !STOP.has(t));
 }
 
 function bucket(feature: string, dimensions: number): { index: number; sign: number } {

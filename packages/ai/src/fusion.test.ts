@@ -56,8 +56,15 @@ describe('reciprocal rank fusion', () => {
 describe('fuseNormalized', () => {
   it('divides lexical scores by the best one, keeps cosines as they are, and sums with the weights', () => {
     const fused = fuseNormalized(
-      [{ id: 'a', score: 10 }, { id: 'b', score: 5 }],
-      [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.5 }, { id: 'd', score: -0.2 }],
+      [
+        { id: 'a', score: 10 },
+        { id: 'b', score: 5 },
+      ],
+      [
+        { id: 'b', score: 0.9 },
+        { id: 'c', score: 0.5 },
+        { id: 'd', score: -0.2 },
+      ],
       { lexical: 0.6, vector: 0.4 },
     );
     expect(fused.map((f) => f.id)).toEqual(['b', 'a', 'c', 'd']);
@@ -68,7 +75,15 @@ describe('fuseNormalized', () => {
 
   it('works with either leg empty, and breaks ties by id', () => {
     expect(fuseNormalized([], [{ id: 'x', score: 0.3 }]).map((f) => f.id)).toEqual(['x']);
-    expect(fuseNormalized([{ id: 'y', score: 2 }, { id: 'x', score: 2 }], []).map((f) => f.id)).toEqual(['x', 'y']);
+    expect(
+      fuseNormalized(
+        [
+          { id: 'y', score: 2 },
+          { id: 'x', score: 2 },
+        ],
+        [],
+      ).map((f) => f.id),
+    ).toEqual(['x', 'y']);
     expect(fuseNormalized([], [])).toEqual([]);
   });
 });

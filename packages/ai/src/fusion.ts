@@ -27,9 +27,7 @@ export function reciprocalRankFusion(lists: ScoredId[][], k = 60): ScoredId[] {
       fused.set(item.id, (fused.get(item.id) ?? 0) + 1 / (k + index + 1));
     });
   }
-  return [...fused.entries()]
-    .map(([id, score]) => ({ id, score }))
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...fused.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export interface FusionWeights {

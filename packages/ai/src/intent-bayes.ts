@@ -41,7 +41,10 @@ export class BayesIntentClassifier {
   private readonly lift = new Map<string, { labels: Int32Array; delta: Float64Array }>();
   private readonly logPriors: Float64Array;
 
-  private constructor(private readonly model: BayesIntentModelJson, totals: number[]) {
+  private constructor(
+    private readonly model: BayesIntentModelJson,
+    totals: number[],
+  ) {
     const { alpha, counts, priors } = model;
     const vocabulary = Object.keys(counts).length;
     const n = priors.reduce((a, b) => a + b, 0);

@@ -69,7 +69,9 @@ describe('lexical index (BM25)', () => {
     const text = doc('a', 'refund', 'How do I get a refund?', 'Request a refund within 30 days from the Orders page.');
     const alone = new LexicalIndex([text]).search('How do I get a refund?', 5)[0]!;
     // The same document among MIN_EFFECTIVE_DOCUMENTS others on other subjects.
-    const others = Array.from({ length: MIN_EFFECTIVE_DOCUMENTS }, (_, i) => doc(`o${i}`, `o${i}`, `Question ${i} about topic${i}`, `Answer ${i} on topic${i}.`));
+    const others = Array.from({ length: MIN_EFFECTIVE_DOCUMENTS }, (_, i) =>
+      doc(`o${i}`, `o${i}`, `Question ${i} about topic${i}`, `Answer ${i} on topic${i}.`),
+    );
     const crowd = new LexicalIndex([text, ...others]).search('How do I get a refund?', 5)[0]!;
     expect(alone.coverage).toBe(1);
     expect(crowd.coverage).toBe(1);

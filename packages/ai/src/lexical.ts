@@ -71,19 +71,25 @@ export const FUZZY_MIN_LENGTH = 5;
 export const FUZZY_WEIGHT = 0.45;
 
 const STOP = new Set(
-  ('a about above after again all also am an and any are as at be because been being below between both but by can could did do does ' +
+  (
+    'a about above after again all also am an and any are as at be because been being below between both but by can could did do does ' +
     'doing down during each few for from further get got had has have having he her here hers him his how i if in into is it its itself ' +
     'just me more most my myself no nor not now of off on once only or other our ours out over own same she should so some such than that ' +
     'the their theirs them then there these they this those through to too under until up very was we were what when where which while ' +
     'who whom why will with would you your yours ' +
     // Courtesy carries no topic: "hi, ..." must not look like an unknown, informative word.
-    'hi hello hey thanks thank please pls dear regards')
-    .split(' '),
+    'hi hello hey thanks thank please pls dear regards'
+  ).split(' '),
 );
 
 /** Words of a text, lower-cased, accents kept (NFKC), apostrophes inside words kept. */
 export function lexicalTokens(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(/\p{L}[\p{L}\p{N}']*|\p{N}+/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/\p{L}[\p{L}\p{N}']*|\p{N}+/gu) ?? []
+  );
 }
 
 /** The index term of a word: null for stop words, else its Porter stem. */
@@ -95,7 +101,13 @@ export function lexicalTerm(word: string): string | null {
 
 /** Distinct index terms of a text, in order of first appearance. */
 export function lexicalTerms(text: string): string[] {
-  return [...new Set(lexicalTokens(text).map(lexicalTerm).filter((t): t is string => Boolean(t)))];
+  return [
+    ...new Set(
+      lexicalTokens(text)
+        .map(lexicalTerm)
+        .filter((t): t is string => Boolean(t)),
+    ),
+  ];
 }
 
 export class LexicalIndex {

@@ -58,7 +58,10 @@ describe('local provider', () => {
 
   it('is more confident with more evidence, a clearer margin and legs that agree; same-FAQ chunks do not compete', () => {
     const at = (top: Partial<NonNullable<KnowledgeChunk['evidence']>>, runnerUp = 0.4) =>
-      localConfidence([{ ...refund, evidence: { ...refund.evidence!, ...top } }, { ...shipping, evidence: { ...shipping.evidence!, fused: runnerUp } }]);
+      localConfidence([
+        { ...refund, evidence: { ...refund.evidence!, ...top } },
+        { ...shipping, evidence: { ...shipping.evidence!, fused: runnerUp } },
+      ]);
     expect(at({ coverage: 1 })).toBeGreaterThan(at({ coverage: 0.3 }));
     expect(at({ strength: 3 })).toBeGreaterThan(at({ strength: 0.8 }));
     expect(at({}, 0.2)).toBeGreaterThan(at({}, 0.8));

@@ -4,7 +4,7 @@ describe('logistic regression', () => {
   it('recovers the coefficients that generated the labels', () => {
     // Deterministic pseudo-random data from p = σ(-1 + 3·x1 - 2·x2).
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const x: number[][] = [];
     const y: number[] = [];
     for (let i = 0; i < 4000; i++) {

@@ -4,7 +4,8 @@ describe('offline moderation', () => {
   it('flags profanity, also disguised, and leaves innocent words that contain a bad one alone', () => {
     expect(moderateLocally('This is fucking useless')).toEqual({ flagged: true, categories: ['profanity'], pii: [], source: 'local' });
     expect(moderateLocally('You are a b1tch').flagged).toBe(true);
-    for (const clean of ['I live in Scunthorpe', 'Please assess my class booking', 'How do I get a refund?']) expect(moderateLocally(clean).flagged).toBe(false);
+    for (const clean of ['I live in Scunthorpe', 'Please assess my class booking', 'How do I get a refund?'])
+      expect(moderateLocally(clean).flagged).toBe(false);
   });
 
   it('redacts emails, phone numbers and Luhn-valid card numbers, not dates, amounts or order numbers', () => {

@@ -22,7 +22,16 @@ describe('openai provider against a local OpenAI-compatible server', () => {
   });
 
   const provider = (extra: { maxRetries?: number; timeoutMs?: number } = {}) =>
-    createProvider({ provider: 'openai', apiKey: 'test-key', baseUrl, chatModel: 'test-chat', embeddingModel: 'test-embed', embeddingDimensions: 8, maxRetries: 0, ...extra });
+    createProvider({
+      provider: 'openai',
+      apiKey: 'test-key',
+      baseUrl,
+      chatModel: 'test-chat',
+      embeddingModel: 'test-embed',
+      embeddingDimensions: 8,
+      maxRetries: 0,
+      ...extra,
+    });
 
   const chatRequests = () => server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as ChatCompletionRequest);
 
@@ -225,7 +234,11 @@ describe('openai provider against a local OpenAI-compatible server', () => {
     expect(JSON.stringify(check.messages)).toContain('[1] How do I get a refund?\\n\\nRefunds take 5 business days.');
 
     supported = false;
-    expect(await provider().answer({ question: 'refund?', history: [], chunks })).toMatchObject({ grounded: false, confidence: 0, citations: [{ faqId: 'faq-refund' }] });
+    expect(await provider().answer({ question: 'refund?', history: [], chunks })).toMatchObject({
+      grounded: false,
+      confidence: 0,
+      citations: [{ faqId: 'faq-refund' }],
+    });
 
     // A check that fails (here: a reply that is not the verdict) leaves the answer to its confidence.
     server.chat = (req) => (req.response_format || req.tools ? { json: { nonsense: 1 } } : { deltas: ['Refunds take 5 business days [2].'] });

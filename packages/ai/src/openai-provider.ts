@@ -214,7 +214,11 @@ export class OpenAiProvider implements AiProvider {
 
     const chain = ragPrompt.pipe(this.chat(input.model ?? this.chatModel, input.temperature)).pipe(new StringOutputParser());
     const variables = {
-      systemPrompt: (input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT) + (input.language ? `\nThe customer writes in the language with ISO 639-1 code "${input.language}": answer in that language, whatever the language of the context.` : ''),
+      systemPrompt:
+        (input.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT) +
+        (input.language
+          ? `\nThe customer writes in the language with ISO 639-1 code "${input.language}": answer in that language, whatever the language of the context.`
+          : ''),
       context: formatContext(input.chunks),
       history: input.history.map(toMessage),
       question: input.question,
@@ -296,7 +300,9 @@ export class OpenAiProvider implements AiProvider {
       const body = (await res.json()) as { results?: { flagged?: boolean; categories?: Record<string, boolean> }[] };
       const result = body.results?.[0];
       if (!result || typeof result.flagged !== 'boolean') return moderateLocally(text);
-      const categories = Object.entries(result.categories ?? {}).filter(([, on]) => on).map(([name]) => name);
+      const categories = Object.entries(result.categories ?? {})
+        .filter(([, on]) => on)
+        .map(([name]) => name);
       return { flagged: result.flagged, categories: result.flagged ? categories : [], pii: detectPii(text), source: 'openai' };
     } catch {
       return moderateLocally(text);
@@ -315,7 +321,10 @@ export class OpenAiProvider implements AiProvider {
   async analyze(text: string, options: AnalyzeOptions = {}): Promise<MessageAnalysis> {
     const [first, ...rest] = options.intents ?? [];
     // A workspace taxonomy replaces the built-in labels: the model may only answer one of them.
-    const schema = first !== undefined ? messageAnalysisSchema.extend({ intent: z.enum([first, ...rest]).describe('Customer-service intent of the message') }) : messageAnalysisSchema;
+    const schema =
+      first !== undefined
+        ? messageAnalysisSchema.extend({ intent: z.enum([first, ...rest]).describe('Customer-service intent of the message') })
+        : messageAnalysisSchema;
     const model = this.chat(this.chatModel, 0).withStructuredOutput(schema, { name: 'message_analysis' });
     const result = await analysisPrompt.pipe(model).invoke({ text });
     const language = result.language.trim().toLowerCase();

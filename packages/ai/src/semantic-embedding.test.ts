@@ -33,7 +33,10 @@ describe('semantic embedding (USE-lite, offline)', () => {
 
   it('keeps the event loop turning while many callers wait on the model at once', async () => {
     // A burst: twelve callers (jobs, questions) start together, as when many FAQs are published while the model loads.
-    const callers = Array.from({ length: 12 }, (_, i) => [`Question ${i} about parcels to zone ${i}.`, `Answer ${i}: parcels to zone ${i} arrive within ${i + 2} days of dispatch.`]);
+    const callers = Array.from({ length: 12 }, (_, i) => [
+      `Question ${i} about parcels to zone ${i}.`,
+      `Answer ${i}: parcels to zone ${i} arrive within ${i + 2} days of dispatch.`,
+    ]);
     const { longestStall, total } = await measureStalls(async () => {
       const results = await Promise.all(callers.map((texts) => semanticEmbeddings(texts)));
       expect(results.map((r) => r.length)).toEqual(callers.map(() => 2));

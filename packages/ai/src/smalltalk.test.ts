@@ -15,12 +15,17 @@ describe('small talk', () => {
     expect(detectSmallTalk(text)).toBe(kind);
   });
 
-  it.each(['Hi, my order is late', 'Thanks, but how do I get a refund?', 'How do I reset my password?', 'hello can you help me with billing', '', 'ok', 'no thanks, I want a person'])(
-    'is not small talk: %j',
-    (text) => {
-      expect(detectSmallTalk(text)).toBeNull();
-    },
-  );
+  it.each([
+    'Hi, my order is late',
+    'Thanks, but how do I get a refund?',
+    'How do I reset my password?',
+    'hello can you help me with billing',
+    '',
+    'ok',
+    'no thanks, I want a person',
+  ])('is not small talk: %j', (text) => {
+    expect(detectSmallTalk(text)).toBeNull();
+  });
 
   it('answers each kind in words', () => {
     expect(smallTalkReply('greeting')).toMatch(/help/);

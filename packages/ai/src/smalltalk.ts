@@ -5,10 +5,68 @@
 
 export type SmallTalk = 'greeting' | 'thanks';
 
-const GREETING = new Set(['hi', 'hello', 'hey', 'hiya', 'howdy', 'yo', 'greetings', 'good morning', 'good afternoon', 'good evening', 'morning', 'hola', 'bonjour', 'hallo', 'ciao', 'olá', 'ola']);
-const THANKS = new Set(['thanks', 'thank you', 'thx', 'ty', 'cheers', 'many thanks', 'thanks a lot', 'thank you so much', 'thanks so much', 'great thanks', 'ok thanks', 'okay thanks', 'perfect thanks', 'awesome thanks', 'gracias', 'merci', 'danke', 'obrigado', 'obrigada', 'grazie']);
+const GREETING = new Set([
+  'hi',
+  'hello',
+  'hey',
+  'hiya',
+  'howdy',
+  'yo',
+  'greetings',
+  'good morning',
+  'good afternoon',
+  'good evening',
+  'morning',
+  'hola',
+  'bonjour',
+  'hallo',
+  'ciao',
+  'olá',
+  'ola',
+]);
+const THANKS = new Set([
+  'thanks',
+  'thank you',
+  'thx',
+  'ty',
+  'cheers',
+  'many thanks',
+  'thanks a lot',
+  'thank you so much',
+  'thanks so much',
+  'great thanks',
+  'ok thanks',
+  'okay thanks',
+  'perfect thanks',
+  'awesome thanks',
+  'gracias',
+  'merci',
+  'danke',
+  'obrigado',
+  'obrigada',
+  'grazie',
+]);
 /** Words that may accompany a courtesy without adding a question. */
-const FILLER = new Set(['there', 'team', 'everyone', 'all', 'again', 'very', 'much', 'a', 'lot', 'so', 'you', 'guys', 'folks', 'ok', 'okay', 'great', 'perfect', 'awesome']);
+const FILLER = new Set([
+  'there',
+  'team',
+  'everyone',
+  'all',
+  'again',
+  'very',
+  'much',
+  'a',
+  'lot',
+  'so',
+  'you',
+  'guys',
+  'folks',
+  'ok',
+  'okay',
+  'great',
+  'perfect',
+  'awesome',
+]);
 
 export function detectSmallTalk(text: string): SmallTalk | null {
   const words = text
@@ -19,7 +77,7 @@ export function detectSmallTalk(text: string): SmallTalk | null {
     .filter(Boolean);
   if (!words.length || words.length > 6) return null;
   let kind: SmallTalk | null = null;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const two = i + 1 < words.length ? `${words[i]} ${words[i + 1]}` : '';
     const three = i + 2 < words.length ? `${two} ${words[i + 2]}` : '';
     const match = [three, two, words[i]!].find((w) => w && (GREETING.has(w) || THANKS.has(w)));

@@ -5,11 +5,7 @@
 // generation replaces the text of the one that failed instead of adding to it.
 import type { Client } from 'graphql-ws';
 import { print } from 'graphql';
-import {
-  ConversationEventsDocument,
-  type ConversationEventsSubscription,
-  type ConversationEventsSubscriptionVariables,
-} from './generated/graphql.js';
+import { ConversationEventsDocument, type ConversationEventsSubscription, type ConversationEventsSubscriptionVariables } from './generated/graphql.js';
 
 export type ConversationEvent = ConversationEventsSubscription['conversationEvents'];
 

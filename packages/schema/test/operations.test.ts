@@ -1,24 +1,11 @@
-import {
-  buildASTSchema,
-  Kind,
-  print,
-  validate,
-  visit,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { buildASTSchema, Kind, print, validate, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { readOperationFiles, readSchemaDocument } from '../scripts/generate.js';
 
 const schema = buildASTSchema(readSchemaDocument());
 const files = readOperationFiles();
 const definitions = files.flatMap(({ document }) => document.definitions);
 const operations = definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-const fragments = new Map(
-  definitions
-    .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-    .map((d) => [d.name.value, d]),
-);
+const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
 
 /** The operation plus every fragment it spreads, directly or through other fragments (what a client sends). */
 function standalone(operation: OperationDefinitionNode): DocumentNode {

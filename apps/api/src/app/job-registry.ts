@@ -17,5 +17,23 @@ import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import type { JobDefinition } from '../platform/queue.js';
 
 export const jobs = new Map<string, JobDefinition<never>>(
-  ([purgeTokensJob, retentionJob, rollupJob, embedFaqJob, answerJob, analyzeJob, evaluateJob, reconcileJob, deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob, webhookRetentionJob, slaBreachJob, routeWaitingJob, sweepAttachmentsJob] as JobDefinition<never>[]).map((j) => [j.name, j]),
+  (
+    [
+      purgeTokensJob,
+      retentionJob,
+      rollupJob,
+      embedFaqJob,
+      answerJob,
+      analyzeJob,
+      evaluateJob,
+      reconcileJob,
+      deliverWebhookJob,
+      fanOutWebhooksJob,
+      sweepWebhooksJob,
+      webhookRetentionJob,
+      slaBreachJob,
+      routeWaitingJob,
+      sweepAttachmentsJob,
+    ] as JobDefinition<never>[]
+  ).map((j) => [j.name, j]),
 );

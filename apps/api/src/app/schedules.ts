@@ -36,7 +36,11 @@ export const recurring: Recurring[] = [
 export async function scheduleOnBull(connection: Redis, prefix: string): Promise<() => Promise<void>> {
   const queue = openQueue(QUEUES.maintenance, connection, prefix);
   for (const r of recurring) {
-    await queue.upsertJobScheduler(r.job.name, { every: r.everyMs }, { name: r.job.name, data: r.data, opts: { attempts: r.job.attempts ?? 3, backoff: { type: 'exponential', delay: 5000 } } });
+    await queue.upsertJobScheduler(
+      r.job.name,
+      { every: r.everyMs },
+      { name: r.job.name, data: r.data, opts: { attempts: r.job.attempts ?? 3, backoff: { type: 'exponential', delay: 5000 } } },
+    );
   }
   return () => queue.close();
 }

@@ -100,7 +100,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   configureMetrics(config.metricsEnabled);
   const ownsOrm = !opts.orm;
-  const orm = opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery, loadDataDir: opts.loadDataDir }));
+  const orm =
+    opts.orm ?? (await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, onQuery: opts.onQuery, loadDataDir: opts.loadDataDir }));
   if (ownsOrm) await migrate(orm);
   const redis = config.redisUrl ? createRedis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
@@ -129,13 +130,14 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const outbox = new OutboxDispatcher(orm, jobRunner, jobs, logger);
   outbox.start();
   // Recurring maintenance: timers in the embedded mode; BullMQ schedulers when this node runs the workers.
-  const stopSchedules: () => Promise<void> | void = opts.maintenance === false
-    ? () => {}
-    : !redis
-    ? scheduleInProcess(jobRunner)
-    : config.runWorkers
-      ? await scheduleOnBull(redis, config.queuePrefix)
-      : () => {};
+  const stopSchedules: () => Promise<void> | void =
+    opts.maintenance === false
+      ? () => {}
+      : !redis
+        ? scheduleInProcess(jobRunner)
+        : config.runWorkers
+          ? await scheduleOnBull(redis, config.queuePrefix)
+          : () => {};
   const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner, jobDefinitions: jobs, createLoaders, outbox };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base), attachmentScanner: opts.attachmentScanner };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
@@ -145,14 +147,23 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   // An agent coming online may take conversations waiting in their team inboxes.
   realtime.onAvailable = (workspaceId) =>
-    void jobRunner.enqueue(routeWaitingJob, { workspaceId }).catch((err) => logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
+    void jobRunner
+      .enqueue(routeWaitingJob, { workspaceId })
+      .catch((err) => logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
   realtime.start();
   const alerts = new AlertMonitor({ orm, pubSub: pubSubHandle.pubSub, config, logger, redis });
   if (opts.maintenance !== false) alerts.start();
   const schema = await createSchema(deps.pubSub);
   const production = config.nodeEnv === 'production';
   const persistedQueries = new InMemoryLRUCache<string>();
-  const pipeline = createOperationPipeline({ config, logger, rateLimits, checkPrincipal: (actor) => principals.check(actor), limits: opts.guards !== false, persistedQueries });
+  const pipeline = createOperationPipeline({
+    config,
+    logger,
+    rateLimits,
+    checkPrincipal: (actor) => principals.check(actor),
+    limits: opts.guards !== false,
+    persistedQueries,
+  });
   const ws = pipeline.wsHooks(schema);
   const sessions = new SocketSessions({
     check: (actors) => principals.checkMany(actors),
@@ -215,7 +226,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? undefined;
         realtime.sockets += 1;
         // Presence lives in Redis: an outage must not refuse the socket (it is re-announced on the next heartbeat).
-        if (actor.kind === 'user') await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId).catch((err) => logger.warn({ err }, 'presence connect failed'));
+        if (actor.kind === 'user')
+          await realtime.staffConnected(ctx.extra.connId, actor.userId, actor.workspaceId).catch((err) => logger.warn({ err }, 'presence connect failed'));
         return true;
       },
       // Every operation on the socket, query, mutation or subscription, goes through the same pipeline as HTTP.
@@ -270,7 +282,15 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.shutdownTimeoutMs / 2) }),
       ApolloServerPluginCacheControlDisabled(),
       pipeline.apollo.plugin,
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       operationObserverPlugin<Context>(),
     ],
   });
@@ -356,7 +376,12 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       if (!req.is('multipart/form-data')) return next();
       if (!CSRF_HEADERS.some((h) => typeof req.headers[h] === 'string' && req.headers[h].length > 0)) {
         res.status(400).json({
-          errors: [{ message: `Multipart requests must send one of these headers (CSRF protection): ${CSRF_HEADERS.join(', ')}`, extensions: { code: 'BAD_USER_INPUT', reason: 'CSRF' } }],
+          errors: [
+            {
+              message: `Multipart requests must send one of these headers (CSRF protection): ${CSRF_HEADERS.join(', ')}`,
+              extensions: { code: 'BAD_USER_INPUT', reason: 'CSRF' },
+            },
+          ],
         });
         return;
       }
@@ -386,7 +411,8 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     res.status(status).json({
       errors: [
         {
-          message: err.type === 'entity.too.large' ? `Request body exceeds the ${config.bodyLimit} limit` : status < 500 ? err.message : 'Internal server error',
+          message:
+            err.type === 'entity.too.large' ? `Request body exceeds the ${config.bodyLimit} limit` : status < 500 ? err.message : 'Internal server error',
           extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL', ...(tooLarge ? { reason: 'PAYLOAD_TOO_LARGE' } : {}) },
         },
       ],

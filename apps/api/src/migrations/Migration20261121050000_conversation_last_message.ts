@@ -5,9 +5,7 @@ export class Migration20261121050000_conversation_last_message extends Migration
 
   override up(): void {
     this.addSql(`alter table "conversation" add column "last_message_id" uuid null;`);
-    this.addSql(
-      `update "conversation" c set "last_message_id" = m."id" from "message" m where m."conversation_id" = c."id" and m."seq" = c."last_seq";`,
-    );
+    this.addSql(`update "conversation" c set "last_message_id" = m."id" from "message" m where m."conversation_id" = c."id" and m."seq" = c."last_seq";`);
   }
 
   override down(): void {

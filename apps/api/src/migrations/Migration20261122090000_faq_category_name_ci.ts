@@ -16,7 +16,9 @@ export class Migration20261122090000_faq_category_name_ci extends Migration {
   override up(): void {
     // Dropped first: trimming may itself make two names equal.
     this.addSql(`alter table "faq_category" drop constraint if exists "faq_category_workspace_id_name_unique";`);
-    this.addSql(`update "faq_category" set "name" = btrim("name", E' \\t\\r\\n') where "name" <> btrim("name", E' \\t\\r\\n') and btrim("name", E' \\t\\r\\n') <> '';`);
+    this.addSql(
+      `update "faq_category" set "name" = btrim("name", E' \\t\\r\\n') where "name" <> btrim("name", E' \\t\\r\\n') and btrim("name", E' \\t\\r\\n') <> '';`,
+    );
     // Every category that is not the oldest of its (workspace, lower(name)) group, with the one it merges into.
     const merged = `select "id", "keep_id" from (
         select "id", first_value("id") over (partition by "workspace_id", lower("name") order by "created_at", "id") as "keep_id"

@@ -5,7 +5,9 @@ export class Migration20261204520000_moderation_languages extends Migration {
   override name = 'Migration20261204520000_moderation_languages';
 
   override up(): void {
-    this.addSql(`alter table "workspace" add column "moderation_enabled" boolean not null default true, add column "supported_languages" text[] not null default '{en}';`);
+    this.addSql(
+      `alter table "workspace" add column "moderation_enabled" boolean not null default true, add column "supported_languages" text[] not null default '{en}';`,
+    );
     this.addSql(`alter table "message" add column "moderation" jsonb null;`);
   }
 

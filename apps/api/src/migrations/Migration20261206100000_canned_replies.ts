@@ -15,7 +15,9 @@ export class Migration20261206100000_canned_replies extends Migration {
       "created_at" timestamptz not null,
       "updated_at" timestamptz not null
     );`);
-    this.addSql(`create unique index "canned_reply_workspace_owner_shortcut_unique" on "canned_reply" ("workspace_id", "owner_id", "shortcut") nulls not distinct;`);
+    this.addSql(
+      `create unique index "canned_reply_workspace_owner_shortcut_unique" on "canned_reply" ("workspace_id", "owner_id", "shortcut") nulls not distinct;`,
+    );
   }
 
   override down(): void {

@@ -27,12 +27,20 @@ describe('Migration20261122090000_faq_category_name_ci', () => {
 
   it('trims names, merges case-insensitive duplicates into the oldest and then enforces uniqueness ignoring case', async () => {
     const [w1, w2] = [randomUUID(), randomUUID()];
-    for (const [id, name] of [[w1, 'One'], [w2, 'Two']]) {
+    for (const [id, name] of [
+      [w1, 'One'],
+      [w2, 'Two'],
+    ]) {
       await sql(`insert into workspace (id, name, widget_key, created_at) values (?, ?, ?, now())`, [id, name, randomUUID()]);
     }
     const cat = async (workspace: string, name: string, minutesAgo: number) => {
       const id = randomUUID();
-      await sql(`insert into faq_category (id, workspace_id, name, created_at) values (?, ?, ?, now() - make_interval(mins => ?))`, [id, workspace, name, minutesAgo]);
+      await sql(`insert into faq_category (id, workspace_id, name, created_at) values (?, ?, ?, now() - make_interval(mins => ?))`, [
+        id,
+        workspace,
+        name,
+        minutesAgo,
+      ]);
       return id;
     };
     const faq = async (workspace: string, categoryId: string | null) => {
@@ -61,16 +69,17 @@ describe('Migration20261122090000_faq_category_name_ci', () => {
     // Only this migration: `down` below then reverts exactly it, whatever comes after.
     await orm.migrator.up({ to: 'Migration20261122090000_faq_category_name_ci' });
 
-    const cats = await sql<{ id: string; workspace_id: string; name: string }>(`select id, workspace_id, name from faq_category order by workspace_id = ? desc, lower(name)`, [w1]);
+    const cats = await sql<{ id: string; workspace_id: string; name: string }>(
+      `select id, workspace_id, name from faq_category order by workspace_id = ? desc, lower(name)`,
+      [w1],
+    );
     expect(cats).toEqual([
       { id: account, workspace_id: w1, name: 'account' },
       { id: billingOld, workspace_id: w1, name: 'Billing' },
       { id: shipping, workspace_id: w1, name: 'Shipping' },
       { id: otherBilling, workspace_id: w2, name: 'billing' },
     ]);
-    const faqCategory = new Map(
-      (await sql<{ id: string; category_id: string | null }>(`select id, category_id from faq`)).map((r) => [r.id, r.category_id]),
-    );
+    const faqCategory = new Map((await sql<{ id: string; category_id: string | null }>(`select id, category_id from faq`)).map((r) => [r.id, r.category_id]));
     expect(Object.fromEntries(Object.entries(faqs).map(([k, id]) => [k, faqCategory.get(id)]))).toEqual({
       a: billingOld,
       b: billingOld,

@@ -31,8 +31,16 @@ describe(THIS, () => {
     const [w, contact, ann, ben] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await sql(`insert into workspace (id, name, widget_key, created_at) values (?, 'W', ?, now())`, [w, randomUUID()]);
     await sql(`insert into contact (id, workspace_id, created_at) values (?, ?, now())`, [contact, w]);
-    for (const [id, name] of [[ann, 'Ann'], [ben, 'Ben']]) {
-      await sql(`insert into "user" (id, workspace_id, email, name, role, created_at) values (?, ?, ?, ?, 'AGENT', now())`, [id, w, `${name}@example.com`, name]);
+    for (const [id, name] of [
+      [ann, 'Ann'],
+      [ben, 'Ben'],
+    ]) {
+      await sql(`insert into "user" (id, workspace_id, email, name, role, created_at) values (?, ?, ?, ?, 'AGENT', now())`, [
+        id,
+        w,
+        `${name}@example.com`,
+        name,
+      ]);
     }
     const conversation = async (assignee: string | null, channel: string, times: [string, string][]) => {
       const id = randomUUID();
@@ -42,20 +50,36 @@ describe(THIS, () => {
         [id, w, contact, assignee, channel, times.length, times.at(-1)![1], times[0]![1]],
       );
       for (const [i, [author, at]] of times.entries()) {
-        await sql(`insert into message (id, workspace_id, conversation_id, seq, author_type, body, created_at) values (?, ?, ?, ?, ?, 'x', ?)`, [randomUUID(), w, id, i + 1, author, at]);
+        await sql(`insert into message (id, workspace_id, conversation_id, seq, author_type, body, created_at) values (?, ?, ?, ?, ?, 'x', ?)`, [
+          randomUUID(),
+          w,
+          id,
+          i + 1,
+          author,
+          at,
+        ]);
       }
       return id;
     };
     // Ann's by email across 10:00; Ben's on the widget, its last message after the rollups' watermark (11:00).
-    const c1 = await conversation(ann, 'EMAIL', [['CUSTOMER', '2026-03-01T09:50:00Z'], ['AGENT', '2026-03-01T10:10:00Z']]);
-    await conversation(ben, 'WEB_WIDGET', [['CUSTOMER', '2026-03-01T10:30:00Z'], ['AGENT', '2026-03-01T11:30:00Z']]);
+    const c1 = await conversation(ann, 'EMAIL', [
+      ['CUSTOMER', '2026-03-01T09:50:00Z'],
+      ['AGENT', '2026-03-01T10:10:00Z'],
+    ]);
+    await conversation(ben, 'WEB_WIDGET', [
+      ['CUSTOMER', '2026-03-01T10:30:00Z'],
+      ['AGENT', '2026-03-01T11:30:00Z'],
+    ]);
     await sql(`insert into analytics_rollup_state (name, rolled_up_to) values ('message_hourly', '2026-03-01T11:00:00Z')`);
 
     await orm.migrator.up({ to: THIS });
 
     const rows = () =>
-      sql(`select to_char(hour at time zone 'UTC', 'HH24') as hour, assignee_id, channel, author_type, messages from message_dimension_rollup_hourly
-            where workspace_id = ? and messages <> 0 order by 1, 4`, [w]);
+      sql(
+        `select to_char(hour at time zone 'UTC', 'HH24') as hour, assignee_id, channel, author_type, messages from message_dimension_rollup_hourly
+            where workspace_id = ? and messages <> 0 order by 1, 4`,
+        [w],
+      );
     expect(await rows()).toEqual([
       { hour: '09', assignee_id: ann, channel: 'EMAIL', author_type: 'CUSTOMER', messages: 1 },
       { hour: '10', assignee_id: ann, channel: 'EMAIL', author_type: 'AGENT', messages: 1 },

@@ -16,7 +16,6 @@ export type Actor =
 
 export type StaffActor = Extract<Actor, { kind: 'user' }>;
 
-
 /** The workspace a signed-in user or API key acts in. */
 export function workspaceActor(actor: Actor): { workspaceId: string } {
   if (actor.kind === 'user' || actor.kind === 'apiKey') return actor;

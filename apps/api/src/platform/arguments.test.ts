@@ -30,7 +30,10 @@ describe('arguments', () => {
   });
 
   it('validation errors name each field once', async () => {
-    const long = expectError(await t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id } }`, { n: 'x'.repeat(121) }, token), 'BAD_USER_INPUT');
+    const long = expectError(
+      await t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id } }`, { n: 'x'.repeat(121) }, token),
+      'BAD_USER_INPUT',
+    );
     expect(long.message).toBe('Invalid input: name must be shorter than or equal to 120 characters');
     expect(long.extensions!.validation).toEqual([{ field: 'name', message: 'name must be shorter than or equal to 120 characters' }]);
 

@@ -62,7 +62,10 @@ const variables = z.object({
   TRUSTED_DOCUMENTS: z.enum(['true', 'false']).default('false'),
   AI_AUTO_REPLY: z.enum(['true', 'false']).default('true'),
   ANALYTICS_ROLLUPS: z.enum(['true', 'false']).default('true'),
-  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, - and _ only').default('sb'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]+$/, 'letters, digits, - and _ only')
+    .default('sb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),
@@ -103,8 +106,18 @@ const variables = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(3, 'must be at least 3 (deliveries are retried for up to 46 hours)').default(30),
   ATTACHMENTS_DIR: z.string().optional(),
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().max(100 * 1024 * 1024).default(10 * 1024 * 1024),
-  ATTACHMENT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  ATTACHMENT_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86400)
+    .default(3600),
   ATTACHMENTS_S3_BUCKET: z.string().optional(),
   ATTACHMENTS_S3_REGION: z.string().default('us-east-1'),
   ATTACHMENTS_S3_ENDPOINT: z.string().url('must be a URL').optional(),
@@ -118,32 +131,37 @@ const variables = z.object({
 /** Every variable the API reads; the README's Configuration table and turbo.json list the same names. */
 export const ENV_VARIABLES = Object.keys(variables.shape);
 
-const schema = variables
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (generate one with `openssl rand -hex 32`)' });
-    } else if (env.NODE_ENV === 'production' && env.JWT_SECRET) {
-      if (PUBLIC_SECRETS.has(env.JWT_SECRET) || /change-?me|placeholder|example/i.test(env.JWT_SECRET)) {
-        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is a published placeholder; generate one with `openssl rand -hex 32`' });
-      } else if (secretStrengthBits(env.JWT_SECRET) < MIN_SECRET_BITS) {
-        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is too predictable; generate one with `openssl rand -hex 32`' });
-      }
+const schema = variables.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (generate one with `openssl rand -hex 32`)' });
+  } else if (env.NODE_ENV === 'production' && env.JWT_SECRET) {
+    if (PUBLIC_SECRETS.has(env.JWT_SECRET) || /change-?me|placeholder|example/i.test(env.JWT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is a published placeholder; generate one with `openssl rand -hex 32`' });
+    } else if (secretStrengthBits(env.JWT_SECRET) < MIN_SECRET_BITS) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is too predictable; generate one with `openssl rand -hex 32`' });
     }
-    if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_HTTP === 'true') {
-      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_HTTP'], message: 'must stay false in production (webhook endpoints must use https)' });
+  }
+  if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_HTTP === 'true') {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_HTTP'], message: 'must stay false in production (webhook endpoints must use https)' });
+  }
+  if (env.WEBHOOK_ALLOWED_NETWORKS) {
+    for (const entry of env.WEBHOOK_ALLOWED_NETWORKS.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      if (!parseNetwork(entry)) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOWED_NETWORKS'], message: `"${entry}" is not an IP address or CIDR range` });
     }
-    if (env.WEBHOOK_ALLOWED_NETWORKS) {
-      for (const entry of env.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean)) {
-        if (!parseNetwork(entry)) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOWED_NETWORKS'], message: `"${entry}" is not an IP address or CIDR range` });
-      }
-    }
-    if (Boolean(env.ATTACHMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.ATTACHMENTS_S3_SECRET_ACCESS_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['ATTACHMENTS_S3_SECRET_ACCESS_KEY'], message: 'and ATTACHMENTS_S3_ACCESS_KEY_ID are set together (or neither, for the SDK’s default credentials)' });
-    }
-    if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when AI_PROVIDER=openai' });
-    }
-  });
+  }
+  if (Boolean(env.ATTACHMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.ATTACHMENTS_S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ATTACHMENTS_S3_SECRET_ACCESS_KEY'],
+      message: 'and ATTACHMENTS_S3_ACCESS_KEY_ID are set together (or neither, for the SDK’s default credentials)',
+    });
+  }
+  if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when AI_PROVIDER=openai' });
+  }
+});
 
 export type Env = z.input<typeof schema>;
 
@@ -369,7 +387,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     webhooks: {
       allowHttp: e.WEBHOOK_ALLOW_HTTP === 'true',
-      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((x) => x.trim()).filter(Boolean).map((x) => parseNetwork(x)!),
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS.split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => parseNetwork(x)!),
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,

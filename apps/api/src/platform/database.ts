@@ -62,9 +62,7 @@ export async function openDatabase(opts: DatabaseOptions, entities: EntityClass<
     // re-applied through joins (which would also lock the workspace row on
     // every `for update`).
     autoJoinRefsForFilters: false,
-    ...(opts.onQuery
-      ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => queryLogger(opts.onQuery!, opts.logger) }
-      : {}),
+    ...(opts.onQuery ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => queryLogger(opts.onQuery!, opts.logger) } : {}),
   };
   if (opts.databaseUrl) {
     return MikroORM.init({
@@ -86,7 +84,9 @@ export async function openDatabase(opts: DatabaseOptions, entities: EntityClass<
     driver: PgliteDriver,
     // On disk, PGlite hosts a cluster at dataDir and dbName names a database in it.
     dbName: memory ? 'memory://' : 'switchboard',
-    driverOptions: memory ? { extensions: { vector }, ...(opts.loadDataDir ? { loadDataDir: readableOnce(opts.loadDataDir) } : {}) } : { dataDir, extensions: { vector } },
+    driverOptions: memory
+      ? { extensions: { vector }, ...(opts.loadDataDir ? { loadDataDir: readableOnce(opts.loadDataDir) } : {}) }
+      : { dataDir, extensions: { vector } },
   } as never);
 }
 

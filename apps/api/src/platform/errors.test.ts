@@ -4,7 +4,9 @@ describe('validation error messages', () => {
   it('name each field once, with its full path', () => {
     // class-validator's own messages start with the (leaf) property name.
     expect(describeViolation('name', 'name must be shorter than or equal to 120 characters')).toBe('name must be shorter than or equal to 120 characters');
-    expect(describeViolation('input.name', 'name must be shorter than or equal to 120 characters')).toBe('input.name must be shorter than or equal to 120 characters');
+    expect(describeViolation('input.name', 'name must be shorter than or equal to 120 characters')).toBe(
+      'input.name must be shorter than or equal to 120 characters',
+    );
     expect(describeViolation('weights.0.weight', 'weight must not be less than 0')).toBe('weights.0.weight must not be less than 0');
     expect(describeViolation('input.tags', 'each value in tags must be shorter than or equal to 40 characters')).toBe(
       'each value in input.tags must be shorter than or equal to 40 characters',
@@ -56,10 +58,17 @@ describe('a database that cannot be reached', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     const startingUp = Object.assign(new Error('the database system is starting up'), { code: '57P03' });
-    const wrapped = Object.assign(new Error('select 1 - Connection terminated unexpectedly'), { name: 'DriverException', previous: new Error('Connection terminated unexpectedly') });
+    const wrapped = Object.assign(new Error('select 1 - Connection terminated unexpectedly'), {
+      name: 'DriverException',
+      previous: new Error('Connection terminated unexpectedly'),
+    });
     for (const err of [refused, shutdown, startingUp, wrapped]) {
       expect(isDependencyUnavailable(err)).toBe(true);
-      expect(formatError({ message: err.message }, { originalError: err }, { production: true, requestId: 'r1' }).extensions).toEqual({ code: 'UNAVAILABLE', retryAfter: 2, requestId: 'r1' });
+      expect(formatError({ message: err.message }, { originalError: err }, { production: true, requestId: 'r1' }).extensions).toEqual({
+        code: 'UNAVAILABLE',
+        retryAfter: 2,
+        requestId: 'r1',
+      });
     }
     // A statement the database rejected is a bug (or the client's input), not an outage.
     const unique = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });

@@ -28,8 +28,7 @@ export class AppError extends GraphQLError {
 export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const badInput = (message: string, field?: string) =>
-  new AppError('BAD_USER_INPUT', message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => new AppError('BAD_USER_INPUT', message, field ? { field } : {});
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds}s`, { retryAfter: retryAfterSeconds });
@@ -38,7 +37,8 @@ export const rateLimited = (retryAfterSeconds: number) =>
 const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** PostgreSQL connection failures: class 08, and the server shutting down or starting up (57P01-57P03). */
 const PG_UNAVAILABLE = /^(08...|57P0[123])$/;
-const UNREACHABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error/i;
+const UNREACHABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error/i;
 
 /**
  * True when an error (or its cause) says the database is unreachable for
@@ -127,7 +127,11 @@ export function formatError(
       message: 'The service is briefly unavailable; retry shortly',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: ErrorCode.UNAVAILABLE, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, ...((opts.requestId ?? ext.requestId) ? { requestId: opts.requestId ?? ext.requestId } : {}) },
+      extensions: {
+        code: ErrorCode.UNAVAILABLE,
+        retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+        ...((opts.requestId ?? ext.requestId) ? { requestId: opts.requestId ?? ext.requestId } : {}),
+      },
     };
   }
   opts.onInternal?.(err);

@@ -191,7 +191,11 @@ describe('sharedSubscribe, push path', () => {
     sinks[0]!.error(new Error('source failed'));
     await expect(end).rejects.toThrow('source failed');
     expect(socket.frames.length).toBe(2);
-    expect(socket.frames[0]).toMatchObject({ id: 'x', type: 'next', payload: { data: { events: null }, errors: [{ message: 'bad event', path: ['events'] }] } });
+    expect(socket.frames[0]).toMatchObject({
+      id: 'x',
+      type: 'next',
+      payload: { data: { events: null }, errors: [{ message: 'bad event', path: ['events'] }] },
+    });
     expect(socket.frames[1].payload).toEqual({ data: { events: { n: 5, who: 'AGENT' } } });
     expect(sinks.length).toBe(0);
   });

@@ -50,7 +50,11 @@ describe('HTTP guards', () => {
     const proxied = await startTestServer({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3', RATE_LIMIT_WINDOW_SECONDS: '600', TRUST_PROXY: 'loopback' });
     try {
       const from = (ip: string) =>
-        fetch(`${proxied.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ query: '{ __typename }' }) }).then((r) => r.status);
+        fetch(`${proxied.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        }).then((r) => r.status);
       const a = [];
       for (let i = 0; i < 4; i++) a.push(await from('203.0.113.7'));
       expect(a).toEqual([200, 200, 200, 429]);

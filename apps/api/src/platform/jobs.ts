@@ -11,7 +11,17 @@ import type { Redis } from 'ioredis';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
 import { runJobSpan, takeTraceContext, withTraceContext } from './tracing.js';
-import { DEFAULT_ATTEMPTS, MAX_STALLED_COUNT, QUEUES, retryDelay, type EnqueueOptions, type JobContext, type JobDefinition, type JobRunner, type QueueName } from './queue.js';
+import {
+  DEFAULT_ATTEMPTS,
+  MAX_STALLED_COUNT,
+  QUEUES,
+  retryDelay,
+  type EnqueueOptions,
+  type JobContext,
+  type JobDefinition,
+  type JobRunner,
+  type QueueName,
+} from './queue.js';
 
 export type JobDeps = Omit<JobContext, 'jobs' | 'attempt' | 'lastAttempt'>;
 type AnyJob = JobDefinition<never>;
@@ -292,13 +302,15 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
     workers,
     /** Lets active jobs finish until the deadline, then closes (unfinished jobs stall and resume elsewhere). */
     async close(deadline = Date.now() + 5_000) {
-      await Promise.allSettled(workers.map(async (w) => {
-        // Past the deadline, cut the connection instead of waiting: close(true)
-        // after close() would only return the pending close, which waits for
-        // the active jobs. Their locks then lapse and another worker resumes them.
-        if (await untilDeadline(w.close(), deadline)) await w.disconnect().catch(() => undefined);
-        connections.get(w)?.disconnect();
-      }));
+      await Promise.allSettled(
+        workers.map(async (w) => {
+          // Past the deadline, cut the connection instead of waiting: close(true)
+          // after close() would only return the pending close, which waits for
+          // the active jobs. Their locks then lapse and another worker resumes them.
+          if (await untilDeadline(w.close(), deadline)) await w.disconnect().catch(() => undefined);
+          connections.get(w)?.disconnect();
+        }),
+      );
       await failures.close(deadline);
     },
   };

@@ -29,7 +29,15 @@ function redactFields(obj: Record<string, unknown>): Record<string, unknown> {
   if (obj instanceof Error) return obj;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    out[k] = typeof v === 'string' ? redactPii(v) : v instanceof Error ? Object.assign(Object.create(Object.getPrototypeOf(v) as object) as Error, v, { message: redactPii(v.message), stack: v.stack && redactPii(v.stack) }) : v;
+    out[k] =
+      typeof v === 'string'
+        ? redactPii(v)
+        : v instanceof Error
+          ? Object.assign(Object.create(Object.getPrototypeOf(v) as object) as Error, v, {
+              message: redactPii(v.message),
+              stack: v.stack && redactPii(v.stack),
+            })
+          : v;
   }
   return out;
 }

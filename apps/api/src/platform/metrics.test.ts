@@ -54,12 +54,24 @@ describe('Prometheus metrics', () => {
     const agent = wsClient(t.wsUrl, ws.token);
     const inbox = collect(agent, `subscription InboxEvents { inboxEvents { __typename } }`);
     const customer = wsClient(t.wsUrl, customerToken);
-    const feed = collect(customer, `subscription ConversationEvents($id: ID!) { conversationEvents(conversationId: $id) { __typename } }`, { id: conversation.id });
-    const live = await eventually(async () => {
-      const m = await scrapeMetrics(t.url);
-      return m.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) - before.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) === 1 &&
-        m.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) - before.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) === 1 && m;
-    }, 10_000, 'both subscriptions to be live');
+    const feed = collect(customer, `subscription ConversationEvents($id: ID!) { conversationEvents(conversationId: $id) { __typename } }`, {
+      id: conversation.id,
+    });
+    const live = await eventually(
+      async () => {
+        const m = await scrapeMetrics(t.url);
+        return (
+          m.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) - before.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) ===
+            1 &&
+          m.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) -
+            before.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) ===
+            1 &&
+          m
+        );
+      },
+      10_000,
+      'both subscriptions to be live',
+    );
     expect(live.sum('switchboard_sockets_active') - before.sum('switchboard_sockets_active')).toBe(2);
 
     // A mutation over the socket is an operation like any other.
@@ -68,32 +80,50 @@ describe('Prometheus metrics', () => {
     );
     expect(overSocket.data.me.id).toBe(ws.userId);
 
-    await t.gql(`mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`, { input: { conversationId: conversation.id, body: 'Hello there, where is my parcel?' } }, customerToken);
+    await t.gql(
+      `mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { seq } }`,
+      { input: { conversationId: conversation.id, body: 'Hello there, where is my parcel?' } },
+      customerToken,
+    );
     await feed.until((ev) => ev.some((e) => e.__typename === 'MessageAdded'));
     await inbox.until((ev) => ev.length > 0);
 
     const during = await scrapeMetrics(t.url);
     const wsOps = (m: typeof during) => m.sum(OPS, { operation: 'Me', type: 'query', transport: 'ws', code: 'OK' });
     expect(wsOps(during) - wsOps(before)).toBe(1);
-    expect(during.sum(OPS, { operation: 'InboxEvents', type: 'subscription', transport: 'ws', code: 'OK' }) - before.sum(OPS, { operation: 'InboxEvents', type: 'subscription', transport: 'ws', code: 'OK' })).toBe(1);
+    expect(
+      during.sum(OPS, { operation: 'InboxEvents', type: 'subscription', transport: 'ws', code: 'OK' }) -
+        before.sum(OPS, { operation: 'InboxEvents', type: 'subscription', transport: 'ws', code: 'OK' }),
+    ).toBe(1);
     const sent = (m: typeof during) => m.sum('switchboard_fanout_frames_total', { result: 'sent' });
     expect(sent(during) - sent(before)).toBeGreaterThanOrEqual(feed.events.length);
 
     // The assistant hands this conversation over (empty knowledge base): let it finish before the next test counts.
-    await eventually(async () => {
-      const m = await scrapeMetrics(t.url);
-      return m.sum('switchboard_jobs_total', { job: 'ai.answer' }) > before.sum('switchboard_jobs_total', { job: 'ai.answer' });
-    }, 20_000, 'the answer job');
+    await eventually(
+      async () => {
+        const m = await scrapeMetrics(t.url);
+        return m.sum('switchboard_jobs_total', { job: 'ai.answer' }) > before.sum('switchboard_jobs_total', { job: 'ai.answer' });
+      },
+      20_000,
+      'the answer job',
+    );
     inbox.dispose();
     feed.dispose();
     await agent.dispose();
     await customer.dispose();
-    await eventually(async () => {
-      const m = await scrapeMetrics(t.url);
-      return m.sum('switchboard_sockets_active') === before.sum('switchboard_sockets_active') &&
-        m.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) === before.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) &&
-        m.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) === before.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' });
-    }, 10_000, 'sockets and subscriptions to be released');
+    await eventually(
+      async () => {
+        const m = await scrapeMetrics(t.url);
+        return (
+          m.sum('switchboard_sockets_active') === before.sum('switchboard_sockets_active') &&
+          m.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) === before.sum('switchboard_subscriptions_active', { topic: 'inboxEvents' }) &&
+          m.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' }) ===
+            before.sum('switchboard_subscriptions_active', { topic: 'conversationEvents' })
+        );
+      },
+      10_000,
+      'sockets and subscriptions to be released',
+    );
   });
 
   it('counts jobs, AI answers, handoffs by reason and model calls', async () => {
@@ -101,18 +131,33 @@ describe('Prometheus metrics', () => {
     // An empty knowledge base: the assistant hands the conversation over for missing knowledge.
     const started = await t.gql(START, { input: { widgetKey: ws.widgetKey, message: 'How do I export my invoices to my accountant?' } });
     const { customerToken, conversation } = started.data.startConversation;
-    await eventually(async () => {
-      const res = await t.gql(`query($id: ID!) { conversation(id: $id) { mode handoffReason } }`, { id: conversation.id }, customerToken);
-      return res.data.conversation.handoffReason === 'missing_knowledge';
-    }, 20_000, 'the handoff');
+    await eventually(
+      async () => {
+        const res = await t.gql(`query($id: ID!) { conversation(id: $id) { mode handoffReason } }`, { id: conversation.id }, customerToken);
+        return res.data.conversation.handoffReason === 'missing_knowledge';
+      },
+      20_000,
+      'the handoff',
+    );
     // A customer asking for a person (the same counter, another reason).
     const other = await t.gql(START, { input: { widgetKey: ws.widgetKey, name: 'Eve' } });
-    await t.gql(`mutation HandOffToHuman($id: ID!) { handOffToHuman(id: $id) { mode } }`, { id: other.data.startConversation.conversation.id }, other.data.startConversation.customerToken);
+    await t.gql(
+      `mutation HandOffToHuman($id: ID!) { handOffToHuman(id: $id) { mode } }`,
+      { id: other.data.startConversation.conversation.id },
+      other.data.startConversation.customerToken,
+    );
 
-    const after = await eventually(async () => {
-      const m = await scrapeMetrics(t.url);
-      return m.sum('switchboard_jobs_total', { job: 'ai.answer', outcome: 'completed' }) > before.sum('switchboard_jobs_total', { job: 'ai.answer', outcome: 'completed' }) && m;
-    }, 10_000, 'the answer job to be counted');
+    const after = await eventually(
+      async () => {
+        const m = await scrapeMetrics(t.url);
+        return (
+          m.sum('switchboard_jobs_total', { job: 'ai.answer', outcome: 'completed' }) >
+            before.sum('switchboard_jobs_total', { job: 'ai.answer', outcome: 'completed' }) && m
+        );
+      },
+      10_000,
+      'the answer job to be counted',
+    );
     const delta = (name: string, labels: Record<string, string>) => after.sum(name, labels) - before.sum(name, labels);
     expect(delta('switchboard_ai_answers_total', { outcome: 'handed_off' })).toBe(1);
     expect(delta('switchboard_handoffs_total', { reason: 'missing_knowledge' })).toBe(1);
@@ -138,7 +183,9 @@ describe('Prometheus metrics', () => {
 
   it('ships the alert rules as Prometheus rules over metrics this server exposes', async () => {
     const file = parse(readFileSync(new URL('../../../../deploy/prometheus/switchboard-alerts.yaml', import.meta.url), 'utf8'));
-    const promRules: { alert: string; expr: string; labels: { severity: string; rule: string }; annotations: { summary: string } }[] = file.groups.flatMap((g: any) => g.rules);
+    const promRules: { alert: string; expr: string; labels: { severity: string; rule: string }; annotations: { summary: string } }[] = file.groups.flatMap(
+      (g: any) => g.rules,
+    );
     expect(promRules.map((r) => r.labels.rule).sort()).toEqual(alertRules.map((r) => r.name).sort());
     for (const r of promRules) {
       expect(r.labels.severity).toBe(alertRules.find((x) => x.name === r.labels.rule)!.severity.toLowerCase());
@@ -152,10 +199,14 @@ describe('Prometheus metrics', () => {
 
   it('counts rate-limit refusals', async () => {
     const before = await scrapeMetrics(t.url);
-    const results = await Promise.all(Array.from({ length: 45 }, () => t.gql(`query Widget($k: String!) { widget(widgetKey: $k) { name } }`, { k: ws.widgetKey })));
+    const results = await Promise.all(
+      Array.from({ length: 45 }, () => t.gql(`query Widget($k: String!) { widget(widgetKey: $k) { name } }`, { k: ws.widgetKey })),
+    );
     const refused = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length;
     expect(refused).toBeGreaterThan(0);
     const after = await scrapeMetrics(t.url);
-    expect(after.sum('switchboard_rate_limit_refusals_total', { transport: 'http' }) - before.sum('switchboard_rate_limit_refusals_total', { transport: 'http' })).toBe(refused);
+    expect(
+      after.sum('switchboard_rate_limit_refusals_total', { transport: 'http' }) - before.sum('switchboard_rate_limit_refusals_total', { transport: 'http' }),
+    ).toBe(refused);
   });
 });

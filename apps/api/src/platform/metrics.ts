@@ -136,8 +136,16 @@ const modelCalls = new Counter({
 });
 
 const WEBHOOK_EVENT_TYPES = new Set([
-  'conversation.created', 'conversation.assigned', 'conversation.handed_off', 'conversation.resolved', 'message.created',
-  'ticket.created', 'ticket.updated', 'csat.submitted', 'faq.published', 'webhook.test',
+  'conversation.created',
+  'conversation.assigned',
+  'conversation.handed_off',
+  'conversation.resolved',
+  'message.created',
+  'ticket.created',
+  'ticket.updated',
+  'csat.submitted',
+  'faq.published',
+  'webhook.test',
 ]);
 const webhookEvents = new Counter({
   name: 'switchboard_webhook_events_total',

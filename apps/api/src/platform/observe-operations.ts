@@ -3,7 +3,15 @@
 // graphql-ws's server options for sockets. Both go through observeOperation.
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { execute as graphqlExecute, getOperationAST, subscribe as graphqlSubscribe, type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import {
+  execute as graphqlExecute,
+  getOperationAST,
+  subscribe as graphqlSubscribe,
+  type ExecutionArgs,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { observeOperation, subscriptionEnded, subscriptionStarted, type OperationType } from './metrics.js';
 import { endActiveOperation, nameActiveOperation, startSocketOperation } from './tracing.js';
@@ -14,7 +22,11 @@ const codeOf = (errors: readonly (GraphQLError | GraphQLFormattedError)[] | unde
   return typeof code === 'string' ? code : fallback;
 };
 
-function operationOf(args: Pick<ExecutionArgs, 'document' | 'operationName'>): { name: string | null; type: OperationType; node: OperationDefinitionNode | null } {
+function operationOf(args: Pick<ExecutionArgs, 'document' | 'operationName'>): {
+  name: string | null;
+  type: OperationType;
+  node: OperationDefinitionNode | null;
+} {
   const node = getOperationAST(args.document, args.operationName ?? undefined);
   return { name: node?.name?.value ?? args.operationName ?? null, type: node?.operation ?? 'unknown', node: node ?? null };
 }

@@ -25,7 +25,12 @@ export const IDLE_POLL_MS = 30_000;
  */
 export function enqueueWith<D>(em: Em, job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): OutboxEntry {
   // The trace context of the writing request travels with the entry, so the job's span joins its trace.
-  return em.create(OutboxEntry, { job: job.name, data: withTraceContext(data, job.name) as Record<string, unknown>, jobId: opts.jobId ?? null, delayMs: opts.delayMs ?? null });
+  return em.create(OutboxEntry, {
+    job: job.name,
+    data: withTraceContext(data, job.name) as Record<string, unknown>,
+    jobId: opts.jobId ?? null,
+    delayMs: opts.delayMs ?? null,
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -111,11 +116,11 @@ export class OutboxDispatcher {
     const em = forkFor(this.orm, null);
     let failure: Error | null = null;
     const sent = await em.transactional(async (tx) => {
-      const rows = await tx.find(
-        OutboxEntry,
-        ids ? { id: { $in: ids } } : { nextAttemptAt: { $lte: new Date() } },
-        { orderBy: { createdAt: 'asc' }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
-      );
+      const rows = await tx.find(OutboxEntry, ids ? { id: { $in: ids } } : { nextAttemptAt: { $lte: new Date() } }, {
+        orderBy: { createdAt: 'asc' },
+        limit: BATCH,
+        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+      });
       let n = 0;
       for (const row of rows) {
         const job = this.jobs.get(row.job);
@@ -125,7 +130,11 @@ export class OutboxDispatcher {
           continue;
         }
         try {
-          await withTimeout(this.runner.enqueue(job, row.data as never, { jobId: row.jobId ?? row.id, delayMs: row.delayMs ?? undefined }), ENQUEUE_TIMEOUT_MS, 'enqueue');
+          await withTimeout(
+            this.runner.enqueue(job, row.data as never, { jobId: row.jobId ?? row.id, delayMs: row.delayMs ?? undefined }),
+            ENQUEUE_TIMEOUT_MS,
+            'enqueue',
+          );
           tx.remove(row);
           n += 1;
         } catch (err) {

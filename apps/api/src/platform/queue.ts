@@ -89,7 +89,10 @@ export const MAX_STALLED_COUNT = 2;
 
 /** Thrown by a handler with `backoff: 'custom'`: retry this job after `delayMs`. */
 export class RetryLater extends Error {
-  constructor(message: string, readonly delayMs: number) {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
     super(message);
     this.name = 'RetryLater';
   }

@@ -14,7 +14,13 @@ describe('rate limits without their Redis', () => {
       const limits = new RateLimits(config, redis, (err) => storeErrors.push(err));
       const actor = { kind: 'user', userId: 'u1', workspaceId: 'w1', role: UserRole.AGENT } as const;
       const outcomes = [];
-      for (let i = 0; i < 7; i++) outcomes.push(await limits.consume(actor, undefined).then(() => 'ok', (err) => err.extensions.code));
+      for (let i = 0; i < 7; i++)
+        outcomes.push(
+          await limits.consume(actor, undefined).then(
+            () => 'ok',
+            (err) => err.extensions.code,
+          ),
+        );
       expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
       expect(storeErrors).toEqual([]);
     } finally {

@@ -55,10 +55,7 @@ export interface AlertPayload {
 
 /** A credential stopped being valid: every node re-checks the sockets (and cached verdicts) it concerns. */
 export type PrincipalRevokedPayload =
-  | { kind: 'user'; id: string }
-  | { kind: 'session'; id: string }
-  | { kind: 'apiKey'; id: string }
-  | { kind: 'contact'; id: string };
+  { kind: 'user'; id: string } | { kind: 'session'; id: string } | { kind: 'apiKey'; id: string } | { kind: 'contact'; id: string };
 
 export type Topics = {
   /** id: conversation id */

@@ -7,7 +7,17 @@
 // model calls with their token counts. Without the SDK started, every helper
 // here is a no-op through @opentelemetry/api.
 import { createRequire } from 'node:module';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context as OtelContext,
+  type Span,
+} from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from './config.js';
 
@@ -69,7 +79,11 @@ export function httpTracing() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!sdk) return next();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(`${req.method} /graphql`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': '/graphql' } }, parent);
+    const span = tracer.startSpan(
+      `${req.method} /graphql`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': '/graphql' } },
+      parent,
+    );
     res.once('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -103,7 +117,11 @@ export function endActiveOperation(code: string) {
 /** A trace of its own for one operation on a socket; `run` executes inside it. */
 export function startSocketOperation(type: string, name: string | null | undefined) {
   if (!sdk) return undefined;
-  const span = tracer.startSpan(`${type} ${name ?? 'anonymous'}`, { kind: SpanKind.SERVER, root: true, attributes: { ...operationAttributes(type, name), 'network.transport': 'websocket' } });
+  const span = tracer.startSpan(`${type} ${name ?? 'anonymous'}`, {
+    kind: SpanKind.SERVER,
+    root: true,
+    attributes: { ...operationAttributes(type, name), 'network.transport': 'websocket' },
+  });
   const ctx = trace.setSpan(ROOT_CONTEXT, span);
   return {
     run: <T>(fn: () => T): T => context.with(ctx, fn),
@@ -125,7 +143,10 @@ export const TRACE_KEY = '_trace';
  */
 export function withTraceContext<D>(data: D, jobName: string): D {
   if (!sdk || typeof data !== 'object' || data === null || TRACE_KEY in data) return data;
-  const span = tracer.startSpan(`enqueue ${jobName}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': 'publish', 'messaging.destination.name': jobName } });
+  const span = tracer.startSpan(`enqueue ${jobName}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': 'publish', 'messaging.destination.name': jobName },
+  });
   const carrier: Record<string, string> = {};
   propagation.inject(trace.setSpan(context.active(), span), carrier);
   span.end();
@@ -144,7 +165,10 @@ export function runJobSpan<T>(jobName: string, parent: OtelContext, attempt: num
   if (!sdk) return fn();
   return tracer.startActiveSpan(
     `process ${jobName}`,
-    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': 'process', 'messaging.destination.name': jobName, 'job.attempt': attempt } },
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': 'process', 'messaging.destination.name': jobName, 'job.attempt': attempt },
+    },
     parent,
     (span) => finish(span, fn),
   );
@@ -163,7 +187,11 @@ async function finish<T>(span: Span, fn: () => Promise<T>): Promise<T> {
 }
 
 /** A model call: provider and model, then the token counts once known. */
-export function traceModelCall<T extends { usage: { promptTokens: number; completionTokens: number } }>(provider: string, model: string, fn: () => Promise<T>): Promise<T> {
+export function traceModelCall<T extends { usage: { promptTokens: number; completionTokens: number } }>(
+  provider: string,
+  model: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   if (!sdk) return fn();
   return tracer.startActiveSpan(
     `chat ${model}`,

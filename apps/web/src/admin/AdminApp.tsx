@@ -42,39 +42,39 @@ const NAV: NavItem[] = [
 export default function AdminApp() {
   return (
     <MantineArea>
-    <StaffGate roles={['ADMIN']} area="admin">
-      <StaffLayout title="Admin" nav={NAV}>
-        <Suspense fallback={<Loading label="Loading page…" />}>
-          <Routes>
-            <Route index element={<Navigate to="knowledge" replace />} />
-            <Route path="knowledge" element={<KnowledgePage />} />
-            <Route path="models" element={<ModelsPage />} />
-            <Route path="evaluations" element={<EvaluationsPage />} />
-            <Route path="team" element={<TeamPage />} />
-            <Route path="inboxes" element={<TeamInboxesPage />} />
-            <Route path="labels" element={<LabelsPage />} />
-            <Route path="sla" element={<SlaPage />} />
-            <Route path="jobs" element={<JobsPage />} />
-            <Route path="status" element={<StatusPage />} />
-            <Route path="analytics" element={<AnalyticsPage />} />
-            <Route path="api-keys" element={<ApiKeysPage />} />
-            <Route path="webhooks" element={<WebhooksPage />} />
-            <Route path="audit" element={<AuditPage />} />
-            <Route path="settings" element={<SettingsPage />} />
-            <Route
-              path="*"
-              element={
-                <Empty title="There is no such admin page">
-                  <Anchor component={Link} to="/admin/knowledge">
-                    Go to the knowledge base
-                  </Anchor>
-                </Empty>
-              }
-            />
-          </Routes>
-        </Suspense>
-      </StaffLayout>
-    </StaffGate>
+      <StaffGate roles={['ADMIN']} area="admin">
+        <StaffLayout title="Admin" nav={NAV}>
+          <Suspense fallback={<Loading label="Loading page…" />}>
+            <Routes>
+              <Route index element={<Navigate to="knowledge" replace />} />
+              <Route path="knowledge" element={<KnowledgePage />} />
+              <Route path="models" element={<ModelsPage />} />
+              <Route path="evaluations" element={<EvaluationsPage />} />
+              <Route path="team" element={<TeamPage />} />
+              <Route path="inboxes" element={<TeamInboxesPage />} />
+              <Route path="labels" element={<LabelsPage />} />
+              <Route path="sla" element={<SlaPage />} />
+              <Route path="jobs" element={<JobsPage />} />
+              <Route path="status" element={<StatusPage />} />
+              <Route path="analytics" element={<AnalyticsPage />} />
+              <Route path="api-keys" element={<ApiKeysPage />} />
+              <Route path="webhooks" element={<WebhooksPage />} />
+              <Route path="audit" element={<AuditPage />} />
+              <Route path="settings" element={<SettingsPage />} />
+              <Route
+                path="*"
+                element={
+                  <Empty title="There is no such admin page">
+                    <Anchor component={Link} to="/admin/knowledge">
+                      Go to the knowledge base
+                    </Anchor>
+                  </Empty>
+                }
+              />
+            </Routes>
+          </Suspense>
+        </StaffLayout>
+      </StaffGate>
     </MantineArea>
   );
 }

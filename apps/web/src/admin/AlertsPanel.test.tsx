@@ -29,14 +29,21 @@ const list = (nodes: ReturnType<typeof alert>[]) => ({
 
 describe('AlertsPanel', () => {
   it('lists alerts, acknowledges one with a note and resolves another', async () => {
-    const backlog = alert('a2', { rule: 'queue_backlog', severity: 'CRITICAL', summary: 'Job backlog: ai 1500 waiting for 5 min or more', installationWide: true });
+    const backlog = alert('a2', {
+      rule: 'queue_backlog',
+      severity: 'CRITICAL',
+      summary: 'Job backlog: ai 1500 waiting for 5 min or more',
+      installationWide: true,
+    });
     renderWithProviders(<AlertsPanel />, {
       mocks: [
         { request: { query: AlertsDocument, variables: { first: 20 } }, result: list([alert('a1'), backlog]) },
         { request: { query: AlertRaisedDocument }, result: { data: { alertRaised: backlog } }, delay: 60_000 },
         {
           request: { query: AcknowledgeAlertDocument, variables: { id: 'a1', note: 'Calling them back' } },
-          result: { data: { acknowledgeAlert: alert('a1', { status: 'ACKNOWLEDGED', acknowledgedAt: '2026-12-04T10:06:00Z', acknowledgeNote: 'Calling them back' }) } },
+          result: {
+            data: { acknowledgeAlert: alert('a1', { status: 'ACKNOWLEDGED', acknowledgedAt: '2026-12-04T10:06:00Z', acknowledgeNote: 'Calling them back' }) },
+          },
         },
         {
           request: { query: ResolveAlertDocument, variables: { id: 'a2' } },

@@ -87,7 +87,14 @@ export function AlertsPanel() {
                         }}
                       >
                         <Group gap="xs" wrap="nowrap">
-                          <TextInput size="xs" label="Note" value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} placeholder="What is being done" />
+                          <TextInput
+                            size="xs"
+                            label="Note"
+                            value={note}
+                            onChange={(e) => setNote(e.currentTarget.value)}
+                            maxLength={500}
+                            placeholder="What is being done"
+                          />
                           <Button size="compact-xs" type="submit" mt="lg" loading={ackState.loading}>
                             Confirm
                           </Button>
@@ -101,7 +108,12 @@ export function AlertsPanel() {
                           </Button>
                         )}
                         {a.status !== 'RESOLVED' && (
-                          <Button size="compact-xs" variant="default" onClick={() => void resolve({ variables: { id: a.id } }).catch(() => undefined)} aria-label={`Resolve: ${a.summary}`}>
+                          <Button
+                            size="compact-xs"
+                            variant="default"
+                            onClick={() => void resolve({ variables: { id: a.id } }).catch(() => undefined)}
+                            aria-label={`Resolve: ${a.summary}`}
+                          >
                             Resolve
                           </Button>
                         )}

@@ -16,7 +16,10 @@ const analytics: AnalyticsQuery['analytics'] = {
   slaBreaches: 2,
   ticketSla: { withTargets: 4, firstResponseBreached: 1, resolutionBreached: 1, attainmentRate: 0.5 },
   handoffReasons: [{ label: 'missing_knowledge', count: 4 }],
-  conversationsByIntent: [{ label: 'refund', count: 3 }, { label: 'unknown', count: 1 }],
+  conversationsByIntent: [
+    { label: 'refund', count: 3 },
+    { label: 'unknown', count: 1 },
+  ],
   messagesByAuthorType: [{ label: 'AI', count: 10 }],
   firstResponseTime: { count: 40, avgSeconds: 5, medianSeconds: 2, p90Seconds: 30 },
   firstResponseTimeAi: { medianSeconds: 1 },
@@ -35,7 +38,10 @@ describe('AnalyticsPage', () => {
   it('shows the headline metrics, agents and AI usage from the analytics query', async () => {
     renderWithProviders(<AnalyticsPage />, {
       mocks: [
-        { request: { query: AnalyticsDocument, variables: (v: Record<string, unknown>) => v.granularity === 'DAY' && !('filter' in v) }, result: { data: withTypenames('Query', { analytics }) } },
+        {
+          request: { query: AnalyticsDocument, variables: (v: Record<string, unknown>) => v.granularity === 'DAY' && !('filter' in v) },
+          result: { data: withTypenames('Query', { analytics }) },
+        },
         { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
       ],
     });

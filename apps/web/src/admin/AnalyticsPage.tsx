@@ -88,7 +88,10 @@ export default function AnalyticsPage() {
   const labels = useQuery(LabelsDocument, { fetchPolicy: 'cache-and-network' });
   const filter = { ...(mode ? { mode } : {}), ...(channel ? { channel } : {}), ...(labelId ? { labelIds: [labelId] } : {}) };
   const preset = RANGES.find((r) => r.value === rangeKey);
-  const { range, granularity } = useMemo(() => (preset ? { range: rangeFor(preset.days, preset.granularity), granularity: preset.granularity } : custom), [preset, custom]);
+  const { range, granularity } = useMemo(
+    () => (preset ? { range: rangeFor(preset.days, preset.granularity), granularity: preset.granularity } : custom),
+    [preset, custom],
+  );
   const applyCustom = (e: FormEvent) => {
     e.preventDefault();
     const next = customRange(draft.from, draft.to);
@@ -120,8 +123,27 @@ export default function AnalyticsPage() {
         {!preset && (
           <form onSubmit={applyCustom} aria-label="Custom date range">
             <Group gap="xs" align="flex-end">
-              <TextInput type="date" label="From" w={160} required min="2000-01-01" max="2099-12-31" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} error={draftError} />
-              <TextInput type="date" label="To (inclusive)" w={160} required min="2000-01-01" max="2099-12-31" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
+              <TextInput
+                type="date"
+                label="From"
+                w={160}
+                required
+                min="2000-01-01"
+                max="2099-12-31"
+                value={draft.from}
+                onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+                error={draftError}
+              />
+              <TextInput
+                type="date"
+                label="To (inclusive)"
+                w={160}
+                required
+                min="2000-01-01"
+                max="2099-12-31"
+                value={draft.to}
+                onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+              />
               <Button type="submit" variant="light">
                 Apply
               </Button>
@@ -177,8 +199,16 @@ export default function AnalyticsPage() {
             <Kpi label="Resolution rate" value={percent(a.resolutionRate)} />
             <Kpi label="Resolved by AI alone" value={percent(a.automatedResolutionRate)} hint="Of conversations the AI handled" />
             <Kpi label="Handoff rate" value={percent(a.handoffRate)} />
-            <Kpi label="First response (median)" value={duration(a.firstResponseTime.medianSeconds)} hint={`AI ${duration(a.firstResponseTimeAi.medianSeconds)} · human ${duration(a.firstResponseTimeHuman.medianSeconds)}`} />
-            <Kpi label="CSAT" value={a.csat.score == null ? '—' : `${Math.round(a.csat.score)}%`} hint={`${a.csat.ratings} rating(s), response rate ${percent(a.csat.responseRate)}`} />
+            <Kpi
+              label="First response (median)"
+              value={duration(a.firstResponseTime.medianSeconds)}
+              hint={`AI ${duration(a.firstResponseTimeAi.medianSeconds)} · human ${duration(a.firstResponseTimeHuman.medianSeconds)}`}
+            />
+            <Kpi
+              label="CSAT"
+              value={a.csat.score == null ? '—' : `${Math.round(a.csat.score)}%`}
+              hint={`${a.csat.ratings} rating(s), response rate ${percent(a.csat.responseRate)}`}
+            />
             <Kpi label="Resolution time (median)" value={duration(a.resolutionTime.medianSeconds)} hint={`p90 ${duration(a.resolutionTime.p90Seconds)}`} />
             <Kpi label="Durable resolution" value={percent(a.durableResolutionRate)} hint="Still resolved after 7 days" />
             <Kpi label="Tickets created" value={String(a.ticketsCreated)} />
@@ -208,28 +238,28 @@ export default function AnalyticsPage() {
                 <Empty title="No assigned conversations in this range" />
               ) : (
                 <Table.ScrollContainer minWidth={420}>
-                <Table aria-label="Agent performance">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Agent</Table.Th>
-                      <Table.Th>Handled</Table.Th>
-                      <Table.Th>First response</Table.Th>
-                      <Table.Th>Resolution</Table.Th>
-                      <Table.Th>CSAT</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {a.agents.map((row, i) => (
-                      <Table.Tr key={row.agent?.id ?? i}>
-                        <Table.Td>{row.agent?.name ?? 'Former agent'}</Table.Td>
-                        <Table.Td>{row.handled}</Table.Td>
-                        <Table.Td>{duration(row.firstResponseMedianSeconds)}</Table.Td>
-                        <Table.Td>{duration(row.resolutionMedianSeconds)}</Table.Td>
-                        <Table.Td>{row.csatScore == null ? '—' : `${Math.round(row.csatScore)}%`}</Table.Td>
+                  <Table aria-label="Agent performance">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Agent</Table.Th>
+                        <Table.Th>Handled</Table.Th>
+                        <Table.Th>First response</Table.Th>
+                        <Table.Th>Resolution</Table.Th>
+                        <Table.Th>CSAT</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {a.agents.map((row, i) => (
+                        <Table.Tr key={row.agent?.id ?? i}>
+                          <Table.Td>{row.agent?.name ?? 'Former agent'}</Table.Td>
+                          <Table.Td>{row.handled}</Table.Td>
+                          <Table.Td>{duration(row.firstResponseMedianSeconds)}</Table.Td>
+                          <Table.Td>{duration(row.resolutionMedianSeconds)}</Table.Td>
+                          <Table.Td>{row.csatScore == null ? '—' : `${Math.round(row.csatScore)}%`}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
                 </Table.ScrollContainer>
               )}
             </Paper>
@@ -241,31 +271,31 @@ export default function AnalyticsPage() {
                 <Empty title="No AI answers in this range" />
               ) : (
                 <Table.ScrollContainer minWidth={420}>
-                <Table aria-label="AI usage">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Configuration</Table.Th>
-                      <Table.Th>Answers</Table.Th>
-                      <Table.Th>Tokens (prompt / completion)</Table.Th>
-                      <Table.Th>Avg latency</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {a.aiUsage.map((u) => {
-                      const mc = configs.data?.modelConfigs.find((c) => c.id === u.modelConfigId);
-                      return (
-                        <Table.Tr key={u.modelConfigId ?? 'none'}>
-                          <Table.Td>{mc ? `v${mc.version} ${mc.name}` : u.modelConfigId ? 'Deleted configuration' : 'Not recorded'}</Table.Td>
-                          <Table.Td>{u.answers}</Table.Td>
-                          <Table.Td>
-                            {u.promptTokens} / {u.completionTokens}
-                          </Table.Td>
-                          <Table.Td>{u.avgLatencyMs == null ? '—' : `${Math.round(u.avgLatencyMs)} ms`}</Table.Td>
-                        </Table.Tr>
-                      );
-                    })}
-                  </Table.Tbody>
-                </Table>
+                  <Table aria-label="AI usage">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Configuration</Table.Th>
+                        <Table.Th>Answers</Table.Th>
+                        <Table.Th>Tokens (prompt / completion)</Table.Th>
+                        <Table.Th>Avg latency</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {a.aiUsage.map((u) => {
+                        const mc = configs.data?.modelConfigs.find((c) => c.id === u.modelConfigId);
+                        return (
+                          <Table.Tr key={u.modelConfigId ?? 'none'}>
+                            <Table.Td>{mc ? `v${mc.version} ${mc.name}` : u.modelConfigId ? 'Deleted configuration' : 'Not recorded'}</Table.Td>
+                            <Table.Td>{u.answers}</Table.Td>
+                            <Table.Td>
+                              {u.promptTokens} / {u.completionTokens}
+                            </Table.Td>
+                            <Table.Td>{u.avgLatencyMs == null ? '—' : `${Math.round(u.avgLatencyMs)} ms`}</Table.Td>
+                          </Table.Tr>
+                        );
+                      })}
+                    </Table.Tbody>
+                  </Table>
                 </Table.ScrollContainer>
               )}
             </Paper>

@@ -67,7 +67,13 @@ export default function ApiKeysPage() {
                     <Table.Td>{k.revokedAt ? <Badge color="gray">revoked</Badge> : <Badge color="green">active</Badge>}</Table.Td>
                     <Table.Td>
                       {!k.revokedAt && (
-                        <Button size="compact-xs" color="red" variant="light" onClick={() => setConfirming({ id: k.id, name: k.name })} aria-label={`Revoke ${k.name}`}>
+                        <Button
+                          size="compact-xs"
+                          color="red"
+                          variant="light"
+                          onClick={() => setConfirming({ id: k.id, name: k.name })}
+                          aria-label={`Revoke ${k.name}`}
+                        >
                           Revoke
                         </Button>
                       )}

@@ -33,11 +33,30 @@ describe('AuditPage', () => {
       mocks: [
         {
           request: { query: AuditLogDocument, variables: { first: 50 } },
-          result: page([entry('a1'), entry('a2', { actorType: 'API_KEY', actorId: 'k1', actorName: 'Partner BI', action: 'conversations.export', targetType: null, targetId: null, metadata: { format: 'CSV' } })], true, 'c-a2'),
+          result: page(
+            [
+              entry('a1'),
+              entry('a2', {
+                actorType: 'API_KEY',
+                actorId: 'k1',
+                actorName: 'Partner BI',
+                action: 'conversations.export',
+                targetType: null,
+                targetId: null,
+                metadata: { format: 'CSV' },
+              }),
+            ],
+            true,
+            'c-a2',
+          ),
         },
         {
           request: { query: AuditLogDocument, variables: { first: 50, after: 'c-a2' } },
-          result: page([entry('a3', { actorType: 'SYSTEM', actorId: null, actorName: null, action: 'retention.purge', targetType: null, targetId: null })], false, 'c-a3'),
+          result: page(
+            [entry('a3', { actorType: 'SYSTEM', actorId: null, actorName: null, action: 'retention.purge', targetType: null, targetId: null })],
+            false,
+            'c-a3',
+          ),
         },
         {
           request: { query: AuditLogDocument, variables: { first: 50, filter: { action: 'api_key.' } } },

@@ -248,7 +248,11 @@ function ImportDataset() {
     setLocalError(null);
     reset();
     try {
-      const { data: faqs } = await client.query({ query: AdminFaqsDocument, variables: { first: 50, filter: { status: 'PUBLISHED' } }, fetchPolicy: 'network-only' });
+      const { data: faqs } = await client.query({
+        query: AdminFaqsDocument,
+        variables: { first: 50, filter: { status: 'PUBLISHED' } },
+        fetchPolicy: 'network-only',
+      });
       const cases = faqs.faqs.edges.map(({ node }) => ({ question: node.question, expectedFaqIds: [node.id], referenceAnswer: node.answer }));
       if (!cases.length) setLocalError('There are no published FAQs to build a sample from.');
       else {

@@ -58,7 +58,12 @@ export default function JobsPage() {
                   <Table.Td>{j.attempts}</Table.Td>
                   <Table.Td>{dateTime(j.failedAt)}</Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="light" onClick={() => void retry({ variables: { id: j.id } }).catch(() => undefined)} aria-label={`Retry ${j.name} job`}>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      onClick={() => void retry({ variables: { id: j.id } }).catch(() => undefined)}
+                      aria-label={`Retry ${j.name} job`}
+                    >
                       Retry
                     </Button>
                   </Table.Td>

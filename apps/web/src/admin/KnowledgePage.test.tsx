@@ -59,7 +59,11 @@ describe('KnowledgePage', () => {
 
   it('shows errors by code', async () => {
     renderWithProviders(<KnowledgePage />, {
-      mocks: [categories, categories, { request: { query: AdminFaqsDocument, variables: { first: 100, filter: {} } }, result: { errors: [gqlError('FORBIDDEN')] as never } }],
+      mocks: [
+        categories,
+        categories,
+        { request: { query: AdminFaqsDocument, variables: { first: 100, filter: {} } }, result: { errors: [gqlError('FORBIDDEN')] as never } },
+      ],
     });
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not load the FAQs');

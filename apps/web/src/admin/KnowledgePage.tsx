@@ -1,6 +1,22 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Badge, Button, Group, Modal, Paper, SegmentedControl, Select, Stack, Table, TagsInput, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import {
   AdminFaqsDocument,
@@ -110,7 +126,9 @@ export default function KnowledgePage() {
       {actionError && <ErrorNotice error={actionError} title="That did not work" />}
       {faqs.loading && !faqs.data && <Loading label="Loading FAQs…" />}
       {faqs.data && list.length === 0 && (
-        <Empty title="No FAQs here">{status === 'ALL' && !debouncedSearch && !categoryId ? 'Add the first one with “New FAQ”.' : 'Nothing matches these filters.'}</Empty>
+        <Empty title="No FAQs here">
+          {status === 'ALL' && !debouncedSearch && !categoryId ? 'Add the first one with “New FAQ”.' : 'Nothing matches these filters.'}
+        </Empty>
       )}
       {list.length > 0 && (
         <Table.ScrollContainer minWidth={820}>

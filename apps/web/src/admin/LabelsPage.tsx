@@ -57,7 +57,10 @@ export default function LabelsPage() {
             {data.labels.map((l) => (
               <Table.Tr key={l.id} data-testid="label-row">
                 <Table.Td>
-                  <Badge variant="default" leftSection={<span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: l.color }} />}>
+                  <Badge
+                    variant="default"
+                    leftSection={<span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: l.color }} />}
+                  >
                     {l.name}
                   </Badge>
                 </Table.Td>
@@ -65,7 +68,18 @@ export default function LabelsPage() {
                   <Text size="sm">{l.openConversations}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Button size="compact-xs" variant="light" color="red" aria-label={`Delete the label ${l.name}`} onClick={() => void remove({ variables: { id: l.id } }).then(() => refetch(), () => undefined)}>
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    color="red"
+                    aria-label={`Delete the label ${l.name}`}
+                    onClick={() =>
+                      void remove({ variables: { id: l.id } }).then(
+                        () => refetch(),
+                        () => undefined,
+                      )
+                    }
+                  >
                     Delete
                   </Button>
                 </Table.Td>

@@ -19,7 +19,10 @@ const config = (version: number, active: boolean, trafficWeight: number) => ({
   trafficWeight,
   createdAt: '2026-11-01T00:00:00Z',
 });
-const configsMock = (configs: ReturnType<typeof config>[]) => ({ request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: configs }) } });
+const configsMock = (configs: ReturnType<typeof config>[]) => ({
+  request: { query: ModelConfigsDocument },
+  result: { data: withTypenames('Query', { modelConfigs: configs }) },
+});
 const render = (configs: ReturnType<typeof config>[]) => renderWithProviders(<ModelsPage />, { mocks: [configsMock(configs)] });
 const activation = /^(Activate|Roll back to) version/;
 
@@ -42,7 +45,12 @@ describe('ModelsPage', () => {
   });
 
   it("shows what each hand-off threshold would do from the version's latest evaluation run, marking the current one", async () => {
-    const point = (threshold: number, answerRate: number, rightAnswerRate: number | null, outOfScopeAnswered: number | null) => ({ threshold, answerRate, rightAnswerRate, outOfScopeAnswered });
+    const point = (threshold: number, answerRate: number, rightAnswerRate: number | null, outOfScopeAnswered: number | null) => ({
+      threshold,
+      answerRate,
+      rightAnswerRate,
+      outOfScopeAnswered,
+    });
     const tradeoff = {
       runId: 'r1',
       currentThreshold: 0.35,
@@ -53,7 +61,10 @@ describe('ModelsPage', () => {
     renderWithProviders(<ModelsPage />, {
       mocks: [
         configsMock([config(1, true, 0)]),
-        { request: { query: ModelConfigThresholdTradeoffDocument, variables: { modelConfigId: 'm1' } }, result: { data: withTypenames('Query', { modelConfigThresholdTradeoff: tradeoff }) } },
+        {
+          request: { query: ModelConfigThresholdTradeoffDocument, variables: { modelConfigId: 'm1' } },
+          result: { data: withTypenames('Query', { modelConfigThresholdTradeoff: tradeoff }) },
+        },
       ],
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Threshold trade-off of version 1' }));
@@ -66,7 +77,10 @@ describe('ModelsPage', () => {
     renderWithProviders(<ModelsPage />, {
       mocks: [
         configsMock([config(1, true, 0)]),
-        { request: { query: ModelConfigThresholdTradeoffDocument, variables: { modelConfigId: 'm1' } }, result: { data: withTypenames('Query', { modelConfigThresholdTradeoff: null }) } },
+        {
+          request: { query: ModelConfigThresholdTradeoffDocument, variables: { modelConfigId: 'm1' } },
+          result: { data: withTypenames('Query', { modelConfigThresholdTradeoff: null }) },
+        },
       ],
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Threshold trade-off of version 1' }));

@@ -129,15 +129,15 @@ export function TradeoffModal({ config, onClose }: { config: ModelConfigFieldsFr
       {loading && !data && <Loading label="Loading the trade-off…" />}
       {data && !t && (
         <Empty title="No evaluation run yet">
-          Run an evaluation of this version to see what each threshold would do. Add cases the knowledge base should not answer (with no expected FAQ) to see how
-          many of those would be answered anyway.
+          Run an evaluation of this version to see what each threshold would do. Add cases the knowledge base should not answer (with no expected FAQ) to see
+          how many of those would be answered anyway.
         </Empty>
       )}
       {t && (
         <Stack gap="xs">
           <Text size="sm" c="dimmed">
-            From its latest evaluation run ({t.cases - t.outOfScopeCases} answerable cases, {t.outOfScopeCases} out of scope). Below the threshold the conversation goes
-            to a person: a higher threshold answers fewer questions, more of them right, and fewer out-of-scope ones.
+            From its latest evaluation run ({t.cases - t.outOfScopeCases} answerable cases, {t.outOfScopeCases} out of scope). Below the threshold the
+            conversation goes to a person: a higher threshold answers fewer questions, more of them right, and fewer out-of-scope ones.
           </Text>
           <Table striped verticalSpacing={4} aria-label="Threshold trade-off">
             <Table.Thead>
@@ -196,7 +196,13 @@ function TrafficSplit({ configs, splitting }: { configs: ModelConfigFieldsFragme
           e.preventDefault();
           if (total !== 100) return;
           void save({
-            variables: { input: { weights: Object.entries(weights).filter(([, w]) => w > 0).map(([modelConfigId, weight]) => ({ modelConfigId, weight })) } },
+            variables: {
+              input: {
+                weights: Object.entries(weights)
+                  .filter(([, w]) => w > 0)
+                  .map(([modelConfigId, weight]) => ({ modelConfigId, weight })),
+              },
+            },
           }).catch(() => undefined);
         }}
       >
@@ -272,12 +278,7 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
   }
 
   return (
-    <Modal
-      opened={opened}
-      onClose={close}
-      title="New model configuration"
-      size="lg"
-    >
+    <Modal opened={opened} onClose={close} title="New model configuration" size="lg">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <TextInput label="Name" required maxLength={120} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
@@ -309,7 +310,16 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose(): void }) 
               onChange={(v) => setThreshold(v === '' ? null : Number(v) || 0)}
             />
           </Group>
-          <Textarea label="System prompt" description="Optional; the default prompt is used when empty" autosize minRows={3} maxRows={10} maxLength={8000} value={systemPrompt} onChange={(e) => setSystemPrompt(e.currentTarget.value)} />
+          <Textarea
+            label="System prompt"
+            description="Optional; the default prompt is used when empty"
+            autosize
+            minRows={3}
+            maxRows={10}
+            maxLength={8000}
+            value={systemPrompt}
+            onChange={(e) => setSystemPrompt(e.currentTarget.value)}
+          />
           {error && <ErrorNotice error={error} title="Could not create the configuration" compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

@@ -17,7 +17,16 @@ const me = {
   request: { query: MeDocument },
   result: {
     data: withTypenames('Query', {
-      me: { id: 'u1', name: 'Ada', email: 'ada@acme.test', role: 'ADMIN', status: 'ACTIVE', lastLoginAt: null, createdAt: '2026-01-01T00:00:00Z', workspace: workspace(null) },
+      me: {
+        id: 'u1',
+        name: 'Ada',
+        email: 'ada@acme.test',
+        role: 'ADMIN',
+        status: 'ACTIVE',
+        lastLoginAt: null,
+        createdAt: '2026-01-01T00:00:00Z',
+        workspace: workspace(null),
+      },
     }),
   },
 };
@@ -28,7 +37,10 @@ describe('SettingsPage', () => {
       mocks: [
         me,
         {
-          request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: 30, moderationEnabled: true, supportedLanguages: ['en'] } } },
+          request: {
+            query: UpdateWorkspaceSettingsDocument,
+            variables: { input: { name: 'Acme', retentionDays: 30, moderationEnabled: true, supportedLanguages: ['en'] } },
+          },
           result: { data: withTypenames('Mutation', { updateWorkspaceSettings: workspace(30) }) },
         },
       ],
@@ -44,7 +56,13 @@ describe('SettingsPage', () => {
     renderWithProviders(<SettingsPage />, {
       mocks: [
         me,
-        { request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: true, supportedLanguages: ['en'] } } }, result: { errors: [gqlError('FORBIDDEN')] as never } },
+        {
+          request: {
+            query: UpdateWorkspaceSettingsDocument,
+            variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: true, supportedLanguages: ['en'] } },
+          },
+          result: { errors: [gqlError('FORBIDDEN')] as never },
+        },
       ],
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Save settings' }));
@@ -58,7 +76,10 @@ describe('SettingsPage', () => {
       mocks: [
         me,
         {
-          request: { query: UpdateWorkspaceSettingsDocument, variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: false, supportedLanguages: ['en', 'fr', 'es'] } } },
+          request: {
+            query: UpdateWorkspaceSettingsDocument,
+            variables: { input: { name: 'Acme', retentionDays: null, moderationEnabled: false, supportedLanguages: ['en', 'fr', 'es'] } },
+          },
           result: { data: withTypenames('Mutation', { updateWorkspaceSettings: workspace(null, false, ['en', 'fr', 'es']) }) },
         },
       ],

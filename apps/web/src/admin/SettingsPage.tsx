@@ -27,7 +27,14 @@ export default function SettingsPage() {
     setLanguages(workspace.supportedLanguages.join(', '));
   }, [workspace]);
 
-  const languageList = [...new Set(languages.split(/[\s,]+/).map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  const languageList = [
+    ...new Set(
+      languages
+        .split(/[\s,]+/)
+        .map((l) => l.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   const languagesValid = languageList.length > 0 && languageList.length <= 20 && languageList.every((l) => /^[a-z]{2}$/.test(l));
   const daysValid = !retain || (typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= MAX_DAYS);
 
@@ -35,7 +42,9 @@ export default function SettingsPage() {
     e.preventDefault();
     reset();
     try {
-      await save({ variables: { input: { name: name.trim(), retentionDays: retain ? Number(days) : null, moderationEnabled: moderate, supportedLanguages: languageList } } });
+      await save({
+        variables: { input: { name: name.trim(), retentionDays: retain ? Number(days) : null, moderationEnabled: moderate, supportedLanguages: languageList } },
+      });
     } catch {
       // Shown below by code.
     }

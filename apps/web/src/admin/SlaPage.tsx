@@ -47,7 +47,10 @@ export default function SlaPage() {
   if (error && !data) return <ErrorNotice error={error} onRetry={() => void refetch()} />;
   if (loading && !data) return <Loading label="Loading SLA settings…" />;
   return (
-    <Page title="SLA" description="Targets per priority set each new ticket’s first response and resolution due times; breaches notify the assignee (or the admins) and count in analytics.">
+    <Page
+      title="SLA"
+      description="Targets per priority set each new ticket’s first response and resolution due times; breaches notify the assignee (or the admins) and count in analytics."
+    >
       <BusinessHoursForm current={data?.slaSettings.businessHours ?? null} onSaved={() => void refetch()} />
       <Title order={2} size="h5" mt="lg">
         Policies
@@ -64,7 +67,12 @@ export default function SlaPage() {
         </Table.Thead>
         <Table.Tbody>
           {PRIORITIES.map((priority) => (
-            <PolicyRow key={priority} priority={priority} policy={data?.slaSettings.policies.find((p) => p.priority === priority) ?? null} onSaved={() => void refetch()} />
+            <PolicyRow
+              key={priority}
+              priority={priority}
+              policy={data?.slaSettings.policies.find((p) => p.priority === priority) ?? null}
+              onSaved={() => void refetch()}
+            />
           ))}
         </Table.Tbody>
       </Table>
@@ -137,8 +145,25 @@ function BusinessHoursForm({ current, onSaved }: { current: BusinessHoursFieldsF
         </Text>
         {holidays.map((h, i) => (
           <Group key={i} gap="xs">
-            <TextInput type="date" aria-label={`Holiday ${i + 1} date`} value={h.date} onChange={(e) => { const v = e.currentTarget.value; setHolidays((l) => l.map((x, j) => (j === i ? { ...x, date: v } : x))); }} />
-            <TextInput aria-label={`Holiday ${i + 1} name`} placeholder="Name (optional)" value={h.name} maxLength={80} onChange={(e) => { const v = e.currentTarget.value; setHolidays((l) => l.map((x, j) => (j === i ? { ...x, name: v } : x))); }} />
+            <TextInput
+              type="date"
+              aria-label={`Holiday ${i + 1} date`}
+              value={h.date}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                setHolidays((l) => l.map((x, j) => (j === i ? { ...x, date: v } : x)));
+              }}
+            />
+            <TextInput
+              aria-label={`Holiday ${i + 1} name`}
+              placeholder="Name (optional)"
+              value={h.name}
+              maxLength={80}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                setHolidays((l) => l.map((x, j) => (j === i ? { ...x, name: v } : x)));
+              }}
+            />
             <Button variant="subtle" color="red" size="xs" onClick={() => setHolidays((l) => l.filter((_, j) => j !== i))}>
               Remove
             </Button>
@@ -152,7 +177,11 @@ function BusinessHoursForm({ current, onSaved }: { current: BusinessHoursFieldsF
             Save business hours
           </Button>
         </Group>
-        {problem && <Text c="red" size="sm" role="alert">{problem}</Text>}
+        {problem && (
+          <Text c="red" size="sm" role="alert">
+            {problem}
+          </Text>
+        )}
         {saved.error && <ErrorNotice error={saved.error} title="Business hours were not saved" compact />}
       </Stack>
     </form>
@@ -177,10 +206,26 @@ function PolicyRow({ priority, policy, onSaved }: { priority: Priority; policy: 
     <Table.Tr data-testid="sla-policy-row">
       <Table.Td>{label}</Table.Td>
       <Table.Td>
-        <NumberInput aria-label={`${label}: first response minutes`} min={1} max={525600} value={first} onChange={setFirst} w={140} description={typeof first === 'number' ? duration(first * 60) : 'No target'} />
+        <NumberInput
+          aria-label={`${label}: first response minutes`}
+          min={1}
+          max={525600}
+          value={first}
+          onChange={setFirst}
+          w={140}
+          description={typeof first === 'number' ? duration(first * 60) : 'No target'}
+        />
       </Table.Td>
       <Table.Td>
-        <NumberInput aria-label={`${label}: resolution minutes`} min={1} max={525600} value={resolution} onChange={setResolution} w={140} description={typeof resolution === 'number' ? duration(resolution * 60) : 'No target'} />
+        <NumberInput
+          aria-label={`${label}: resolution minutes`}
+          min={1}
+          max={525600}
+          value={resolution}
+          onChange={setResolution}
+          w={140}
+          description={typeof resolution === 'number' ? duration(resolution * 60) : 'No target'}
+        />
       </Table.Td>
       <Table.Td>
         <Checkbox aria-label={`${label}: business hours only`} checked={businessHoursOnly} onChange={(e) => setBusinessHoursOnly(e.currentTarget.checked)} />
@@ -200,7 +245,17 @@ function PolicyRow({ priority, policy, onSaved }: { priority: Priority; policy: 
             Save
           </Button>
           {policy && (
-            <Button size="xs" variant="subtle" color="red" loading={removed.loading} onClick={() => void remove({ variables: { priority } }).then(onSaved).catch(() => undefined)}>
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              loading={removed.loading}
+              onClick={() =>
+                void remove({ variables: { priority } })
+                  .then(onSaved)
+                  .catch(() => undefined)
+              }
+            >
               Remove
             </Button>
           )}

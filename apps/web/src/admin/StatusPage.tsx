@@ -25,7 +25,12 @@ export default function StatusPage() {
   const [history, setHistory] = useState<StatusPoint[]>([]);
   const push = (s: SystemStatusFieldsFragment) => {
     setStatus(s);
-    setHistory((h) => [...h, { at: s.at, eventLoopLagMs: s.eventLoopLagMs, heapUsedMb: s.heapUsedMb, sockets: s.cluster.sockets, subscriptions: s.cluster.subscriptions }].slice(-HISTORY));
+    setHistory((h) =>
+      [
+        ...h,
+        { at: s.at, eventLoopLagMs: s.eventLoopLagMs, heapUsedMb: s.heapUsedMb, sockets: s.cluster.sockets, subscriptions: s.cluster.subscriptions },
+      ].slice(-HISTORY),
+    );
   };
   useEffect(() => {
     if (initial.data) push(initial.data.systemStatus);
@@ -34,7 +39,10 @@ export default function StatusPage() {
   const error = initial.error ?? feed.error;
 
   return (
-    <Page title="System status" description="Live health of the API node serving you and of what it depends on; updated on every change and at least every 5 seconds.">
+    <Page
+      title="System status"
+      description="Live health of the API node serving you and of what it depends on; updated on every change and at least every 5 seconds."
+    >
       {error && <ErrorNotice error={error} title="Could not load the system status" onRetry={() => void initial.refetch()} />}
       {!status && !error && <Loading label="Loading status…" />}
       <AlertsPanel />
@@ -49,14 +57,28 @@ export default function StatusPage() {
             </Text>
           </Group>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-            <Metric title="Database" value={status.database.ok ? 'OK' : 'Down'} ok={status.database.ok} detail={status.database.detail ?? (status.database.latencyMs != null ? `${status.database.latencyMs.toFixed(1)} ms` : undefined)} />
+            <Metric
+              title="Database"
+              value={status.database.ok ? 'OK' : 'Down'}
+              ok={status.database.ok}
+              detail={status.database.detail ?? (status.database.latencyMs != null ? `${status.database.latencyMs.toFixed(1)} ms` : undefined)}
+            />
             <Metric
               title="Redis"
               value={status.redis ? (status.redis.ok ? 'OK' : 'Down') : 'Not used'}
               ok={status.redis ? status.redis.ok : true}
-              detail={status.redis ? (status.redis.detail ?? (status.redis.latencyMs != null ? `${status.redis.latencyMs.toFixed(1)} ms` : undefined)) : 'In-process pub/sub and jobs'}
+              detail={
+                status.redis
+                  ? (status.redis.detail ?? (status.redis.latencyMs != null ? `${status.redis.latencyMs.toFixed(1)} ms` : undefined))
+                  : 'In-process pub/sub and jobs'
+              }
             />
-            <Metric title="AI provider" value={status.ai.provider} ok detail={status.ai.vectorSearch ? 'Hybrid search (vector + full-text)' : 'Full-text search only'} />
+            <Metric
+              title="AI provider"
+              value={status.ai.provider}
+              ok
+              detail={status.ai.vectorSearch ? 'Hybrid search (vector + full-text)' : 'Full-text search only'}
+            />
             <Metric title="Event-loop lag (p99)" value={`${status.eventLoopLagMs.toFixed(1)} ms`} ok={status.eventLoopLagMs < 100} />
             <Metric title="Sockets" value={`${status.cluster.sockets}`} ok detail={`${status.node.sockets} on this node, ${status.cluster.nodes} node(s)`} />
             <Metric title="Subscriptions" value={`${status.cluster.subscriptions}`} ok detail={`${status.node.subscriptions} on this node`} />

@@ -42,7 +42,9 @@ export default function TeamInboxesPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await create({ variables: { input: { name, assignmentPolicy: policy, capacity: typeof capacity === 'number' ? capacity : null, isDefault, memberIds } } });
+      await create({
+        variables: { input: { name, assignmentPolicy: policy, capacity: typeof capacity === 'number' ? capacity : null, isDefault, memberIds } },
+      });
     } catch {
       return; // shown below
     }
@@ -117,7 +119,9 @@ export default function TeamInboxesPage() {
                     data={POLICIES}
                     value={team.assignmentPolicy}
                     allowDeselect={false}
-                    onChange={(v) => v && void update({ variables: { id: team.id, input: { assignmentPolicy: v as AssignmentPolicy } } }).catch(() => undefined)}
+                    onChange={(v) =>
+                      v && void update({ variables: { id: team.id, input: { assignmentPolicy: v as AssignmentPolicy } } }).catch(() => undefined)
+                    }
                   />
                 </Table.Td>
                 <Table.Td>
@@ -139,11 +143,31 @@ export default function TeamInboxesPage() {
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     {!team.isDefault && (
-                      <Button size="compact-xs" variant="light" onClick={() => void update({ variables: { id: team.id, input: { isDefault: true } } }).then(() => refetch(), () => undefined)}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() =>
+                          void update({ variables: { id: team.id, input: { isDefault: true } } }).then(
+                            () => refetch(),
+                            () => undefined,
+                          )
+                        }
+                      >
                         Make default
                       </Button>
                     )}
-                    <Button size="compact-xs" variant="light" color="red" aria-label={`Delete the team ${team.name}`} onClick={() => void remove({ variables: { id: team.id } }).then(() => refetch(), () => undefined)}>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      color="red"
+                      aria-label={`Delete the team ${team.name}`}
+                      onClick={() =>
+                        void remove({ variables: { id: team.id } }).then(
+                          () => refetch(),
+                          () => undefined,
+                        )
+                      }
+                    >
                       Delete
                     </Button>
                   </Group>

@@ -48,9 +48,17 @@ function Roster() {
   const failed = roleState.error ?? deactivateState.error ?? reactivateState.error ?? revokeState.error ?? resendState.error ?? resetState.error;
   const origin = window.location.origin;
   const issued = resendState.data
-    ? { title: `New invitation for ${resendState.data.resendInvitation.user.name}`, url: `${origin}/agent/accept-invite?token=${encodeURIComponent(resendState.data.resendInvitation.inviteToken)}`, onClose: resendState.reset }
+    ? {
+        title: `New invitation for ${resendState.data.resendInvitation.user.name}`,
+        url: `${origin}/agent/accept-invite?token=${encodeURIComponent(resendState.data.resendInvitation.inviteToken)}`,
+        onClose: resendState.reset,
+      }
     : resetState.data
-      ? { title: `Password reset link for ${resetState.data.createPasswordResetLink.user.name}`, url: `${origin}/agent/reset-password?token=${encodeURIComponent(resetState.data.createPasswordResetLink.resetToken)}`, onClose: resetState.reset }
+      ? {
+          title: `Password reset link for ${resetState.data.createPasswordResetLink.user.name}`,
+          url: `${origin}/agent/reset-password?token=${encodeURIComponent(resetState.data.createPasswordResetLink.resetToken)}`,
+          onClose: resetState.reset,
+        }
       : null;
   const run = (fn: () => Promise<unknown>) => () => void fn().catch(() => undefined);
   const members = data?.teamRoster.edges.map((e) => e.node) ?? [];
@@ -61,7 +69,14 @@ function Roster() {
         Members
       </Title>
       {error && <ErrorNotice error={error} title="Could not load the team" onRetry={() => void refetch()} compact />}
-      {failed && <ErrorNotice error={failed} title="Could not update the team" compact messages={{ CONFLICT: 'The last active admin cannot be demoted or deactivated: make someone else an admin first' }} />}
+      {failed && (
+        <ErrorNotice
+          error={failed}
+          title="Could not update the team"
+          compact
+          messages={{ CONFLICT: 'The last active admin cannot be demoted or deactivated: make someone else an admin first' }}
+        />
+      )}
       {issued && (
         <Alert color="green" title={issued.title} data-testid="issued-link" withCloseButton closeButtonLabel="Dismiss" onClose={issued.onClose} mt="xs">
           <Text size="sm">Hand over this one-time link now: it is not shown again.</Text>
@@ -117,26 +132,53 @@ function Roster() {
                 <Table.Td>
                   <Group gap={4}>
                     {u.status === 'ACTIVE' && u.id !== me && (
-                      <Button size="compact-xs" variant="light" color="red" onClick={run(() => deactivate({ variables: { userId: u.id } }))} aria-label={`Deactivate ${u.name}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        color="red"
+                        onClick={run(() => deactivate({ variables: { userId: u.id } }))}
+                        aria-label={`Deactivate ${u.name}`}
+                      >
                         Deactivate
                       </Button>
                     )}
                     {u.status === 'ACTIVE' && (
-                      <Button size="compact-xs" variant="subtle" onClick={run(() => resetLink({ variables: { userId: u.id } }))} aria-label={`Password reset link for ${u.name}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={run(() => resetLink({ variables: { userId: u.id } }))}
+                        aria-label={`Password reset link for ${u.name}`}
+                      >
                         Reset link
                       </Button>
                     )}
                     {u.status === 'DISABLED' && (
-                      <Button size="compact-xs" variant="light" onClick={run(() => reactivate({ variables: { userId: u.id } }))} aria-label={`Reactivate ${u.name}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={run(() => reactivate({ variables: { userId: u.id } }))}
+                        aria-label={`Reactivate ${u.name}`}
+                      >
                         Reactivate
                       </Button>
                     )}
                     {u.status === 'INVITED' && (
                       <>
-                        <Button size="compact-xs" variant="subtle" onClick={run(() => resend({ variables: { userId: u.id } }))} aria-label={`Resend invitation to ${u.name}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          onClick={run(() => resend({ variables: { userId: u.id } }))}
+                          aria-label={`Resend invitation to ${u.name}`}
+                        >
                           Resend
                         </Button>
-                        <Button size="compact-xs" variant="light" color="red" onClick={run(() => revoke({ variables: { userId: u.id } }))} aria-label={`Revoke invitation of ${u.name}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color="red"
+                          onClick={run(() => revoke({ variables: { userId: u.id } }))}
+                          aria-label={`Revoke invitation of ${u.name}`}
+                        >
                           Revoke
                         </Button>
                       </>
@@ -149,14 +191,7 @@ function Roster() {
         </Table>
       </Table.ScrollContainer>
       {data?.teamRoster.pageInfo.hasNextPage && (
-        <Button
-          variant="subtle"
-          size="xs"
-          mt="xs"
-          onClick={() =>
-            void fetchMore({ variables: { after: data.teamRoster.pageInfo.endCursor } })
-          }
-        >
+        <Button variant="subtle" size="xs" mt="xs" onClick={() => void fetchMore({ variables: { after: data.teamRoster.pageInfo.endCursor } })}>
           Show more
         </Button>
       )}
@@ -210,9 +245,7 @@ function Invite() {
         {invitation && (
           <Alert color="green" title={`${invitation.user.name} is invited`} data-testid="invitation" withCloseButton closeButtonLabel="Dismiss" onClose={reset}>
             <Stack gap={6}>
-              <Text size="sm">
-                Copy this one-time token now: it is not shown again. It expires {dateTime(invitation.expiresAt)}.
-              </Text>
+              <Text size="sm">Copy this one-time token now: it is not shown again. It expires {dateTime(invitation.expiresAt)}.</Text>
               <Code block data-testid="invite-token" style={WRAP}>
                 {invitation.inviteToken}
               </Code>

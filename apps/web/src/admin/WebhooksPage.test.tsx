@@ -51,8 +51,15 @@ describe('WebhooksPage', () => {
       mocks: [
         { request: { query: WebhookEndpointsDocument }, result: list([]) },
         {
-          request: { query: CreateWebhookEndpointDocument, variables: { input: { url: 'https://partner.example/hook', description: 'CRM', eventTypes: EVENT_TYPES.map((e) => e.value) } } },
-          result: { data: withTypenames('Mutation', { createWebhookEndpoint: { secret, endpoint: endpoint('e9', { url: 'https://partner.example/hook', description: 'CRM' }) } }) },
+          request: {
+            query: CreateWebhookEndpointDocument,
+            variables: { input: { url: 'https://partner.example/hook', description: 'CRM', eventTypes: EVENT_TYPES.map((e) => e.value) } },
+          },
+          result: {
+            data: withTypenames('Mutation', {
+              createWebhookEndpoint: { secret, endpoint: endpoint('e9', { url: 'https://partner.example/hook', description: 'CRM' }) },
+            }),
+          },
         },
         { request: { query: WebhookEndpointsDocument }, result: list([endpoint('e9', { url: 'https://partner.example/hook', description: 'CRM' })]) },
       ],
@@ -73,15 +80,22 @@ describe('WebhooksPage', () => {
         { request: { query: WebhookEndpointsDocument }, result: list([endpoint('e1'), endpoint('e2', { enabled: false, disabledReason: 'GONE' })]) },
         {
           request: { query: WebhookDeliveriesDocument, variables: { endpointId: 'e1', first: 25 } },
-          result: deliveries([delivery('d1'), delivery('d2', { status: 'PENDING', attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: '2026-12-01T10:05:00Z' })]),
+          result: deliveries([
+            delivery('d1'),
+            delivery('d2', { status: 'PENDING', attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: '2026-12-01T10:05:00Z' }),
+          ]),
         },
         {
           request: { query: WebhookDeliveriesDocument, variables: { endpointId: 'e1', first: 25, filter: { status: 'PENDING' } } },
-          result: deliveries([delivery('d2', { status: 'PENDING', attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: '2026-12-01T10:05:00Z' })]),
+          result: deliveries([
+            delivery('d2', { status: 'PENDING', attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: '2026-12-01T10:05:00Z' }),
+          ]),
         },
         {
           request: { query: ReplayWebhooksDocument, variables: { endpointId: 'e1', from: localToIso('2026-12-01T09:00'), to: localToIso('2026-12-01T11:00') } },
-          result: { data: withTypenames('Mutation', { replayWebhooks: { endpointId: 'e1', from: '2026-12-01T09:00:00Z', to: '2026-12-01T11:00:00Z', count: 2 } }) },
+          result: {
+            data: withTypenames('Mutation', { replayWebhooks: { endpointId: 'e1', from: '2026-12-01T09:00:00Z', to: '2026-12-01T11:00:00Z', count: 2 } }),
+          },
         },
         {
           request: { query: WebhookDeliveriesDocument, variables: { endpointId: 'e1', first: 25, filter: { status: 'PENDING' } } },

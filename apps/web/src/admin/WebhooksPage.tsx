@@ -1,6 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, NativeSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import {
   CreateWebhookEndpointDocument,
   DeleteWebhookEndpointDocument,
@@ -30,7 +47,7 @@ export const EVENT_TYPES: { value: WebhookEventType; label: string }[] = [
   { value: 'CSAT_SUBMITTED', label: 'csat.submitted' },
   { value: 'FAQ_PUBLISHED', label: 'faq.published' },
 ];
-const typeLabel = (t: string) => (t === 'WEBHOOK_TEST' ? 'webhook.test' : EVENT_TYPES.find((e) => e.value === t)?.label ?? t);
+const typeLabel = (t: string) => (t === 'WEBHOOK_TEST' ? 'webhook.test' : (EVENT_TYPES.find((e) => e.value === t)?.label ?? t));
 const STATUS_COLOR: Record<WebhookDeliveryStatus, string> = { PENDING: 'yellow', DELIVERED: 'green', FAILED: 'red' };
 const DISABLED_LABEL: Record<string, string> = { MANUAL: 'disabled', GONE: 'disabled: 410 Gone', FAILING: 'disabled: failing' };
 const PAGE = 25;
@@ -137,10 +154,26 @@ export default function WebhooksPage() {
                     <Table.Td>{dateTime(e.lastSuccessAt)}</Table.Td>
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
-                        <Button size="compact-xs" variant={selected === e.id ? 'filled' : 'light'} onClick={() => setSelected(e.id)} aria-label={`Deliveries of ${e.url}`}>
+                        <Button
+                          size="compact-xs"
+                          variant={selected === e.id ? 'filled' : 'light'}
+                          onClick={() => setSelected(e.id)}
+                          aria-label={`Deliveries of ${e.url}`}
+                        >
                           Deliveries
                         </Button>
-                        <Button size="compact-xs" variant="light" disabled={!e.enabled} loading={testState.loading} onClick={() => void test({ variables: { id: e.id } }).then(() => setSelected(e.id)).catch(() => undefined)} aria-label={`Test ${e.url}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          disabled={!e.enabled}
+                          loading={testState.loading}
+                          onClick={() =>
+                            void test({ variables: { id: e.id } })
+                              .then(() => setSelected(e.id))
+                              .catch(() => undefined)
+                          }
+                          aria-label={`Test ${e.url}`}
+                        >
                           Test
                         </Button>
                         <Button
@@ -155,10 +188,21 @@ export default function WebhooksPage() {
                         >
                           Rotate secret
                         </Button>
-                        <Button size="compact-xs" variant="light" onClick={() => void update({ variables: { input: { id: e.id, enabled: !e.enabled } } }).catch(() => undefined)} aria-label={`${e.enabled ? 'Disable' : 'Enable'} ${e.url}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          onClick={() => void update({ variables: { input: { id: e.id, enabled: !e.enabled } } }).catch(() => undefined)}
+                          aria-label={`${e.enabled ? 'Disable' : 'Enable'} ${e.url}`}
+                        >
                           {e.enabled ? 'Disable' : 'Enable'}
                         </Button>
-                        <Button size="compact-xs" color="red" variant="light" onClick={() => setDeleting({ id: e.id, url: e.url })} aria-label={`Delete ${e.url}`}>
+                        <Button
+                          size="compact-xs"
+                          color="red"
+                          variant="light"
+                          onClick={() => setDeleting({ id: e.id, url: e.url })}
+                          aria-label={`Delete ${e.url}`}
+                        >
                           Delete
                         </Button>
                       </Group>
@@ -219,7 +263,15 @@ function CreateEndpoint() {
         New endpoint
       </Title>
       <Stack gap="sm" mt="xs">
-        <TextInput label="URL" placeholder="https://example.com/webhooks/switchboard" required maxLength={2048} value={url} onChange={(e) => setUrl(e.currentTarget.value)} maw={560} />
+        <TextInput
+          label="URL"
+          placeholder="https://example.com/webhooks/switchboard"
+          required
+          maxLength={2048}
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+          maw={560}
+        />
         <TextInput label="Description" maxLength={500} value={description} onChange={(e) => setDescription(e.currentTarget.value)} maw={560} />
         <Checkbox.Group label="Events" value={types} onChange={setTypes}>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing={4} mt={4}>
@@ -252,7 +304,11 @@ function Deliveries({ endpointId, url, enabled }: { endpointId: string; url: str
   const [eventType, setEventType] = useState('');
   const filter = { ...(status ? { status: status as WebhookDeliveryStatus } : {}), ...(eventType ? { eventType: eventType as WebhookEventType } : {}) };
   const variables = { endpointId, first: PAGE, ...(Object.keys(filter).length ? { filter } : {}) };
-  const { data, loading, error, refetch, fetchMore } = useQuery(WebhookDeliveriesDocument, { variables, fetchPolicy: 'cache-and-network', notifyOnNetworkStatusChange: true });
+  const { data, loading, error, refetch, fetchMore } = useQuery(WebhookDeliveriesDocument, {
+    variables,
+    fetchPolicy: 'cache-and-network',
+    notifyOnNetworkStatusChange: true,
+  });
   const [redeliver, redeliverState] = useMutation(RedeliverWebhookDocument);
   const connection = data?.webhookDeliveries;
   const rows = connection?.edges.map((e) => e.node) ?? [];
@@ -267,8 +323,23 @@ function Deliveries({ endpointId, url, enabled }: { endpointId: string; url: str
         </Button>
       </Group>
       <Group mt="xs" align="flex-end">
-        <NativeSelect label="Status" value={status} onChange={(e) => setStatus(e.currentTarget.value)} data={[{ value: '', label: 'Any' }, { value: 'PENDING', label: 'Pending' }, { value: 'DELIVERED', label: 'Delivered' }, { value: 'FAILED', label: 'Failed' }]} />
-        <NativeSelect label="Event" value={eventType} onChange={(e) => setEventType(e.currentTarget.value)} data={[{ value: '', label: 'Any' }, ...EVENT_TYPES, { value: 'WEBHOOK_TEST', label: 'webhook.test' }]} />
+        <NativeSelect
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.currentTarget.value)}
+          data={[
+            { value: '', label: 'Any' },
+            { value: 'PENDING', label: 'Pending' },
+            { value: 'DELIVERED', label: 'Delivered' },
+            { value: 'FAILED', label: 'Failed' },
+          ]}
+        />
+        <NativeSelect
+          label="Event"
+          value={eventType}
+          onChange={(e) => setEventType(e.currentTarget.value)}
+          data={[{ value: '', label: 'Any' }, ...EVENT_TYPES, { value: 'WEBHOOK_TEST', label: 'webhook.test' }]}
+        />
       </Group>
       {error && <ErrorNotice error={error} title="Could not load deliveries" onRetry={() => void refetch()} />}
       {redeliverState.error && <ErrorNotice error={redeliverState.error} title="Could not redeliver" />}
@@ -324,7 +395,18 @@ function Deliveries({ endpointId, url, enabled }: { endpointId: string; url: str
                     <Code>{d.eventId.slice(0, 8)}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="light" disabled={!enabled} loading={redeliverState.loading} onClick={() => void redeliver({ variables: { deliveryId: d.id } }).then(() => refetch()).catch(() => undefined)} aria-label={`Redeliver ${typeLabel(d.eventType)} ${d.eventId.slice(0, 8)}`}>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      disabled={!enabled}
+                      loading={redeliverState.loading}
+                      onClick={() =>
+                        void redeliver({ variables: { deliveryId: d.id } })
+                          .then(() => refetch())
+                          .catch(() => undefined)
+                      }
+                      aria-label={`Redeliver ${typeLabel(d.eventType)} ${d.eventId.slice(0, 8)}`}
+                    >
                       Redeliver
                     </Button>
                   </Table.Td>

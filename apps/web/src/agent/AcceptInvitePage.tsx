@@ -48,7 +48,13 @@ function AcceptInviteForm() {
       <Paper withBorder p="lg" component="form" onSubmit={submit} aria-label="Accept invitation">
         <Stack gap="sm">
           <TextInput label="Invitation token" required value={token} onChange={(e) => setToken(e.currentTarget.value)} />
-          <TextInput label="Your name" description="Optional; keeps the name your admin entered if empty" maxLength={120} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput
+            label="Your name"
+            description="Optional; keeps the name your admin entered if empty"
+            maxLength={120}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
           <PasswordInput
             label="Choose a password"
             description="At least 8 characters"

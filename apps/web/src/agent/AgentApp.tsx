@@ -15,20 +15,20 @@ import { TeamPresence, TeamPresenceProvider } from './TeamPresence';
 export default function AgentApp() {
   return (
     <MantineArea>
-    <Routes>
-      <Route path="accept-invite" element={<AcceptInvitePage />} />
-      <Route path="reset-password" element={<ResetPasswordPage />} />
-      <Route
-        path="*"
-        element={
-          <StaffGate area="agent console">
-            <TeamPresenceProvider>
-              <AgentRoutes />
-            </TeamPresenceProvider>
-          </StaffGate>
-        }
-      />
-    </Routes>
+      <Routes>
+        <Route path="accept-invite" element={<AcceptInvitePage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route
+          path="*"
+          element={
+            <StaffGate area="agent console">
+              <TeamPresenceProvider>
+                <AgentRoutes />
+              </TeamPresenceProvider>
+            </StaffGate>
+          }
+        />
+      </Routes>
     </MantineArea>
   );
 }

@@ -122,7 +122,13 @@ function KnowledgeSearch({ onUse }: { onUse(text: string): void }) {
             <Text size="xs" c="dimmed" mt={2}>
               {h.snippet}
             </Text>
-            <Button size="compact-xs" variant="subtle" mt={4} onClick={() => onUse(h.faq.answer)} aria-label={`Insert into reply: the answer to “${h.faq.question}”`}>
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              mt={4}
+              onClick={() => onUse(h.faq.answer)}
+              aria-label={`Insert into reply: the answer to “${h.faq.question}”`}
+            >
               Insert into reply
             </Button>
           </Paper>
@@ -132,7 +138,12 @@ function KnowledgeSearch({ onUse }: { onUse(text: string): void }) {
   );
 }
 
-function Details({ conversation: c, onCreateTicket, isAdmin, onContactErased }: Pick<Props, 'onCreateTicket'> & { conversation: ConversationDetailFragment; isAdmin: boolean; onContactErased(): void }) {
+function Details({
+  conversation: c,
+  onCreateTicket,
+  isAdmin,
+  onContactErased,
+}: Pick<Props, 'onCreateTicket'> & { conversation: ConversationDetailFragment; isAdmin: boolean; onContactErased(): void }) {
   const rows: [string, string][] = [
     ['Customer', contactName(c.contact)],
     ['Email', c.contact.email ?? '—'],

@@ -30,7 +30,14 @@ export function useCannedReplyPicker({ draft, conversationId, onInsert }: { draf
     }
   };
 
-  const picker = useComposerPicker({ draft, wanted: Boolean(match), query: search ?? '', items, onChoose: (r) => void choose(r.id), swallowEnterWhenEmpty: true });
+  const picker = useComposerPicker({
+    draft,
+    wanted: Boolean(match),
+    query: search ?? '',
+    items,
+    onChoose: (r) => void choose(r.id),
+    swallowEnterWhenEmpty: true,
+  });
   const list = picker.list(
     'Saved replies',
     (r) => (

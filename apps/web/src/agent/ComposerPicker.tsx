@@ -52,7 +52,9 @@ export function useComposerPicker<T>({
   };
 
   const optionId = (i: number) => `${listId}-${i}`;
-  const inputProps = open ? { 'aria-controls': listId, 'aria-autocomplete': 'list' as const, 'aria-activedescendant': items.length ? optionId(active) : undefined } : {};
+  const inputProps = open
+    ? { 'aria-controls': listId, 'aria-autocomplete': 'list' as const, 'aria-activedescendant': items.length ? optionId(active) : undefined }
+    : {};
 
   /** The list (null while closed): each item rendered by `render`, then `footer` (empty states, errors). */
   const list = (label: string, render: (item: T) => ReactNode, key: (item: T) => string, footer?: ReactNode) =>

@@ -26,7 +26,12 @@ export function ConversationLabels({ conversationId, labels }: { conversationId:
   return (
     <Group gap={4} px="sm" py={4} wrap="wrap" data-testid="conversation-labels" aria-label="Labels">
       {labels.map((l) => (
-        <Badge key={l.id} variant="default" data-testid="conversation-label" leftSection={<span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: l.color }} />}>
+        <Badge
+          key={l.id}
+          variant="default"
+          data-testid="conversation-label"
+          leftSection={<span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: l.color }} />}
+        >
           {l.name}
         </Badge>
       ))}

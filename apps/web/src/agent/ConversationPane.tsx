@@ -60,7 +60,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
 
   const onEvent = (event: ConversationEvent) => {
     // Ratings, resolution times, erased texts and labels are not in the event: read the conversation again.
-    if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased', 'labeled', 'unlabeled'].includes(event.change)) void query.refetch();
+    if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased', 'labeled', 'unlabeled'].includes(event.change))
+      void query.refetch();
     if (event.__typename !== 'MessageAdded') return;
     outbox?.confirm(event.message.clientMessageId);
     // Sources of AI replies and the analysis of customer messages are not in the feed: read them.
@@ -235,8 +236,22 @@ export function ConversationPane({ conversationId }: { conversationId: string })
         <ConversationLabels conversationId={base.id} labels={base.labels} />
         <ConversationTeam conversationId={base.id} teamId={base.team?.id ?? null} />
         {ticket && (
-          <Alert color="green" title="Ticket created" withCloseButton closeButtonLabel="Dismiss" onClose={() => setTicket(null)} role="status" mx="sm" mt="xs" data-testid="ticket-created">
-            “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in <Anchor component={Link} to="/agent/tickets">Tickets</Anchor>.
+          <Alert
+            color="green"
+            title="Ticket created"
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => setTicket(null)}
+            role="status"
+            mx="sm"
+            mt="xs"
+            data-testid="ticket-created"
+          >
+            “{ticket.subject}” ({ticket.priority.toLowerCase()} priority) is in{' '}
+            <Anchor component={Link} to="/agent/tickets">
+              Tickets
+            </Anchor>
+            .
           </Alert>
         )}
         <div
@@ -272,10 +287,21 @@ export function ConversationPane({ conversationId }: { conversationId: string })
               <StreamBubble key={s.replyToSeq} stream={s} />
             ))}
             {outgoing.map((p) => (
-              <PendingBubble key={p.clientMessageId} item={p} onRetry={() => outbox?.retry(p.clientMessageId)} onDiscard={() => outbox?.discard(p.clientMessageId)} />
+              <PendingBubble
+                key={p.clientMessageId}
+                item={p}
+                onRetry={() => outbox?.retry(p.clientMessageId)}
+                onDiscard={() => outbox?.discard(p.clientMessageId)}
+              />
             ))}
             {outgoingNotes.map((p) => (
-              <PendingBubble key={p.clientMessageId} item={p} note onRetry={() => noteOutbox?.retry(p.clientMessageId)} onDiscard={() => noteOutbox?.discard(p.clientMessageId)} />
+              <PendingBubble
+                key={p.clientMessageId}
+                item={p}
+                note
+                onRetry={() => noteOutbox?.retry(p.clientMessageId)}
+                onDiscard={() => noteOutbox?.discard(p.clientMessageId)}
+              />
             ))}
           </ol>
           {feedError != null && (
@@ -331,7 +357,12 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                     { value: 'note', label: 'Private note' },
                   ]}
                 />
-                <Button type="submit" disabled={(!draft.trim() && !files.ready.length) || files.uploading || !(mode === 'note' ? noteOutbox : outbox)} color={mode === 'note' ? 'yellow' : undefined} c={mode === 'note' ? 'dark.9' : undefined}>
+                <Button
+                  type="submit"
+                  disabled={(!draft.trim() && !files.ready.length) || files.uploading || !(mode === 'note' ? noteOutbox : outbox)}
+                  color={mode === 'note' ? 'yellow' : undefined}
+                  c={mode === 'note' ? 'dark.9' : undefined}
+                >
                   {mode === 'note' ? 'Add note' : 'Send'}
                 </Button>
               </Stack>
@@ -446,7 +477,12 @@ function ConversationHeader({
       )}
       <Group gap={6} wrap="wrap">
         {c.assignee?.id !== me.id && (
-          <Button size="compact-sm" variant="light" loading={assignState.loading} onClick={() => void run(assign({ variables: { id: c.id, userId: me.id } }), (d) => d.assignConversation)}>
+          <Button
+            size="compact-sm"
+            variant="light"
+            loading={assignState.loading}
+            onClick={() => void run(assign({ variables: { id: c.id, userId: me.id } }), (d) => d.assignConversation)}
+          >
             Assign to me
           </Button>
         )}
@@ -476,21 +512,42 @@ function ConversationHeader({
           </Menu>
         )}
         {c.assignee && (
-          <Button size="compact-sm" variant="default" loading={unassignState.loading} onClick={() => void run(unassign({ variables: { id: c.id } }), (d) => d.unassignConversation)}>
+          <Button
+            size="compact-sm"
+            variant="default"
+            loading={unassignState.loading}
+            onClick={() => void run(unassign({ variables: { id: c.id } }), (d) => d.unassignConversation)}
+          >
             Unassign
           </Button>
         )}
         {c.mode === 'AI' && c.status !== 'RESOLVED' && (
-          <Button size="compact-sm" variant="default" loading={handOffState.loading} onClick={() => void run(handOff({ variables: { id: c.id, reason: 'agent_took_over' } }), (d) => d.handOffToHuman)}>
+          <Button
+            size="compact-sm"
+            variant="default"
+            loading={handOffState.loading}
+            onClick={() => void run(handOff({ variables: { id: c.id, reason: 'agent_took_over' } }), (d) => d.handOffToHuman)}
+          >
             Take over from AI
           </Button>
         )}
         {c.status === 'RESOLVED' ? (
-          <Button size="compact-sm" variant="default" loading={statusState.loading} onClick={() => void run(setStatus({ variables: { id: c.id, status: 'OPEN' } }), (d) => d.setConversationStatus)}>
+          <Button
+            size="compact-sm"
+            variant="default"
+            loading={statusState.loading}
+            onClick={() => void run(setStatus({ variables: { id: c.id, status: 'OPEN' } }), (d) => d.setConversationStatus)}
+          >
             Reopen
           </Button>
         ) : (
-          <Button size="compact-sm" color="green" variant="light" loading={statusState.loading} onClick={() => void run(setStatus({ variables: { id: c.id, status: 'RESOLVED' } }), (d) => d.setConversationStatus)}>
+          <Button
+            size="compact-sm"
+            color="green"
+            variant="light"
+            loading={statusState.loading}
+            onClick={() => void run(setStatus({ variables: { id: c.id, status: 'RESOLVED' } }), (d) => d.setConversationStatus)}
+          >
             Resolve
           </Button>
         )}
@@ -541,7 +598,11 @@ function AgentBubble({ message: m, meId }: { message: ChatMessage; meId: string 
           <Badge size="xs" variant="white" color="gray">
             {humanize(m.analysis.intent)}
           </Badge>
-          <Badge size="xs" variant="white" color={m.analysis.sentimentLabel === 'NEGATIVE' ? 'red' : m.analysis.sentimentLabel === 'POSITIVE' ? 'green' : 'gray'}>
+          <Badge
+            size="xs"
+            variant="white"
+            color={m.analysis.sentimentLabel === 'NEGATIVE' ? 'red' : m.analysis.sentimentLabel === 'POSITIVE' ? 'green' : 'gray'}
+          >
             {humanize(m.analysis.sentimentLabel)}
           </Badge>
           {m.analysis.wantsHuman && (
@@ -580,7 +641,14 @@ function StreamBubble({ stream }: { stream: AnswerStream }) {
 
 function PendingBubble({ item, note = false, onRetry, onDiscard }: { item: OutgoingMessage; note?: boolean; onRetry(): void; onDiscard(): void }) {
   return (
-    <li className="sb-bubble" data-author="AGENT" data-kind={note ? 'NOTE' : 'MESSAGE'} data-pending="true" data-testid="pending-message" data-status={item.status}>
+    <li
+      className="sb-bubble"
+      data-author="AGENT"
+      data-kind={note ? 'NOTE' : 'MESSAGE'}
+      data-pending="true"
+      data-testid="pending-message"
+      data-status={item.status}
+    >
       <span className="sb-who">{note ? 'Note · You' : 'You'}</span>
       {item.body && <p>{item.body}</p>}
       {item.attachments?.map((a) => (
@@ -589,7 +657,11 @@ function PendingBubble({ item, note = false, onRetry, onDiscard }: { item: Outgo
         </p>
       ))}
       <Text size="xs" mt={4}>
-        {item.status === 'retrying' ? 'Offline, will send when the connection is back…' : item.status === 'failed' ? `Not sent: ${item.error?.message ?? ''}` : 'Sending…'}
+        {item.status === 'retrying'
+          ? 'Offline, will send when the connection is back…'
+          : item.status === 'failed'
+            ? `Not sent: ${item.error?.message ?? ''}`
+            : 'Sending…'}
       </Text>
       {item.status === 'failed' && (
         <Group gap={4} mt={4}>

@@ -56,7 +56,13 @@ export function ConversationSearchResults({ search, selectedId }: { search: stri
       <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label={`Conversations matching ${search}`}>
         {edges.map(({ node: c, highlights }) => (
           <li key={c.id}>
-            <Link to={`/agent/c/${c.id}`} className="sb-inbox-item" aria-current={c.id === selectedId ? 'page' : undefined} data-testid="search-result" data-conversation-id={c.id}>
+            <Link
+              to={`/agent/c/${c.id}`}
+              className="sb-inbox-item"
+              aria-current={c.id === selectedId ? 'page' : undefined}
+              data-testid="search-result"
+              data-conversation-id={c.id}
+            >
               <ItemHeading conversation={c} />
               {(highlights ?? []).map((h, i) => (
                 <Text key={i} size="xs" c="dimmed" className="sb-preview" data-testid="search-highlight">

@@ -11,7 +11,12 @@ describe('CustomerData', () => {
     const created: Blob[] = [];
     Object.assign(URL, { createObjectURL: (b: Blob) => (created.push(b), 'blob:x'), revokeObjectURL: () => undefined });
     renderWithProviders(<CustomerData contact={contact} onErased={() => undefined} />, {
-      mocks: [{ request: { query: ExportContactDataDocument, variables: { contactId: 'c1' } }, result: { data: withTypenames('Mutation', { exportContactData: { contact: { name: 'Greta Gray' }, conversations: [] } }) } }],
+      mocks: [
+        {
+          request: { query: ExportContactDataDocument, variables: { contactId: 'c1' } },
+          result: { data: withTypenames('Mutation', { exportContactData: { contact: { name: 'Greta Gray' }, conversations: [] } }) },
+        },
+      ],
     });
     fireEvent.click(screen.getByRole('button', { name: 'Download their data (JSON)' }));
     await waitFor(() => expect(created).toHaveLength(1));
@@ -21,7 +26,9 @@ describe('CustomerData', () => {
   it('erases only after the word is typed, then reports it', async () => {
     const onErased = vi.fn();
     renderWithProviders(<CustomerData contact={contact} onErased={onErased} />, {
-      mocks: [{ request: { query: EraseContactDocument, variables: { contactId: 'c1' } }, result: { data: withTypenames('Mutation', { eraseContact: true }) } }],
+      mocks: [
+        { request: { query: EraseContactDocument, variables: { contactId: 'c1' } }, result: { data: withTypenames('Mutation', { eraseContact: true }) } },
+      ],
     });
     fireEvent.click(screen.getByRole('button', { name: 'Erase personal data…' }));
     const confirm = await screen.findByRole('button', { name: 'Erase personal data' });

@@ -71,10 +71,16 @@ export function CustomerData({ contact, onErased }: { contact: ContactFieldsFrag
       >
         <Stack gap="sm">
           <Text size="sm">
-            This removes {contactName(contact)}’s name and email, the text of every message they wrote and their rating comments, in all their
-            conversations. It cannot be undone. Anonymous metrics (counts, times, ratings) are kept.
+            This removes {contactName(contact)}’s name and email, the text of every message they wrote and their rating comments, in all their conversations. It
+            cannot be undone. Anonymous metrics (counts, times, ratings) are kept.
           </Text>
-          <TextInput label={`Type ${CONFIRM_WORD} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} autoComplete="off" data-autofocus />
+          <TextInput
+            label={`Type ${CONFIRM_WORD} to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            autoComplete="off"
+            data-autofocus
+          />
           {erasing.error && <ErrorNotice error={erasing.error} title="Could not erase the data" compact />}
           <Group justify="flex-end">
             <Button

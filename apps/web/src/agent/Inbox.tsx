@@ -3,7 +3,14 @@ import { Link } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { Badge, Button, Chip, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { ConversationsDocument, InboxCountsDocument, InboxEventsDocument, LabelsDocument, TeamsDocument, type ConversationSummaryFragment } from '@switchboard/schema/client';
+import {
+  ConversationsDocument,
+  InboxCountsDocument,
+  InboxEventsDocument,
+  LabelsDocument,
+  TeamsDocument,
+  type ConversationSummaryFragment,
+} from '@switchboard/schema/client';
 import { countByFilter, INBOX_FILTERS, matchesFilter, sortByActivity, upsertConversations, type InboxFilter } from '../lib/inbox';
 import { useTick } from '../lib/hooks';
 import { useConnection } from '../components/ConnectionStatus';
@@ -48,7 +55,12 @@ function useInbox(selectedId: string | null): InboxData {
         variables: { first: PAGE, after },
         fetchPolicy: 'network-only',
       });
-      setById((m) => upsertConversations(m, data.conversations.edges.map((e) => e.node)));
+      setById((m) =>
+        upsertConversations(
+          m,
+          data.conversations.edges.map((e) => e.node),
+        ),
+      );
       return data.conversations.pageInfo;
     },
     [api],
@@ -160,7 +172,17 @@ function useServerFilter(live: ConversationSummaryFragment[], changes: number) {
       .map((e) => byId.get(e.node.id) ?? e.node)
       .filter((c) => (!teamId || c.team?.id === teamId) && (!labelId || c.labels.some((l) => l.id === labelId)));
   }, [active, labelId, teamId, filtered.data, live]);
-  return { active, labelId, setLabelId, teamId, setTeamId, labels: labels.data?.labels ?? [], teams: teams.data?.teams ?? [], conversations, error: filtered.error };
+  return {
+    active,
+    labelId,
+    setLabelId,
+    teamId,
+    setTeamId,
+    labels: labels.data?.labels ?? [],
+    teams: teams.data?.teams ?? [],
+    conversations,
+    error: filtered.error,
+  };
 }
 
 export function Inbox({ selectedId }: { selectedId: string | null }) {
@@ -194,15 +216,17 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
           data-testid="inbox-search"
           rightSection={searchInput ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchInput('')} /> : null}
         />
-        {!search && <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as InboxFilter)}>
-          <Group gap={6} role="radiogroup" aria-label="Filter conversations">
-            {INBOX_FILTERS.map((f) => (
-              <Chip key={f.value} value={f.value} size="xs" data-testid={`filter-${f.value}`}>
-                {f.label} <span data-testid={`count-${f.value}`}>{counts[f.value]}</span>
-              </Chip>
-            ))}
-          </Group>
-        </Chip.Group>}
+        {!search && (
+          <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as InboxFilter)}>
+            <Group gap={6} role="radiogroup" aria-label="Filter conversations">
+              {INBOX_FILTERS.map((f) => (
+                <Chip key={f.value} value={f.value} size="xs" data-testid={`filter-${f.value}`}>
+                  {f.label} <span data-testid={`count-${f.value}`}>{counts[f.value]}</span>
+                </Chip>
+              ))}
+            </Group>
+          </Chip.Group>
+        )}
         {!search && (byServer.labels.length > 0 || byServer.teams.length > 0) && (
           <Group gap="xs" grow>
             {byServer.teams.length > 0 && (
@@ -211,7 +235,10 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
                 label="Filter by team"
                 value={byServer.teamId}
                 onChange={(e) => byServer.setTeamId(e.currentTarget.value)}
-                data={[{ value: '', label: 'All teams' }, ...byServer.teams.map((t) => ({ value: t.id, label: `${t.name} · ${t.waitingConversations} waiting` }))]}
+                data={[
+                  { value: '', label: 'All teams' },
+                  ...byServer.teams.map((t) => ({ value: t.id, label: `${t.name} · ${t.waitingConversations} waiting` })),
+                ]}
               />
             )}
             {byServer.labels.length > 0 && (
@@ -226,33 +253,49 @@ export function Inbox({ selectedId }: { selectedId: string | null }) {
           </Group>
         )}
       </Stack>
-      {search ? <ConversationSearchResults search={search} selectedId={selectedId} /> : <div className="sb-scroll" aria-busy={inbox.loading}>
-        {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
-        {byServer.error != null && <ErrorNotice error={byServer.error} title="Could not filter the inbox" compact />}
-        {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
-        {!inbox.loading && !inbox.error && visible.length === 0 && (
-          <Empty title="Nothing here">{filter === 'open' ? 'No open conversations. New ones appear here live.' : 'No conversations match this filter.'}</Empty>
-        )}
-        <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-labelledby="inbox-heading" data-testid="inbox-list">
-          {visible.map((c) => (
-            <li key={c.id}>
-              <InboxItem conversation={c} selected={c.id === selectedId} unread={inbox.unread.has(c.id)} meId={me.id} />
-            </li>
-          ))}
-        </ul>
-        {inbox.hasMore && !byServer.active && (
-          <Group justify="center" p="sm">
-            <Button variant="subtle" size="xs" onClick={inbox.loadMore} loading={inbox.loadingMore}>
-              Load older conversations
-            </Button>
-          </Group>
-        )}
-      </div>}
+      {search ? (
+        <ConversationSearchResults search={search} selectedId={selectedId} />
+      ) : (
+        <div className="sb-scroll" aria-busy={inbox.loading}>
+          {inbox.error != null && <ErrorNotice error={inbox.error} title="Could not load the inbox" onRetry={inbox.reload} compact />}
+          {byServer.error != null && <ErrorNotice error={byServer.error} title="Could not filter the inbox" compact />}
+          {inbox.loading && inbox.conversations.length === 0 && <Loading label="Loading conversations…" />}
+          {!inbox.loading && !inbox.error && visible.length === 0 && (
+            <Empty title="Nothing here">
+              {filter === 'open' ? 'No open conversations. New ones appear here live.' : 'No conversations match this filter.'}
+            </Empty>
+          )}
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-labelledby="inbox-heading" data-testid="inbox-list">
+            {visible.map((c) => (
+              <li key={c.id}>
+                <InboxItem conversation={c} selected={c.id === selectedId} unread={inbox.unread.has(c.id)} meId={me.id} />
+              </li>
+            ))}
+          </ul>
+          {inbox.hasMore && !byServer.active && (
+            <Group justify="center" p="sm">
+              <Button variant="subtle" size="xs" onClick={inbox.loadMore} loading={inbox.loadingMore}>
+                Load older conversations
+              </Button>
+            </Group>
+          )}
+        </div>
+      )}
     </>
   );
 }
 
-function InboxItem({ conversation: c, selected, unread, meId }: { conversation: ConversationSummaryFragment; selected: boolean; unread: boolean; meId: string }) {
+function InboxItem({
+  conversation: c,
+  selected,
+  unread,
+  meId,
+}: {
+  conversation: ConversationSummaryFragment;
+  selected: boolean;
+  unread: boolean;
+  meId: string;
+}) {
   const last = c.lastMessage;
   const prefix = last ? { CUSTOMER: '', AI: 'AI: ', AGENT: 'Agent: ', SYSTEM: '' }[last.authorType] : '';
   return (

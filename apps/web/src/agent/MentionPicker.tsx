@@ -24,7 +24,16 @@ export function matchColleagues(colleagues: Colleague[], query: string, meId: st
   const q = query.toLowerCase();
   return colleagues
     .filter((c) => c.id !== meId && c.status === 'ACTIVE')
-    .filter((c) => !q || c.name.toLowerCase().startsWith(q) || c.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || c.email.toLowerCase().split('@')[0]!.startsWith(q))
+    .filter(
+      (c) =>
+        !q ||
+        c.name.toLowerCase().startsWith(q) ||
+        c.name
+          .toLowerCase()
+          .split(/\s+/)
+          .some((w) => w.startsWith(q)) ||
+        c.email.toLowerCase().split('@')[0]!.startsWith(q),
+    )
     .sort((a, b) => Number(!a.name.toLowerCase().startsWith(q)) - Number(!b.name.toLowerCase().startsWith(q)) || a.name.localeCompare(b.name))
     .slice(0, limit);
 }

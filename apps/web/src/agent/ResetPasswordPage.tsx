@@ -58,7 +58,11 @@ function ResetPasswordForm() {
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
           {error && (
-            <ErrorNotice error={error} title="Could not reset the password" messages={{ NOT_FOUND: 'This link has already been used or is wrong. Ask your admin for a new one.' }} />
+            <ErrorNotice
+              error={error}
+              title="Could not reset the password"
+              messages={{ NOT_FOUND: 'This link has already been used or is wrong. Ask your admin for a new one.' }}
+            />
           )}
           <Button type="submit" loading={loading}>
             Set password and sign in

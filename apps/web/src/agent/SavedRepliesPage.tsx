@@ -62,10 +62,32 @@ export function SavedRepliesPage() {
       <form onSubmit={(e) => void save(e)} aria-label={editing ? `Edit /${editing.shortcut}` : 'New saved reply'}>
         <Stack gap="xs">
           <Group align="flex-end" grow>
-            <TextInput label="Shortcut" required placeholder="refund" value={form.shortcut} maxLength={41} onChange={(e) => setForm({ ...form, shortcut: e.currentTarget.value })} />
-            <TextInput label="Title" placeholder="Refund timing" value={form.title} maxLength={120} onChange={(e) => setForm({ ...form, title: e.currentTarget.value })} />
+            <TextInput
+              label="Shortcut"
+              required
+              placeholder="refund"
+              value={form.shortcut}
+              maxLength={41}
+              onChange={(e) => setForm({ ...form, shortcut: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Title"
+              placeholder="Refund timing"
+              value={form.title}
+              maxLength={120}
+              onChange={(e) => setForm({ ...form, title: e.currentTarget.value })}
+            />
           </Group>
-          <Textarea label="Text" required autosize minRows={3} maxRows={10} maxLength={10_000} value={form.body} onChange={(e) => setForm({ ...form, body: e.currentTarget.value })} />
+          <Textarea
+            label="Text"
+            required
+            autosize
+            minRows={3}
+            maxRows={10}
+            maxLength={10_000}
+            value={form.body}
+            onChange={(e) => setForm({ ...form, body: e.currentTarget.value })}
+          />
           <Group>
             {isAdmin && !editing && (
               <Switch label="Share with the whole workspace" checked={form.shared} onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })} />
@@ -82,7 +104,13 @@ export function SavedRepliesPage() {
           {(created.error || updated.error) && <ErrorNotice error={created.error ?? updated.error} title="The reply was not saved" compact />}
         </Stack>
       </form>
-      <TextInput label="Search saved replies" placeholder="/ref or words of a reply" value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} />
+      <TextInput
+        label="Search saved replies"
+        placeholder="/ref or words of a reply"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        maw={360}
+      />
       {error && <ErrorNotice error={error} onRetry={() => void refetch()} />}
       {removed.error && <ErrorNotice error={removed.error} title="The reply was not deleted" compact />}
       {loading && !data ? (
@@ -111,7 +139,15 @@ export function SavedRepliesPage() {
                     {r.body}
                   </Text>
                 </Table.Td>
-                <Table.Td>{r.personal ? <Badge variant="light">personal</Badge> : <Badge color="teal" variant="light">workspace</Badge>}</Table.Td>
+                <Table.Td>
+                  {r.personal ? (
+                    <Badge variant="light">personal</Badge>
+                  ) : (
+                    <Badge color="teal" variant="light">
+                      workspace
+                    </Badge>
+                  )}
+                </Table.Td>
                 <Table.Td>
                   {canChange(r) && (
                     <Group gap={4} wrap="nowrap">
@@ -123,7 +159,12 @@ export function SavedRepliesPage() {
                         variant="light"
                         color="red"
                         aria-label={`Delete /${r.shortcut}`}
-                        onClick={() => void remove({ variables: { id: r.id } }).then(() => refetch(), () => undefined)}
+                        onClick={() =>
+                          void remove({ variables: { id: r.id } }).then(
+                            () => refetch(),
+                            () => undefined,
+                          )
+                        }
                       >
                         Delete
                       </Button>
@@ -136,9 +177,7 @@ export function SavedRepliesPage() {
         </Table>
       )}
       {data?.cannedReplies.pageInfo.hasNextPage && (
-        <Button variant="subtle" onClick={() =>
-            void fetchMore({ variables: { after: data.cannedReplies.pageInfo.endCursor } })
-          }>
+        <Button variant="subtle" onClick={() => void fetchMore({ variables: { after: data.cannedReplies.pageInfo.endCursor } })}>
           Show more
         </Button>
       )}

@@ -50,11 +50,7 @@ export function TicketModal({
   }
 
   return (
-    <Modal
-      opened={opened}
-      onClose={close}
-      title="Create a ticket from this conversation"
-    >
+    <Modal opened={opened} onClose={close} title="Create a ticket from this conversation">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <TextInput
@@ -66,7 +62,15 @@ export function TicketModal({
             data-autofocus
           />
           <Select label="Priority" data={PRIORITIES} value={priority} onChange={(v) => v && setPriority(v as Priority)} allowDeselect={false} />
-          <Textarea label="Description" autosize minRows={3} maxRows={8} maxLength={20_000} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+          <Textarea
+            label="Description"
+            autosize
+            minRows={3}
+            maxRows={8}
+            maxLength={20_000}
+            value={description}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+          />
           {error && <ErrorNotice error={error} title="Could not create the ticket" compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

@@ -31,11 +31,23 @@ const ticket = (comments: { id: string; body: string; isPublic: boolean }[]) => 
     resolutionDueAt: '2026-12-29T08:30:00.000Z',
     resolutionBreached: false,
   },
-  comments: { edges: comments.map((c) => ({ node: { ...c, createdAt: '2026-12-23T16:00:00.000Z', author: sam } })), pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } },
+  comments: {
+    edges: comments.map((c) => ({ node: { ...c, createdAt: '2026-12-23T16:00:00.000Z', author: sam } })),
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+  },
   history: {
     edges: [
       { node: { id: 'h1', kind: 'CREATED', fromValue: null, toValue: 'OPEN', createdAt: '2026-12-23T15:30:00.000Z', actor: sam } },
-      { node: { id: 'h2', kind: 'FIRST_RESPONSE_BREACHED', fromValue: null, toValue: '2026-12-28T08:30:00.000Z', createdAt: '2026-12-28T08:31:00.000Z', actor: null } },
+      {
+        node: {
+          id: 'h2',
+          kind: 'FIRST_RESPONSE_BREACHED',
+          fromValue: null,
+          toValue: '2026-12-28T08:30:00.000Z',
+          createdAt: '2026-12-28T08:31:00.000Z',
+          actor: null,
+        },
+      },
     ],
   },
 });
@@ -96,6 +108,15 @@ describe('TicketPage', () => {
     ]);
     expect(parseDay(6, '')).toEqual([]);
     expect(parseDay(2, 'nine to five')).toBe('Tuesday: write times as 09:00–17:00, separated by commas');
-    expect(formatDay([{ weekday: 1, opens: '09:00', closes: '12:00' }, { weekday: 2, opens: '10:00', closes: '11:00' }, { weekday: 1, opens: '13:00', closes: '17:00' }], 1)).toBe('09:00–12:00, 13:00–17:00');
+    expect(
+      formatDay(
+        [
+          { weekday: 1, opens: '09:00', closes: '12:00' },
+          { weekday: 2, opens: '10:00', closes: '11:00' },
+          { weekday: 1, opens: '13:00', closes: '17:00' },
+        ],
+        1,
+      ),
+    ).toBe('09:00–12:00, 13:00–17:00');
   });
 });

@@ -69,8 +69,20 @@ export function TicketPage() {
           </Group>
         </Stack>
         <Group gap="xs">
-          <NativeSelect aria-label="Status" size="xs" value={t.status} data={STATUSES.map((s) => ({ value: s, label: humanize(s) }))} onChange={(e) => change({ status: e.currentTarget.value as TicketStatus })} />
-          <NativeSelect aria-label="Priority" size="xs" value={t.priority} data={PRIORITIES.map((p) => ({ value: p, label: humanize(p) }))} onChange={(e) => change({ priority: e.currentTarget.value as Priority })} />
+          <NativeSelect
+            aria-label="Status"
+            size="xs"
+            value={t.status}
+            data={STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+            onChange={(e) => change({ status: e.currentTarget.value as TicketStatus })}
+          />
+          <NativeSelect
+            aria-label="Priority"
+            size="xs"
+            value={t.priority}
+            data={PRIORITIES.map((p) => ({ value: p, label: humanize(p) }))}
+            onChange={(e) => change({ priority: e.currentTarget.value as Priority })}
+          />
           <NativeSelect
             aria-label="Assignee"
             size="xs"
@@ -94,7 +106,11 @@ export function TicketPage() {
           )}
         </Fact>
         <Fact label="First response">
-          {t.sla.firstRespondedAt ? `Sent ${dateTime(t.sla.firstRespondedAt)}` : t.sla.firstResponseDueAt ? `Due ${dateTime(t.sla.firstResponseDueAt)}` : 'No target'}
+          {t.sla.firstRespondedAt
+            ? `Sent ${dateTime(t.sla.firstRespondedAt)}`
+            : t.sla.firstResponseDueAt
+              ? `Due ${dateTime(t.sla.firstResponseDueAt)}`
+              : 'No target'}
           {t.sla.firstResponseBreached && <BreachedMark />}
         </Fact>
         <Fact label="Resolution">
@@ -238,7 +254,13 @@ function CommentComposer({ ticketId, hasConversation, onSent }: { ticketId: stri
         />
         <Textarea
           label={kind === 'public' ? 'Reply to the requester' : 'Comment for colleagues'}
-          description={kind === 'public' ? (hasConversation ? 'Sent to the customer’s conversation as your message.' : 'Kept on the ticket; it has no conversation to send it to.') : 'Never shown to the customer.'}
+          description={
+            kind === 'public'
+              ? hasConversation
+                ? 'Sent to the customer’s conversation as your message.'
+                : 'Kept on the ticket; it has no conversation to send it to.'
+              : 'Never shown to the customer.'
+          }
           className={kind === 'internal' ? 'sb-note-input' : undefined}
           rows={3}
           value={body}

@@ -100,7 +100,9 @@ export function TicketsPage() {
                       data={[
                         { value: '', label: 'Unassigned' },
                         // The current assignee stays listed even if they left the team.
-                        ...(t.assignee && !team.data?.teamMembers.some((u) => u.id === t.assignee!.id) ? [{ value: t.assignee.id, label: t.assignee.name }] : []),
+                        ...(t.assignee && !team.data?.teamMembers.some((u) => u.id === t.assignee!.id)
+                          ? [{ value: t.assignee.id, label: t.assignee.name }]
+                          : []),
                         ...(team.data?.teamMembers ?? []).map((u) => ({ value: u.id, label: u.name })),
                       ]}
                       onChange={(e) => change(t.id, { assigneeId: e.currentTarget.value || null })}
@@ -117,12 +119,7 @@ export function TicketsPage() {
         </Table.ScrollContainer>
       )}
       {data?.tickets.pageInfo.hasNextPage && (
-        <Button
-          variant="subtle"
-          onClick={() =>
-            void fetchMore({ variables: { after: data.tickets.pageInfo.endCursor } })
-          }
-        >
+        <Button variant="subtle" onClick={() => void fetchMore({ variables: { after: data.tickets.pageInfo.endCursor } })}>
           Load more
         </Button>
       )}

@@ -85,7 +85,14 @@ export function AttachButton({ onFiles, disabled, className }: { onFiles(files: 
           if (files.length) onFiles(files);
         }}
       />
-      <button type="button" className={className ?? 'sb-attach-button'} aria-label="Attach a file (image or PDF)" title="Attach a file (image or PDF)" disabled={disabled} onClick={() => input.current?.click()}>
+      <button
+        type="button"
+        className={className ?? 'sb-attach-button'}
+        aria-label="Attach a file (image or PDF)"
+        title="Attach a file (image or PDF)"
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+      >
         <PaperclipIcon />
       </button>
     </>
@@ -95,7 +102,18 @@ export function AttachButton({ onFiles, disabled, className }: { onFiles(files: 
 /** Drawn, not an emoji: not every system (or headless browser) has an emoji font. */
 export function PaperclipIcon({ size = 20 }: { size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       <path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />
     </svg>
   );

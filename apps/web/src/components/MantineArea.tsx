@@ -5,5 +5,9 @@ import { MantineProvider } from '@mantine/core';
 import { cssVariablesResolver, theme } from '../theme';
 
 export function MantineArea({ children }: { children: ReactNode }) {
-  return <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>{children}</MantineProvider>;
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
 }

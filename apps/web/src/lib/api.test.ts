@@ -29,7 +29,11 @@ describe('retryOnUnauthenticated', () => {
       () =>
         new Observable<FetchResult>((o) => {
           seen.push(token);
-          o.next(token === 'old' ? { errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] as never } : { data: { me: { id: 'u1' } } });
+          o.next(
+            token === 'old'
+              ? { errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] as never }
+              : { data: { me: { id: 'u1' } } },
+          );
           o.complete();
         }),
     );

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@switchboard/schema/client';
-import { chatReducer, initialChatState, lastSeqOf, mergeMessages, TYPING_TTL_MS, waitingForAgent, type ChatMessage, type ChatState, type Self } from './conversation';
+import {
+  chatReducer,
+  initialChatState,
+  lastSeqOf,
+  mergeMessages,
+  TYPING_TTL_MS,
+  waitingForAgent,
+  type ChatMessage,
+  type ChatState,
+  type Self,
+} from './conversation';
 
 const msg = (seq: number, authorType: ChatMessage['authorType'] = 'CUSTOMER', extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: `m${seq}`,
@@ -21,7 +31,13 @@ const customer: Self = { type: 'CUSTOMER' };
 const apply = (state: ChatState, ...events: ConversationEvent[]) =>
   events.reduce((s, event) => chatReducer(s, { type: 'event', event, at: 1_000, self: customer }), state);
 const added = (m: ChatMessage): ConversationEvent => ({ __typename: 'MessageAdded', message: m as never });
-const chunk = (replyToSeq: number, delta: string, attempt = 'a1'): ConversationEvent => ({ __typename: 'AiAnswerChunk', conversationId: 'c1', replyToSeq, delta, attempt });
+const chunk = (replyToSeq: number, delta: string, attempt = 'a1'): ConversationEvent => ({
+  __typename: 'AiAnswerChunk',
+  conversationId: 'c1',
+  replyToSeq,
+  delta,
+  attempt,
+});
 
 describe('mergeMessages', () => {
   it('orders by seq and never keeps a seq twice', () => {

@@ -151,7 +151,9 @@ function applyEvent(state: ChatState, event: ConversationEvent, at: number, self
                 : // A retried generation: the failed attempt's partial text is dropped.
                   { ...s, attempt: event.attempt, text: event.delta, chunks: 1 },
           )
-        : [...state.streams, { replyToSeq: event.replyToSeq, attempt: event.attempt, text: event.delta, chunks: 1 }].sort((a, b) => a.replyToSeq - b.replyToSeq);
+        : [...state.streams, { replyToSeq: event.replyToSeq, attempt: event.attempt, text: event.delta, chunks: 1 }].sort(
+            (a, b) => a.replyToSeq - b.replyToSeq,
+          );
       return { ...state, streams };
     }
     case 'ConversationUpdated': {

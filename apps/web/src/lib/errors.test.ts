@@ -47,7 +47,10 @@ describe('describeError', () => {
   });
 
   it('reads the error lists the conversation feed reports', () => {
-    expect(describeError([{ message: 'Conversation not found', extensions: { code: 'NOT_FOUND' } }])).toMatchObject({ code: 'NOT_FOUND', message: 'Conversation not found' });
+    expect(describeError([{ message: 'Conversation not found', extensions: { code: 'NOT_FOUND' } }])).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Conversation not found',
+    });
   });
 
   it('maps graphql-ws close codes', () => {

@@ -10,16 +10,7 @@
 // widget's way and reads plain objects alike.
 import type { GraphQLFormattedError } from 'graphql';
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL'
-  | 'NETWORK';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL' | 'NETWORK';
 
 export interface DescribedError {
   code: ErrorCode;
@@ -34,7 +25,10 @@ const WORDS: Record<ErrorCode, { title: string; message: string }> = {
   FORBIDDEN: { title: 'Not allowed', message: 'Your role does not allow this action.' },
   NOT_FOUND: { title: 'Not found', message: 'It may have been deleted, or the link is wrong.' },
   BAD_USER_INPUT: { title: 'Please check your input', message: 'Some of what you entered is not valid.' },
-  CONFLICT: { title: 'That conflicts with what is already there', message: 'It may already exist, or someone changed it at the same time. Reload and try again.' },
+  CONFLICT: {
+    title: 'That conflicts with what is already there',
+    message: 'It may already exist, or someone changed it at the same time. Reload and try again.',
+  },
   RATE_LIMITED: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
   UNAVAILABLE: { title: 'Switchboard is briefly unavailable', message: 'Nothing was lost. Try again in a few seconds.' },
   INTERNAL: { title: 'Something went wrong on our side', message: 'The server hit an unexpected error. Try again in a moment.' },

@@ -36,7 +36,9 @@ describe('inbox filters', () => {
   });
 
   it('updates live: an event replaces the row and the counts follow', () => {
-    const map = upsertConversations(new Map(list.map((c) => [c.id, c])), [conv('a', { assignee: { id: me, name: 'Me' }, lastMessageAt: '2026-01-02T00:00:00Z' })]);
+    const map = upsertConversations(new Map(list.map((c) => [c.id, c])), [
+      conv('a', { assignee: { id: me, name: 'Me' }, lastMessageAt: '2026-01-02T00:00:00Z' }),
+    ]);
     const sorted = sortByActivity(map.values());
     expect(sorted[0]!.id).toBe('a');
     expect(countByFilter(sorted, me)).toMatchObject({ mine: 2, unassigned: 0 });

@@ -28,7 +28,15 @@ const payload = (n: number, expiresInMs = 15 * 60_000): AuthPayloadFieldsFragmen
     status: 'ACTIVE',
     lastLoginAt: null,
     createdAt: '2026-01-01T00:00:00Z',
-    workspace: { id: 'w1', name: 'Demo', widgetKey: 'wk', createdAt: '2026-01-01T00:00:00Z', retentionDays: null, moderationEnabled: true, supportedLanguages: ['en'] },
+    workspace: {
+      id: 'w1',
+      name: 'Demo',
+      widgetKey: 'wk',
+      createdAt: '2026-01-01T00:00:00Z',
+      retentionDays: null,
+      moderationEnabled: true,
+      supportedLanguages: ['en'],
+    },
   },
 });
 
@@ -66,7 +74,10 @@ describe('SessionStore', () => {
   });
 
   it('keeps the session when the refresh fails for network reasons', async () => {
-    const store = new SessionStore(memoryStorage(), vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    const store = new SessionStore(
+      memoryStorage(),
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     store.signIn(payload(1));
     expect(await store.refresh()).toBe(false);
     expect(store.get()?.accessToken).toBe('access-1');

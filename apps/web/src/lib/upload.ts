@@ -14,7 +14,10 @@ export const ACCEPTED_TYPES = 'image/png,image/jpeg,image/gif,image/webp,applica
 
 export function uploadForm(conversationId: string, file: File): FormData {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: print(UploadAttachmentDocument), operationName: 'UploadAttachment', variables: { conversationId, file: null } }));
+  form.append(
+    'operations',
+    JSON.stringify({ query: print(UploadAttachmentDocument), operationName: 'UploadAttachment', variables: { conversationId, file: null } }),
+  );
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', file, file.name);
   return form;
@@ -34,7 +37,10 @@ export async function uploadAttachment(opts: UploadOptions, conversationId: stri
     headers: { 'apollo-require-preflight': 'true', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: uploadForm(conversationId, file),
   });
-  const body = (await res.json().catch(() => null)) as { data?: { uploadAttachment?: UploadedAttachment }; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null;
+  const body = (await res.json().catch(() => null)) as {
+    data?: { uploadAttachment?: UploadedAttachment };
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  } | null;
   const errors = body?.errors;
   if (errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && opts.onUnauthenticated && !retried && (await opts.onUnauthenticated())) {
     return uploadAttachment(opts, conversationId, file, true);

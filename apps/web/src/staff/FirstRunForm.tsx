@@ -47,7 +47,13 @@ export function FirstRunForm() {
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
-          {error && <ErrorNotice error={error} title="Could not create the workspace" messages={{ FORBIDDEN: 'Sign-up is closed: this instance already has a workspace' }} />}
+          {error && (
+            <ErrorNotice
+              error={error}
+              title="Could not create the workspace"
+              messages={{ FORBIDDEN: 'Sign-up is closed: this instance already has a workspace' }}
+            />
+          )}
           <Button type="submit" loading={loading}>
             Create workspace
           </Button>

@@ -56,22 +56,11 @@ export function LoginForm({ area }: { area: string }) {
               Sign in again to continue.
             </Alert>
           )}
-          <TextInput
-            label="Email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-          />
-          <PasswordInput
-            label="Password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-          />
-          {error && <ErrorNotice error={error} title="Could not sign you in" messages={{ UNAUTHENTICATED: 'Wrong email or password, or the account is not active' }} />}
+          <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          {error && (
+            <ErrorNotice error={error} title="Could not sign you in" messages={{ UNAUTHENTICATED: 'Wrong email or password, or the account is not active' }} />
+          )}
           <Button type="submit" loading={loading}>
             Sign in
           </Button>

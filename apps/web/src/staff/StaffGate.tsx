@@ -45,10 +45,7 @@ export function StaffGate({ roles, area, children }: StaffGateProps) {
   const session = useSession();
   const userId = session?.user.id ?? null;
   // One connection per signed-in user; tokens are read (and refreshed) per request and per socket connect.
-  const api = useDisposable(
-    () => createApi({ getToken: sessionStore.accessToken, onUnauthenticated: sessionStore.refresh }),
-    [userId],
-  );
+  const api = useDisposable(() => createApi({ getToken: sessionStore.accessToken, onUnauthenticated: sessionStore.refresh }), [userId]);
   if (!session) return <LoginPage area={area} />;
   if (!api) return <Loading label="Connecting…" />;
   return (

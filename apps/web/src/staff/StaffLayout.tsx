@@ -3,7 +3,13 @@ import { NavLink as RouterNavLink, useLocation, useNavigate } from 'react-router
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { ActionIcon, AppShell, Badge, Burger, Button, Divider, Group, Indicator, Menu, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { NotificationsDocument, SetPresenceDocument, TeamPresenceDocument, type NotificationsSubscription, type PresenceStatus } from '@switchboard/schema/client';
+import {
+  NotificationsDocument,
+  SetPresenceDocument,
+  TeamPresenceDocument,
+  type NotificationsSubscription,
+  type PresenceStatus,
+} from '@switchboard/schema/client';
 import { ConnectionStatus, useConnection } from '../components/ConnectionStatus';
 import type { ConnectionStore } from '../lib/api';
 import { relativeTime } from '../lib/format';
@@ -255,7 +261,17 @@ function NotificationBell() {
 
 function BellIcon() {
   return (
-    <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width="20"
+      height="20"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d="M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
       <path d="M13.73 21a2 2 0 0 1-3.46 0" />
     </svg>

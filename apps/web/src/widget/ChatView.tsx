@@ -58,7 +58,11 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   });
   const [historyReady, setHistoryReady] = useState(false);
   // Earlier pages, loaded on request above the first message shown.
-  const [older, setOlder] = useState<{ before: string | null; hasMore: boolean; loading: boolean; error?: unknown }>({ before: null, hasMore: false, loading: false });
+  const [older, setOlder] = useState<{ before: string | null; hasMore: boolean; loading: boolean; error?: unknown }>({
+    before: null,
+    hasMore: false,
+    loading: false,
+  });
   const keepOffsetRef = useRef<number | null>(null);
 
   const refreshSources = () => {
@@ -207,8 +211,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
   }
 
-  const subtitle =
-    status === 'RESOLVED' ? t.subtitleResolved : mode === 'HUMAN' ? (agentName ? t.subtitleAgent(agentName) : t.subtitleHuman) : t.subtitleAi;
+  const subtitle = status === 'RESOLVED' ? t.subtitleResolved : mode === 'HUMAN' ? (agentName ? t.subtitleAgent(agentName) : t.subtitleHuman) : t.subtitleAi;
 
   if (history.error) {
     const { code } = describeError(history.error);
@@ -262,7 +265,12 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
             <StreamItem key={s.replyToSeq} stream={s} />
           ))}
           {outgoing.map((p) => (
-            <PendingItem key={p.clientMessageId} item={p} onRetry={() => outbox?.retry(p.clientMessageId)} onDiscard={() => outbox?.discard(p.clientMessageId)} />
+            <PendingItem
+              key={p.clientMessageId}
+              item={p}
+              onRetry={() => outbox?.retry(p.clientMessageId)}
+              onDiscard={() => outbox?.discard(p.clientMessageId)}
+            />
           ))}
         </ol>
         {state.streams.length > 0 && (
@@ -274,13 +282,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         {feedError != null && <WAlert error={feedError} title="Live updates stopped" onRetry={resubscribe} retryLabel="Reconnect" />}
         {ending.error && <WAlert error={ending.error} title="Could not end the chat" />}
         {asking.error && <WAlert error={asking.error} title="Could not reach a person" />}
-        {showRating && (
-          <RatingPanel
-            conversationId={conversationId}
-            onRated={setRated}
-            takeFocus={ending.called}
-          />
-        )}
+        {showRating && <RatingPanel conversationId={conversationId} onRated={setRated} takeFocus={ending.called} />}
         {csatScore != null && <Notice testId="rating-thanks">Thank you for your feedback ({csatScore} of 5).</Notice>}
       </div>
       <div className="sbw-typing" aria-live="polite">
@@ -462,7 +464,14 @@ function RatingPanel({ conversationId, onRated, takeFocus }: { conversationId: s
   return (
     <form className="sbw-notice sbw-form" onSubmit={submit} data-testid="rating-panel" ref={formRef}>
       <StarRating value={score} onChange={setScore} label="How was this conversation?" />
-      <TextAreaField label="Anything to add? (optional)" rows={1} maxRows={3} value={comment} maxLength={2000} onChange={(e) => setComment(e.currentTarget.value)} />
+      <TextAreaField
+        label="Anything to add? (optional)"
+        rows={1}
+        maxRows={3}
+        value={comment}
+        maxLength={2000}
+        onChange={(e) => setComment(e.currentTarget.value)}
+      />
       {error && <WAlert error={error} title="Could not save your rating" />}
       <span className="sbw-row">
         <WButton type="submit" size="sm" loading={loading} disabled={score < 1}>

@@ -73,7 +73,12 @@ describe('StartFormFields', () => {
 
   it('greets with the workspace’s name', async () => {
     renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={() => undefined} />, {
-      mocks: [{ request: { query: WidgetDocument, variables: { widgetKey: 'wk_1' } }, result: { data: withTypenames('Query', { widget: { workspaceName: 'Acme' } }) } }],
+      mocks: [
+        {
+          request: { query: WidgetDocument, variables: { widgetKey: 'wk_1' } },
+          result: { data: withTypenames('Query', { widget: { workspaceName: 'Acme' } }) },
+        },
+      ],
     });
     expect(await screen.findByText(/Ask Acme anything/)).toBeInTheDocument();
   });

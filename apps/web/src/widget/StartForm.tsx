@@ -63,9 +63,7 @@ export function StartFormFields({ widgetKey, onStarted }: Props) {
 
   return (
     <form onSubmit={submit} aria-label="Start a conversation" className="sbw-form">
-      <p style={{ margin: 0 }}>
-        {t.greeting(widget.data ? widget.data.widget.workspaceName : null)}
-      </p>
+      <p style={{ margin: 0 }}>{t.greeting(widget.data ? widget.data.widget.workspaceName : null)}</p>
       <TextField label={t.yourName} autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} />
       <TextField
         label={t.email}

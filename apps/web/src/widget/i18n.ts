@@ -142,7 +142,8 @@ const es: WidgetStrings = {
   title: 'Chatea con nosotros',
   supportChat: 'Chat de soporte',
   usuallyRightAway: 'Solemos responder enseguida',
-  greeting: (w) => `¡Hola! Pregunta a ${w ?? 'nuestro equipo'} lo que quieras. Nuestro asistente de IA responde enseguida y una persona toma el relevo si hace falta.`,
+  greeting: (w) =>
+    `¡Hola! Pregunta a ${w ?? 'nuestro equipo'} lo que quieras. Nuestro asistente de IA responde enseguida y una persona toma el relevo si hace falta.`,
   yourName: 'Tu nombre',
   email: 'Correo electrónico',
   emailHint: 'Opcional, para poder responderte más tarde',

@@ -32,7 +32,12 @@ describe('widget ui', () => {
   });
 
   it('WAlert puts the error code into words', () => {
-    render(<WAlert error={new CombinedGraphQLErrors({ data: null, errors: [{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }] })} title="Could not send" />);
+    render(
+      <WAlert
+        error={new CombinedGraphQLErrors({ data: null, errors: [{ message: 'x', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }] })}
+        title="Could not send"
+      />,
+    );
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('Could not send');
     expect(alert).toHaveTextContent('Too many requests. Please wait 3 s and try again.');

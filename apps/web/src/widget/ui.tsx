@@ -1,6 +1,15 @@
 // The widget's own small, accessible building blocks (no component library:
 // the embeddable chat must stay light).
-import { useId, useLayoutEffect, useRef, useSyncExternalStore, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  useLayoutEffect,
+  useRef,
+  useSyncExternalStore,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+} from 'react';
 import { describeError } from '../lib/errors';
 import type { ConnectionState, ConnectionStore } from '../lib/api';
 

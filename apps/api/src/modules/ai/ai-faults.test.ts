@@ -35,12 +35,17 @@ describe('model server faults (openai provider, short timeout)', () => {
   });
 
   async function publishFaq(question: string, answer: string) {
-    const created = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q: question, a: answer }, ws.token);
+    const created = await t.gql(
+      `mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`,
+      { q: question, a: answer },
+      ws.token,
+    );
     const id = created.data.createFaq.id as string;
     await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id }, ws.token);
     return id;
   }
-  const embeddingStatus = async (id: string) => (await t.gql(`query($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id }, ws.token)).data.faq.embeddingStatus;
+  const embeddingStatus = async (id: string) =>
+    (await t.gql(`query($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id }, ws.token)).data.faq.embeddingStatus;
 
   it('leaves a failed record when embedding fails for good; an admin retries it once and the FAQ becomes searchable', async () => {
     const failing = llm.embedText;
@@ -50,10 +55,14 @@ describe('model server faults (openai provider, short timeout)', () => {
     const faqId = await publishFaq('How long does delivery take?', 'Delivery takes 3 to 5 business days within the EU.');
     await eventually(async () => (await embeddingStatus(faqId)) === 'FAILED', 30_000, 'the embedding to fail for good');
 
-    const failure = await eventually(async () => {
-      const res = await t.gql(FAILED_JOBS, {}, ws.token);
-      return res.data.failedJobs.find((f: any) => f.name === 'knowledge.embed' && f.data.faqId === faqId);
-    }, 10_000, 'the failed job record');
+    const failure = await eventually(
+      async () => {
+        const res = await t.gql(FAILED_JOBS, {}, ws.token);
+        return res.data.failedJobs.find((f: any) => f.name === 'knowledge.embed' && f.data.faqId === faqId);
+      },
+      10_000,
+      'the failed job record',
+    );
     expect(failure).toMatchObject({ queue: 'knowledge', attempts: 8, retriedAt: null });
     expect(failure.error).toMatch(/500|unavailable/i);
 
@@ -62,7 +71,11 @@ describe('model server faults (openai provider, short timeout)', () => {
     expect((await t.gql(FAILED_JOBS, {}, other.token)).data.failedJobs).toEqual([]);
     expectError(await t.gql(`mutation($id: ID!) { retryFailedJob(id: $id) { id } }`, { id: failure.id }, other.token), 'NOT_FOUND');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "agent-faults@example.com", name: "Agent"}) { inviteToken } }`, {}, ws.token);
-    const agent = (await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken })).data.acceptInvite.accessToken;
+    const agent = (
+      await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, {
+        t: invite.data.inviteAgent.inviteToken,
+      })
+    ).data.acceptInvite.accessToken;
     expectError(await t.gql(FAILED_JOBS, {}, agent), 'FORBIDDEN');
     expectError(await t.gql(`mutation($id: ID!) { retryFailedJob(id: $id) { id } }`, { id: failure.id }, agent), 'FORBIDDEN');
     expectError(await t.gql(`mutation { retryFailedJob(id: "not-an-id") { id } }`, {}, ws.token), 'BAD_USER_INPUT');
@@ -81,10 +94,14 @@ describe('model server faults (openai provider, short timeout)', () => {
   });
 
   it('retries a model server that times out, then hands off with provider_error and writes no AI reply', async () => {
-    await eventually(async () => {
-      const res = await t.gql(`{ faqs(first: 100) { edges { node { embeddingStatus } } } }`, {}, ws.token);
-      return res.data.faqs.edges.length > 0 && res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
-    }, 20_000, 'FAQs to be searchable');
+    await eventually(
+      async () => {
+        const res = await t.gql(`{ faqs(first: 100) { edges { node { embeddingStatus } } } }`, {}, ws.token);
+        return res.data.faqs.edges.length > 0 && res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
+      },
+      20_000,
+      'FAQs to be searchable',
+    );
     let calls = 0;
     llm.chat = (req) => {
       if (req.tools || req.response_format) return analysis;
@@ -93,13 +110,20 @@ describe('model server faults (openai provider, short timeout)', () => {
       return { deltas: ['Too', ' late.'], delayMs: 5_000 };
     };
     const started = Date.now();
-    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "How long does delivery take?"}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
+    const res = await t.gql(
+      `mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "How long does delivery take?"}) { customerToken conversation { id } } }`,
+      { k: ws.widgetKey },
+    );
     const { id } = res.data.startConversation.conversation;
     const token = res.data.startConversation.customerToken;
-    const state = await eventually(async () => {
-      const c = (await t.gql(MESSAGES, { id }, token)).data.conversation;
-      return c.mode === 'HUMAN' && c;
-    }, 30_000, 'the provider_error handoff');
+    const state = await eventually(
+      async () => {
+        const c = (await t.gql(MESSAGES, { id }, token)).data.conversation;
+        return c.mode === 'HUMAN' && c;
+      },
+      30_000,
+      'the provider_error handoff',
+    );
     expect(state.handoffReason).toBe('provider_error');
     expect(calls).toBe(answerJob.attempts);
     // Each attempt was cut at the timeout, not at the server's 5 s delay.

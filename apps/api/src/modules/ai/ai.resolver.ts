@@ -1,12 +1,37 @@
 import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type ResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type ResolverData,
+} from 'type-graphql';
 import { ADMIN_ONLY, scope, STAFF } from '../../platform/auth-checker.js';
 import { staff } from '../../platform/actor.js';
 import type { Context } from '../../platform/context.js';
 import type { EvaluationProgressPayload } from '../../platform/topics.js';
 import { Message } from '../messages/message.entity.js';
 import { AiService } from './ai.service.js';
-import { Citation, EvaluationMetrics, EvaluationProgress, KnowledgeHit, MessageAnalysis, MessageModeration, SuggestedReply, ThresholdTradeoff } from './ai.types.js';
+import {
+  Citation,
+  EvaluationMetrics,
+  EvaluationProgress,
+  KnowledgeHit,
+  MessageAnalysis,
+  MessageModeration,
+  SuggestedReply,
+  ThresholdTradeoff,
+} from './ai.types.js';
 import { EvaluationDataset, EvaluationRun, EvaluationRunStatus } from './evaluation.entity.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ModelConfig } from './model-config.entity.js';
@@ -123,7 +148,8 @@ export class AiResolver {
   @Authorized(STAFF)
   @Query(() => ThresholdTradeoff, {
     nullable: true,
-    description: "What each confidence threshold would do for this configuration, from its latest completed evaluation run (null before one). Include out-of-scope cases (expectedFaqIds: []) in the dataset to see how many would be answered anyway.",
+    description:
+      'What each confidence threshold would do for this configuration, from its latest completed evaluation run (null before one). Include out-of-scope cases (expectedFaqIds: []) in the dataset to see how many would be answered anyway.',
   })
   modelConfigThresholdTradeoff(@Arg('modelConfigId', () => ID) modelConfigId: string, @Ctx() ctx: Context): Promise<ThresholdTradeoff | null> {
     return new EvaluationService(ctx).thresholdTradeoff(modelConfigId);
@@ -210,4 +236,3 @@ export class MessageAiResolver {
     return ctx.actor.kind === 'user' ? (message.moderation ?? null) : null;
   }
 }
-

@@ -23,7 +23,12 @@ export function onCustomerMessage(em: Em, config: Config, conversation: Conversa
 export const answerJobId = (conversationId: string, seq: number) => `${conversationId}:${seq}`;
 
 function answerFor(em: Em, conversation: Conversation, seq: number) {
-  return enqueueWith(em, answerJob, { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: seq }, { jobId: answerJobId(conversation.id, seq) });
+  return enqueueWith(
+    em,
+    answerJob,
+    { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: seq },
+    { jobId: answerJobId(conversation.id, seq) },
+  );
 }
 
 /**
@@ -44,5 +49,7 @@ export async function redriveCustomerMessage(
   if (!deps.config.ai.autoReply || conversation.mode !== ConversationMode.AI) return;
   if (await em.count(Message, { conversation: conversation.id, replyToSeq: message.seq })) return;
   const data = { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: message.seq };
-  await deps.jobs.enqueue(answerJob, data, { jobId, redrive: true }).catch((err) => deps.logger.warn({ err: (err as Error).message, conversationId: conversation.id }, 'answer re-drive failed; the reconciler will retry'));
+  await deps.jobs
+    .enqueue(answerJob, data, { jobId, redrive: true })
+    .catch((err) => deps.logger.warn({ err: (err as Error).message, conversationId: conversation.id }, 'answer re-drive failed; the reconciler will retry'));
 }

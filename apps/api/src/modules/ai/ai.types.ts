@@ -102,7 +102,10 @@ export class EvaluationMetrics {
   @Field(() => Int)
   completionTokens!: number;
 
-  @Field(() => Float, { nullable: true, description: "Share of in-scope cases answered at the configuration's confidence threshold (the rest would be handed off)." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Share of in-scope cases answered at the configuration's confidence threshold (the rest would be handed off).",
+  })
   answerRate?: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Of the in-scope cases answered, the share whose answer cites an expected FAQ.' })

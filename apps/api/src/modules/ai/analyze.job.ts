@@ -28,9 +28,13 @@ export const analyzeJob: JobDefinition<AnalyzeData> = {
     const provider = ctx.ai.embedder;
     const a = await provider.analyze(text, own ? { intents: own.labels } : undefined);
     if (own && provider.name === 'local') a.intent = own.predict(text).label;
-    await em.nativeUpdate(Message, { id: messageId }, {
-      analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
-    });
+    await em.nativeUpdate(
+      Message,
+      { id: messageId },
+      {
+        analysis: { intent: a.intent, sentiment: a.sentiment, sentimentLabel: a.sentimentLabel, language: a.language, wantsHuman: a.wantsHuman },
+      },
+    );
     // The conversation takes the language of the first customer message it could be told from.
     if (a.language && a.language !== 'und') {
       await em.nativeUpdate(Conversation, { id: message.conversation.id, language: null }, { language: a.language });

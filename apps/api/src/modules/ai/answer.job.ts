@@ -58,7 +58,13 @@ const HISTORY = 12;
 
 type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
 
-async function handOff(em: Em, ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger' | 'presence'>, conversationId: string, reason: HandoffReason, language?: string) {
+async function handOff(
+  em: Em,
+  ctx: Pick<JobContext, 'pubSub' | 'orm' | 'jobs' | 'logger' | 'presence'>,
+  conversationId: string,
+  reason: HandoffReason,
+  language?: string,
+) {
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
@@ -111,12 +117,24 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
   if (smallTalk) {
     const stored = await store(em, ctx, conversationId, replyToSeq, smallTalkReply(smallTalk), {
       // No model ran: no tokens, and no latency to count in the model's figures.
-      replyToSeq, citations: [], confidence: 1, modelConfigId: mc.id, promptTokens: 0, completionTokens: 0, latencyMs: null,
+      replyToSeq,
+      citations: [],
+      confidence: 1,
+      modelConfigId: mc.id,
+      promptTokens: 0,
+      completionTokens: 0,
+      latencyMs: null,
     });
     return { ...stored, smallTalk: true };
   }
   const history = toHistory(
-    (await em.find(Message, { conversation: conversationId, seq: { $lt: replyToSeq }, kind: MessageKind.MESSAGE }, { orderBy: { seq: 'desc' }, limit: HISTORY })).reverse(),
+    (
+      await em.find(
+        Message,
+        { conversation: conversationId, seq: { $lt: replyToSeq }, kind: MessageKind.MESSAGE },
+        { orderBy: { seq: 'desc' }, limit: HISTORY },
+      )
+    ).reverse(),
   );
   const settings = await assistantSettings(em, workspaceId);
   const baseLanguage = settings.supportedLanguages[0]!;
@@ -193,7 +211,8 @@ async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq
       return { message, conversation: c, fanOut };
     });
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException && (await reannounce(em.fork(), ctx, conversationId, replyToSeq))) return { skipped: 'already answered' };
+    if (err instanceof UniqueConstraintViolationException && (await reannounce(em.fork(), ctx, conversationId, replyToSeq)))
+      return { skipped: 'already answered' };
     throw err;
   }
   if (!stored) return (await reannounce(em.fork(), ctx, conversationId, replyToSeq)) ? { skipped: 'already answered' } : { skipped: 'taken over' };

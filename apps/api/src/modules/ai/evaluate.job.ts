@@ -55,9 +55,7 @@ export const evaluateJob: JobDefinition<EvaluateData> = {
     if (!run || run.status === EvaluationRunStatus.COMPLETED) return { skipped: true };
     const mc = await em.findOneOrFail(ModelConfig, { id: run.modelConfig.id });
     const cases = await em.find(EvaluationCase, { dataset: run.dataset.id }, { orderBy: { id: 'asc' } });
-    const doneIds = new Set(
-      (await em.find(EvaluationResult, { run: runId }, { fields: ['id', 'evaluationCase'] })).map((r) => r.evaluationCase.id),
-    );
+    const doneIds = new Set((await em.find(EvaluationResult, { run: runId }, { fields: ['id', 'evaluationCase'] })).map((r) => r.evaluationCase.id));
     run.status = EvaluationRunStatus.RUNNING;
     run.done = doneIds.size;
     await em.flush();
@@ -88,7 +86,12 @@ export const evaluateJob: JobDefinition<EvaluateData> = {
           confidence: answer.confidence,
           reciprocalRank: rank >= 0 ? 1 / (rank + 1) : 0,
           answerSimilarity: similarity,
-          groundedness: answer.answer ? groundedness(answer.answer, hits.filter((h) => cited.has(h.faqId)).map((h) => h.text)) : 0,
+          groundedness: answer.answer
+            ? groundedness(
+                answer.answer,
+                hits.filter((h) => cited.has(h.faqId)).map((h) => h.text),
+              )
+            : 0,
           latencyMs,
           promptTokens: answer.usage.promptTokens,
           completionTokens: answer.usage.completionTokens,

@@ -168,4 +168,3 @@ export class EvaluationResult {
   @Property({ type: 'integer' })
   completionTokens!: number;
 }
-

@@ -54,9 +54,20 @@ export class EvaluationService {
       return await this.scope.em.transactional(async (em) => {
         const dataset = em.create(EvaluationDataset, { workspace: me.workspaceId, name: name.trim() });
         for (const c of cases) {
-          em.create(EvaluationCase, { workspace: me.workspaceId, dataset, question: c.question, expectedFaqIds: c.expectedFaqIds, referenceAnswer: c.referenceAnswer ?? null });
+          em.create(EvaluationCase, {
+            workspace: me.workspaceId,
+            dataset,
+            question: c.question,
+            expectedFaqIds: c.expectedFaqIds,
+            referenceAnswer: c.referenceAnswer ?? null,
+          });
         }
-        audit({ ...this.scope, em }, me.workspaceId, { action: 'evaluation_dataset.import', targetType: 'EvaluationDataset', targetId: dataset.id, metadata: { cases: cases.length } });
+        audit({ ...this.scope, em }, me.workspaceId, {
+          action: 'evaluation_dataset.import',
+          targetType: 'EvaluationDataset',
+          targetId: dataset.id,
+          metadata: { cases: cases.length },
+        });
         return dataset;
       });
     } catch (err) {

@@ -62,7 +62,12 @@ export class IntentService {
     let model = await this.scope.em.findOne(IntentModel, {});
     if (model) Object.assign(model, fields);
     else model = this.scope.em.create(IntentModel, { workspace: me.workspaceId, ...fields });
-    audit(this.scope, me.workspaceId, { action: 'intent_model.train', targetType: 'IntentModel', targetId: model.id, metadata: { examples: examples.length, labels: labels.size } });
+    audit(this.scope, me.workspaceId, {
+      action: 'intent_model.train',
+      targetType: 'IntentModel',
+      targetId: model.id,
+      metadata: { examples: examples.length, labels: labels.size },
+    });
     await this.scope.em.flush();
     return model;
   }

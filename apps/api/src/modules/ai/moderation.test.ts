@@ -15,24 +15,35 @@ async function publish(t: TestServer, ws: Ws, faqs: [string, string][]) {
     const faq = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q, a }, ws.token);
     await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
   }
-  await eventually(async () => {
-    const res = await t.gql(`{ faqs(first: 20) { edges { node { embeddingStatus } } } }`, {}, ws.token);
-    return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
-  }, 20_000, 'FAQs to be embedded');
+  await eventually(
+    async () => {
+      const res = await t.gql(`{ faqs(first: 20) { edges { node { embeddingStatus } } } }`, {}, ws.token);
+      return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
+    },
+    20_000,
+    'FAQs to be embedded',
+  );
 }
 
 async function start(t: TestServer, ws: Ws, message: string) {
-  const res = await t.gql(`mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { customerToken conversation { id } } }`, { k: ws.widgetKey, m: message });
+  const res = await t.gql(
+    `mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { customerToken conversation { id } } }`,
+    { k: ws.widgetKey, m: message },
+  );
   expect(res.errors).toBeUndefined();
   return { id: res.data.startConversation.conversation.id as string, token: res.data.startConversation.customerToken as string };
 }
 
 /** The conversation as staff see it once the assistant has answered or handed off. */
 async function settled(t: TestServer, ws: Ws, id: string) {
-  return eventually(async () => {
-    const s = (await t.gql(STATE, { id }, ws.token)).data.conversation;
-    return (s.mode === 'HUMAN' || s.messages.edges.some((e: any) => e.node.authorType === 'AI')) && s;
-  }, 20_000, 'an answer or a handoff');
+  return eventually(
+    async () => {
+      const s = (await t.gql(STATE, { id }, ws.token)).data.conversation;
+      return (s.mode === 'HUMAN' || s.messages.edges.some((e: any) => e.node.authorType === 'AI')) && s;
+    },
+    20_000,
+    'an answer or a handoff',
+  );
 }
 
 const REFUND: [string, string] = ['How do I get a refund?', 'You can request a refund within 30 days of purchase from the Orders page.'];
@@ -53,7 +64,11 @@ describe('moderation with the local provider', () => {
     const c = await start(t, ws, 'This fucking refund thing, how do I get a refund?');
     const s = await settled(t, ws, c.id);
     const [question, reply] = s.messages.edges.map((e: any) => e.node);
-    expect(question).toMatchObject({ authorType: 'CUSTOMER', body: 'This fucking refund thing, how do I get a refund?', moderation: { flagged: true, categories: ['profanity'], pii: [], source: 'local' } });
+    expect(question).toMatchObject({
+      authorType: 'CUSTOMER',
+      body: 'This fucking refund thing, how do I get a refund?',
+      moderation: { flagged: true, categories: ['profanity'], pii: [], source: 'local' },
+    });
     expect(reply).toMatchObject({ authorType: 'AI', moderation: null });
     expect(reply.body).toMatch(/refund within 30 days/);
     // Staff only: the customer reads their message as written, and no verdict.
@@ -62,8 +77,16 @@ describe('moderation with the local provider', () => {
     expect(asCustomer.data.conversation.messages.edges[0].node).toMatchObject({ body: 'This fucking refund thing, how do I get a refund?', moderation: null });
 
     // Later messages too (sendMessage), and personal data is noted without flagging.
-    await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "My email is jane@example.com and my card 4111 1111 1111 1111"}) { seq } }`, { c: c.id }, c.token);
-    const third = await eventually(async () => (await t.gql(STATE, { id: c.id }, ws.token)).data.conversation.messages.edges.find((e: any) => e.node.seq === 3)?.node, 10_000, 'the third message');
+    await t.gql(
+      `mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "My email is jane@example.com and my card 4111 1111 1111 1111"}) { seq } }`,
+      { c: c.id },
+      c.token,
+    );
+    const third = await eventually(
+      async () => (await t.gql(STATE, { id: c.id }, ws.token)).data.conversation.messages.edges.find((e: any) => e.node.seq === 3)?.node,
+      10_000,
+      'the third message',
+    );
     expect(third.moderation).toEqual({ flagged: false, categories: [], pii: ['email', 'card'], source: 'local' });
     // The analysis never saw the personal data, but the agent reads the message as written.
     expect(third.body).toContain('jane@example.com');
@@ -73,7 +96,11 @@ describe('moderation with the local provider', () => {
     const begun = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
     const id = begun.data.startConversation.conversation.id as string;
     const token = begun.data.startConversation.customerToken as string;
-    const sub = collect(wsClient(t.wsUrl, token), `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`, { id });
+    const sub = collect(
+      wsClient(t.wsUrl, token),
+      `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`,
+      { id },
+    );
     await sleep(200);
     await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "Why is my package late?"}) { seq } }`, { c: id }, token);
     const events = await sub.until((ev) => ev.some((e) => e.message?.authorType === 'SYSTEM'), 20_000);
@@ -91,10 +118,15 @@ describe('moderation with the local provider', () => {
     const c = await start(t, ws, 'Damn it, why is my fucking package late?');
     const s = await settled(t, ws, c.id);
     expect(s.mode).toBe('AI');
-    expect(s.messages.edges.map((e: any) => [e.node.authorType, e.node.moderation])).toEqual([['CUSTOMER', null], ['AI', null]]);
+    expect(s.messages.edges.map((e: any) => [e.node.authorType, e.node.moderation])).toEqual([
+      ['CUSTOMER', null],
+      ['AI', null],
+    ]);
     expect(s.messages.edges[1].node.body).toMatch(/^Shit happens/);
     await t.gql(`mutation { updateWorkspaceSettings(input: {moderationEnabled: true}) { moderationEnabled } }`, {}, ws.token);
-    const audit = await t.sql(`select metadata from audit_log where workspace_id = ? and action = 'workspace.settings' order by created_at limit 1`, [ws.workspaceId]);
+    const audit = await t.sql(`select metadata from audit_log where workspace_id = ? and action = 'workspace.settings' order by created_at limit 1`, [
+      ws.workspaceId,
+    ]);
     expect(audit[0].metadata).toMatchObject({ before: { moderationEnabled: true }, after: { moderationEnabled: false } });
   });
 });
@@ -115,7 +147,11 @@ describe('moderation with the openai provider (local OpenAI-compatible server)',
           ? { deltas: ['You can', ' request a refund within 30 days.', ' Do it from the Orders page [1].'], chunkDelayMs: 150 }
           : String(req.messages.at(-1)!.content).includes('refund?!')
             ? { deltas: ['Open', ' Orders.', ' Then, you idiot,', ' press Refund [1].'], chunkDelayMs: 150 }
-            : { deltas: [String(req.messages.at(-1)!.content).includes('package') ? 'We will hurt the courier [1].' : 'Refunds are possible within 30 days [1].'] };
+            : {
+                deltas: [
+                  String(req.messages.at(-1)!.content).includes('package') ? 'We will hurt the courier [1].' : 'Refunds are possible within 30 days [1].',
+                ],
+              };
     const baseUrl = await llm.start();
     t = await startTestServer({ RUN_WORKERS: 'true', AI_AUTO_REPLY: 'true', AI_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: baseUrl });
     ws = await t.createWorkspace('Moderated by the model server');
@@ -146,7 +182,11 @@ describe('moderation with the openai provider (local OpenAI-compatible server)',
     const begun = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
     const id = begun.data.startConversation.conversation.id as string;
     const token = begun.data.startConversation.customerToken as string;
-    const sub = collect(wsClient(t.wsUrl, token), `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`, { id });
+    const sub = collect(
+      wsClient(t.wsUrl, token),
+      `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`,
+      { id },
+    );
     // The feed is live once it carries an agent's typing indicator.
     for (let i = 0; !sub.events.some((e) => e.__typename === 'TypingChanged'); i++) {
       if (i === 20) throw new Error('the conversation feed never went live');
@@ -162,12 +202,16 @@ describe('moderation with the openai provider (local OpenAI-compatible server)',
   it('streams a clean answer sentence by sentence, each checked with the answer so far before it is sent', async () => {
     const { id, events } = await streamed('How do I get a refund!!');
     // The sentences reached the feed as chunks before the stored reply, in order.
-    const shown = events.flatMap((e) => (e.__typename === 'AiAnswerChunk' ? [e.delta] : e.__typename === 'MessageAdded' && e.message.authorType !== 'CUSTOMER' ? [e.message.authorType] : []));
+    const shown = events.flatMap((e) =>
+      e.__typename === 'AiAnswerChunk' ? [e.delta] : e.__typename === 'MessageAdded' && e.message.authorType !== 'CUSTOMER' ? [e.message.authorType] : [],
+    );
     const s = await settled(t, ws, id);
     expect(s.handoffReason ?? 'answered').toBe('answered');
     expect(shown).toEqual(['You can', ' request a refund within 30 days.', ' Do it from the Orders page [1].', 'AI']);
     const inputs = llm.requests.filter((r) => r.path === '/v1/moderations').map((r) => r.body['input']);
-    expect(inputs).toEqual(expect.arrayContaining(['You can request a refund within 30 days.', 'You can request a refund within 30 days. Do it from the Orders page [1].']));
+    expect(inputs).toEqual(
+      expect.arrayContaining(['You can request a refund within 30 days.', 'You can request a refund within 30 days. Do it from the Orders page [1].']),
+    );
     expect((await settled(t, ws, id)).mode).toBe('AI');
   });
 

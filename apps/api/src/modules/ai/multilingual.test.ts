@@ -20,19 +20,30 @@ async function publish(t: TestServer, ws: Ws) {
     const faq = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q, a }, ws.token);
     await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
   }
-  await eventually(async () => {
-    const res = await t.gql(`{ faqs(first: 20) { edges { node { embeddingStatus } } } }`, {}, ws.token);
-    return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
-  }, 20_000, 'FAQs to be embedded');
+  await eventually(
+    async () => {
+      const res = await t.gql(`{ faqs(first: 20) { edges { node { embeddingStatus } } } }`, {}, ws.token);
+      return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
+    },
+    20_000,
+    'FAQs to be embedded',
+  );
 }
 
 async function ask(t: TestServer, ws: Ws, message: string) {
-  const res = await t.gql(`mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { conversation { id } } }`, { k: ws.widgetKey, m: message });
+  const res = await t.gql(`mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { conversation { id } } }`, {
+    k: ws.widgetKey,
+    m: message,
+  });
   const id = res.data.startConversation.conversation.id as string;
-  return eventually(async () => {
-    const s = (await t.gql(STATE, { id }, ws.token)).data.conversation;
-    return (s.mode === 'HUMAN' || s.messages.edges.some((e: any) => e.node.authorType === 'AI')) && s;
-  }, 20_000, `an answer or a handoff to "${message}"`);
+  return eventually(
+    async () => {
+      const s = (await t.gql(STATE, { id }, ws.token)).data.conversation;
+      return (s.mode === 'HUMAN' || s.messages.edges.some((e: any) => e.node.authorType === 'AI')) && s;
+    },
+    20_000,
+    `an answer or a handoff to "${message}"`,
+  );
 }
 
 const aiReply = (s: any) => s.messages.edges.find((e: any) => e.node.authorType === 'AI')?.node;
@@ -75,7 +86,8 @@ describe('multilingual answers with the openai provider (local OpenAI-compatible
     await llm.close();
   });
 
-  const embedded = () => llm.requests.filter((r) => r.path === '/v1/embeddings').flatMap((r) => (Array.isArray(r.body['input']) ? r.body['input'] : [r.body['input']]));
+  const embedded = () =>
+    llm.requests.filter((r) => r.path === '/v1/embeddings').flatMap((r) => (Array.isArray(r.body['input']) ? r.body['input'] : [r.body['input']]));
 
   it('answers a French customer in French, having searched with the English translation', async () => {
     const s = await ask(t, ws, 'Comment puis-je obtenir un remboursement pour ma commande ?');
@@ -93,7 +105,10 @@ describe('multilingual answers with the openai provider (local OpenAI-compatible
 
   it('rejects supported languages that are not ISO 639-1 codes', async () => {
     for (const bad of [[], ['english'], ['e1']]) {
-      expectError(await t.gql(`mutation($l: [String!]) { updateWorkspaceSettings(input: {supportedLanguages: $l}) { id } }`, { l: bad }, ws.token), 'BAD_USER_INPUT');
+      expectError(
+        await t.gql(`mutation($l: [String!]) { updateWorkspaceSettings(input: {supportedLanguages: $l}) { id } }`, { l: bad }, ws.token),
+        'BAD_USER_INPUT',
+      );
     }
   });
 });
@@ -113,7 +128,10 @@ describe('multilingual handoffs with the local provider', () => {
     const french = await ask(t, ws, 'Comment puis-je obtenir un remboursement pour ma commande ?');
     expect(french).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
     // The customer is told in their own language.
-    expect(french.messages.edges.map((e: any) => [e.node.authorType, e.node.body])[1]).toEqual(['SYSTEM', 'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.']);
+    expect(french.messages.edges.map((e: any) => [e.node.authorType, e.node.body])[1]).toEqual([
+      'SYSTEM',
+      'Cette conversation a été confiée à un conseiller. Quelqu’un va vous répondre sous peu.',
+    ]);
     const german = await ask(t, ws, 'Wie lange dauert der Versand meiner Bestellung?');
     expect(german).toMatchObject({ mode: 'HUMAN', handoffReason: 'unsupported_language' });
     expect(german.messages.edges[1].node.body).toMatch(/^Diese Unterhaltung wurde an einen Mitarbeiter übergeben/);

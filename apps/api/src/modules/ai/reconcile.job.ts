@@ -35,7 +35,11 @@ export const reconcileJob: JobDefinition<Record<string, never>> = {
       [ctx.config.jobs.reconcileAfterSeconds, LOOKBACK_HOURS],
     );
     for (const r of rows) {
-      await ctx.jobs.enqueue(answerJob, { workspaceId: r.workspace_id, conversationId: r.conversation_id, replyToSeq: r.seq }, { jobId: answerJobId(r.conversation_id, r.seq), redrive: true });
+      await ctx.jobs.enqueue(
+        answerJob,
+        { workspaceId: r.workspace_id, conversationId: r.conversation_id, replyToSeq: r.seq },
+        { jobId: answerJobId(r.conversation_id, r.seq), redrive: true },
+      );
     }
     if (rows.length) ctx.logger.warn({ messages: rows.length }, 'reconciler re-drove unanswered customer messages');
     return { redriven: rows.length };

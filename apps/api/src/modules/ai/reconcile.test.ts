@@ -23,21 +23,31 @@ describe('reconciler', () => {
       ['How do I cancel my subscription?', 'Open Billing, choose Cancel subscription and confirm.'],
     ];
     for (const [question, answer] of entries) {
-      const faq = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q: question, a: answer }, ws.token);
+      const faq = await t.gql(
+        `mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`,
+        { q: question, a: answer },
+        ws.token,
+      );
       await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
     }
   }, 180_000);
   afterAll(() => t.close());
 
   const replies = async (conversationId: string) =>
-    (await t.sql(`select author_type, reply_to_seq from message where conversation_id = ? and author_type in ('AI', 'SYSTEM') order by seq`, [conversationId])) as { author_type: string; reply_to_seq: number | null }[];
+    (await t.sql(`select author_type, reply_to_seq from message where conversation_id = ? and author_type in ('AI', 'SYSTEM') order by seq`, [
+      conversationId,
+    ])) as { author_type: string; reply_to_seq: number | null }[];
 
   it('writes a customer message and its jobs in one transaction, and re-drives a message whose jobs were lost', async () => {
     // The jobs a message sets off are in the outbox with it, and gone once the queue has them.
     const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
     const { id } = start.data.startConversation.conversation;
     const token = start.data.startConversation.customerToken;
-    const sent = await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "How do I get a refund?", clientMessageId: "m-1"}) { seq } }`, { c: id }, token);
+    const sent = await t.gql(
+      `mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "How do I get a refund?", clientMessageId: "m-1"}) { seq } }`,
+      { c: id },
+      token,
+    );
     expect(sent.errors).toBeUndefined();
     await eventually(async () => (await replies(id)).length === 1, 30_000, 'the first answer');
     expect((await replies(id))[0]!.author_type).toBe('AI');
@@ -51,16 +61,24 @@ describe('reconciler', () => {
     await em.flush();
     const seq = lost.seq;
     await t.server.deps.jobs.enqueue(reconcileJob, {}, { jobId: `test-${seq}` });
-    const after = await eventually(async () => {
-      const r = await replies(id);
-      return r.length === 2 && r;
-    }, 30_000, 'the re-driven answer');
+    const after = await eventually(
+      async () => {
+        const r = await replies(id);
+        return r.length === 2 && r;
+      },
+      30_000,
+      'the re-driven answer',
+    );
     expect(after[1]).toMatchObject({ author_type: 'AI', reply_to_seq: seq });
 
     // Running it again finds nothing left to do; the answer is not stored twice.
     await t.server.deps.jobs.enqueue(reconcileJob, {}, { jobId: `test-${seq}-again` });
     await t.server.deps.jobs.idle();
-    await eventually(async () => (await t.sql(`select count(*)::int as n from message where conversation_id = ? and reply_to_seq = ?`, [id, seq]))[0].n === 1, 10_000, 'one reply');
+    await eventually(
+      async () => (await t.sql(`select count(*)::int as n from message where conversation_id = ? and reply_to_seq = ?`, [id, seq]))[0].n === 1,
+      10_000,
+      'one reply',
+    );
     expect(await replies(id)).toHaveLength(2);
   });
 });

@@ -26,10 +26,14 @@ describe('assistant with a small knowledge base (local provider)', () => {
         const faq = await t.gql(`mutation($q: String!, $a: String!) { createFaq(input: {question: $q, answer: $a}) { id } }`, { q, a }, ws.token);
         await t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.data.createFaq.id }, ws.token);
       }
-      await eventually(async () => {
-        const res = await t.gql(`{ faqs(first: 10) { edges { node { embeddingStatus } } } }`, {}, ws.token);
-        return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
-      }, 20_000, 'FAQs to be embedded');
+      await eventually(
+        async () => {
+          const res = await t.gql(`{ faqs(first: 10) { edges { node { embeddingStatus } } } }`, {}, ws.token);
+          return res.data.faqs.edges.every((e: any) => e.node.embeddingStatus === 'READY');
+        },
+        20_000,
+        'FAQs to be embedded',
+      );
       widgetKeys.set(size, ws.widgetKey);
     }
   }, 120_000);
@@ -37,15 +41,22 @@ describe('assistant with a small knowledge base (local provider)', () => {
 
   /** Asks in a new conversation; resolves to the cited FAQ question, or the handoff reason. */
   async function outcome(size: number, message: string): Promise<{ cited?: string; handoff?: string }> {
-    const res = await t.gql(`mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { customerToken conversation { id } } }`, { k: widgetKeys.get(size), m: message });
+    const res = await t.gql(
+      `mutation($k: String!, $m: String!) { startConversation(input: {widgetKey: $k, message: $m}) { customerToken conversation { id } } }`,
+      { k: widgetKeys.get(size), m: message },
+    );
     const { id } = res.data.startConversation.conversation;
     const token = res.data.startConversation.customerToken;
-    return eventually(async () => {
-      const s = (await t.gql(STATE, { id }, token)).data.conversation;
-      const ai = s.messages.edges.find((e: any) => e.node.authorType === 'AI');
-      if (ai) return { cited: ai.node.citations[0].faq.question as string };
-      return s.mode === 'HUMAN' && { handoff: s.handoffReason as string };
-    }, 20_000, `an answer or a handoff to "${message}"`);
+    return eventually(
+      async () => {
+        const s = (await t.gql(STATE, { id }, token)).data.conversation;
+        const ai = s.messages.edges.find((e: any) => e.node.authorType === 'AI');
+        if (ai) return { cited: ai.node.citations[0].faq.question as string };
+        return s.mode === 'HUMAN' && { handoff: s.handoffReason as string };
+      },
+      20_000,
+      `an answer or a handoff to "${message}"`,
+    );
   }
 
   it('answers the exact question of a lone FAQ and a close paraphrase', async () => {

@@ -23,7 +23,9 @@ export enum AlertSeverity {
 }
 registerEnumType(AlertSeverity, { name: 'AlertSeverity' });
 
-@ObjectType({ description: 'A condition an alert rule found: raised, acknowledged by an admin, resolved (by an admin, or by itself when the condition clears).' })
+@ObjectType({
+  description: 'A condition an alert rule found: raised, acknowledged by an admin, resolved (by an admin, or by itself when the condition clears).',
+})
 @Entity()
 @Index({ properties: ['raisedAt', 'id'] })
 @Index({ properties: ['workspace', 'raisedAt'] })

@@ -61,7 +61,14 @@ export class AlertResolver {
       if (actor.kind !== 'user' || actor.role !== 'ADMIN') throw forbidden('Admins only');
       const hub = topicHub(context.deps.pubSub);
       return pushSource<AlertPayload>((sink) => {
-        const stops = [actor.workspaceId, SYSTEM_SCOPE].map((id) => hub.listen('alert', id, (p) => sink.next(p), (err) => sink.error(err)));
+        const stops = [actor.workspaceId, SYSTEM_SCOPE].map((id) =>
+          hub.listen(
+            'alert',
+            id,
+            (p) => sink.next(p),
+            (err) => sink.error(err),
+          ),
+        );
         return () => stops.forEach((stop) => stop());
       });
     },

@@ -80,13 +80,15 @@ export const rules: AlertRule[] = [
       }
       if (!backed.length) return [];
       const worst = Math.max(...backed.map((b) => b.waiting));
-      return [{
-        workspaceId: null,
-        value: worst,
-        threshold: queueBacklog,
-        summary: `Job backlog: ${backed.map((b) => `${b.queue} ${b.waiting} waiting`).join(', ')} for ${queueBacklogMinutes} min or more`,
-        details: { queues: backed },
-      }];
+      return [
+        {
+          workspaceId: null,
+          value: worst,
+          threshold: queueBacklog,
+          summary: `Job backlog: ${backed.map((b) => `${b.queue} ${b.waiting} waiting`).join(', ')} for ${queueBacklogMinutes} min or more`,
+          details: { queues: backed },
+        },
+      ];
     },
   },
   {
@@ -99,13 +101,15 @@ export const rules: AlertRule[] = [
       );
       const n = Number(row?.n ?? 0);
       if (n < config.alerts.failedJobs) return [];
-      return [{
-        workspaceId: null,
-        value: n,
-        threshold: config.alerts.failedJobs,
-        summary: `${n} jobs failed for good in the last ${FAILED_JOBS_WINDOW_MINUTES} minutes`,
-        details: { jobs: row?.jobs ?? [] },
-      }];
+      return [
+        {
+          workspaceId: null,
+          value: n,
+          threshold: config.alerts.failedJobs,
+          summary: `${n} jobs failed for good in the last ${FAILED_JOBS_WINDOW_MINUTES} minutes`,
+          details: { jobs: row?.jobs ?? [] },
+        },
+      ];
     },
   },
   {
@@ -155,13 +159,15 @@ export const rules: AlertRule[] = [
       const errors = now.modelErrors - then.modelErrors;
       const calls = now.modelCalls - then.modelCalls;
       if (errors < MODEL_MIN_ERRORS || errors / calls < MODEL_ERROR_RATIO) return [];
-      return [{
-        workspaceId: null,
-        value: errors / calls,
-        threshold: MODEL_ERROR_RATIO,
-        summary: `The model provider failed ${errors} of ${calls} calls in the last ${MODEL_WINDOW_MINUTES} minutes`,
-        details: { errors, calls },
-      }];
+      return [
+        {
+          workspaceId: null,
+          value: errors / calls,
+          threshold: MODEL_ERROR_RATIO,
+          summary: `The model provider failed ${errors} of ${calls} calls in the last ${MODEL_WINDOW_MINUTES} minutes`,
+          details: { errors, calls },
+        },
+      ];
     },
   },
   {
@@ -179,12 +185,14 @@ export const rules: AlertRule[] = [
       const usual = earlierMs > 0 ? ((windowStart.handoffs - first.handoffs) / earlierMs) * HANDOFF_WINDOW_MINUTES * MINUTE : 0;
       const threshold = Math.max(HANDOFF_MIN, usual * HANDOFF_SPIKE_FACTOR);
       if (recent < threshold) return [];
-      return [{
-        workspaceId: null,
-        value: recent,
-        threshold,
-        summary: `${recent} conversations handed to humans in the last ${HANDOFF_WINDOW_MINUTES} minutes (usually ${Math.round(usual)})`,
-      }];
+      return [
+        {
+          workspaceId: null,
+          value: recent,
+          threshold,
+          summary: `${recent} conversations handed to humans in the last ${HANDOFF_WINDOW_MINUTES} minutes (usually ${Math.round(usual)})`,
+        },
+      ];
     },
   },
   {
@@ -196,12 +204,14 @@ export const rules: AlertRule[] = [
       const limit = config.alerts.eventLoopLagMs;
       if (last.length < LAG_CONSECUTIVE || !last.every((s) => s.lagP99Ms > limit)) return [];
       const worst = Math.max(...last.map((s) => s.lagP99Ms));
-      return [{
-        workspaceId: null,
-        value: worst,
-        threshold: limit,
-        summary: `Event-loop delay p99 above ${limit} ms for ${LAG_CONSECUTIVE} evaluations in a row (worst ${Math.round(worst)} ms)`,
-      }];
+      return [
+        {
+          workspaceId: null,
+          value: worst,
+          threshold: limit,
+          summary: `Event-loop delay p99 above ${limit} ms for ${LAG_CONSECUTIVE} evaluations in a row (worst ${Math.round(worst)} ms)`,
+        },
+      ];
     },
   },
 ];

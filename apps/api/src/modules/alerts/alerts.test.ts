@@ -29,7 +29,11 @@ describe('alerts', () => {
     a = await t.createWorkspace('Alpha');
     b = await t.createWorkspace('Beta');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "agent-alerts@example.com", name: "Agent"}) { inviteToken } }`, {}, a.token);
-    agentToken = (await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken })).data.acceptInvite.accessToken;
+    agentToken = (
+      await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, {
+        t: invite.data.inviteAgent.inviteToken,
+      })
+    ).data.acceptInvite.accessToken;
   });
   afterAll(() => t.close());
 
@@ -37,18 +41,33 @@ describe('alerts', () => {
     const before = await scrapeMetrics(t.url);
     const adminSocket = wsClient(t.wsUrl, a.token);
     const live = collect(adminSocket, RAISED);
-    await eventually(async () => {
-      const m = await scrapeMetrics(t.url);
-      return m.sum('switchboard_subscriptions_active', { topic: 'alertRaised' }) > before.sum('switchboard_subscriptions_active', { topic: 'alertRaised' });
-    }, 10_000, 'the alertRaised subscription');
+    await eventually(
+      async () => {
+        const m = await scrapeMetrics(t.url);
+        return m.sum('switchboard_subscriptions_active', { topic: 'alertRaised' }) > before.sum('switchboard_subscriptions_active', { topic: 'alertRaised' });
+      },
+      10_000,
+      'the alertRaised subscription',
+    );
 
-    const created = await t.gql(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`, {
-      input: { subject: 'Refund overdue', dueAt: new Date(Date.now() - 3600_000).toISOString() },
-    }, a.token);
+    const created = await t.gql(
+      `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`,
+      {
+        input: { subject: 'Refund overdue', dueAt: new Date(Date.now() - 3600_000).toISOString() },
+      },
+      a.token,
+    );
     const ticketId = created.data.createTicket.id;
 
     const [event] = (await live.until((ev) => ev.some((e) => e.rule === 'sla_breach'), 15_000)).filter((e) => e.rule === 'sla_breach');
-    expect(event).toMatchObject({ status: 'FIRING', severity: 'WARNING', value: 1, threshold: 1, installationWide: false, summary: '1 open ticket is past due' });
+    expect(event).toMatchObject({
+      status: 'FIRING',
+      severity: 'WARNING',
+      value: 1,
+      threshold: 1,
+      installationWide: false,
+      summary: '1 open ticket is past due',
+    });
     expect((await scrapeMetrics(t.url)).sum('switchboard_tickets_overdue')).toBe(1);
 
     // Alpha's admin lists it; Beta's admin does not see it; an agent may not look.
@@ -64,7 +83,11 @@ describe('alerts', () => {
     expect(acked.data.acknowledgeAlert).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedById: a.userId, acknowledgeNote: 'Calling the customer now' });
     expectError(await t.gql(ACK, { id: event.id }, a.token), 'CONFLICT');
     // Still overdue: the evaluation refreshes the acknowledged alert instead of raising another.
-    await eventually(async () => (await t.sql(`select last_seen_at > acknowledged_at as seen from alert where id = ?`, [event.id]))[0]?.seen, 10_000, 'a later evaluation');
+    await eventually(
+      async () => (await t.sql(`select last_seen_at > acknowledged_at as seen from alert where id = ?`, [event.id]))[0]?.seen,
+      10_000,
+      'a later evaluation',
+    );
     expect((await alertsOf(a.token, { rule: 'sla_breach' })).map((x: any) => [x.id, x.status])).toEqual([[event.id, 'ACKNOWLEDGED']]);
 
     const resolved = await t.gql(RESOLVE, { id: event.id }, a.token);
@@ -76,10 +99,14 @@ describe('alerts', () => {
     const second = again.filter((e) => e.rule === 'sla_breach')[1];
     expect(second.id).not.toBe(event.id);
     await t.gql(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { status } }`, { input: { id: ticketId, status: 'RESOLVED' } }, a.token);
-    const cleared = await eventually(async () => {
-      const [x] = (await alertsOf(a.token, { rule: 'sla_breach' })).filter((x: any) => x.id === second.id);
-      return x?.status === 'RESOLVED' && x;
-    }, 10_000, 'the alert to resolve by itself');
+    const cleared = await eventually(
+      async () => {
+        const [x] = (await alertsOf(a.token, { rule: 'sla_breach' })).filter((x: any) => x.id === second.id);
+        return x?.status === 'RESOLVED' && x;
+      },
+      10_000,
+      'the alert to resolve by itself',
+    );
     expect(cleared.resolvedById).toBeNull();
     expect((await scrapeMetrics(t.url)).sum('switchboard_tickets_overdue')).toBe(0);
 
@@ -127,7 +154,9 @@ describe('alerts', () => {
   withRedis('raises a queue backlog alert when jobs wait without workers', async () => {
     // This server runs no workers on Redis: each customer message leaves an ai.analyze job waiting.
     for (let i = 0; i < 3; i++) {
-      await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Where is my order number ${i}?"}) { customerToken } }`, { k: a.widgetKey });
+      await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Where is my order number ${i}?"}) { customerToken } }`, {
+        k: a.widgetKey,
+      });
     }
     // The scheduled maintenance jobs back up too without workers, and may raise the alert first: it names every backed-up queue, and is updated at each evaluation.
     const alert = await eventually(

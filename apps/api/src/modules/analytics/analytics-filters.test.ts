@@ -74,7 +74,10 @@ describe('analytics filtered by mode, assignee and channel', () => {
   };
   const byAuthor = async (f: Record<string, unknown>) =>
     Object.fromEntries(
-      (await overview({ from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', f }, true)).messagesByAuthorType.map((r: { label: string; count: number }) => [r.label, r.count]),
+      (await overview({ from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', f }, true)).messagesByAuthorType.map((r: { label: string; count: number }) => [
+        r.label,
+        r.count,
+      ]),
     );
   const runRollups = () => rollupJob.handle({}, { ...t.server.deps, attempt: 0, lastAttempt: true });
   const gqlOk = async (query: string, vars: Record<string, unknown>) => {
@@ -96,11 +99,26 @@ describe('analytics filtered by mode, assignee and channel', () => {
     const otherContact = em.create(Contact, { workspace: other.workspaceId, name: 'Oz' });
     const conversation = (name: string, extra: Record<string, unknown>, messages: [AuthorType, string, MessageKind?][], wsId = workspace, who = contact) => {
       const createdAt = at(messages[0]![1]);
-      const c = em.create(Conversation, { workspace: wsId, contact: who, createdAt, lastMessageAt: createdAt, lastSeq: messages.length, ...extra } as never) as Conversation;
+      const c = em.create(Conversation, {
+        workspace: wsId,
+        contact: who,
+        createdAt,
+        lastMessageAt: createdAt,
+        lastSeq: messages.length,
+        ...extra,
+      } as never) as Conversation;
       messages.forEach(([authorType, time, kind], i) =>
         em.create(Message, {
-          workspace: wsId, conversation: c, seq: i + 1, authorType, body: 'x', createdAt: at(time), kind: kind ?? MessageKind.MESSAGE,
-          ...(authorType === AuthorType.AI ? { modelConfigId: '00000000-0000-4000-8000-000000000001', promptTokens: 100, completionTokens: 20, latencyMs: 300 } : {}),
+          workspace: wsId,
+          conversation: c,
+          seq: i + 1,
+          authorType,
+          body: 'x',
+          createdAt: at(time),
+          kind: kind ?? MessageKind.MESSAGE,
+          ...(authorType === AuthorType.AI
+            ? { modelConfigId: '00000000-0000-4000-8000-000000000001', promptTokens: 100, completionTokens: 20, latencyMs: 300 }
+            : {}),
         }),
       );
       ids[name] = c.id;
@@ -108,28 +126,71 @@ describe('analytics filtered by mode, assignee and channel', () => {
     const { CUSTOMER, AI, AGENT, SYSTEM } = AuthorType;
     // K1: the AI's, on the widget, unassigned; its messages cross 11:00 and midnight. Handed off to Ann later.
     conversation('k1', { firstResponseAt: at('10T10:50:30') }, [
-      [CUSTOMER, '10T10:50:00'], [AI, '10T10:50:30'], [CUSTOMER, '10T10:59:59'], [AI, '10T11:00:00'], [CUSTOMER, '10T23:59:00'], [AI, '11T00:10:00'],
+      [CUSTOMER, '10T10:50:00'],
+      [AI, '10T10:50:30'],
+      [CUSTOMER, '10T10:59:59'],
+      [AI, '10T11:00:00'],
+      [CUSTOMER, '10T23:59:00'],
+      [AI, '11T00:10:00'],
     ]);
     // K2: Ann's, by email, from 23:30 to 00:30; reassigned to Ben later.
-    conversation('k2', { mode: ConversationMode.HUMAN, channel: Channel.EMAIL, assignee: ann, firstResponseAt: at('10T23:40:00'), resolvedAt: at('11T00:30:00'), status: ConversationStatus.RESOLVED, csatScore: 4 }, [
-      [CUSTOMER, '10T23:30:00'], [AGENT, '10T23:40:00'], [CUSTOMER, '11T00:05:00'], [AGENT, '11T00:30:00'],
-    ]);
+    conversation(
+      'k2',
+      {
+        mode: ConversationMode.HUMAN,
+        channel: Channel.EMAIL,
+        assignee: ann,
+        firstResponseAt: at('10T23:40:00'),
+        resolvedAt: at('11T00:30:00'),
+        status: ConversationStatus.RESOLVED,
+        csatScore: 4,
+      },
+      [
+        [CUSTOMER, '10T23:30:00'],
+        [AGENT, '10T23:40:00'],
+        [CUSTOMER, '11T00:05:00'],
+        [AGENT, '11T00:30:00'],
+      ],
+    );
     // K3: Ben's, through the API, handed off by the AI; unassigned later.
-    conversation('k3', { mode: ConversationMode.HUMAN, channel: Channel.API, assignee: ben, handoffReason: 'missing_knowledge', firstResponseAt: at('10T12:00:10') }, [
-      [CUSTOMER, '10T12:00:00'], [AI, '10T12:00:10'], [SYSTEM, '10T12:00:11'], [AGENT, '10T13:15:00'],
-    ]);
+    conversation(
+      'k3',
+      { mode: ConversationMode.HUMAN, channel: Channel.API, assignee: ben, handoffReason: 'missing_knowledge', firstResponseAt: at('10T12:00:10') },
+      [
+        [CUSTOMER, '10T12:00:00'],
+        [AI, '10T12:00:10'],
+        [SYSTEM, '10T12:00:11'],
+        [AGENT, '10T13:15:00'],
+      ],
+    );
     // K4: the AI's, on the widget; moved to email later (no API changes a channel: SQL does).
     conversation('k4', { status: ConversationStatus.RESOLVED, resolvedAt: at('12T08:00:00'), firstResponseAt: at('12T07:00:05') }, [
-      [CUSTOMER, '12T07:00:00'], [AI, '12T07:00:05'], [CUSTOMER, '12T07:59:00'],
+      [CUSTOMER, '12T07:00:00'],
+      [AI, '12T07:00:05'],
+      [CUSTOMER, '12T07:59:00'],
     ]);
     // K5: Ann's, on the widget, with a private note (no message in any count).
     conversation('k5', { mode: ConversationMode.HUMAN, assignee: ann, firstResponseAt: at('13T09:10:00') }, [
-      [CUSTOMER, '13T09:00:00'], [AGENT, '13T09:05:00', MessageKind.NOTE], [AGENT, '13T09:10:00'],
+      [CUSTOMER, '13T09:00:00'],
+      [AGENT, '13T09:05:00', MessageKind.NOTE],
+      [AGENT, '13T09:10:00'],
     ]);
     // K6: the AI's, never changes.
-    conversation('k6', {}, [[CUSTOMER, '14T15:00:00'], [AI, '14T15:00:02']]);
+    conversation('k6', {}, [
+      [CUSTOMER, '14T15:00:00'],
+      [AI, '14T15:00:02'],
+    ]);
     // Zed's, in the other workspace.
-    conversation('z1', { mode: ConversationMode.HUMAN, assignee: zed }, [[CUSTOMER, '10T10:00:00'], [AGENT, '10T10:05:00']], other.workspaceId, otherContact);
+    conversation(
+      'z1',
+      { mode: ConversationMode.HUMAN, assignee: zed },
+      [
+        [CUSTOMER, '10T10:00:00'],
+        [AGENT, '10T10:05:00'],
+      ],
+      other.workspaceId,
+      otherContact,
+    );
     await em.flush();
     Object.assign(agents, { ann: ann.id, ben: ben.id, zed: zed.id });
   });
@@ -137,7 +198,9 @@ describe('analytics filtered by mode, assignee and channel', () => {
 
   it('rolls up messages by mode, assignee and channel, and serves every filter as recomputed', async () => {
     expect(await runRollups()).toMatchObject({ hours: expect.any(Number) });
-    const [rows] = await t.sql(`select count(*)::int as n, sum(messages)::int as messages from message_dimension_rollup_hourly where workspace_id = ?`, [ws.workspaceId]);
+    const [rows] = await t.sql(`select count(*)::int as n, sum(messages)::int as messages from message_dimension_rollup_hourly where workspace_id = ?`, [
+      ws.workspaceId,
+    ]);
     expect(rows).toEqual({ n: expect.any(Number), messages: 21 }); // K1–K6's messages, the note left out
     expect(await byAuthor({ assigneeId: agents.ann })).toEqual({ AGENT: 3, CUSTOMER: 3 }); // K2 and K5
     await expectRollupsToMatchRecompute();
@@ -211,6 +274,12 @@ describe('analytics filtered by mode, assignee and channel', () => {
     }
     // Zed's own workspace does see his conversation.
     const own = await t.gql(QUERY, { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', f: { assigneeId: agents.zed } }, other.token);
-    expect(own.data.analytics).toMatchObject({ conversationsCreated: 1, messagesByAuthorType: [{ label: 'AGENT', count: 1 }, { label: 'CUSTOMER', count: 1 }] });
+    expect(own.data.analytics).toMatchObject({
+      conversationsCreated: 1,
+      messagesByAuthorType: [
+        { label: 'AGENT', count: 1 },
+        { label: 'CUSTOMER', count: 1 },
+      ],
+    });
   });
 });

@@ -35,10 +35,7 @@ export class AnalyticsResolver {
       return metricsFeed(context, workspaceActor(context.actor).workspaceId, windowDays);
     },
   })
-  metricsUpdated(
-    @Root() metrics: HeadlineMetrics,
-    @Arg('windowDays', () => Int, { defaultValue: 30 }) _windowDays: number,
-  ): HeadlineMetrics {
+  metricsUpdated(@Root() metrics: HeadlineMetrics, @Arg('windowDays', () => Int, { defaultValue: 30 }) _windowDays: number): HeadlineMetrics {
     return metrics;
   }
 
@@ -53,7 +50,12 @@ export class AnalyticsResolver {
   ): Promise<ExportLink> {
     if (!(range.to > range.from)) throw badInput('range.to must be after range.from', 'range');
     const { workspaceId } = workspaceActor(ctx.actor);
-    const { token, expiresAt } = await signExportLink(ctx.deps.config.jwtSecret, { wid: workspaceId, from: range.from.toISOString(), to: range.to.toISOString(), format });
+    const { token, expiresAt } = await signExportLink(ctx.deps.config.jwtSecret, {
+      wid: workspaceId,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      format,
+    });
     audit(ctx, workspaceId, { action: 'conversations.export', metadata: { from: range.from.toISOString(), to: range.to.toISOString(), format } });
     await ctx.em.flush();
     return { url: `/exports/conversations?token=${encodeURIComponent(token)}`, expiresAt };

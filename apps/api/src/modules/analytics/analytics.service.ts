@@ -69,7 +69,8 @@ export class AnalyticsService {
     const to = range.to;
     if (!(to > from)) throw badInput('range.to must be after range.from', 'range');
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`The range may span at most ${MAX_RANGE_DAYS} days`, 'range');
-    if ((to.getTime() - from.getTime()) / STEP_MS[granularity] > MAX_BUCKETS) throw badInput(`At most ${MAX_BUCKETS} buckets: choose a coarser granularity`, 'granularity');
+    if ((to.getTime() - from.getTime()) / STEP_MS[granularity] > MAX_BUCKETS)
+      throw badInput(`At most ${MAX_BUCKETS} buckets: choose a coarser granularity`, 'granularity');
 
     const em = this.scope.em;
     const where: string[] = ['c.workspace_id = ?', 'c.created_at >= ?', 'c.created_at < ?'];
@@ -153,7 +154,10 @@ export class AnalyticsService {
       filter.labelIds?.length
         ? em.execute<Row[]>(
             `select m.author_type as label, count(*)::int as count from message m join conversation c on c.id = m.conversation_id
-              where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? and m.kind = 'MESSAGE' ${where.slice(3).map((w) => `and ${w}`).join(' ')}
+              where m.workspace_id = ? and m.created_at >= ? and m.created_at < ? and m.kind = 'MESSAGE' ${where
+                .slice(3)
+                .map((w) => `and ${w}`)
+                .join(' ')}
               group by 1 order by 1`,
             [workspaceId, from, to, ...params.slice(3)],
           )
@@ -245,7 +249,12 @@ export class AnalyticsService {
 
   /** One bucket per step of the range, empty ones included. */
   private fill(from: Date, to: Date, granularity: Granularity, rows: Row[], aiRows: Row[]): AnalyticsBucket[] {
-    const key = (d: unknown) => new Date(`${String(d instanceof Date ? d.toISOString() : d).replace(' ', 'T').replace(/Z?$/, 'Z')}`).getTime();
+    const key = (d: unknown) =>
+      new Date(
+        `${String(d instanceof Date ? d.toISOString() : d)
+          .replace(' ', 'T')
+          .replace(/Z?$/, 'Z')}`,
+      ).getTime();
     const byStart = new Map(rows.map((r) => [key(r.bucket), r]));
     const aiByStart = new Map(aiRows.map((r) => [key(r.bucket), Number(r.n)]));
     const first = truncUtc(from, granularity);

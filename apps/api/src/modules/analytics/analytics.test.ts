@@ -39,25 +39,55 @@ describe('analytics', () => {
     const agent = em.create(User, { workspace, email: 'metrics-agent@example.com', name: 'Mia', role: UserRole.AGENT });
     const contact = em.create(Contact, { workspace, name: 'Cy' });
     const conversation = (createdAt: Date, extra: Record<string, unknown>, messages: [AuthorType, Date, number?][]) => {
-      const c = em.create(Conversation, { workspace, contact, createdAt, lastMessageAt: createdAt, lastSeq: messages.length, ...extra } as never) as Conversation;
+      const c = em.create(Conversation, {
+        workspace,
+        contact,
+        createdAt,
+        lastMessageAt: createdAt,
+        lastSeq: messages.length,
+        ...extra,
+      } as never) as Conversation;
       messages.forEach(([authorType, createdAt, latencyMs], i) =>
         em.create(Message, {
-          workspace, conversation: c, seq: i + 1, authorType, body: 'x', createdAt,
-          ...(authorType === AuthorType.AI ? { modelConfigId: '00000000-0000-4000-8000-000000000001', promptTokens: 100, completionTokens: 20, latencyMs } : {}),
+          workspace,
+          conversation: c,
+          seq: i + 1,
+          authorType,
+          body: 'x',
+          createdAt,
+          ...(authorType === AuthorType.AI
+            ? { modelConfigId: '00000000-0000-4000-8000-000000000001', promptTokens: 100, completionTokens: 20, latencyMs }
+            : {}),
         }),
       );
     };
     // C1: AI answered in 30 s, resolved after 600 s without an agent, rated 5.
     conversation(at('01T10:00:00'), { firstResponseAt: at('01T10:00:30'), resolvedAt: at('01T10:10:00'), status: ConversationStatus.RESOLVED, csatScore: 5 }, [
-      [AuthorType.CUSTOMER, at('01T10:00:00')], [AuthorType.AI, at('01T10:00:30'), 400],
+      [AuthorType.CUSTOMER, at('01T10:00:00')],
+      [AuthorType.AI, at('01T10:00:30'), 400],
     ]);
     // C2: AI answered in 10 s, then handed off (missing_knowledge) to Mia who resolved it after 3600 s; rated 2.
-    conversation(at('02T09:00:00'), { firstResponseAt: at('02T09:00:10'), resolvedAt: at('02T10:00:00'), status: ConversationStatus.RESOLVED, csatScore: 2, mode: ConversationMode.HUMAN, handoffReason: 'missing_knowledge', assignee: agent }, [
-      [AuthorType.CUSTOMER, at('02T09:00:00')], [AuthorType.AI, at('02T09:00:10'), 600], [AuthorType.AGENT, at('02T09:05:00')],
-    ]);
+    conversation(
+      at('02T09:00:00'),
+      {
+        firstResponseAt: at('02T09:00:10'),
+        resolvedAt: at('02T10:00:00'),
+        status: ConversationStatus.RESOLVED,
+        csatScore: 2,
+        mode: ConversationMode.HUMAN,
+        handoffReason: 'missing_knowledge',
+        assignee: agent,
+      },
+      [
+        [AuthorType.CUSTOMER, at('02T09:00:00')],
+        [AuthorType.AI, at('02T09:00:10'), 600],
+        [AuthorType.AGENT, at('02T09:05:00')],
+      ],
+    );
     // C3: the customer asked for a person; Mia replied after 120 s; still open.
     conversation(at('03T12:00:00'), { firstResponseAt: at('03T12:02:00'), mode: ConversationMode.HUMAN, handoffReason: 'customer_request', assignee: agent }, [
-      [AuthorType.CUSTOMER, at('03T12:00:00')], [AuthorType.AGENT, at('03T12:02:00')],
+      [AuthorType.CUSTOMER, at('03T12:00:00')],
+      [AuthorType.AGENT, at('03T12:02:00')],
     ]);
     // C4: created exactly at the range start (included), never answered.
     conversation(at('01T00:00:00'), {}, [[AuthorType.CUSTOMER, at('01T00:00:00')]]);
@@ -81,10 +111,15 @@ describe('analytics', () => {
     );
     // C1 and C2 are about refunds, C3 asks for a person; C4 was never analysed.
     expect(firsts).toHaveLength(3);
-    for (const [i, intent] of ['refund', 'refund', 'human_request'].entries()) await t.sql(`update message set analysis = ?::jsonb where id = ?`, [analysis(intent), firsts[i]!.id]);
+    for (const [i, intent] of ['refund', 'refund', 'human_request'].entries())
+      await t.sql(`update message set analysis = ?::jsonb where id = ?`, [analysis(intent), firsts[i]!.id]);
     try {
       const res = await t.gql(QUERY, { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'DAY' }, ws.token);
-      expect(res.data.analytics.conversationsByIntent).toEqual([{ label: 'refund', count: 2 }, { label: 'human_request', count: 1 }, { label: 'unknown', count: 1 }]);
+      expect(res.data.analytics.conversationsByIntent).toEqual([
+        { label: 'refund', count: 2 },
+        { label: 'human_request', count: 1 },
+        { label: 'unknown', count: 1 },
+      ]);
     } finally {
       await t.sql(`update message set analysis = null where id = any(?::uuid[])`, [`{${firsts.map((f: any) => f.id).join(',')}}`]);
     }
@@ -98,9 +133,16 @@ describe('analytics', () => {
     expect(a.resolutionRate).toBe(0.5); // C1, C2 of 4
     expect(a.automatedResolutionRate).toBe(0.5); // AI handled C1, C2; only C1 resolved without an agent
     expect(a.handoffRate).toBe(0.5); // C2 (missing_knowledge), C3 (customer_request)
-    expect(a.handoffReasons).toEqual([{ label: 'customer_request', count: 1 }, { label: 'missing_knowledge', count: 1 }]);
+    expect(a.handoffReasons).toEqual([
+      { label: 'customer_request', count: 1 },
+      { label: 'missing_knowledge', count: 1 },
+    ]);
     expect(a.durableResolutionRate).toBe(1); // both resolved before Jan 8 (range end − 7 days) and still resolved
-    expect(a.messagesByAuthorType).toEqual([{ label: 'AGENT', count: 2 }, { label: 'AI', count: 2 }, { label: 'CUSTOMER', count: 4 }]);
+    expect(a.messagesByAuthorType).toEqual([
+      { label: 'AGENT', count: 2 },
+      { label: 'AI', count: 2 },
+      { label: 'CUSTOMER', count: 4 },
+    ]);
     // First response: 30, 10, 120 s → mean 53.33, median 30, p90 = 30 + 0.8 × 90 = 102.
     expect(a.firstResponseTime.count).toBe(3);
     expect(a.firstResponseTime.avgSeconds).toBeCloseTo(53.333, 2);
@@ -119,17 +161,38 @@ describe('analytics', () => {
     expect(a.ticketsCreated).toBe(2);
     expect(a.ticketsResolved).toBe(1);
     expect(a.slaBreaches).toBe(1);
-    expect(a.ticketBacklog).toEqual([{ status: 'OPEN', priority: 'HIGH', count: 1 }, { status: 'OPEN', priority: 'NORMAL', count: 1 }]);
+    expect(a.ticketBacklog).toEqual([
+      { status: 'OPEN', priority: 'HIGH', count: 1 },
+      { status: 'OPEN', priority: 'NORMAL', count: 1 },
+    ]);
     // Mia: C2 and C3; first responses 10 and 120 → median 65; resolution 3600; CSAT 0.
     expect(a.agents).toEqual([{ agent: { name: 'Mia' }, handled: 2, firstResponseMedianSeconds: 65, resolutionMedianSeconds: 3600, csatScore: 0 }]);
     expect(a.aiUsage).toEqual([{ answers: 2, promptTokens: 200, completionTokens: 40, avgLatencyMs: 500 }]);
     // 14 daily buckets; Jan 1 holds C1 and C4.
     expect(a.timeseries).toHaveLength(14);
     expect(a.timeseries[0]).toEqual({
-      start: '2026-01-01T00:00:00.000Z', conversationsCreated: 2, resolved: 1, handedOff: 0, firstResponseMedianSeconds: 30,
-      resolutionMedianSeconds: 600, aiHandled: 1, resolvedByAi: 1, csatScore: 100, aiAnswers: 1,
+      start: '2026-01-01T00:00:00.000Z',
+      conversationsCreated: 2,
+      resolved: 1,
+      handedOff: 0,
+      firstResponseMedianSeconds: 30,
+      resolutionMedianSeconds: 600,
+      aiHandled: 1,
+      resolvedByAi: 1,
+      csatScore: 100,
+      aiAnswers: 1,
     });
-    expect(a.timeseries[1]).toMatchObject({ conversationsCreated: 1, resolved: 1, handedOff: 1, firstResponseMedianSeconds: 10, resolutionMedianSeconds: 3600, aiHandled: 1, resolvedByAi: 0, csatScore: 0, aiAnswers: 1 });
+    expect(a.timeseries[1]).toMatchObject({
+      conversationsCreated: 1,
+      resolved: 1,
+      handedOff: 1,
+      firstResponseMedianSeconds: 10,
+      resolutionMedianSeconds: 3600,
+      aiHandled: 1,
+      resolvedByAi: 0,
+      csatScore: 0,
+      aiAnswers: 1,
+    });
     expect(a.timeseries[2]).toMatchObject({ conversationsCreated: 1, resolutionMedianSeconds: null, aiHandled: 0, resolvedByAi: 0 });
     expect(a.timeseries[3]).toMatchObject({ conversationsCreated: 0, firstResponseMedianSeconds: null, resolutionMedianSeconds: null, csatScore: null });
     // The buckets add up to the range's automated resolution rate.
@@ -145,7 +208,11 @@ describe('analytics', () => {
     expect(mine.data.analytics.conversationsCreated).toBe(0);
     const weekly = await t.gql(QUERY, { from: at('01T00:00:00'), to: at('15T00:00:00'), g: 'WEEK' }, ws.token);
     // Jan 1 2026 is a Thursday: ISO weeks start Dec 29, Jan 5 and Jan 12.
-    expect(weekly.data.analytics.timeseries.map((b: any) => [b.start.slice(0, 10), b.conversationsCreated])).toEqual([['2025-12-29', 4], ['2026-01-05', 0], ['2026-01-12', 0]]); // C1–C4 fall in the week of Dec 29
+    expect(weekly.data.analytics.timeseries.map((b: any) => [b.start.slice(0, 10), b.conversationsCreated])).toEqual([
+      ['2025-12-29', 4],
+      ['2026-01-05', 0],
+      ['2026-01-12', 0],
+    ]); // C1–C4 fall in the week of Dec 29
     const hourly = await t.gql(QUERY, { from: at('01T09:30:00'), to: at('01T11:00:00'), g: 'HOUR' }, ws.token);
     expect(hourly.data.analytics.timeseries.map((b: any) => b.conversationsCreated)).toEqual([0, 1]);
     expectError(await t.gql(QUERY, { from: at('05T00:00:00'), to: at('01T00:00:00') }, ws.token), 'BAD_USER_INPUT');
@@ -153,7 +220,10 @@ describe('analytics', () => {
     // A date picker allows year 1; the API says what is wrong instead of failing in the database.
     const early = expectError(await t.gql(QUERY, { from: '0001-01-01T00:00:00Z', to: '0001-01-02T00:00:00Z', g: 'DAY' }, ws.token), 'BAD_USER_INPUT');
     expect(early.message).toContain('from must be in the year 2000 or later');
-    expectError(await t.gql(`mutation { exportConversations(range: {from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z"}) { url } }`, {}, ws.token), 'BAD_USER_INPUT');
+    expectError(
+      await t.gql(`mutation { exportConversations(range: {from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z"}) { url } }`, {}, ws.token),
+      'BAD_USER_INPUT',
+    );
   });
 
   it('gives the same numbers from the rollups as recomputed from messages', async () => {
@@ -162,7 +232,9 @@ describe('analytics', () => {
       or c.had_ai_reply <> exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI')
       or c.first_responder is distinct from (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') order by m.seq limit 1))`;
     // Live traffic through the API keeps the facts too: an agent answers first on a new chat.
-    const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Hello?"}) { conversation { id } } }`, { k: ws.widgetKey });
+    const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "Hello?"}) { conversation { id } } }`, {
+      k: ws.widgetKey,
+    });
     const id = start.data.startConversation.conversation.id;
     await t.gql(`mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "Hi, Mia here."}) { seq } }`, { id }, ws.token);
     const [live] = await t.sql('select had_agent_reply, had_ai_reply, first_responder from conversation where id = ?', [id]);
@@ -201,13 +273,20 @@ describe('analytics', () => {
   it('keeps the CSAT response rate within 0..1 when open conversations are rated', async () => {
     const w = await t.createWorkspace('Rates');
     const start = async () =>
-      (await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "hi"}) { customerToken conversation { id } } }`, { k: w.widgetKey })).data.startConversation;
+      (
+        await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, message: "hi"}) { customerToken conversation { id } } }`, {
+          k: w.widgetKey,
+        })
+      ).data.startConversation;
     const open = await start();
     const done = await start();
     await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 5) { id } }`, { id: open.conversation.id }, open.customerToken);
     await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: done.conversation.id }, w.token);
-    const res = await t.gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { csat { score ratings responseRate } } }`,
-      { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000) }, w.token);
+    const res = await t.gql(
+      `query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { csat { score ratings responseRate } } }`,
+      { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000) },
+      w.token,
+    );
     // One rating (of the open one), one resolved conversation, which is unrated.
     expect(res.data.analytics.csat).toEqual({ score: 100, ratings: 1, responseRate: 0 });
   });
@@ -226,10 +305,16 @@ describe('analytics', () => {
   });
 
   it('streams a per-conversation export as CSV or JSON Lines through a short-lived link', async () => {
-    const link = await t.gql(`mutation($from: DateTimeISO!, $to: DateTimeISO!) { exportConversations(range: {from: $from, to: $to}, format: CSV) { url expiresAt } }`, { from: at('01T00:00:00'), to: at('15T00:00:00') }, ws.token);
+    const link = await t.gql(
+      `mutation($from: DateTimeISO!, $to: DateTimeISO!) { exportConversations(range: {from: $from, to: $to}, format: CSV) { url expiresAt } }`,
+      { from: at('01T00:00:00'), to: at('15T00:00:00') },
+      ws.token,
+    );
     const csv = await (await fetch(`${t.url}${link.data.exportConversations.url}`)).text();
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toMatch(/^id,created_at,status,mode,channel,priority,assignee_id,first_response_at,resolved_at,first_response_seconds,resolution_seconds,handoff_reason,csat_score,messages/);
+    expect(lines[0]).toMatch(
+      /^id,created_at,status,mode,channel,priority,assignee_id,first_response_at,resolved_at,first_response_seconds,resolution_seconds,handoff_reason,csat_score,messages/,
+    );
     expect(lines).toHaveLength(5); // header + C1–C4
     expect(lines.find((l) => l.includes(',600,'))).toMatch(/,30,600,,5,2,1,0,1,120$/); // C1: 30 s, 600 s, CSAT 5, 2 messages, 120 AI tokens
 
@@ -242,9 +327,16 @@ describe('analytics', () => {
        from generate_series(1, 2500) g`,
       [ws.workspaceId, contactId],
     );
-    const big = await t.gql(`mutation { exportConversations(range: {from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z"}, format: JSONL) { url } }`, {}, ws.token);
+    const big = await t.gql(
+      `mutation { exportConversations(range: {from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z"}, format: JSONL) { url } }`,
+      {},
+      ws.token,
+    );
     const body = await (await fetch(`${t.url}${big.data.exportConversations.url}`)).text();
-    const rows = body.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(2500);
     expect(new Set(rows.map((r) => r.id)).size).toBe(2500);
 

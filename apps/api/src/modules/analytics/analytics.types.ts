@@ -78,7 +78,10 @@ export class Csat {
   @Field(() => Float, { nullable: true, description: 'Positive ratings (4–5) ÷ all ratings × 100; null without ratings.' })
   score!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Resolved conversations that were rated ÷ resolved conversations (0 to 1); null when none were resolved.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Resolved conversations that were rated ÷ resolved conversations (0 to 1); null when none were resolved.',
+  })
   responseRate!: number | null;
 
   @Field(() => Int)
@@ -181,7 +184,8 @@ export class Analytics {
   conversationsCreated!: number;
 
   @Field(() => [LabelCount], {
-    description: 'Messages sent in the range, by author type (CUSTOMER, AGENT, AI, SYSTEM); with a filter, those of the conversations that match it now. Private notes are not counted.',
+    description:
+      'Messages sent in the range, by author type (CUSTOMER, AGENT, AI, SYSTEM); with a filter, those of the conversations that match it now. Private notes are not counted.',
   })
   messagesByAuthorType!: LabelCount[];
 
@@ -218,17 +222,22 @@ export class Analytics {
   })
   handoffRate!: number | null;
 
-  @Field(() => [LabelCount], { description: 'Handoffs by reason (the HandoffReason values: missing_knowledge, customer_request, low_confidence, provider_error, unsupported_language, policy_restriction, …).' })
+  @Field(() => [LabelCount], {
+    description:
+      'Handoffs by reason (the HandoffReason values: missing_knowledge, customer_request, low_confidence, provider_error, unsupported_language, policy_restriction, …).',
+  })
   handoffReasons!: LabelCount[];
 
   @Field(() => [LabelCount], {
-    description: 'Conversations created in the range by intent: that of their first analysed customer message (the workspace’s own labels once trained; unknown before analysis).',
+    description:
+      'Conversations created in the range by intent: that of their first analysed customer message (the workspace’s own labels once trained; unknown before analysis).',
   })
   conversationsByIntent!: LabelCount[];
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Resolved conversations that are still resolved and were resolved at least 7 days before the range end (or now, if earlier) ÷ resolved conversations.',
+    description:
+      'Resolved conversations that are still resolved and were resolved at least 7 days before the range end (or now, if earlier) ÷ resolved conversations.',
   })
   durableResolutionRate!: number | null;
 

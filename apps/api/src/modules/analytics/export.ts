@@ -12,9 +12,24 @@ const BATCH = 1000;
 const LINK_TTL_SECONDS = 300;
 
 export const EXPORT_COLUMNS = [
-  'id', 'created_at', 'status', 'mode', 'channel', 'priority', 'assignee_id', 'first_response_at', 'resolved_at',
-  'first_response_seconds', 'resolution_seconds', 'handoff_reason', 'csat_score', 'messages', 'customer_messages',
-  'agent_messages', 'ai_messages', 'ai_tokens',
+  'id',
+  'created_at',
+  'status',
+  'mode',
+  'channel',
+  'priority',
+  'assignee_id',
+  'first_response_at',
+  'resolved_at',
+  'first_response_seconds',
+  'resolution_seconds',
+  'handoff_reason',
+  'csat_score',
+  'messages',
+  'customer_messages',
+  'agent_messages',
+  'ai_messages',
+  'ai_tokens',
 ] as const;
 
 interface ExportClaims {

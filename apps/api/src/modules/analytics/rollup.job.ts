@@ -26,8 +26,11 @@ export const rollupJob: JobDefinition<RollupData> = {
     for (;;) {
       const done = await forkFor(orm, null).transactional(async (tx) => {
         const run = <T>(sql: string, params: unknown[] = []) => tx.execute<T[]>(sql, params as never[]);
-        await run(`insert into analytics_rollup_state (name, rolled_up_to) values (?, date_trunc('hour', coalesce((select min(created_at) from message), now()), 'UTC'))
-                     on conflict (name) do nothing`, [ROLLUP_STATE]);
+        await run(
+          `insert into analytics_rollup_state (name, rolled_up_to) values (?, date_trunc('hour', coalesce((select min(created_at) from message), now()), 'UTC'))
+                     on conflict (name) do nothing`,
+          [ROLLUP_STATE],
+        );
         const [state] = await run<{ from: Date; to: Date }>(
           `select rolled_up_to as "from",
                   least(date_trunc('hour', now() - ${GRACE}, 'UTC'), rolled_up_to + interval '${MAX_HOURS_PER_RUN} hours') as "to"

@@ -20,7 +20,9 @@ registerEnumType(ApiScope, {
     TICKETS_READ: { description: 'tickets:read — tickets.' },
     KNOWLEDGE_READ: { description: 'knowledge:read — FAQs, categories and knowledge search.' },
     KNOWLEDGE_WRITE: { description: 'knowledge:write — create, edit, publish and archive FAQs.' },
-    WEBHOOKS_WRITE: { description: 'webhooks:write — webhook endpoints (create, change, rotate secrets, delete, test), their delivery log, redelivery and replay.' },
+    WEBHOOKS_WRITE: {
+      description: 'webhooks:write — webhook endpoints (create, change, rotate secrets, delete, test), their delivery log, redelivery and replay.',
+    },
   },
 });
 

@@ -20,7 +20,9 @@ describe('partner API keys', () => {
     t = await startTestServer();
     ws = await t.createWorkspace('Partnered');
     other = await t.createWorkspace('Other');
-    await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Pat", message: "secret body"}) { conversation { id } } }`, { k: ws.widgetKey });
+    await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Pat", message: "secret body"}) { conversation { id } } }`, {
+      k: ws.widgetKey,
+    });
     await t.gql(`mutation { createFaq(input: {question: "Q1?", answer: "A1"}) { id } }`, {}, ws.token);
   });
   afterAll(() => t.close());
@@ -57,7 +59,8 @@ describe('partner API keys', () => {
   });
 
   it('refuses a revoked key at once and never crosses workspaces', async () => {
-    const { secret, apiKey } = (await t.gql(CREATE, { name: 'Temp', scopes: ['KNOWLEDGE_READ', 'KNOWLEDGE_WRITE', 'CONVERSATIONS_READ'] }, ws.token)).data.createApiKey;
+    const { secret, apiKey } = (await t.gql(CREATE, { name: 'Temp', scopes: ['KNOWLEDGE_READ', 'KNOWLEDGE_WRITE', 'CONVERSATIONS_READ'] }, ws.token)).data
+      .createApiKey;
     const wrote = await withKey(`mutation { createFaq(input: {question: "Via key?", answer: "Yes"}) { id } }`, secret);
     expect(wrote.errors).toBeUndefined();
     const audit = await t.sql("select actor_type, actor_id from audit_log where action = 'faq.create' order by created_at desc limit 1");

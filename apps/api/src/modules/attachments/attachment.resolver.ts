@@ -23,7 +23,8 @@ export class AttachmentResolver {
   }
 
   @FieldResolver(() => String, {
-    description: 'A signed download URL (relative to the API’s origin) that works without headers, e.g. in <img src>; valid for ATTACHMENT_URL_TTL_SECONDS (an hour by default). Images are served inline, PDFs as downloads.',
+    description:
+      'A signed download URL (relative to the API’s origin) that works without headers, e.g. in <img src>; valid for ATTACHMENT_URL_TTL_SECONDS (an hour by default). Images are served inline, PDFs as downloads.',
   })
   url(@Root() attachment: Readonly<Attachment>, @Ctx() ctx: Context): string {
     const { jwtSecret, attachments } = ctx.deps.config;

@@ -70,8 +70,12 @@ async function readLimited(open: () => Readable, maxBytes: number): Promise<Buff
 /** The name without any path, control characters or quotes, at most 255 characters; the extension matches the type. */
 export function cleanFilename(given: string, contentType: string): string {
   const extensions = ALLOWED_TYPES[contentType]!;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
-  let name = given.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  let name = given
+    .split(/[\\/]/)
+    .pop()!
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   if (!ext) name = `${name || 'attachment'}.${extensions[0]}`;
@@ -148,15 +152,24 @@ export class AttachmentService {
  * so two sends cannot take the same upload). Anything unknown, sent already,
  * someone else's or from another conversation refuses the whole message.
  */
-export async function linkAttachments(em: Em, actor: Actor, conversationId: string, ids: readonly string[] | null | undefined, message: Message): Promise<Attachment[]> {
+export async function linkAttachments(
+  em: Em,
+  actor: Actor,
+  conversationId: string,
+  ids: readonly string[] | null | undefined,
+  message: Message,
+): Promise<Attachment[]> {
   const wanted = [...new Set(ids ?? [])];
   if (!wanted.length) return [];
   if (wanted.length > MAX_ATTACHMENTS_PER_MESSAGE) throw badInput(`At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`, 'attachmentIds');
   for (const id of wanted) assertId(id, 'attachmentIds');
-  const uploader =
-    actor.kind === 'user' ? { uploaderUser: actor.userId } : actor.kind === 'customer' ? { uploaderContact: actor.contactId } : null;
+  const uploader = actor.kind === 'user' ? { uploaderUser: actor.userId } : actor.kind === 'customer' ? { uploaderContact: actor.contactId } : null;
   if (!uploader) throw forbidden();
-  const found = await em.find(Attachment, { id: { $in: wanted }, conversation: conversationId, message: null, ...uploader }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const found = await em.find(
+    Attachment,
+    { id: { $in: wanted }, conversation: conversationId, message: null, ...uploader },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
   if (found.length !== wanted.length) {
     throw badInput('attachmentIds must be your own uploads to this conversation that are not sent yet', 'attachmentIds');
   }
@@ -187,10 +200,9 @@ export function attachmentsLoader(em: Em, loaders: Loaders): DataLoader<string, 
  */
 export async function removeConversationAttachments(em: Em, conversationIds: string[]): Promise<string[]> {
   if (!conversationIds.length) return [];
-  const rows = await em.execute<{ storage_key: string }[]>(
-    `delete from attachment where conversation_id = any(?::uuid[]) returning storage_key`,
-    [`{${conversationIds.join(',')}}`] as never[],
-  );
+  const rows = await em.execute<{ storage_key: string }[]>(`delete from attachment where conversation_id = any(?::uuid[]) returning storage_key`, [
+    `{${conversationIds.join(',')}}`,
+  ] as never[]);
   return rows.map((r) => r.storage_key);
 }
 

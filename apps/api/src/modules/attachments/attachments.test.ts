@@ -16,7 +16,9 @@ const EICAR = 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE';
 
 // A 1×1 PNG, a minimal PDF and the start of a Windows executable.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('This program cannot be run in DOS mode.')]);
 EXE.writeUInt32LE(0x80, 0x3c);
 const PE = Buffer.concat([EXE, Buffer.alloc(0x80 - EXE.length), Buffer.from('PE\0\0'), Buffer.alloc(64)]);
@@ -55,7 +57,13 @@ describe('message attachments', () => {
   };
 
   /** A GraphQL multipart request (graphql-multipart-request-spec), as browsers send it. */
-  async function upload(token: string | null, conversationId: string, bytes: Buffer, filename: string, opts: { preflight?: boolean; type?: string } = {}): Promise<Uploaded> {
+  async function upload(
+    token: string | null,
+    conversationId: string,
+    bytes: Buffer,
+    filename: string,
+    opts: { preflight?: boolean; type?: string } = {},
+  ): Promise<Uploaded> {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: UPLOAD, variables: { conversationId, file: null } }));
     form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -82,7 +90,12 @@ describe('message attachments', () => {
     return { id: conversation.id as string, contactId: conversation.contact.id as string, token: customerToken as string };
   };
   const download = (path: string) => fetch(`${t.url}${path}`);
-  const files = () => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : []);
+  const files = () =>
+    existsSync(dir)
+      ? readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((d) => d.isFile())
+          .map((d) => join(d.parentPath, d.name))
+      : [];
   const rowCount = async () => (await t.sql(`select count(*)::int as n from attachment`))[0].n as number;
   const fileOf = async (id: string) => join(dir, (await t.sql(`select storage_key from attachment where id = ?`, [id]))[0].storage_key);
 
@@ -123,7 +136,11 @@ describe('message attachments', () => {
     // An image alone is a message (empty body).
     const sent = await t.gql(SEND, { input: { conversationId: chat.id, attachmentIds: [image.id] } }, chat.token);
     expect(sent.errors).toBeUndefined();
-    expect(sent.data.sendMessage).toMatchObject({ seq: 2, body: '', attachments: [{ id: image.id, filename: 'screen shot.png', contentType: 'image/png', size: PNG.length }] });
+    expect(sent.data.sendMessage).toMatchObject({
+      seq: 2,
+      body: '',
+      attachments: [{ id: image.id, filename: 'screen shot.png', contentType: 'image/png', size: PNG.length }],
+    });
     await staffFeed.until((ev) => messagesOf(ev).some((m) => m.seq === 2));
     const live = messagesOf(staffFeed.events).find((m) => m.seq === 2);
     expect(live.attachments).toEqual([expect.objectContaining({ id: image.id, filename: 'screen shot.png', contentType: 'image/png', size: PNG.length })]);
@@ -166,7 +183,11 @@ describe('message attachments', () => {
     // History over HTTP carries them too, with one attachment query for the whole page.
     t.queries.count = 0;
     const history = await t.gql(HISTORY, { id: chat.id }, chat.token);
-    expect(history.data.conversation.messages.edges.map((e: any) => e.node.attachments.map((a: any) => a.filename))).toEqual([[], ['screen shot.png'], ['invoice.pdf']]);
+    expect(history.data.conversation.messages.edges.map((e: any) => e.node.attachments.map((a: any) => a.filename))).toEqual([
+      [],
+      ['screen shot.png'],
+      ['invoice.pdf'],
+    ]);
     expect(t.queries.log.slice(-t.queries.count).filter((q) => /from "attachment"/.test(q))).toHaveLength(1);
   });
 
@@ -188,7 +209,10 @@ describe('message attachments', () => {
     expect(scanned.length).toBe(before.scans);
 
     const infected = await upload(chat.token, chat.id, Buffer.concat([PNG, Buffer.from(EICAR)]), 'innocent.png');
-    expect(expectError(infected, 'BAD_USER_INPUT')).toMatchObject({ message: expect.stringMatching(/virus scan: Eicar-Test-Signature/), extensions: { reason: 'REFUSED_BY_SCAN' } });
+    expect(expectError(infected, 'BAD_USER_INPUT')).toMatchObject({
+      message: expect.stringMatching(/virus scan: Eicar-Test-Signature/),
+      extensions: { reason: 'REFUSED_BY_SCAN' },
+    });
     expect(scanned.length).toBe(before.scans + 1);
 
     // A cross-site form can post multipart without a preflight: without the header, refused with 400.
@@ -198,7 +222,10 @@ describe('message attachments', () => {
     // A file cannot come as a plain JSON (or graphql-ws) variable.
     expectError(await t.gql(UPLOAD, { conversationId: chat.id, file: PNG.toString('base64') }, chat.token), 'BAD_USER_INPUT');
     const overWs = await new Promise<any>((resolve) =>
-      socket(chat.token).subscribe({ query: UPLOAD, variables: { conversationId: chat.id, file: 'x' } }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }),
+      socket(chat.token).subscribe(
+        { query: UPLOAD, variables: { conversationId: chat.id, file: 'x' } },
+        { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} },
+      ),
     );
     expect(overWs.errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
@@ -243,9 +270,16 @@ describe('message attachments', () => {
     await customerFeed.until((ev) => messagesOf(ev).some((m) => m.seq === 3));
     expect(JSON.stringify(customerFeed.events)).not.toContain('internal-report');
     const theirs = await t.gql(HISTORY, { id: chat.id }, chat.token);
-    expect(theirs.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.attachments.map((a: any) => a.filename)])).toEqual([[1, []], [3, ['mine.png']]]);
+    expect(theirs.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.attachments.map((a: any) => a.filename)])).toEqual([
+      [1, []],
+      [3, ['mine.png']],
+    ]);
     const staff = await t.gql(HISTORY, { id: chat.id }, admin.token);
-    expect(staff.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.attachments.map((a: any) => a.filename)])).toEqual([[1, []], [2, ['internal-report.pdf']], [3, ['mine.png']]]);
+    expect(staff.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.attachments.map((a: any) => a.filename)])).toEqual([
+      [1, []],
+      [2, ['internal-report.pdf']],
+      [3, ['mine.png']],
+    ]);
     // Another workspace cannot read the conversation, hence none of its links.
     expectError(await t.gql(HISTORY, { id: chat.id }, other.token), 'NOT_FOUND');
     expectError(await t.gql(HISTORY, { id: chat.id }, neighbour.token), 'FORBIDDEN');
@@ -293,7 +327,11 @@ describe('message attachments', () => {
     await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: old.id }, admin.token);
     await t.sql(`update conversation set last_message_at = now() - interval '40 days' where id = ?`, [old.id]);
     await t.server.deps.jobs.enqueue(retentionJob, {}, { jobId: 'attachments-retention' });
-    await eventually(async () => (await t.sql(`select retention_purged_at from conversation where id = ?`, [old.id]))[0].retention_purged_at, 20_000, 'the retention job');
+    await eventually(
+      async () => (await t.sql(`select retention_purged_at from conversation where id = ?`, [old.id]))[0].retention_purged_at,
+      20_000,
+      'the retention job',
+    );
     expect((await t.sql(`select id from attachment where conversation_id in (?, ?)`, [old.id, kept.id])).map((r: any) => r.id)).toEqual([keptFile.id]);
     expect([existsSync(oldPath), existsSync(keptPath)]).toEqual([false, true]);
 
@@ -305,7 +343,9 @@ describe('message attachments', () => {
     await t.server.deps.jobs.enqueue(sweepAttachmentsJob, {}, { jobId: 'attachments-sweep' });
     await eventually(async () => (await t.sql(`select count(*)::int as n from attachment where id = ?`, [stale.id]))[0].n === 0, 20_000, 'the sweep');
     expect(existsSync(stalePath)).toBe(false);
-    expect((await t.sql(`select id from attachment where id in (?, ?, ?) order by filename`, [stale.id, fresh.id, keptFile.id])).map((r: any) => r.id)).toEqual([fresh.id, keptFile.id]);
+    expect((await t.sql(`select id from attachment where id in (?, ?, ?) order by filename`, [stale.id, fresh.id, keptFile.id])).map((r: any) => r.id)).toEqual(
+      [fresh.id, keptFile.id],
+    );
     expect(existsSync(keptPath)).toBe(true);
   });
 
@@ -324,7 +364,14 @@ describe('message attachments', () => {
       }).attachments,
     );
     expect(s3).toBeInstanceOf(S3Storage);
-    expect((s3 as S3Storage).options).toEqual({ bucket: 'sb-files', endpoint: 'http://minio.internal:9000', region: 'eu-central-1', accessKeyId: 'key', secretAccessKey: 'secret', forcePathStyle: true });
+    expect((s3 as S3Storage).options).toEqual({
+      bucket: 'sb-files',
+      endpoint: 'http://minio.internal:9000',
+      region: 'eu-central-1',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
     expect(() => loadConfig({ ATTACHMENTS_S3_BUCKET: 'b', ATTACHMENTS_S3_ACCESS_KEY_ID: 'key' })).toThrow(/ATTACHMENTS_S3_SECRET_ACCESS_KEY/);
     // Keys are ours: anything shaped otherwise never becomes a path.
     expect(() => (local as LocalDiskStorage).path('../../etc/passwd')).toThrow(/invalid attachment storage key/);

@@ -24,7 +24,11 @@ export const sweepAttachmentsJob: JobDefinition<SweepAttachmentsData> = {
          ) returning storage_key`,
         [cutoff],
       );
-      await deleteFiles(config, logger, rows.map((r) => r.storage_key));
+      await deleteFiles(
+        config,
+        logger,
+        rows.map((r) => r.storage_key),
+      );
       swept += rows.length;
       if (rows.length < BATCH) break;
     }

@@ -32,7 +32,9 @@ export class AuthResolver {
     return ws;
   }
 
-  @Query(() => Boolean, { description: 'True while the instance has no workspace: `signUp` may create the first one and its admin. Closed for good after that.' })
+  @Query(() => Boolean, {
+    description: 'True while the instance has no workspace: `signUp` may create the first one and its admin. Closed for good after that.',
+  })
   signUpOpen(@Ctx() ctx: Context): Promise<boolean> {
     return new AuthService(ctx).signUpOpen();
   }

@@ -83,12 +83,7 @@ export class AuthService {
     }
     if (stored.expiresAt < new Date()) throw unauthenticated('Refresh token expired');
     // Claim the token atomically so that two concurrent refreshes cannot both succeed.
-    const claimed = await this.em.nativeUpdate(
-      RefreshToken,
-      { id: stored.id, rotatedAt: null, revokedAt: null },
-      { rotatedAt: new Date() },
-      NO_TENANT,
-    );
+    const claimed = await this.em.nativeUpdate(RefreshToken, { id: stored.id, rotatedAt: null, revokedAt: null }, { rotatedAt: new Date() }, NO_TENANT);
     if (claimed !== 1) {
       await this.revokeFamily(stored.familyId);
       throw unauthenticated('Refresh token already used; all sessions from this log-in were signed out');

@@ -53,18 +53,19 @@ describe('auth', () => {
 
   it('invites an agent who accepts once and can then log in with the AGENT role', async () => {
     const admin = (await t.gql(LOG_IN, { email: 'ada@acme.test', password: 'correct horse' })).data.logIn.accessToken;
-    const invite = await t.gql(
-      `mutation { inviteAgent(input: {email: "bob@acme.test", name: "Bob"}) { inviteToken user { id status role } } }`,
-      {},
-      admin,
-    );
+    const invite = await t.gql(`mutation { inviteAgent(input: {email: "bob@acme.test", name: "Bob"}) { inviteToken user { id status role } } }`, {}, admin);
     expect(invite.data.inviteAgent.user).toMatchObject({ status: 'INVITED', role: 'AGENT' });
     expectError(await t.gql(LOG_IN, { email: 'bob@acme.test', password: 'whatever1' }), 'UNAUTHENTICATED');
 
     const token = invite.data.inviteAgent.inviteToken;
-    const accept = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "bobs-password"}) { accessToken user { role status } } }`, { t: token });
+    const accept = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "bobs-password"}) { accessToken user { role status } } }`, {
+      t: token,
+    });
     expect(accept.data.acceptInvite.user).toEqual({ role: 'AGENT', status: 'ACTIVE' });
-    expectError(await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "again-password"}) { accessToken } }`, { t: token }), 'NOT_FOUND');
+    expectError(
+      await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "again-password"}) { accessToken } }`, { t: token }),
+      'NOT_FOUND',
+    );
 
     const agent = (await t.gql(LOG_IN, { email: 'bob@acme.test', password: 'bobs-password' })).data.logIn.accessToken;
     // Agents cannot invite.

@@ -70,9 +70,7 @@ export class PrincipalChecker {
     const sessionIds = [...new Set([...users.values()].flatMap((u) => (u.sessionId ? [u.sessionId] : [])))];
     const [userRows, endedSessions, keyRows, contactRows] = await Promise.all([
       userIds.length ? em.find(User, { id: { $in: userIds } }, { ...NO_TENANT, fields: ['id', 'role', 'status', 'deactivatedAt'] }) : [],
-      sessionIds.length
-        ? em.find(RefreshToken, { familyId: { $in: sessionIds }, revokedAt: { $ne: null } }, { ...NO_TENANT, fields: ['familyId'] })
-        : [],
+      sessionIds.length ? em.find(RefreshToken, { familyId: { $in: sessionIds }, revokedAt: { $ne: null } }, { ...NO_TENANT, fields: ['familyId'] }) : [],
       keys.size ? em.find(ApiKey, { id: { $in: [...keys] } }, { ...NO_TENANT, fields: ['id', 'revokedAt'] }) : [],
       contacts.size ? em.find(Contact, { id: { $in: [...contacts] } }, { ...NO_TENANT, fields: ['id', 'erasedAt'] }) : [],
     ]);

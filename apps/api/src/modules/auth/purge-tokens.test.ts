@@ -15,7 +15,10 @@ describe('auth.purge-tokens job', () => {
     const ws = await t.createWorkspace();
     // createWorkspace logged in once: one live token. Add an old expired one and an old rotated one.
     const old = new Date(Date.now() - 30 * 86400_000);
-    for (const [expires, rotated] of [[old, null], [new Date(Date.now() + 86400_000), old]] as const) {
+    for (const [expires, rotated] of [
+      [old, null],
+      [new Date(Date.now() + 86400_000), old],
+    ] as const) {
       await t.sql(
         'insert into refresh_token (id, workspace_id, user_id, token_hash, family_id, expires_at, rotated_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
         [randomUUID(), ws.workspaceId, ws.userId, randomUUID().replaceAll('-', ''), randomUUID(), expires, rotated, old],
@@ -40,7 +43,9 @@ describe('auth.purge-tokens job', () => {
     const queueName = `maintenance-test-${randomUUID()}`;
     const queue = new Queue(queueName, { connection });
     const workerConnection = connection.duplicate();
-    const worker = new Worker(queueName, (job) => purgeTokensJob.handle(job.data, { ...t.server.deps, attempt: 0, lastAttempt: true }), { connection: workerConnection });
+    const worker = new Worker(queueName, (job) => purgeTokensJob.handle(job.data, { ...t.server.deps, attempt: 0, lastAttempt: true }), {
+      connection: workerConnection,
+    });
     try {
       const job = await queue.add(purgeTokensJob.name, { graceDays: 7 });
       const deadline = Date.now() + 15_000;

@@ -30,7 +30,8 @@ export class TeamResolver {
 
   @Authorized(ADMIN_ONLY)
   @Mutation(() => User, {
-    description: 'Locks a member out at once: their sessions are revoked, log-in and refresh are refused, their access tokens stop working. The last active admin cannot be deactivated (CONFLICT).',
+    description:
+      'Locks a member out at once: their sessions are revoked, log-in and refresh are refused, their access tokens stop working. The last active admin cannot be deactivated (CONFLICT).',
   })
   deactivateUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<User> {
     return new TeamService(ctx).deactivate(staff(ctx.actor), userId);
@@ -55,7 +56,9 @@ export class TeamResolver {
   }
 
   @Authorized(ADMIN_ONLY)
-  @Mutation(() => PasswordResetLink, { description: 'A one-time password reset token (valid 24 hours) to hand to an active member, for deployments without email.' })
+  @Mutation(() => PasswordResetLink, {
+    description: 'A one-time password reset token (valid 24 hours) to hand to an active member, for deployments without email.',
+  })
   createPasswordResetLink(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<PasswordResetLink> {
     return new TeamService(ctx).createPasswordResetLink(staff(ctx.actor), userId);
   }

@@ -50,34 +50,38 @@ export class TeamService {
   }
 
   async changeRole(actor: StaffActor, userId: string, role: UserRole): Promise<User> {
-    return this.changed(userId, () => this.em.transactional(async (em) => {
-      await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
-      const user = await this.member(actor, userId, em);
-      if (user.role === role) return user;
-      if (user.role === UserRole.ADMIN) await this.keepAnAdmin(em, user);
-      const from = user.role;
-      user.role = role;
-      audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.role_change', targetType: 'User', targetId: user.id, metadata: { from, to: role } });
-      return user;
-    }));
+    return this.changed(userId, () =>
+      this.em.transactional(async (em) => {
+        await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
+        const user = await this.member(actor, userId, em);
+        if (user.role === role) return user;
+        if (user.role === UserRole.ADMIN) await this.keepAnAdmin(em, user);
+        const from = user.role;
+        user.role = role;
+        audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.role_change', targetType: 'User', targetId: user.id, metadata: { from, to: role } });
+        return user;
+      }),
+    );
   }
 
   async deactivate(actor: StaffActor, userId: string): Promise<User> {
     if (userId === actor.userId) throw badInput('You cannot deactivate your own account', 'userId');
-    return this.changed(userId, () => this.em.transactional(async (em) => {
-      await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
-      const user = await this.member(actor, userId, em);
-      if (user.status === UserStatus.INVITED) throw badInput('Revoke the invitation instead', 'userId');
-      if (user.status === UserStatus.DISABLED) return user;
-      if (user.role === UserRole.ADMIN) await this.keepAnAdmin(em, user);
-      user.status = UserStatus.DISABLED;
-      user.deactivatedAt = new Date();
-      user.passwordResetTokenHash = null;
-      user.passwordResetExpiresAt = null;
-      await em.nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() }, NO_TENANT);
-      audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.deactivate', targetType: 'User', targetId: user.id });
-      return user;
-    }));
+    return this.changed(userId, () =>
+      this.em.transactional(async (em) => {
+        await em.execute(`select pg_advisory_xact_lock(${ADMIN_LOCK}, hashtext(?))`, [actor.workspaceId]);
+        const user = await this.member(actor, userId, em);
+        if (user.status === UserStatus.INVITED) throw badInput('Revoke the invitation instead', 'userId');
+        if (user.status === UserStatus.DISABLED) return user;
+        if (user.role === UserRole.ADMIN) await this.keepAnAdmin(em, user);
+        user.status = UserStatus.DISABLED;
+        user.deactivatedAt = new Date();
+        user.passwordResetTokenHash = null;
+        user.passwordResetExpiresAt = null;
+        await em.nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() }, NO_TENANT);
+        audit({ ...this.scope, em }, actor.workspaceId, { action: 'user.deactivate', targetType: 'User', targetId: user.id });
+        return user;
+      }),
+    );
   }
 
   async reactivate(actor: StaffActor, userId: string): Promise<User> {

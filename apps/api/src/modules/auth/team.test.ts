@@ -23,10 +23,16 @@ describe('team administration', () => {
     const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@team.test`;
     const invite = await t.gql(INVITE, { email, name, role }, admin.token);
     const accepted = await t.gql(ACCEPT, { token: invite.data.inviteAgent.inviteToken });
-    return { id: accepted.data.acceptInvite.user.id as string, email, token: accepted.data.acceptInvite.accessToken as string, refresh: accepted.data.acceptInvite.refreshToken as string };
+    return {
+      id: accepted.data.acceptInvite.user.id as string,
+      email,
+      token: accepted.data.acceptInvite.accessToken as string,
+      refresh: accepted.data.acceptInvite.refreshToken as string,
+    };
   }
 
-  const auditActions = async () => (await t.sql(`select action from audit_log where workspace_id = ? order by created_at, id`, [admin.workspaceId])).map((r) => r.action);
+  const auditActions = async () =>
+    (await t.sql(`select action from audit_log where workspace_id = ? order by created_at, id`, [admin.workspaceId])).map((r) => r.action);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -134,9 +140,12 @@ describe('team administration', () => {
     // With a second admin the first may step down; then the second is the last one.
     await t.gql(CHANGE_ROLE, { id: ana, role: 'ADMIN' }, solo.token);
     expect((await t.gql(CHANGE_ROLE, { id: solo.userId, role: 'AGENT' }, solo.token)).data.changeRole.role).toBe('AGENT');
-    const anaToken = (await t.gql(LOG_IN, { email: (await t.sql('select email from "user" where id = ?', [ana]))[0].email, password: 'agent-password' })).data.logIn.accessToken;
+    const anaToken = (await t.gql(LOG_IN, { email: (await t.sql('select email from "user" where id = ?', [ana]))[0].email, password: 'agent-password' })).data
+      .logIn.accessToken;
     expectError(await t.gql(CHANGE_ROLE, { id: ana, role: 'AGENT' }, anaToken), 'CONFLICT');
-    expect((await t.sql(`select count(*)::int as n from "user" where workspace_id = ? and role = 'ADMIN' and status = 'ACTIVE'`, [solo.workspaceId]))[0].n).toBe(1);
+    expect(
+      (await t.sql(`select count(*)::int as n from "user" where workspace_id = ? and role = 'ADMIN' and status = 'ACTIVE'`, [solo.workspaceId]))[0].n,
+    ).toBe(1);
   });
 
   it('revokes and resends invitations', async () => {

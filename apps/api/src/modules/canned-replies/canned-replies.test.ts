@@ -28,7 +28,10 @@ describe('canned replies', () => {
     expect(res.errors).toBeUndefined();
     return res.data.cannedReplies.edges.map((e: any) => `${e.node.shortcut}${e.node.personal ? '*' : ''}`);
   };
-  const rows = async () => (await t.sql(`select shortcut from canned_reply where workspace_id = ? order by shortcut, owner_id nulls first`, [admin.workspaceId])).map((r) => r.shortcut);
+  const rows = async () =>
+    (await t.sql(`select shortcut from canned_reply where workspace_id = ? order by shortcut, owner_id nulls first`, [admin.workspaceId])).map(
+      (r) => r.shortcut,
+    );
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -39,7 +42,11 @@ describe('canned replies', () => {
   afterAll(() => t.close());
 
   it('keeps shared replies for the workspace and personal ones for their owner only', async () => {
-    const refund = await t.gql(CREATE, { input: { shortcut: '/Refund', title: 'Refund timing', body: 'Hi {{contact.name|there}}, refunds take 5 days. {{agent.name}}', personal: false } }, admin.token);
+    const refund = await t.gql(
+      CREATE,
+      { input: { shortcut: '/Refund', title: 'Refund timing', body: 'Hi {{contact.name|there}}, refunds take 5 days. {{agent.name}}', personal: false } },
+      admin.token,
+    );
     expect(refund.errors).toBeUndefined();
     expect(refund.data.createCannedReply).toMatchObject({ shortcut: 'refund', personal: false });
     await t.gql(CREATE, { input: { shortcut: 'shipping', body: 'Parcels ship within 24 hours.', personal: false } }, admin.token);
@@ -103,7 +110,10 @@ describe('canned replies', () => {
     expect((await t.gql(DELETE, { id: temp }, admin.token)).data.deleteCannedReply).toBe(true);
 
     // Shared replies are audited (an admin cares who changed what the whole team sends); personal ones are not.
-    const audited = await t.sql(`select action, metadata->>'shortcut' as shortcut from audit_log where workspace_id = ? and action like 'canned_reply.%' order by created_at, id`, [admin.workspaceId]);
+    const audited = await t.sql(
+      `select action, metadata->>'shortcut' as shortcut from audit_log where workspace_id = ? and action like 'canned_reply.%' order by created_at, id`,
+      [admin.workspaceId],
+    );
     expect(audited.map((a) => `${a.action} ${a.shortcut}`)).toEqual([
       'canned_reply.create refund',
       'canned_reply.create shipping',
@@ -140,11 +150,21 @@ describe('canned replies', () => {
     const refund = (await t.gql(LIST, { search: 'refund' }, ana.token)).data.cannedReplies.edges.find((e: any) => !e.node.personal).node.id;
     const named = await t.gql(START, { key: admin.widgetKey, name: 'Dana' });
     const anonymous = await t.gql(START, { key: admin.widgetKey });
-    expect((await t.gql(RENDER, { id: refund, c: named.data.startConversation.conversation.id }, ana.token)).data.renderCannedReply).toBe('Hi Dana, refunds take 5 days. Ana');
-    expect((await t.gql(RENDER, { id: refund, c: anonymous.data.startConversation.conversation.id }, ben.token)).data.renderCannedReply).toBe('Hi there, refunds take 5 days. Ben');
+    expect((await t.gql(RENDER, { id: refund, c: named.data.startConversation.conversation.id }, ana.token)).data.renderCannedReply).toBe(
+      'Hi Dana, refunds take 5 days. Ana',
+    );
+    expect((await t.gql(RENDER, { id: refund, c: anonymous.data.startConversation.conversation.id }, ben.token)).data.renderCannedReply).toBe(
+      'Hi there, refunds take 5 days. Ben',
+    );
 
-    const ws = await t.gql(CREATE, { input: { shortcut: 'sign', body: '{{ agent.name }} at {{workspace.name}} ({{contact.email|no email}})', personal: true } }, ana.token);
-    expect((await t.gql(RENDER, { id: ws.data.createCannedReply.id, c: named.data.startConversation.conversation.id }, ana.token)).data.renderCannedReply).toBe('Ana at Canned Co (no email)');
+    const ws = await t.gql(
+      CREATE,
+      { input: { shortcut: 'sign', body: '{{ agent.name }} at {{workspace.name}} ({{contact.email|no email}})', personal: true } },
+      ana.token,
+    );
+    expect((await t.gql(RENDER, { id: ws.data.createCannedReply.id, c: named.data.startConversation.conversation.id }, ana.token)).data.renderCannedReply).toBe(
+      'Ana at Canned Co (no email)',
+    );
 
     // Another workspace's conversation, or another agent's personal reply: not found.
     const other = await t.createWorkspace('Other Shop');
@@ -169,7 +189,9 @@ describe('canned replies', () => {
     expectError(await t.gql(LIST, {}), 'UNAUTHENTICATED');
 
     const run = (client: Client, query: string, variables: Record<string, unknown> = {}) =>
-      new Promise<any>((resolve) => client.subscribe({ query, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }));
+      new Promise<any>((resolve) =>
+        client.subscribe({ query, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }),
+      );
     const agentSocket = wsClient(t.wsUrl, ana.token);
     const customerSocket = wsClient(t.wsUrl, customer);
     const keySocket = wsClient(t.wsUrl, secret);

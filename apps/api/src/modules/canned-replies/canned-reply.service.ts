@@ -33,7 +33,11 @@ export class CannedReplyService {
     const term = search?.trim().replace(/^\//, '');
     if (term) {
       where.push({
-        $or: [{ shortcut: { $like: `${likePattern(term.toLowerCase()).slice(1)}` } }, { title: { $ilike: likePattern(term) } }, { body: { $ilike: likePattern(term) } }],
+        $or: [
+          { shortcut: { $like: `${likePattern(term.toLowerCase()).slice(1)}` } },
+          { title: { $ilike: likePattern(term) } },
+          { body: { $ilike: likePattern(term) } },
+        ],
       });
     }
     if (after) {
@@ -45,12 +49,21 @@ export class CannedReplyService {
       where.push({
         $or: [
           { shortcut: { $gt: shortcut } },
-          ...(personal ? [] : [{ shortcut, owner: { $ne: null } }, { shortcut, owner: null, id: { $gt: id } }]),
+          ...(personal
+            ? []
+            : [
+                { shortcut, owner: { $ne: null } },
+                { shortcut, owner: null, id: { $gt: id } },
+              ]),
           ...(personal ? [{ shortcut, owner: { $ne: null }, id: { $gt: id } }] : []),
         ],
       });
     }
-    const rows = await this.em.find(CannedReply, { $and: where }, { orderBy: [{ shortcut: 'asc' }, { owner: QueryOrder.ASC_NULLS_FIRST }, { id: 'asc' }], limit: first + 1 });
+    const rows = await this.em.find(
+      CannedReply,
+      { $and: where },
+      { orderBy: [{ shortcut: 'asc' }, { owner: QueryOrder.ASC_NULLS_FIRST }, { id: 'asc' }], limit: first + 1 },
+    );
     return toConnection(rows, first, (r) => encodeCursor([r.shortcut, r.owner ? 1 : 0, r.id]), Boolean(after));
   }
 
@@ -74,7 +87,13 @@ export class CannedReplyService {
       title: input.title?.trim() || null,
       body: input.body,
     });
-    if (!input.personal) audit(this.scope, me.workspaceId, { action: 'canned_reply.create', targetType: 'CannedReply', targetId: reply.id, metadata: { shortcut: reply.shortcut } });
+    if (!input.personal)
+      audit(this.scope, me.workspaceId, {
+        action: 'canned_reply.create',
+        targetType: 'CannedReply',
+        targetId: reply.id,
+        metadata: { shortcut: reply.shortcut },
+      });
     await this.flushUnique(reply.shortcut);
     return reply;
   }
@@ -87,14 +106,26 @@ export class CannedReplyService {
       checkPlaceholders(input.body);
       reply.body = input.body;
     }
-    if (!reply.owner) audit(this.scope, staff(this.scope.actor).workspaceId, { action: 'canned_reply.update', targetType: 'CannedReply', targetId: reply.id, metadata: { shortcut: reply.shortcut } });
+    if (!reply.owner)
+      audit(this.scope, staff(this.scope.actor).workspaceId, {
+        action: 'canned_reply.update',
+        targetType: 'CannedReply',
+        targetId: reply.id,
+        metadata: { shortcut: reply.shortcut },
+      });
     await this.flushUnique(reply.shortcut);
     return reply;
   }
 
   async delete(id: string): Promise<boolean> {
     const reply = await this.writable(id);
-    if (!reply.owner) audit(this.scope, staff(this.scope.actor).workspaceId, { action: 'canned_reply.delete', targetType: 'CannedReply', targetId: reply.id, metadata: { shortcut: reply.shortcut } });
+    if (!reply.owner)
+      audit(this.scope, staff(this.scope.actor).workspaceId, {
+        action: 'canned_reply.delete',
+        targetType: 'CannedReply',
+        targetId: reply.id,
+        metadata: { shortcut: reply.shortcut },
+      });
     this.em.remove(reply);
     await this.em.flush();
     return true;

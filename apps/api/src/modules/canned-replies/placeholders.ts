@@ -16,7 +16,10 @@ const known = new Set<string>(PLACEHOLDERS);
 export function checkPlaceholders(body: string): void {
   const unknown = [...body.matchAll(PATTERN)].map((m) => m[1]!).filter((name) => !known.has(name));
   if (unknown.length) {
-    throw badInput(`Unknown placeholder${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].map((u) => `{{${u}}}`).join(', ')}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`, 'body');
+    throw badInput(
+      `Unknown placeholder${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].map((u) => `{{${u}}}`).join(', ')}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+      'body',
+    );
   }
 }
 

@@ -33,9 +33,15 @@ export class ContactDataService {
     const em = this.scope.em;
     const conversations = await em.find(Conversation, { contact }, { orderBy: { createdAt: 'asc' } });
     // Private notes are the team's, not the customer's: not in the export.
-    const messages = await em.find(Message, { conversation: { $in: conversations.map((c) => c.id) }, kind: MessageKind.MESSAGE }, { orderBy: { createdAt: 'asc' } });
+    const messages = await em.find(
+      Message,
+      { conversation: { $in: conversations.map((c) => c.id) }, kind: MessageKind.MESSAGE },
+      { orderBy: { createdAt: 'asc' } },
+    );
     // Which files each message carried (their bytes stay behind the signed links).
-    const files = messages.length ? await em.find(Attachment, { message: { $in: messages.map((m) => m.id) } }, { orderBy: { createdAt: 'asc', id: 'asc' } }) : [];
+    const files = messages.length
+      ? await em.find(Attachment, { message: { $in: messages.map((m) => m.id) } }, { orderBy: { createdAt: 'asc', id: 'asc' } })
+      : [];
     const tickets = await em.find(Ticket, { requester: contact });
     audit(this.scope, me.workspaceId, { action: 'contact.export', targetType: 'Contact', targetId: contact.id });
     await em.flush();
@@ -56,7 +62,9 @@ export class ContactDataService {
             authorType: m.authorType,
             body: m.body,
             createdAt: m.createdAt,
-            attachments: files.filter((f) => f.message?.id === m.id).map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
+            attachments: files
+              .filter((f) => f.message?.id === m.id)
+              .map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
           })),
       })),
       tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, description: t.description, status: t.status, createdAt: t.createdAt })),
@@ -81,7 +89,12 @@ export class ContactDataService {
       }
       await em.nativeUpdate(Ticket, { requester: contact.id }, { description: null });
       await em.nativeUpdate(Contact, { id: contact.id }, { name: null, email: null, erasedAt: new Date() });
-      audit({ ...this.scope, em }, me.workspaceId, { action: 'contact.erase', targetType: 'Contact', targetId: contact.id, metadata: { conversations: ids.length } });
+      audit({ ...this.scope, em }, me.workspaceId, {
+        action: 'contact.erase',
+        targetType: 'Contact',
+        targetId: contact.id,
+        metadata: { conversations: ids.length },
+      });
       return conversations;
     });
     // After the commit: the rows are gone, so nothing links to a file any more.

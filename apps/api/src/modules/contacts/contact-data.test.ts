@@ -10,16 +10,32 @@ describe('data rights and audit log', () => {
   afterAll(() => t.close());
 
   const totals = async () =>
-    (await t.gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { conversationsCreated resolutionRate csat { score ratings } messagesByAuthorType { label count } firstResponseTime { medianSeconds } } }`,
-      { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000) }, ws.token)).data.analytics;
+    (
+      await t.gql(
+        `query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { conversationsCreated resolutionRate csat { score ratings } messagesByAuthorType { label count } firstResponseTime { medianSeconds } } }`,
+        { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000) },
+        ws.token,
+      )
+    ).data.analytics;
 
   it('exports everything about a contact, then erases their personal data and keeps the metrics', async () => {
-    const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Greta Gray", email: "greta@example.com", message: "My card 4111 was charged twice"}) { customerToken conversation { id contact { id } } } }`, { k: ws.widgetKey });
+    const start = await t.gql(
+      `mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Greta Gray", email: "greta@example.com", message: "My card 4111 was charged twice"}) { customerToken conversation { id contact { id } } } }`,
+      { k: ws.widgetKey },
+    );
     const { id, contact } = start.data.startConversation.conversation;
     await t.gql(`mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "We refunded it."}) { seq } }`, { id }, ws.token);
     await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id }, ws.token);
-    await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 5, comment: "Thanks Greta here") { id } }`, { id }, start.data.startConversation.customerToken);
-    await t.gql(`mutation($id: ID!) { createTicket(input: {conversationId: $id, description: "greta@example.com asked for a receipt"}) { id } }`, { id }, ws.token);
+    await t.gql(
+      `mutation($id: ID!) { rateConversation(id: $id, score: 5, comment: "Thanks Greta here") { id } }`,
+      { id },
+      start.data.startConversation.customerToken,
+    );
+    await t.gql(
+      `mutation($id: ID!) { createTicket(input: {conversationId: $id, description: "greta@example.com asked for a receipt"}) { id } }`,
+      { id },
+      ws.token,
+    );
 
     const exported = await t.gql(`mutation($c: ID!) { exportContactData(contactId: $c) }`, { c: contact.id }, ws.token);
     const data = exported.data.exportContactData;
@@ -57,16 +73,28 @@ describe('data rights and audit log', () => {
   });
 
   it('lists the audit log for admins with filters and pagination', async () => {
-    const page = await t.gql(`{ auditLog(first: 2, filter: {action: "contact."}) { edges { node { action actorType actorId targetType } } pageInfo { hasNextPage endCursor } } }`, {}, ws.token);
+    const page = await t.gql(
+      `{ auditLog(first: 2, filter: {action: "contact."}) { edges { node { action actorType actorId targetType } } pageInfo { hasNextPage endCursor } } }`,
+      {},
+      ws.token,
+    );
     expect(page.data.auditLog.edges.map((e: any) => e.node.action)).toEqual(['contact.erase', 'contact.export']);
     expect(page.data.auditLog.edges[0].node).toMatchObject({ actorType: 'USER', actorId: ws.userId, targetType: 'Contact' });
-    const next = await t.gql(`query($after: String) { auditLog(first: 2, after: $after, filter: {action: "contact."}) { edges { node { action } } pageInfo { hasNextPage } } }`, { after: page.data.auditLog.pageInfo.endCursor }, ws.token);
+    const next = await t.gql(
+      `query($after: String) { auditLog(first: 2, after: $after, filter: {action: "contact."}) { edges { node { action } } pageInfo { hasNextPage } } }`,
+      { after: page.data.auditLog.pageInfo.endCursor },
+      ws.token,
+    );
     expect(next.data.auditLog.edges).toEqual([]);
     expect(next.data.auditLog.pageInfo.hasNextPage).toBe(false);
 
     // Actors are named: the staff member, and an API key by its name (one query each for the whole page).
     const key = await t.gql(`mutation { createApiKey(input: {name: "Partner BI", scopes: [ANALYTICS_READ]}) { secret } }`, {}, ws.token);
-    const exported = await t.gql(`mutation { exportConversations(range: {from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) { url } }`, {}, key.data.createApiKey.secret);
+    const exported = await t.gql(
+      `mutation { exportConversations(range: {from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) { url } }`,
+      {},
+      key.data.createApiKey.secret,
+    );
     expect(exported.errors).toBeUndefined();
     t.queries.count = 0;
     const named = await t.gql(`{ auditLog(first: 50) { edges { node { action actorType actorName } } } }`, {}, ws.token);

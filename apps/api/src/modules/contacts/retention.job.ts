@@ -49,7 +49,13 @@ export const retentionJob: JobDefinition<RetentionData> = {
           );
           await run(
             `insert into audit_log (id, workspace_id, actor_type, action, target_type, target_id, metadata, created_at, request_id) values (?, ?, 'SYSTEM', 'retention.purge', 'Workspace', ?, ?::jsonb, now(), ?)`,
-            [randomUUID(), workspace.id, workspace.id, JSON.stringify({ conversations: ids.length, retentionDays: workspace.retentionDays, before: cutoff.toISOString() }), 'retention'],
+            [
+              randomUUID(),
+              workspace.id,
+              workspace.id,
+              JSON.stringify({ conversations: ids.length, retentionDays: workspace.retentionDays, before: cutoff.toISOString() }),
+              'retention',
+            ],
           );
           return { n: ids.length, files };
         });

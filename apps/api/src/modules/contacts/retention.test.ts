@@ -28,7 +28,10 @@ describe('data retention', () => {
     const { id, contact } = start.data.startConversation.conversation;
     await t.gql(`mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "Thanks, looking into it."}) { seq } }`, { id }, ws.token);
     if (opts.resolve) await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id }, ws.token);
-    await t.sql(`update conversation set csat_comment = 'Great help from Ann', last_message_at = now() - (? * interval '1 day') where id = ?`, [opts.ageDays, id]);
+    await t.sql(`update conversation set csat_comment = 'Great help from Ann', last_message_at = now() - (? * interval '1 day') where id = ?`, [
+      opts.ageDays,
+      id,
+    ]);
     return { id: id as string, contactId: contact.id as string };
   }
   const bodies = async (conversationId: string) =>
@@ -43,13 +46,20 @@ describe('data retention', () => {
     expectError(await t.gql(SETTINGS, { input: { retentionDays: 3651 } }, ws.token), 'BAD_USER_INPUT');
     expectError(await t.gql(SETTINGS, { input: { name: '  ' } }, ws.token), 'BAD_USER_INPUT');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "retention-agent@example.com", name: "Agent"}) { inviteToken } }`, {}, ws.token);
-    const agent = (await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken })).data.acceptInvite.accessToken;
+    const agent = (
+      await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, {
+        t: invite.data.inviteAgent.inviteToken,
+      })
+    ).data.acceptInvite.accessToken;
     expectError(await t.gql(SETTINGS, { input: { retentionDays: 30 } }, agent), 'FORBIDDEN');
     const me = `{ me { workspace { retentionDays } } }`;
     expect((await t.gql(me, {}, ws.token)).data.me.workspace.retentionDays).toBeNull();
     expect((await t.gql(SETTINGS, { input: { retentionDays: 30 } }, ws.token)).data.updateWorkspaceSettings.retentionDays).toBe(30);
     // Omitted fields stay as they are; an explicit null turns retention off.
-    expect((await t.gql(SETTINGS, { input: { name: 'Renamed' } }, ws.token)).data.updateWorkspaceSettings).toMatchObject({ name: 'Renamed', retentionDays: 30 });
+    expect((await t.gql(SETTINGS, { input: { name: 'Renamed' } }, ws.token)).data.updateWorkspaceSettings).toMatchObject({
+      name: 'Renamed',
+      retentionDays: 30,
+    });
     expect((await t.gql(SETTINGS, { input: { retentionDays: null } }, ws.token)).data.updateWorkspaceSettings.retentionDays).toBeNull();
     const audits = await t.sql(`select count(*)::int as n from audit_log where workspace_id = ? and action = 'workspace.settings'`, [ws.workspaceId]);
     expect(audits[0].n).toBe(3);
@@ -89,7 +99,8 @@ describe('data retention', () => {
     const elsewhere = await chat(other, 'Dee', { resolve: true, ageDays: 400 });
     const range = { from: new Date(Date.now() - 86400_000).toISOString(), to: new Date(Date.now() + 86400_000).toISOString() };
     // Averages to 12 significant digits: PostgreSQL sums floats in scan order, which the purge's updates change (…664 vs …667).
-    const figures = async () => JSON.parse(JSON.stringify((await t.gql(ANALYTICS, range, ws.token)).data.analytics, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));
+    const figures = async () =>
+      JSON.parse(JSON.stringify((await t.gql(ANALYTICS, range, ws.token)).data.analytics, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));
     const before = await figures();
     expect(before.conversationsCreated).toBe(3);
 
@@ -102,7 +113,11 @@ describe('data retention', () => {
     const [purged] = await t.sql('select csat_comment, retention_purged_at from conversation where id = ?', [old.id]);
     expect(purged.csat_comment).toBeNull();
     expect(purged.retention_purged_at).not.toBeNull();
-    const seen = await t.gql(`query($id: ID!) { conversation(id: $id) { retentionPurgedAt messages { edges { node { body authorType } } } } }`, { id: old.id }, ws.token);
+    const seen = await t.gql(
+      `query($id: ID!) { conversation(id: $id) { retentionPurgedAt messages { edges { node { body authorType } } } } }`,
+      { id: old.id },
+      ws.token,
+    );
     expect(seen.data.conversation.retentionPurgedAt).not.toBeNull();
     expect(seen.data.conversation.messages.edges.map((e: any) => e.node.authorType)).toEqual(['CUSTOMER', 'AGENT']);
 

@@ -30,7 +30,8 @@ describe('conversation search', () => {
     return res.data.conversations;
   };
   const ids = async (filter: Record<string, unknown>, token = ws.token) => (await search(filter, token)).edges.map((e: any) => e.node.id);
-  const marked = (h: { text: string; matches: { start: number; length: number }[] }) => h.matches.map((m) => h.text.slice(m.start, m.start + m.length).toLowerCase());
+  const marked = (h: { text: string; matches: { start: number; length: number }[] }) =>
+    h.matches.map((m) => h.text.slice(m.start, m.start + m.length).toLowerCase());
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -41,7 +42,11 @@ describe('conversation search', () => {
     await t.gql(SEND, { c: chats.parcel.id, body: 'Your parcel ships tomorrow morning.' }, ws.token);
     chats.maria = await start(ws.widgetKey, { name: 'Maria Lopez', email: 'Maria.Lopez@example.com', message: 'Hello there' });
     chats.invoice = await start(ws.widgetKey, { name: 'Ivo', message: 'Something is off with my bill' });
-    const ticket = await t.gql(`mutation($c: ID!) { createTicket(input: {subject: "Invoice correction for March", conversationId: $c}) { id } }`, { c: chats.invoice.id }, ws.token);
+    const ticket = await t.gql(
+      `mutation($c: ID!) { createTicket(input: {subject: "Invoice correction for March", conversationId: $c}) { id } }`,
+      { c: chats.invoice.id },
+      ws.token,
+    );
     expect(ticket.errors).toBeUndefined();
     // Several conversations about the same thing, for ranking and paging.
     chats.refundTwice = await start(ws.widgetKey, { name: 'Rae', message: 'Refund please. I was promised a refund last week and the refund never came.' });
@@ -70,7 +75,9 @@ describe('conversation search', () => {
     expect(await ids({ search: 'maria.lopez@example.com' })).toEqual([chats.maria!.id]);
     const invoice = await search({ search: 'invoice' });
     expect(invoice.edges.map((e: any) => e.node.id)).toEqual([chats.invoice!.id]);
-    expect(invoice.edges[0].highlights).toEqual([{ field: 'TICKET', text: 'Invoice correction for March', matches: [{ start: 0, length: 7 }], messageId: null, messageSeq: null }]);
+    expect(invoice.edges[0].highlights).toEqual([
+      { field: 'TICKET', text: 'Invoice correction for March', matches: [{ start: 0, length: 7 }], messageId: null, messageSeq: null },
+    ]);
 
     // Web-search syntax: phrases, exclusions, or.
     expect(await ids({ search: '"broken kettle"' })).toEqual([chats.kettle!.id]);
@@ -117,7 +124,7 @@ describe('conversation search', () => {
 
     const [{ created_at: startedAt }] = await t.sql(`select created_at from conversation where id = ?`, [chats.maria!.id]);
     const at = new Date(startedAt);
-    const later = (await ids({ from: at.toISOString() }));
+    const later = await ids({ from: at.toISOString() });
     expect(later).toContain(chats.maria!.id);
     expect(later).not.toContain(chats.parcel!.id);
     const earlier = await ids({ to: at.toISOString() });
@@ -144,7 +151,13 @@ describe('conversation search', () => {
   });
 
   it('refuses bad input with BAD_USER_INPUT and writes nothing', async () => {
-    for (const filter of [{ search: '' }, { search: '   ' }, { search: 'x'.repeat(201) }, { contactEmail: 'not-an-email' }, { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' }]) {
+    for (const filter of [
+      { search: '' },
+      { search: '   ' },
+      { search: 'x'.repeat(201) },
+      { contactEmail: 'not-an-email' },
+      { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+    ]) {
       expectError(await t.gql(SEARCH, { filter }, ws.token), 'BAD_USER_INPUT');
     }
     expectError(await t.gql(SEARCH, { filter: { search: 'refund' }, after: 'bm9wZQ' }, ws.token), 'BAD_USER_INPUT');
@@ -166,7 +179,9 @@ describe('conversation search', () => {
     expectError(await t.gql(SEARCH, { filter: { search: 'refund' } }), 'UNAUTHENTICATED');
 
     const run = (client: Client, variables: Record<string, unknown>) =>
-      new Promise<any>((resolve) => client.subscribe({ query: SEARCH, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }));
+      new Promise<any>((resolve) =>
+        client.subscribe({ query: SEARCH, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }),
+      );
     const sockets = [wsClient(t.wsUrl, ws.token), wsClient(t.wsUrl, reader), wsClient(t.wsUrl, kb), wsClient(t.wsUrl, chats.kettle!.customerToken)];
     try {
       for (const socket of sockets.slice(0, 2)) {
@@ -188,7 +203,10 @@ describe('conversation search', () => {
   it('turns marked excerpts into plain text and ranges', () => {
     expect(parseHeadline('  a \u0002refund\u0003 for \u0002kettle\u0003s')).toEqual({
       text: 'a refund for kettles',
-      matches: [{ start: 2, length: 6 }, { start: 13, length: 6 }],
+      matches: [
+        { start: 2, length: 6 },
+        { start: 13, length: 6 },
+      ],
     });
     expect(parseHeadline('no marks')).toEqual({ text: 'no marks', matches: [] });
   });

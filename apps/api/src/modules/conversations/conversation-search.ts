@@ -146,7 +146,13 @@ interface Hit {
 
 const EMPTY: Connection<Conversation> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 
-export async function searchConversations(scope: Scope, workspaceId: string, filter: ConversationFilter, first: number, after?: string): Promise<Connection<Conversation>> {
+export async function searchConversations(
+  scope: Scope,
+  workspaceId: string,
+  filter: ConversationFilter,
+  first: number,
+  after?: string,
+): Promise<Connection<Conversation>> {
   const text = searchText(filter.search!);
   const em = scope.em;
   // The tsquery is built first and then bound as a value, so the planner sees
@@ -156,12 +162,28 @@ export async function searchConversations(scope: Scope, workspaceId: string, fil
   if (!q) return { ...EMPTY, pageInfo: { ...EMPTY.pageInfo, hasPreviousPage: Boolean(after) } };
   const W = SEARCH_MESSAGE_WINDOW;
   const params: unknown[] = [
-    workspaceId, SEARCH_RECENT_DOCUMENTS, q, W, // recent
-    W, workspaceId, q, W, // indexed
+    workspaceId,
+    SEARCH_RECENT_DOCUMENTS,
+    q,
+    W, // recent
+    W,
+    workspaceId,
+    q,
+    W, // indexed
     q, // messages
-    q, CONTACT_WEIGHT, workspaceId, workspaceId, q, W, // contacts
-    q, TICKET_WEIGHT, workspaceId, q, W, // tickets
-    SCORE_SCALE, workspaceId,
+    q,
+    CONTACT_WEIGHT,
+    workspaceId,
+    workspaceId,
+    q,
+    W, // contacts
+    q,
+    TICKET_WEIGHT,
+    workspaceId,
+    q,
+    W, // tickets
+    SCORE_SCALE,
+    workspaceId,
   ];
   const where = filterSql(filter, params);
   let page = '';
@@ -221,7 +243,11 @@ export async function searchConversations(scope: Scope, workspaceId: string, fil
   const more = hits.length > first;
   const rows = more ? hits.slice(0, first) : hits;
   const [conversations, highlights] = await Promise.all([
-    findLeanByIds(em, Conversation, rows.map((r) => r.id)),
+    findLeanByIds(
+      em,
+      Conversation,
+      rows.map((r) => r.id),
+    ),
     highlightsFor(scope, workspaceId, q, rows),
   ]);
   const byId = new Map(conversations.map((c) => [c.id, c]));

@@ -81,14 +81,15 @@ export const toHandoffReason = (stored: string | null | undefined): HandoffReaso
 @TenantScoped()
 @Index({
   name: 'conversation_workspace_id_last_message_at_id_index',
-  expression:
-    'create index "conversation_workspace_id_last_message_at_id_index" on "conversation" ("workspace_id", "last_message_at" desc, "id" desc)',
+  expression: 'create index "conversation_workspace_id_last_message_at_id_index" on "conversation" ("workspace_id", "last_message_at" desc, "id" desc)',
 })
 @Index({ properties: ['workspace', 'status'] })
 @Index({ properties: ['workspace', 'assignee'] })
 @Index({ properties: ['workspace', 'team'] })
 @Index({ properties: ['workspace', 'createdAt'] })
-export class Conversation extends MutableTenantEntity<'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'hadAgentReply' | 'hadAiReply'> {
+export class Conversation extends MutableTenantEntity<
+  'status' | 'mode' | 'channel' | 'priority' | 'lastSeq' | 'lastMessageAt' | 'hadAgentReply' | 'hadAiReply'
+> {
   @ManyToOne(() => Contact, { ref: true, deleteRule: 'cascade' })
   contact!: Ref<Contact>;
 

@@ -4,26 +4,10 @@ import { conversationData, WebhookEventType, type PendingEvent } from '../webhoo
 import type { Conversation } from './conversation.entity.js';
 
 export type ConversationChange =
-  | 'created'
-  | 'updated'
-  | 'assigned'
-  | 'unassigned'
-  | 'resolved'
-  | 'reopened'
-  | 'handed_off'
-  | 'rated'
-  | 'labeled'
-  | 'unlabeled'
-  | 'transferred'
-  | 'erased';
+  'created' | 'updated' | 'assigned' | 'unassigned' | 'resolved' | 'reopened' | 'handed_off' | 'rated' | 'labeled' | 'unlabeled' | 'transferred' | 'erased';
 
 /** Publishes a change to the conversation's feed, the workspace inbox and, where it concerns them, the assignee. */
-export function publishConversationChanged(
-  pubSub: PubSub,
-  conversation: Conversation,
-  change: ConversationChange,
-  actorUserId?: string,
-) {
+export function publishConversationChanged(pubSub: PubSub, conversation: Conversation, change: ConversationChange, actorUserId?: string) {
   const workspaceId = conversation.workspace.id;
   pubSub.publish('conversation', conversation.id, { type: 'updated', workspaceId, conversationId: conversation.id, change });
   pubSub.publish('inbox', workspaceId, { kind: 'conversation', workspaceId, conversationId: conversation.id, change });

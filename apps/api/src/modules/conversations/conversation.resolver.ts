@@ -85,11 +85,7 @@ export class ConversationResolver {
 
   @Authorized(STAFF)
   @Mutation(() => Conversation)
-  assignConversation(
-    @Arg('id', () => ID) id: string,
-    @Arg('userId', () => ID) userId: string,
-    @Ctx() ctx: Context,
-  ): Promise<Conversation> {
+  assignConversation(@Arg('id', () => ID) id: string, @Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).assign(id, userId);
   }
 
@@ -109,7 +105,8 @@ export class ConversationResolver {
   @Mutation(() => Conversation, { description: 'Stops the AI and routes the conversation to a human agent.' })
   handOffToHuman(
     @Arg('id', () => ID) id: string,
-    @Arg('reason', () => HandoffReason, { nullable: true, description: 'Staff only (default agent_request); a customer’s request is always customer_request.' }) reason: HandoffReason | undefined,
+    @Arg('reason', () => HandoffReason, { nullable: true, description: 'Staff only (default agent_request); a customer’s request is always customer_request.' })
+    reason: HandoffReason | undefined,
     @Ctx() ctx: Context,
   ): Promise<Conversation> {
     return new ConversationService(ctx).handOff(id, ctx.actor.kind === 'customer' ? 'customer_request' : (reason ?? 'agent_request'));

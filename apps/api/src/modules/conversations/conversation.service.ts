@@ -71,15 +71,11 @@ export class ConversationService {
     const moderation = firstMessage ? await moderateCustomerMessage(this.scope.deps.ai.embedder, workspace.moderationEnabled, firstMessage) : null;
     const { conversation, message, jobs, fanOut } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
-      let contact = email
-        ? await em.findOne(Contact, { workspace, email }, { filters: false })
-        : null;
+      let contact = email ? await em.findOne(Contact, { workspace, email }, { filters: false }) : null;
       contact ??= em.create(Contact, { workspace, email: email ?? null, name: input.name?.trim() ?? null });
       if (input.name && !contact.name) contact.name = input.name.trim();
       const conversation = em.create(Conversation, { workspace, contact });
-      const message = input.message
-        ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation })
-        : null;
+      const message = input.message ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation }) : null;
       const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
       if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
       const jobs = message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [];
@@ -235,10 +231,7 @@ export class ConversationService {
    * Runs a change under a row lock, audits staff actions, and publishes after
    * commit. `apply` must use the transaction's `em` (PGlite has one connection).
    */
-  private async change(
-    id: string,
-    apply: (c: Conversation, em: Scope['em']) => Promise<ConversationChange>,
-  ): Promise<Conversation> {
+  private async change(id: string, apply: (c: Conversation, em: Scope['em']) => Promise<ConversationChange>): Promise<Conversation> {
     await this.get(id);
     const { actor } = this.scope;
     let change: ConversationChange = 'updated';
@@ -264,7 +257,9 @@ const FREES_CAPACITY = new Set<ConversationChange>(['resolved', 'unassigned']);
 
 /** Enqueues teams.route-waiting for a workspace; a queue that is down leaves it to the minute's sweep. */
 export function routeWaitingSoon(deps: Scope['deps'], workspaceId: string) {
-  void deps.jobs.enqueue(routeWaitingJob, { workspaceId }).catch((err) => deps.logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
+  void deps.jobs
+    .enqueue(routeWaitingJob, { workspaceId })
+    .catch((err) => deps.logger.warn({ err, workspaceId }, 'could not enqueue the routing of waiting conversations'));
 }
 
 export { applyHandOff };

@@ -39,7 +39,11 @@ describe('conversations', () => {
     const node = list.data.conversations.edges.find((e: any) => e.node.id === conversation.id).node;
     expect(node).toMatchObject({ status: 'OPEN', mode: 'AI', contact: { name: 'Carla' }, lastMessage: { seq: 2, body: 'Order 1234' } });
 
-    const assigned = await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { assignee { id } } }`, { id: conversation.id, u: ws.userId }, ws.token);
+    const assigned = await t.gql(
+      `mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { assignee { id } } }`,
+      { id: conversation.id, u: ws.userId },
+      ws.token,
+    );
     expect(assigned.data.assignConversation.assignee.id).toBe(ws.userId);
     const mine = await t.gql(LIST, { filter: { assigneeId: ws.userId } }, ws.token);
     expect(mine.data.conversations.edges.map((e: any) => e.node.id)).toEqual([conversation.id]);
@@ -54,12 +58,23 @@ describe('conversations', () => {
     expect(after.data.conversation.mode).toBe('HUMAN');
     expect(after.data.conversation.messages.edges.map((e: any) => e.node.seq)).toEqual([1, 2, 3]);
 
-    const resolved = await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { status resolvedAt } }`, { id: conversation.id }, ws.token);
+    const resolved = await t.gql(
+      `mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { status resolvedAt } }`,
+      { id: conversation.id },
+      ws.token,
+    );
     expect(resolved.data.setConversationStatus.status).toBe('RESOLVED');
     expect(resolved.data.setConversationStatus.resolvedAt).not.toBeNull();
-    const rated = await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 5, comment: "great") { csatScore } }`, { id: conversation.id }, customerToken);
+    const rated = await t.gql(
+      `mutation($id: ID!) { rateConversation(id: $id, score: 5, comment: "great") { csatScore } }`,
+      { id: conversation.id },
+      customerToken,
+    );
     expect(rated.data.rateConversation.csatScore).toBe(5);
-    expectError(await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 6) { csatScore } }`, { id: conversation.id }, customerToken), 'BAD_USER_INPUT');
+    expectError(
+      await t.gql(`mutation($id: ID!) { rateConversation(id: $id, score: 6) { csatScore } }`, { id: conversation.id }, customerToken),
+      'BAD_USER_INPUT',
+    );
 
     // A customer message reopens a resolved conversation.
     await t.gql(SEND, { input: { conversationId: conversation.id, body: 'One more thing' } }, customerToken);
@@ -84,11 +99,17 @@ describe('conversations', () => {
     // An agent of another workspace cannot see it at all.
     expectError(await t.gql(GET, { id: a.conversation.id }, other.token), 'NOT_FOUND');
     expectError(await t.gql(SEND, { input: { conversationId: a.conversation.id, body: 'x' } }, other.token), 'NOT_FOUND');
-    expectError(await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: other.userId }, other.token), 'NOT_FOUND');
+    expectError(
+      await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: other.userId }, other.token),
+      'NOT_FOUND',
+    );
     const otherList = await t.gql(LIST, { first: 100 }, other.token);
     expect(otherList.data.conversations.edges).toEqual([]);
     // …nor assign its own users to this workspace's conversations.
-    expectError(await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: other.userId }, ws.token), 'NOT_FOUND');
+    expectError(
+      await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: a.conversation.id, u: other.userId }, ws.token),
+      'NOT_FOUND',
+    );
 
     expectError(await t.gql(START, { input: { widgetKey: 'wk_does-not-exist' } }), 'NOT_FOUND');
     // The widget checks its key before the customer writes anything.
@@ -111,7 +132,10 @@ describe('conversations', () => {
     await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: b.conversation.id, u: ws.userId }, ws.token);
     const seen = `query($id: ID!) { conversation(id: $id) { assigneeName assignee { id email role } } }`;
     expect((await t.gql(seen, { id: b.conversation.id }, b.customerToken)).data.conversation).toEqual({ assigneeName: 'Admin', assignee: null });
-    expect((await t.gql(seen, { id: b.conversation.id }, ws.token)).data.conversation).toMatchObject({ assigneeName: 'Admin', assignee: { id: ws.userId, role: 'ADMIN' } });
+    expect((await t.gql(seen, { id: b.conversation.id }, ws.token)).data.conversation).toMatchObject({
+      assigneeName: 'Admin',
+      assignee: { id: ws.userId, role: 'ADMIN' },
+    });
     await t.gql(SEND, { input: { conversationId: a.conversation.id, body: 'one more thing' } }, a.customerToken);
     expect((await t.gql(`query($id: ID!) { conversation(id: $id) { status } }`, { id: a.conversation.id }, ws.token)).data.conversation.status).toBe('OPEN');
   });
@@ -131,7 +155,9 @@ describe('conversations', () => {
     expect(after.unassigned + after.mine).toBeLessThanOrEqual(after.open);
     expect(after.ai + after.handedOff).toBe(after.open);
     // The same numbers as listing everything and counting by hand.
-    const all = (await t.gql(`{ conversations(first: 100) { edges { node { status mode assignee { id } } } } }`, {}, ws.token)).data.conversations.edges.map((e: any) => e.node);
+    const all = (await t.gql(`{ conversations(first: 100) { edges { node { status mode assignee { id } } } } }`, {}, ws.token)).data.conversations.edges.map(
+      (e: any) => e.node,
+    );
     const open = all.filter((c: any) => c.status !== 'RESOLVED');
     expect(after).toEqual({
       open: open.length,
@@ -169,7 +195,9 @@ describe('conversations', () => {
     expect(new Set(seen).size).toBe(7);
     // An explicit null filter means no filter.
     expect((await t.gql(LIST, { first: 100, filter: null }, fresh.token)).data.conversations.edges).toHaveLength(7);
-    expect((await t.gql(`{ tickets(filter: null) { edges { node { id } } } faqs(filter: null) { edges { node { id } } } }`, {}, fresh.token)).errors).toBeUndefined();
+    expect(
+      (await t.gql(`{ tickets(filter: null) { edges { node { id } } } faqs(filter: null) { edges { node { id } } } }`, {}, fresh.token)).errors,
+    ).toBeUndefined();
     expectError(await t.gql(LIST, { first: 101 }, fresh.token), 'BAD_USER_INPUT');
     expectError(await t.gql(LIST, { first: 0 }, fresh.token), 'BAD_USER_INPUT');
     expectError(await t.gql(LIST, { after: 'garbage!' }, fresh.token), 'BAD_USER_INPUT');
@@ -178,7 +206,9 @@ describe('conversations', () => {
   it('lists conversations with a constant number of SQL statements (no N+1)', async () => {
     const big = await t.createWorkspace('Busy');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "n1-agent@example.com", name: "Agent"}) { user { id } inviteToken } }`, {}, big.token);
-    await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken });
+    await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, {
+      t: invite.data.inviteAgent.inviteToken,
+    });
     const agents = [big.userId, invite.data.inviteAgent.user.id];
     for (let i = 0; i < 50; i++) {
       const { conversation } = await start(big.widgetKey, `question ${i}`, `N${i}`);

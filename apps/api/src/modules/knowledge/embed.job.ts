@@ -32,10 +32,7 @@ export const embedFaqJob: JobDefinition<EmbedFaqData> = {
           const cols = 'id, workspace_id, faq_id, ordinal, text, embedding, embedding_model, created_at' + (vector ? ', embedding_v' : '');
           const params: unknown[] = [crypto.randomUUID(), workspaceId, faqId, i, chunks[i], realArray(vectors[i]!), provider.embeddingModel, new Date()];
           if (vector) params.push(vectorLiteral(vectors[i]!));
-          await tx.execute(
-            `insert into knowledge_chunk (${cols}) values (?, ?, ?, ?, ?, ?::real[], ?, ?${vector ? ', ?::vector' : ''})`,
-            params,
-          );
+          await tx.execute(`insert into knowledge_chunk (${cols}) values (?, ?, ?, ?, ?, ?::real[], ?, ?${vector ? ', ?::vector' : ''})`, params);
         }
         await tx.nativeUpdate(Faq, { id: faqId }, { embeddingStatus: EmbeddingStatus.READY, embeddingError: null });
       });

@@ -54,10 +54,14 @@ describe('embedding space follows the configured embedder across restarts', () =
       return (res.data.searchKnowledge as { faq: { id: string } }[]).map((h) => h.faq.id);
     };
     const settled = (server: TestServer, model: string, dims: number) =>
-      eventually(async () => {
-        const rows = await chunkState(server);
-        return rows.length === 1 && rows[0]!.model === model && rows[0]!.dims === dims && rows[0]!.status === 'READY' && rows;
-      }, 60_000, `chunks embedded by ${model}`);
+      eventually(
+        async () => {
+          const rows = await chunkState(server);
+          return rows.length === 1 && rows[0]!.model === model && rows[0]!.dims === dims && rows[0]!.status === 'READY' && rows;
+        },
+        60_000,
+        `chunks embedded by ${model}`,
+      );
 
     await settled(t, 'local-hashed', 256);
     const pgvector = (await vectorColumnDimensions(t.server.deps.orm)) !== null;

@@ -97,4 +97,3 @@ export class UpdateFaqInput {
   @Length(1, 40, { each: true })
   tags?: string[];
 }
-

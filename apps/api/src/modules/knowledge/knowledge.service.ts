@@ -43,8 +43,7 @@ export class KnowledgeService {
    */
   async createCategory(actor: { workspaceId: string }, input: CreateFaqCategoryInput): Promise<FaqCategory> {
     const name = input.name.trim();
-    const duplicate = (existing: string) =>
-      conflict(`A category named "${existing}" already exists (category names are compared ignoring case)`);
+    const duplicate = (existing: string) => conflict(`A category named "${existing}" already exists (category names are compared ignoring case)`);
     const existing = await this.em.findOne(FaqCategory, { [sql`lower(name)`]: sql`lower(${name})` });
     if (existing) throw duplicate(existing.name);
     const category = this.em.create(FaqCategory, { workspace: actor.workspaceId, name });
@@ -127,7 +126,7 @@ export class KnowledgeService {
   async update(actor: { workspaceId: string }, input: UpdateFaqInput): Promise<Faq> {
     const faq = await this.get(input.id);
     if (input.categoryId) await this.category(input.categoryId);
-    if (input.categoryId !== undefined) faq.category = input.categoryId ? this.em.getReference(FaqCategory, input.categoryId) as never : null;
+    if (input.categoryId !== undefined) faq.category = input.categoryId ? (this.em.getReference(FaqCategory, input.categoryId) as never) : null;
     if (input.question !== undefined) faq.question = input.question.trim();
     if (input.answer !== undefined) faq.answer = input.answer.trim();
     if (input.alternateQuestions != null || input.question !== undefined) {
@@ -145,7 +144,9 @@ export class KnowledgeService {
     faq.status = status;
     if (status === FaqStatus.PUBLISHED) faq.publishedAt = new Date();
     audit(this.scope, actor.workspaceId, { action: status === FaqStatus.PUBLISHED ? 'faq.publish' : 'faq.archive', targetType: 'Faq', targetId: faq.id });
-    const fanOut = status === FaqStatus.PUBLISHED && (await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.FAQ_PUBLISHED, data: { faq: faqData(faq) } }]));
+    const fanOut =
+      status === FaqStatus.PUBLISHED &&
+      (await emitWebhookEvents(this.em, actor.workspaceId, [{ type: WebhookEventType.FAQ_PUBLISHED, data: { faq: faqData(faq) } }]));
     await this.reembed(faq);
     pokeFanOut(this.scope.deps, fanOut);
     return faq;

@@ -16,7 +16,18 @@ describe('knowledge base', () => {
     const categoryId = cat.data.createFaqCategory.id;
     expectError(await t.gql(`mutation { createFaqCategory(input: {name: "Billing"}) { id } }`, {}, ws.token), 'CONFLICT');
 
-    const refund = await t.gql(CREATE, { input: { categoryId, question: 'How do I get a refund?', answer: 'Request it from Settings → Billing within 30 days.', tags: ['Refunds', 'refunds', ' billing '] } }, ws.token);
+    const refund = await t.gql(
+      CREATE,
+      {
+        input: {
+          categoryId,
+          question: 'How do I get a refund?',
+          answer: 'Request it from Settings → Billing within 30 days.',
+          tags: ['Refunds', 'refunds', ' billing '],
+        },
+      },
+      ws.token,
+    );
     expect(refund.data.createFaq).toMatchObject({ status: 'DRAFT', tags: ['refunds', 'billing'], category: { name: 'Billing' } });
     await t.gql(CREATE, { input: { question: 'How do I reset my password?', answer: 'Use the forgot password link.' } }, ws.token);
 
@@ -30,7 +41,11 @@ describe('knowledge base', () => {
     const inCat = await t.gql(`query($c: ID!) { faqs(filter: {categoryId: $c}) { edges { node { id } } } }`, { c: categoryId }, ws.token);
     expect(inCat.data.faqs.edges).toHaveLength(1);
 
-    const updated = await t.gql(`mutation($id: ID!) { updateFaq(input: {id: $id, answer: "Within 60 days now.", categoryId: null}) { answer category { id } } }`, { id: refund.data.createFaq.id }, ws.token);
+    const updated = await t.gql(
+      `mutation($id: ID!) { updateFaq(input: {id: $id, answer: "Within 60 days now.", categoryId: null}) { answer category { id } } }`,
+      { id: refund.data.createFaq.id },
+      ws.token,
+    );
     expect(updated.data.updateFaq).toEqual({ answer: 'Within 60 days now.', category: null });
     const archived = await t.gql(`mutation($id: ID!) { archiveFaq(id: $id) { status } }`, { id: refund.data.createFaq.id }, ws.token);
     expect(archived.data.archiveFaq.status).toBe('ARCHIVED');
@@ -41,7 +56,8 @@ describe('knowledge base', () => {
 
   it('keeps category names unique per workspace ignoring case and spaces, and lists them alphabetically ignoring case', async () => {
     const mine = await t.createWorkspace();
-    const create = (name: string, token = mine.token) => t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id name } }`, { n: name }, token);
+    const create = (name: string, token = mine.token) =>
+      t.gql(`mutation($n: String!) { createFaqCategory(input: {name: $n}) { id name } }`, { n: name }, token);
     expect((await create('  Billing ')).data.createFaqCategory.name).toBe('Billing');
     for (const dup of ['billing ', 'BILLING', '\tbIlLiNg']) {
       const err = expectError(await create(dup), 'CONFLICT');
@@ -98,7 +114,9 @@ describe('knowledge base', () => {
 
   it('lets only admins edit the knowledge base', async () => {
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "kb-agent@example.com", name: "Kai"}) { inviteToken } }`, {}, ws.token);
-    const agent = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken });
+    const agent = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, {
+      t: invite.data.inviteAgent.inviteToken,
+    });
     const token = agent.data.acceptInvite.accessToken;
     expectError(await t.gql(CREATE, { input: { question: 'Q?', answer: 'A' } }, token), 'FORBIDDEN');
     const read = await t.gql(`{ faqs { edges { node { id } } } }`, {}, token);

@@ -92,7 +92,9 @@ export async function lexicalIndexFor(orm: Orm, em: Em, workspaceId: string): Pr
     if (entry?.stamp === stamp) entry.checkedAt = now;
     else {
       const index = em
-        .execute<ChunkRow[]>(`select c.id, c.faq_id, c.text, f.question, array_to_string(f.alternate_questions, E'\\n') as alternates ${PUBLISHED}`, [workspaceId])
+        .execute<ChunkRow[]>(`select c.id, c.faq_id, c.text, f.question, array_to_string(f.alternate_questions, E'\\n') as alternates ${PUBLISHED}`, [
+          workspaceId,
+        ])
         .then((rows) => new WorkspaceIndex(rows));
       const fresh: Entry = { stamp, checkedAt: now, index };
       entry = fresh;

@@ -15,10 +15,14 @@ describe('knowledge retrieval', () => {
   afterAll(() => t.close());
 
   const ready = (ids: string[]) =>
-    eventually(async () => {
-      const rows = await t.sql(`select count(*)::int as n from faq where id = any(?::uuid[]) and embedding_status = 'READY'`, [`{${ids.join(',')}}`]);
-      return rows[0].n === ids.length;
-    }, 30_000, 'embeddings');
+    eventually(
+      async () => {
+        const rows = await t.sql(`select count(*)::int as n from faq where id = any(?::uuid[]) and embedding_status = 'READY'`, [`{${ids.join(',')}}`]);
+        return rows[0].n === ids.length;
+      },
+      30_000,
+      'embeddings',
+    );
   const search = async (q: string) => {
     const res = await t.gql(SEARCH, { q }, ws.token);
     expect(res.errors).toBeUndefined();
@@ -27,18 +31,23 @@ describe('knowledge retrieval', () => {
   const publish = (id: string) => t.gql(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id }, ws.token);
 
   it('finds an FAQ by one of its alternate questions, and follows edits and archiving', async () => {
-    const created = await t.gql(CREATE, {
-      input: {
-        question: 'How do I close my account?',
-        answer: 'Open Settings, then Account, and press Close account.',
-        alternateQuestions: ['  Can I   delete my profile? ', 'How do I close my account?', 'can i delete my profile?', 'Unsubscribe me for good'],
+    const created = await t.gql(
+      CREATE,
+      {
+        input: {
+          question: 'How do I close my account?',
+          answer: 'Open Settings, then Account, and press Close account.',
+          alternateQuestions: ['  Can I   delete my profile? ', 'How do I close my account?', 'can i delete my profile?', 'Unsubscribe me for good'],
+        },
       },
-    }, ws.token);
+      ws.token,
+    );
     expect(created.errors).toBeUndefined();
     // Trimmed, collapsed, de-duplicated ignoring case, and the question itself dropped.
     expect(created.data.createFaq.alternateQuestions).toEqual(['Can I delete my profile?', 'Unsubscribe me for good']);
     const close = created.data.createFaq.id;
-    const other = (await t.gql(CREATE, { input: { question: 'Where is my invoice?', answer: 'Invoices are on the Billing page, as PDF.' } }, ws.token)).data.createFaq.id;
+    const other = (await t.gql(CREATE, { input: { question: 'Where is my invoice?', answer: 'Invoices are on the Billing page, as PDF.' } }, ws.token)).data
+      .createFaq.id;
     await publish(close);
     await publish(other);
     await ready([close, other]);
@@ -49,7 +58,11 @@ describe('knowledge retrieval', () => {
     expect((await search('invoice pdf'))[0]).toBe(other);
 
     // An edit replaces the alternates; the next search sees it.
-    const edited = await t.gql(`mutation($id: ID!) { updateFaq(input: {id: $id, alternateQuestions: ["Cancel my membership"]}) { alternateQuestions } }`, { id: close }, ws.token);
+    const edited = await t.gql(
+      `mutation($id: ID!) { updateFaq(input: {id: $id, alternateQuestions: ["Cancel my membership"]}) { alternateQuestions } }`,
+      { id: close },
+      ws.token,
+    );
     expect(edited.data.updateFaq.alternateQuestions).toEqual(['Cancel my membership']);
     await ready([close]);
     await eventually(async () => (await search('cancel membership'))[0] === close, 30_000, 'the edited alternates in search');

@@ -75,8 +75,7 @@ interface VectorRow {
   similarity: number | string;
 }
 
-const toNumbers = (v: number[] | string): number[] =>
-  Array.isArray(v) ? v.map(Number) : v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+const toNumbers = (v: number[] | string): number[] => (Array.isArray(v) ? v.map(Number) : v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number));
 
 export async function retrieve(
   orm: Orm,
@@ -107,12 +106,12 @@ export async function retrieve(
       )
     : lexical.length
       ? // Chunks still in another model's space (another length) are left to BM25 until re-embedded.
-        (await em.execute<{ id: string; embedding: number[] | string }[]>(
-          'select id, embedding from knowledge_chunk where id = any(?::uuid[]) and cardinality(embedding) = ?',
-          [lexicalIds, queryEmbedding.length],
-        )).map(
-          (r) => ({ id: r.id, similarity: cosine(queryEmbedding, toNumbers(r.embedding)) }),
-        )
+        (
+          await em.execute<{ id: string; embedding: number[] | string }[]>(
+            'select id, embedding from knowledge_chunk where id = any(?::uuid[]) and cardinality(embedding) = ?',
+            [lexicalIds, queryEmbedding.length],
+          )
+        ).map((r) => ({ id: r.id, similarity: cosine(queryEmbedding, toNumbers(r.embedding)) }))
       : [];
   const similarity = new Map(vectorRows.map((r) => [r.id, Number(r.similarity)]));
   const lexicalById = new Map(lexical.map((l) => [l.id, l]));

@@ -58,7 +58,12 @@ export class LabelService {
     const label = await this.get(id);
     const workspaceId = label.workspace.id;
     const tagged = await this.em.find(ConversationLabel, { label: id }, { fields: ['conversation'] });
-    audit(this.scope, workspaceId, { action: 'label.delete', targetType: 'Label', targetId: label.id, metadata: { name: label.name, conversations: tagged.length } });
+    audit(this.scope, workspaceId, {
+      action: 'label.delete',
+      targetType: 'Label',
+      targetId: label.id,
+      metadata: { name: label.name, conversations: tagged.length },
+    });
     this.em.remove(label);
     await this.em.flush();
     const conversations = tagged.length ? await this.em.find(Conversation, { id: { $in: tagged.map((t) => t.conversation.id) } }) : [];

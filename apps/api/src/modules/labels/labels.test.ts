@@ -30,7 +30,9 @@ describe('labels', () => {
     t = await startTestServer();
     admin = await t.createWorkspace('Label Co');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "lena@labels.test", name: "Lena", role: AGENT}) { inviteToken } }`, {}, admin.token);
-    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken } }`, { token: invite.data.inviteAgent.inviteToken });
+    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken } }`, {
+      token: invite.data.inviteAgent.inviteToken,
+    });
     agentToken = accepted.data.acceptInvite.accessToken;
     for (const name of ['Ann', 'Bob', 'Cy']) {
       const res = await t.gql(START, { key: admin.widgetKey, name });
@@ -40,7 +42,11 @@ describe('labels', () => {
   afterAll(() => t.close());
 
   it('lets admins manage workspace labels; names are unique ignoring case; bad input is refused and writes nothing', async () => {
-    for (const [name, color] of [['billing', '#1E88E5'], ['VIP', '#ffaa00'], ['bug', '#e53935']] as const) {
+    for (const [name, color] of [
+      ['billing', '#1E88E5'],
+      ['VIP', '#ffaa00'],
+      ['bug', '#e53935'],
+    ] as const) {
       const res = await t.gql(CREATE, { input: { name, color } }, admin.token);
       expect(res.errors).toBeUndefined();
       expect(res.data.createLabel).toMatchObject({ name, color: color.toLowerCase(), openConversations: 0 });
@@ -51,7 +57,13 @@ describe('labels', () => {
     const dup = await t.gql(CREATE, { input: { name: ' Billing ', color: '#000000' } }, admin.token);
     expectError(dup, 'CONFLICT');
     expectError(await t.gql(UPDATE, { id: labelIds.bug, input: { name: 'vip' } }, admin.token), 'CONFLICT');
-    for (const input of [{ name: '', color: '#000000' }, { name: '   ', color: '#000000' }, { name: 'x'.repeat(41), color: '#000000' }, { name: 'ok', color: 'red' }, { name: 'ok', color: '#12345' }]) {
+    for (const input of [
+      { name: '', color: '#000000' },
+      { name: '   ', color: '#000000' },
+      { name: 'x'.repeat(41), color: '#000000' },
+      { name: 'ok', color: 'red' },
+      { name: 'ok', color: '#12345' },
+    ]) {
       expectError(await t.gql(CREATE, { input }, admin.token), 'BAD_USER_INPUT');
     }
     expectError(await t.gql(CREATE, { input: { name: 'agents-cannot', color: '#000000' } }, agentToken), 'FORBIDDEN');
@@ -70,10 +82,14 @@ describe('labels', () => {
     const inbox = collect(agentSocket, INBOX);
     try {
       // Live once a change made now reaches it (a no-op status change publishes `updated`).
-      await eventually(async () => {
-        await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: OPEN) { id } }`, { id: cy!.id }, agentToken);
-        return inbox.events.length > 0;
-      }, 15_000, 'the inbox subscription');
+      await eventually(
+        async () => {
+          await t.gql(`mutation($id: ID!) { setConversationStatus(id: $id, status: OPEN) { id } }`, { id: cy!.id }, agentToken);
+          return inbox.events.length > 0;
+        },
+        15_000,
+        'the inbox subscription',
+      );
       // Over HTTP…
       const added = await t.gql(ADD, { c: ann!.id, l: labelIds.billing }, agentToken);
       expect(added.data.addConversationLabel.labels).toEqual([{ name: 'billing' }]);
@@ -128,8 +144,18 @@ describe('labels', () => {
       inbox.dispose();
       await agentSocket.dispose();
     }
-    const actions = await t.sql(`select action from audit_log where workspace_id = ? and action in ('conversation.labeled', 'conversation.unlabeled', 'label.delete') order by created_at, id`, [admin.workspaceId]);
-    expect(actions.map((a) => a.action)).toEqual(['conversation.labeled', 'conversation.labeled', 'conversation.labeled', 'conversation.unlabeled', 'conversation.labeled', 'label.delete']);
+    const actions = await t.sql(
+      `select action from audit_log where workspace_id = ? and action in ('conversation.labeled', 'conversation.unlabeled', 'label.delete') order by created_at, id`,
+      [admin.workspaceId],
+    );
+    expect(actions.map((a) => a.action)).toEqual([
+      'conversation.labeled',
+      'conversation.labeled',
+      'conversation.labeled',
+      'conversation.unlabeled',
+      'conversation.labeled',
+      'label.delete',
+    ]);
   });
 
   it('keeps labels within the workspace, away from customers, and within API-key scopes', async () => {
@@ -153,7 +179,9 @@ describe('labels', () => {
     expectError(await t.gql(LABELS, {}, ann.customerToken), 'FORBIDDEN');
 
     // A partner key with conversations:read reads labels; one without is refused, over HTTP and graphql-ws.
-    const key = async (scope: string) => (await t.gql(`mutation($s: [ApiScope!]!) { createApiKey(input: { name: "k", scopes: $s }) { secret } }`, { s: [scope] }, admin.token)).data.createApiKey.secret;
+    const key = async (scope: string) =>
+      (await t.gql(`mutation($s: [ApiScope!]!) { createApiKey(input: { name: "k", scopes: $s }) { secret } }`, { s: [scope] }, admin.token)).data.createApiKey
+        .secret;
     const reader = await key('CONVERSATIONS_READ');
     const tickets = await key('TICKETS_READ');
     expect((await t.gql(LABELS, {}, reader)).data.labels.map((l: any) => l.name)).toEqual(['billing', 'VIP']);
@@ -166,7 +194,10 @@ describe('labels', () => {
     const socket = wsClient(t.wsUrl, tickets);
     try {
       const refused = await new Promise<any>((resolve) =>
-        socket.subscribe({ query: `{ tickets { edges { node { conversation { labels { name } } } } } }` }, { next: resolve, error: (e) => resolve({ errors: e }), complete: () => {} }),
+        socket.subscribe(
+          { query: `{ tickets { edges { node { conversation { labels { name } } } } } }` },
+          { next: resolve, error: (e) => resolve({ errors: e }), complete: () => {} },
+        ),
       );
       expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
     } finally {
@@ -198,7 +229,10 @@ describe('labels', () => {
     const socket = wsClient(t.wsUrl, admin.token);
     try {
       const overWs = await new Promise<any>((resolve) =>
-        socket.subscribe({ query: ANALYTICS, variables: { f: { labelIds: [labelIds.billing] }, ...range } }, { next: resolve, error: (e) => resolve({ errors: e }), complete: () => {} }),
+        socket.subscribe(
+          { query: ANALYTICS, variables: { f: { labelIds: [labelIds.billing] }, ...range } },
+          { next: resolve, error: (e) => resolve({ errors: e }), complete: () => {} },
+        ),
       );
       expect(overWs.data.analytics.conversationsCreated).toBe(billing);
     } finally {

@@ -23,7 +23,6 @@ import { linkAttachments } from '../attachments/index.js';
 
 const DEFAULT_HISTORY = 50;
 
-
 const seqCursor = {
   encode: (seq: number) => encodeCursor([seq]),
   decode: (cursor: string, field: string) => {
@@ -104,7 +103,8 @@ export class MessageService {
       // Never throws: a queue that is down only delays the jobs.
       await this.scope.deps.outbox.dispatch(jobs);
       pokeFanOut(this.scope.deps, fanOut);
-      for (const change of changes) publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
+      for (const change of changes)
+        publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
     } else if (result.message.authorType === AuthorType.CUSTOMER) {
       await redriveCustomerMessage(this.scope.deps, this.scope.em, result.conversation, result.message);
     }
@@ -144,7 +144,13 @@ export class MessageService {
     if (result.created) {
       publishMessageAdded(this.scope.deps.pubSub, result.message);
       for (const user of result.mentioned) {
-        if (user.id !== me.userId) publishMention(this.scope.deps.pubSub, user.id, { workspaceId: result.message.workspace.id, authorName: result.author, body: result.message.body, conversationId: result.message.conversation.id });
+        if (user.id !== me.userId)
+          publishMention(this.scope.deps.pubSub, user.id, {
+            workspaceId: result.message.workspace.id,
+            authorName: result.author,
+            body: result.message.body,
+            conversationId: result.message.conversation.id,
+          });
       }
     }
     return result.message;

@@ -16,7 +16,9 @@ describe('messages', () => {
   beforeAll(async () => {
     t = await startTestServer();
     ws = await t.createWorkspace();
-    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Gus"}) { customerToken conversation { id } } }`, { k: ws.widgetKey });
+    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Gus"}) { customerToken conversation { id } } }`, {
+      k: ws.widgetKey,
+    });
     customerToken = res.data.startConversation.customerToken;
     conversationId = res.data.startConversation.conversation.id;
   });

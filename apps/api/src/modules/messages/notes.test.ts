@@ -29,20 +29,33 @@ describe('private notes and @mentions', () => {
   };
 
   const invite = async (name: string, email: string) => {
-    const invited = await t.gql(`mutation($e: String!, $n: String!) { inviteAgent(input: {email: $e, name: $n, role: AGENT}) { inviteToken user { id } } }`, { e: email, n: name }, admin.token);
-    const accepted = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invited.data.inviteAgent.inviteToken });
+    const invited = await t.gql(
+      `mutation($e: String!, $n: String!) { inviteAgent(input: {email: $e, name: $n, role: AGENT}) { inviteToken user { id } } }`,
+      { e: email, n: name },
+      admin.token,
+    );
+    const accepted = await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, {
+      t: invited.data.inviteAgent.inviteToken,
+    });
     return { id: invited.data.inviteAgent.user.id as string, token: accepted.data.acceptInvite.accessToken as string };
   };
   const start = async (key = admin.widgetKey) => {
-    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Nia", message: "Where is my refund?"}) { customerToken conversation { id } } }`, { k: key });
+    const res = await t.gql(
+      `mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Nia", message: "Where is my refund?"}) { customerToken conversation { id } } }`,
+      { k: key },
+    );
     return { id: res.data.startConversation.conversation.id as string, token: res.data.startConversation.customerToken as string };
   };
   // A subscription is live once an event published after it was set up arrives.
   const live = async (feed: Collector<any>, poke: () => Promise<unknown>, seen: (events: any[]) => boolean) => {
-    await eventually(async () => {
-      await poke();
-      return seen(feed.events);
-    }, 15_000, 'the subscription');
+    await eventually(
+      async () => {
+        await poke();
+        return seen(feed.events);
+      },
+      15_000,
+      'the subscription',
+    );
   };
 
   beforeAll(async () => {
@@ -75,7 +88,11 @@ describe('private notes and @mentions', () => {
     const reply = await t.gql(SEND, { input: { conversationId: chat.id, body: 'Your refund is on its way.' } }, agents.ann!.token);
     expect(reply.data.sendMessage).toMatchObject({ seq: 3, kind: 'MESSAGE' });
     await staffFeed.until((ev) => seqsOf(ev).includes(3));
-    expect(staffFeed.events.filter((e) => e.__typename === 'MessageAdded').map((e) => [e.message.seq, e.message.kind])).toEqual([[1, 'MESSAGE'], [2, 'NOTE'], [3, 'MESSAGE']]);
+    expect(staffFeed.events.filter((e) => e.__typename === 'MessageAdded').map((e) => [e.message.seq, e.message.kind])).toEqual([
+      [1, 'MESSAGE'],
+      [2, 'NOTE'],
+      [3, 'MESSAGE'],
+    ]);
     await customerFeed.until((ev) => seqsOf(ev).includes(3));
     expect(seqsOf(customerFeed.events)).toEqual([1, 3]);
     expect(JSON.stringify(customerFeed.events)).not.toContain(SECRET);
@@ -86,7 +103,11 @@ describe('private notes and @mentions', () => {
     expect(mine.data.conversation.lastMessage.seq).toBe(3);
     expect(JSON.stringify(mine.data)).not.toContain(SECRET);
     const theirs = await t.gql(HISTORY, { id: chat.id }, agents.bo!.token);
-    expect(theirs.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.kind])).toEqual([[1, 'MESSAGE'], [2, 'NOTE'], [3, 'MESSAGE']]);
+    expect(theirs.data.conversation.messages.edges.map((e: any) => [e.node.seq, e.node.kind])).toEqual([
+      [1, 'MESSAGE'],
+      [2, 'NOTE'],
+      [3, 'MESSAGE'],
+    ]);
 
     // Resuming across the note: the customer gets what follows, and a note as the newest entry is skipped too.
     await t.gql(NOTE, { input: { conversationId: chat.id, body: `Another internal remark: ${SECRET}` } }, agents.ann!.token);
@@ -115,7 +136,11 @@ describe('private notes and @mentions', () => {
     const adminFeed = collect(socket(admin.token), NOTIFICATIONS);
     // Live once an assignment made now is notified.
     for (const [k, a] of Object.entries(agents)) {
-      await live(feeds[k]!, () => t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: chat.id, u: a.id }, admin.token), (ev) => ev.some((e) => e.kind === 'ASSIGNED'));
+      await live(
+        feeds[k]!,
+        () => t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: chat.id, u: a.id }, admin.token),
+        (ev) => ev.some((e) => e.kind === 'ASSIGNED'),
+      );
     }
     const before = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.events.length]));
 
@@ -158,7 +183,9 @@ describe('private notes and @mentions', () => {
     expectError(await t.gql(NOTE, { input: { conversationId: chat.id, body: 'x'.repeat(10_001) } }, admin.token), 'BAD_USER_INPUT');
     expectError(await t.gql(NOTE, { input: { conversationId: foreign.id, body: 'not yours' } }, admin.token), 'NOT_FOUND');
     const run = (client: Client, variables: Record<string, unknown>) =>
-      new Promise<any>((resolve) => client.subscribe({ query: NOTE, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }));
+      new Promise<any>((resolve) =>
+        client.subscribe({ query: NOTE, variables }, { next: resolve, error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }), complete: () => {} }),
+      );
     expect((await run(socket(chat.token), { input })).errors[0].extensions.code).toBe('FORBIDDEN');
     const overWs = await run(socket(agents.bo!.token), { input: { ...input, clientMessageId: 'note-1' } });
     expect(overWs.data.addNote).toMatchObject({ seq: 2, kind: 'NOTE' });
@@ -182,7 +209,12 @@ describe('private notes and @mentions', () => {
     expect(ids('@ann: look')).toEqual(['a']);
     // An email local part mentions too, unless a name of the same length takes it.
     expect(ids('@alee')).toEqual(['b']);
-    expect(findMentions('@ann', [{ id: 'x', name: 'Zed', email: 'ann@x.test' }, { id: 'y', name: 'Ann', email: 'y@x.test' }]).map((u) => u.id)).toEqual(['y']);
+    expect(
+      findMentions('@ann', [
+        { id: 'x', name: 'Zed', email: 'ann@x.test' },
+        { id: 'y', name: 'Ann', email: 'y@x.test' },
+      ]).map((u) => u.id),
+    ).toEqual(['y']);
     expect(ids('@alee and @BO.')).toEqual(['b', 'c']);
     expect(ids('@Annabel')).toEqual([]);
     expect(ids('mail ann@x.test or x@bo')).toEqual([]);

@@ -71,7 +71,13 @@ function asEvent(message: Message): FeedEvent {
   return event;
 }
 
-export function conversationFeed(deps: AppDeps, workspaceId: string, conversationId: string, afterSeq: number | null, view: FeedView = 'staff'): PushSource<FeedEvent> {
+export function conversationFeed(
+  deps: AppDeps,
+  workspaceId: string,
+  conversationId: string,
+  afterSeq: number | null,
+  view: FeedView = 'staff',
+): PushSource<FeedEvent> {
   return pushSource<FeedEvent>((sink) => {
     let stopped = false;
     /** The last seq this subscriber has been given. */
@@ -134,15 +140,20 @@ export function conversationFeed(deps: AppDeps, workspaceId: string, conversatio
       }
     };
 
-    const unlisten = topicHub(deps.pubSub).listen('conversation', conversationId, (event) => {
-      if (stopped) return;
-      if (busy) {
-        backlog.push(event);
-        return;
-      }
-      const gap = route(event);
-      if (gap) void drain(() => fill(gap));
-    }, fail);
+    const unlisten = topicHub(deps.pubSub).listen(
+      'conversation',
+      conversationId,
+      (event) => {
+        if (stopped) return;
+        if (busy) {
+          backlog.push(event);
+          return;
+        }
+        const gap = route(event);
+        if (gap) void drain(() => fill(gap));
+      },
+      fail,
+    );
     const stop = () => {
       if (stopped) return;
       stopped = true;

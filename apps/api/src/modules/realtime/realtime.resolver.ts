@@ -48,7 +48,13 @@ export class RealtimeResolver {
       const { conversationId, afterSeq } = args as { conversationId: string; afterSeq?: number | null };
       if (afterSeq != null && afterSeq < 0) throw badInput('afterSeq must be 0 or more', 'afterSeq');
       const conversation = await new ConversationService(context).locate(conversationId);
-      return conversationFeed(context.deps, conversation.workspaceId, conversation.id, afterSeq ?? null, context.actor.kind === 'customer' ? 'customer' : 'staff');
+      return conversationFeed(
+        context.deps,
+        conversation.workspaceId,
+        conversation.id,
+        afterSeq ?? null,
+        context.actor.kind === 'customer' ? 'customer' : 'staff',
+      );
     },
   })
   async conversationEvents(
@@ -109,7 +115,8 @@ export class RealtimeResolver {
 
   @Authorized(STAFF)
   @Subscription(() => Notification, {
-    description: 'Your notifications: conversations assigned to you or handed off to you, mentions in notes, handoffs waiting unassigned in your teams; tickets of yours (or, for admins, unassigned ones) that missed an SLA target; for admins, webhook endpoints disabled.',
+    description:
+      'Your notifications: conversations assigned to you or handed off to you, mentions in notes, handoffs waiting unassigned in your teams; tickets of yours (or, for admins, unassigned ones) that missed an SLA target; for admins, webhook endpoints disabled.',
     subscribe: ({ context }: SubscribeData) => topicFeed(context.deps.pubSub, 'notification', staff(context.actor).userId),
   })
   async notifications(@Root() event: NotificationPayload, @Ctx() ctx: Context): Promise<Notification> {
@@ -126,11 +133,7 @@ export class RealtimeResolver {
 
   @Authorized(STAFF_OR_CUSTOMER)
   @Mutation(() => Boolean, { description: 'Ephemeral typing indicator (rate-limited: 20 per 10 s).' })
-  setTyping(
-    @Arg('conversationId', () => ID) conversationId: string,
-    @Arg('isTyping') isTyping: boolean,
-    @Ctx() ctx: Context,
-  ): Promise<boolean> {
+  setTyping(@Arg('conversationId', () => ID) conversationId: string, @Arg('isTyping') isTyping: boolean, @Ctx() ctx: Context): Promise<boolean> {
     return new RealtimeService(ctx).setTyping(conversationId, isTyping);
   }
 

@@ -24,7 +24,9 @@ describe('live feeds over graphql-ws', () => {
   const track = <T extends { dispose(): unknown }>(c: T) => (clients.push(c), c);
 
   const start = async (widgetKey = ws.widgetKey) => {
-    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Iris"}) { customerToken conversation { id } } }`, { k: widgetKey });
+    const res = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Iris"}) { customerToken conversation { id } } }`, {
+      k: widgetKey,
+    });
     return { token: res.data.startConversation.customerToken as string, id: res.data.startConversation.conversation.id as string };
   };
   const send = async (conversationId: string, token: string, body: string) => {
@@ -79,9 +81,15 @@ describe('live feeds over graphql-ws', () => {
   it('the client helper resubscribes from the last seen seq after a reconnect', async () => {
     const c = await start();
     for (let i = 1; i <= 3; i++) await send(c.id, c.token, `h${i}`);
-    const client = track(wsClient(t.wsUrl, c.token, { retryAttempts: 20, retryWait: async () => {
-        await sleep(50);
-      }, shouldRetry: () => true }));
+    const client = track(
+      wsClient(t.wsUrl, c.token, {
+        retryAttempts: 20,
+        retryWait: async () => {
+          await sleep(50);
+        },
+        shouldRetry: () => true,
+      }),
+    );
     const received: number[] = [];
     const feed = subscribeToConversation({
       client,
@@ -111,11 +119,15 @@ describe('live feeds over graphql-ws', () => {
     const queriesFor = async (subscribers: number, body: string) => {
       const feeds = Array.from({ length: subscribers }, () => collect(track(wsClient(t.wsUrl, ws.token)), EVENTS, { id: c.id }));
       // Every feed is live once it has seen a typing event sent after subscribing.
-      await eventually(async () => {
-        await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: c.id }, ws.token);
-        await sleep(400);
-        return feeds.every((f) => f.events.some((e) => e.__typename === 'TypingChanged'));
-      }, 15_000, 'live feeds');
+      await eventually(
+        async () => {
+          await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: c.id }, ws.token);
+          await sleep(400);
+          return feeds.every((f) => f.events.some((e) => e.__typename === 'TypingChanged'));
+        },
+        15_000,
+        'live feeds',
+      );
       await sleep(100);
       const before = t.queries.count;
       const seq = await send(c.id, c.token, body);
@@ -183,7 +195,11 @@ describe('live feeds over graphql-ws', () => {
 
     expect((await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: c.id }, c.token)).data.setTyping).toBe(true);
     await agentFeed.until((ev) => ev.some((e) => e.__typename === 'TypingChanged'));
-    expect(agentFeed.events.find((e) => e.__typename === 'TypingChanged')).toEqual({ __typename: 'TypingChanged', isTyping: true, who: { type: 'CUSTOMER', name: 'Iris' } });
+    expect(agentFeed.events.find((e) => e.__typename === 'TypingChanged')).toEqual({
+      __typename: 'TypingChanged',
+      isTyping: true,
+      who: { type: 'CUSTOMER', name: 'Iris' },
+    });
 
     await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: c.id, u: ws.userId }, ws.token);
     await customerFeed.until((ev) => ev.some((e) => e.change === 'assigned'));
@@ -232,7 +248,10 @@ describe('live feeds over graphql-ws', () => {
     await huge.until(() => huge.errors.length > 0);
     expect((huge.errors[0] as any).extensions.code).toBe('BAD_USER_INPUT');
     // The same query guards as over HTTP: 20 aliases (the limit is 15).
-    const wide = collect(agent, `subscription { inboxEvents { ... on ConversationUpdated { conversation { ${Array.from({ length: 20 }, (_, i) => `a${i}: id`).join(" ")} } } } }`);
+    const wide = collect(
+      agent,
+      `subscription { inboxEvents { ... on ConversationUpdated { conversation { ${Array.from({ length: 20 }, (_, i) => `a${i}: id`).join(' ')} } } } }`,
+    );
     await wide.until(() => wide.errors.length > 0);
     expect((wide.errors as any[]).map((e) => e.message).join(' | ')).toMatch(/alias/i);
     const customerOnInbox = collect(customer, INBOX);
@@ -241,7 +260,8 @@ describe('live feeds over graphql-ws', () => {
 
     // A flood of typing updates is cut off with RATE_LIMITED and a retry hint.
     const results = [];
-    for (let i = 0; i < 25; i++) results.push(await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: mine.id }, mine.token));
+    for (let i = 0; i < 25; i++)
+      results.push(await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: mine.id }, mine.token));
     const limited = results.filter((r) => r.errors);
     expect(limited.length).toBe(5);
     const err = expectError(limited[0]!, 'RATE_LIMITED');
@@ -257,7 +277,11 @@ describe('live feeds over graphql-ws', () => {
   it('tracks presence, sends notifications, and shows admins the system status', async () => {
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "live-agent@example.com", name: "Lee"}) { inviteToken user { id } } }`, {}, ws.token);
     const agentId = invite.data.inviteAgent.user.id;
-    const agentToken = (await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, { t: invite.data.inviteAgent.inviteToken })).data.acceptInvite.accessToken;
+    const agentToken = (
+      await t.gql(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "password123"}) { accessToken } }`, {
+        t: invite.data.inviteAgent.inviteToken,
+      })
+    ).data.acceptInvite.accessToken;
 
     const presence = collect(track(wsClient(t.wsUrl, ws.token)), `subscription { presenceChanged { status user { id } } }`);
     await sleep(200);
@@ -277,7 +301,10 @@ describe('live feeds over graphql-ws', () => {
     await agentClient.dispose();
     await presence.until((ev) => ev.some((e) => e.user.id === agentId && e.status === 'OFFLINE'));
 
-    const status = collect(track(wsClient(t.wsUrl, ws.token)), `subscription { systemStatus { status database { ok } redis { ok } node { sockets subscriptions } cluster { sockets } eventLoopLagMs ai { provider } } }`);
+    const status = collect(
+      track(wsClient(t.wsUrl, ws.token)),
+      `subscription { systemStatus { status database { ok } redis { ok } node { sockets subscriptions } cluster { sockets } eventLoopLagMs ai { provider } } }`,
+    );
     await status.until((ev) => ev.length > 0);
     expect(status.events[0]).toMatchObject({ status: 'ok', database: { ok: true }, ai: { provider: 'local' } });
     expect(status.events[0].node.sockets).toBeGreaterThanOrEqual(2);

@@ -30,8 +30,12 @@ export enum NotificationKind {
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
   valuesConfig: {
-    UNASSIGNED_HANDOFF: { description: 'A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team).' },
-    SLA_BREACHED: { description: 'A ticket missed its first response or resolution target: sent to its assignee, or to the admins when it has none. `ticket` says which.' },
+    UNASSIGNED_HANDOFF: {
+      description: 'A conversation was handed to a human and nobody could be assigned: sent to its team’s members (every agent when it has no team).',
+    },
+    SLA_BREACHED: {
+      description: 'A ticket missed its first response or resolution target: sent to its assignee, or to the admins when it has none. `ticket` says which.',
+    },
     WEBHOOK_DISABLED: { description: 'A webhook endpoint was disabled (410 Gone, or failing for days); sent to the workspace’s admins. No conversation.' },
   },
 });

@@ -25,9 +25,15 @@ describe('conversations waiting in a team inbox', () => {
     t = await startTestServer({ RUN_WORKERS: 'true' });
     admin = await t.createWorkspace('Waiting Co');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "ada@waiting.test", name: "Ada", role: AGENT}) { inviteToken } }`, {}, admin.token);
-    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, { token: invite.data.inviteAgent.inviteToken });
+    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, {
+      token: invite.data.inviteAgent.inviteToken,
+    });
     ada = { id: accepted.data.acceptInvite.user.id, token: accepted.data.acceptInvite.accessToken };
-    const team = await t.gql(`mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }`, { input: { name: 'Front desk', assignmentPolicy: 'LEAST_OPEN', capacity: 1, isDefault: true, memberIds: [ada.id] } }, admin.token);
+    const team = await t.gql(
+      `mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }`,
+      { input: { name: 'Front desk', assignmentPolicy: 'LEAST_OPEN', capacity: 1, isDefault: true, memberIds: [ada.id] } },
+      admin.token,
+    );
     teamId = team.data.createTeam.id;
   });
   afterAll(async () => {

@@ -39,11 +39,9 @@ export async function routeHandoff(em: Em, conversation: Conversation, presence:
 
 async function decide(em: Em, conversation: Conversation, presence: PresenceReader | undefined, logger?: Logger): Promise<Routing & { policy: string }> {
   const workspaceId = conversation.workspace.id;
-  const team = await em.findOne(
-    Team,
-    conversation.team ? { id: conversation.team.id, workspace: workspaceId } : { isDefault: true, workspace: workspaceId },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
+  const team = await em.findOne(Team, conversation.team ? { id: conversation.team.id, workspace: workspaceId } : { isDefault: true, workspace: workspaceId }, {
+    lockMode: LockMode.PESSIMISTIC_WRITE,
+  });
   if (!team) return { assignedId: null, notify: await activeStaff(em, workspaceId), teamName: null, policy: 'no_team' };
   conversation.team = em.getReference(Team, team.id) as never;
   const members = await activeMembers(em, team.id);

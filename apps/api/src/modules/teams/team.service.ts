@@ -51,7 +51,10 @@ export class TeamService {
       const joined = Date.now();
       users.forEach((user, i) => em.create(TeamMember, { team, user, workspace: workspaceId, createdAt: new Date(joined + i) }));
       audit({ ...this.scope, em }, workspaceId, {
-        action: 'team.create', targetType: 'Team', targetId: team.id, metadata: { name: team.name, policy: team.assignmentPolicy, members: users.length },
+        action: 'team.create',
+        targetType: 'Team',
+        targetId: team.id,
+        metadata: { name: team.name, policy: team.assignmentPolicy, members: users.length },
       });
       return team;
     });

@@ -26,7 +26,10 @@ describe('teams and auto-assignment', () => {
     return { id: res.data.startConversation.conversation.id as string, customerToken: res.data.startConversation.customerToken as string };
   };
   const assigneeCounts = async (ids: string[]) => {
-    const rows = await t.sql(`select assignee_id, count(*)::int as n from conversation where id in (${ids.map(() => '?').join(', ')}) group by assignee_id`, ids);
+    const rows = await t.sql(
+      `select assignee_id, count(*)::int as n from conversation where id in (${ids.map(() => '?').join(', ')}) group by assignee_id`,
+      ids,
+    );
     return new Map(rows.map((r) => [r.assignee_id as string | null, r.n as number]));
   };
 
@@ -34,18 +37,29 @@ describe('teams and auto-assignment', () => {
     t = await startTestServer({ RUN_WORKERS: 'true', AI_AUTO_REPLY: 'true' });
     admin = await t.createWorkspace('Team Co');
     for (const name of ['Ada', 'Ben', 'Cleo', 'Dev']) {
-      const invite = await t.gql(`mutation($email: String!, $name: String!) { inviteAgent(input: {email: $email, name: $name, role: AGENT}) { inviteToken } }`, { email: `${name.toLowerCase()}@teams.test`, name }, admin.token);
-      const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, { token: invite.data.inviteAgent.inviteToken });
+      const invite = await t.gql(
+        `mutation($email: String!, $name: String!) { inviteAgent(input: {email: $email, name: $name, role: AGENT}) { inviteToken } }`,
+        { email: `${name.toLowerCase()}@teams.test`, name },
+        admin.token,
+      );
+      const accepted = await t.gql(
+        `mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`,
+        { token: invite.data.inviteAgent.inviteToken },
+      );
       agents.push({ name, id: accepted.data.acceptInvite.user.id, token: accepted.data.acceptInvite.accessToken });
     }
     adminSocket = wsClient(t.wsUrl, admin.token);
     presence = collect(adminSocket, `subscription { presenceChanged { status user { id } } }`);
     // Live once the admin hears their own presence change.
-    await eventually(async () => {
-      await t.gql(`mutation { setPresence(status: AWAY) }`, {}, admin.token);
-      await t.gql(`mutation { setPresence(status: ONLINE) }`, {}, admin.token);
-      return presence.events.some((e) => e.user.id === admin.userId);
-    }, 15_000, 'the presence subscription');
+    await eventually(
+      async () => {
+        await t.gql(`mutation { setPresence(status: AWAY) }`, {}, admin.token);
+        await t.gql(`mutation { setPresence(status: ONLINE) }`, {}, admin.token);
+        return presence.events.some((e) => e.user.id === admin.userId);
+      },
+      15_000,
+      'the presence subscription',
+    );
     // Ada, Ben and Cleo are online (a socket each, listening to their notifications); Dev is not.
     for (const agent of agents.slice(0, 3)) {
       const socket = wsClient(t.wsUrl, agent.token);
@@ -60,14 +74,24 @@ describe('teams and auto-assignment', () => {
   });
 
   it('lets admins manage teams; names are unique ignoring case; bad input is refused and writes nothing', async () => {
-    const res = await t.gql(CREATE, { input: { name: 'Support', assignmentPolicy: 'ROUND_ROBIN', isDefault: true, memberIds: agents.map((a) => a.id) } }, admin.token);
+    const res = await t.gql(
+      CREATE,
+      { input: { name: 'Support', assignmentPolicy: 'ROUND_ROBIN', isDefault: true, memberIds: agents.map((a) => a.id) } },
+      admin.token,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.createTeam).toMatchObject({ name: 'Support', assignmentPolicy: 'ROUND_ROBIN', capacity: null, isDefault: true, waitingConversations: 0 });
     expect(res.data.createTeam.members.map((m: any) => m.id)).toEqual(agents.map((a) => a.id));
     teamIds.support = res.data.createTeam.id;
 
     expectError(await t.gql(CREATE, { input: { name: ' support ' } }, admin.token), 'CONFLICT');
-    for (const input of [{ name: '' }, { name: 'x'.repeat(61) }, { name: 'ok', capacity: 0 }, { name: 'ok', capacity: 101 }, { name: 'ok', memberIds: ['nope'] }]) {
+    for (const input of [
+      { name: '' },
+      { name: 'x'.repeat(61) },
+      { name: 'ok', capacity: 0 },
+      { name: 'ok', capacity: 101 },
+      { name: 'ok', memberIds: ['nope'] },
+    ]) {
       expectError(await t.gql(CREATE, { input }, admin.token), 'BAD_USER_INPUT');
     }
     expectError(await t.gql(CREATE, { input: { name: 'ok', memberIds: ['00000000-0000-4000-8000-000000000000'] } }, admin.token), 'NOT_FOUND');
@@ -75,7 +99,10 @@ describe('teams and auto-assignment', () => {
     // Another workspace cannot see, change or use the team.
     const other = await t.createWorkspace('Other Co');
     expectError(await t.gql(UPDATE, { id: teamIds.support, input: { name: 'Mine' } }, other.token), 'NOT_FOUND');
-    expectError(await t.gql(`mutation($t: ID!, $u: ID!) { addTeamMember(teamId: $t, userId: $u) { id } }`, { t: teamIds.support, u: other.userId }, admin.token), 'NOT_FOUND');
+    expectError(
+      await t.gql(`mutation($t: ID!, $u: ID!) { addTeamMember(teamId: $t, userId: $u) { id } }`, { t: teamIds.support, u: other.userId }, admin.token),
+      'NOT_FOUND',
+    );
     expect((await t.gql(TEAMS, {}, other.token)).data.teams).toEqual([]);
     expect((await t.sql(`select count(*)::int as n from team where workspace_id = ?`, [admin.workspaceId]))[0].n).toBe(1);
     const audited = await t.sql(`select action from audit_log where workspace_id = ? and action like 'team.%'`, [admin.workspaceId]);
@@ -98,7 +125,11 @@ describe('teams and auto-assignment', () => {
     expect(agents.slice(0, 3).map((a) => counts.get(a.id))).toEqual([10, 10, 10]);
     expect(counts.get(agents[3]!.id)).toBeUndefined();
     // Every conversation is in the default team's inbox, and each agent heard of exactly theirs.
-    const teamed = await t.gql(`query($t: ID!) { conversations(filter: {teamId: $t}, first: 50) { edges { node { team { name } } } } }`, { t: teamIds.support }, admin.token);
+    const teamed = await t.gql(
+      `query($t: ID!) { conversations(filter: {teamId: $t}, first: 50) { edges { node { team { name } } } } }`,
+      { t: teamIds.support },
+      admin.token,
+    );
     expect(teamed.errors).toBeUndefined();
     expect(teamed.data.conversations.edges).toHaveLength(30);
     for (const [i, inbox] of inboxes.entries()) {
@@ -113,11 +144,18 @@ describe('teams and auto-assignment', () => {
 
   it('least-open respects capacity and turns; when nobody can take it, the conversation waits in the team inbox and the team is told', async () => {
     const [ada, ben, cleo, dev] = agents;
-    const billing = await t.gql(CREATE, { input: { name: 'Billing', assignmentPolicy: 'LEAST_OPEN', capacity: 2, memberIds: [ada!.id, ben!.id, dev!.id] } }, admin.token);
+    const billing = await t.gql(
+      CREATE,
+      { input: { name: 'Billing', assignmentPolicy: 'LEAST_OPEN', capacity: 2, memberIds: [ada!.id, ben!.id, dev!.id] } },
+      admin.token,
+    );
     teamIds.billing = billing.data.createTeam.id;
     const made = await t.gql(UPDATE, { id: teamIds.billing, input: { isDefault: true } }, admin.token);
     expect(made.data.updateTeam.isDefault).toBe(true);
-    expect((await t.gql(TEAMS, {}, ada!.token)).data.teams.map((x: any) => [x.name, x.isDefault])).toEqual([['Billing', true], ['Support', false]]);
+    expect((await t.gql(TEAMS, {}, ada!.token)).data.teams.map((x: any) => [x.name, x.isDefault])).toEqual([
+      ['Billing', true],
+      ['Support', false],
+    ]);
 
     // Ada already holds one conversation.
     const held = await start('Held');
@@ -132,7 +170,11 @@ describe('teams and auto-assignment', () => {
     }
     // Ben (0 open) → Ada and Ben tie at 1, Ada is next in turn → Ben (1 vs Ada's 2) → both at capacity 2: nobody.
     expect(order).toEqual([ben!.id, ada!.id, ben!.id, null]);
-    const waiting = await t.gql(`query($t: ID!) { conversations(filter: {teamId: $t, unassigned: true}) { edges { node { id } } } }`, { t: teamIds.billing }, ada!.token);
+    const waiting = await t.gql(
+      `query($t: ID!) { conversations(filter: {teamId: $t, unassigned: true}) { edges { node { id } } } }`,
+      { t: teamIds.billing },
+      ada!.token,
+    );
     expect(waiting.data.conversations.edges).toHaveLength(1);
     const waitingId = waiting.data.conversations.edges[0].node.id;
     expect((await t.gql(TEAMS, {}, ada!.token)).data.teams.find((x: any) => x.name === 'Billing').waitingConversations).toBe(1);
@@ -159,7 +201,10 @@ describe('teams and auto-assignment', () => {
     const theirs = await t.gql(CREATE, { input: { name: 'Theirs' } }, other.token);
     expectError(await t.gql(TRANSFER, { c: waitingId, t: theirs.data.createTeam.id }, ben!.token), 'NOT_FOUND');
     expectError(await t.gql(TRANSFER, { c: waitingId, t: 'nope' }, ben!.token), 'BAD_USER_INPUT');
-    const audited = await t.sql(`select action from audit_log where workspace_id = ? and target_id = ? and action like 'conversation.%'`, [admin.workspaceId, waitingId]);
+    const audited = await t.sql(`select action from audit_log where workspace_id = ? and target_id = ? and action like 'conversation.%'`, [
+      admin.workspaceId,
+      waitingId,
+    ]);
     expect(audited.map((a) => a.action)).toContain('conversation.assigned');
   });
 
@@ -169,10 +214,14 @@ describe('teams and auto-assignment', () => {
       { key: admin.widgetKey },
     );
     const id = res.data.startConversation.conversation.id;
-    const row = await eventually(async () => {
-      const [c] = await t.sql(`select mode, assignee_id, team_id from conversation where id = ?`, [id]);
-      return c?.mode === 'HUMAN' ? c : null;
-    }, 30_000, 'the handoff');
+    const row = await eventually(
+      async () => {
+        const [c] = await t.sql(`select mode, assignee_id, team_id from conversation where id = ?`, [id]);
+        return c?.mode === 'HUMAN' ? c : null;
+      },
+      30_000,
+      'the handoff',
+    );
     expect(row.team_id).toBe(teamIds.billing);
     // Billing's members are at capacity: it waits, and they are told.
     expect(row.assignee_id).toBeNull();

@@ -36,7 +36,8 @@ export function minutesOf(time: string): number {
 /** The reasons a calendar is unusable, empty when it is fine (messages name the offending entry). */
 export function calendarProblems(calendar: Calendar): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (!IANAZone.isValidZone(calendar.timezone)) problems.push({ field: 'timezone', message: `${calendar.timezone} is not an IANA time zone (e.g. Europe/Berlin)` });
+  if (!IANAZone.isValidZone(calendar.timezone))
+    problems.push({ field: 'timezone', message: `${calendar.timezone} is not an IANA time zone (e.g. Europe/Berlin)` });
   const byDay = new Map<number, [number, number][]>();
   calendar.intervals.forEach((interval, i) => {
     const field = `intervals[${i}]`;

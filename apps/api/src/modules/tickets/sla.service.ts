@@ -96,7 +96,12 @@ export async function loadCalendar(em: EntityManager, workspaceId: string): Prom
 }
 
 /** The targets of a ticket of this priority created at `from` (nulls where the policy has none). */
-export async function slaTargets(em: EntityManager, workspaceId: string, priority: Priority, from: Date): Promise<{ firstResponseDueAt: Date | null; dueAt: Date | null }> {
+export async function slaTargets(
+  em: EntityManager,
+  workspaceId: string,
+  priority: Priority,
+  from: Date,
+): Promise<{ firstResponseDueAt: Date | null; dueAt: Date | null }> {
   const policy = await em.findOne(SlaPolicy, { workspace: workspaceId, priority }, { filters: false });
   if (!policy || (policy.firstResponseMinutes == null && policy.resolutionMinutes == null)) return { firstResponseDueAt: null, dueAt: null };
   const calendar = policy.businessHoursOnly ? await loadCalendar(em, workspaceId) : null;
@@ -111,7 +116,15 @@ export function recordBreaches(em: EntityManager, ticket: Ticket, now: Date): Ti
   const recorded: TicketEventKind[] = [];
   const record = (kind: TicketEventKind, due: Date) => {
     // A millisecond apart when both are recorded at once: the history keeps their order.
-    em.create(TicketEvent, { workspace: ticket.workspace, ticket, actor: null, kind, fromValue: null, toValue: fmt(due), createdAt: new Date(now.getTime() + recorded.length) });
+    em.create(TicketEvent, {
+      workspace: ticket.workspace,
+      ticket,
+      actor: null,
+      kind,
+      fromValue: null,
+      toValue: fmt(due),
+      createdAt: new Date(now.getTime() + recorded.length),
+    });
     recorded.push(kind);
   };
   // A resolution without any reply stops the first-response clock too.
@@ -129,7 +142,9 @@ export function recordBreaches(em: EntityManager, ticket: Ticket, now: Date): Ti
 }
 
 export function slaView(ticket: Readonly<Ticket>, now = new Date()): TicketSla {
-  const firstResponseBreached = Boolean(ticket.firstResponseBreachedAt) || Boolean(ticket.firstResponseDueAt && (ticket.firstRespondedAt ?? ticket.resolvedAt ?? now) > ticket.firstResponseDueAt);
+  const firstResponseBreached =
+    Boolean(ticket.firstResponseBreachedAt) ||
+    Boolean(ticket.firstResponseDueAt && (ticket.firstRespondedAt ?? ticket.resolvedAt ?? now) > ticket.firstResponseDueAt);
   const resolutionBreached = Boolean(ticket.resolutionBreachedAt) || Boolean(ticket.dueAt && (ticket.resolvedAt ?? now) > ticket.dueAt);
   const open: Date[] = [];
   if (ticket.firstResponseDueAt && !ticket.firstRespondedAt && !ticket.resolvedAt) open.push(ticket.firstResponseDueAt);
@@ -173,7 +188,9 @@ export class SlaService {
     const intervals = input.intervals
       .map((i) => ({ weekday: i.weekday, opens: i.opens, closes: i.closes }))
       .sort((a, b) => a.weekday - b.weekday || minutesOf(a.opens) - minutesOf(b.opens));
-    const holidays = [...new Map((input.holidays ?? []).map((h) => [h.date, { date: h.date, name: h.name?.trim() || null }])).values()].sort((a, b) => a.date.localeCompare(b.date));
+    const holidays = [...new Map((input.holidays ?? []).map((h) => [h.date, { date: h.date, name: h.name?.trim() || null }])).values()].sort((a, b) =>
+      a.date.localeCompare(b.date),
+    );
     const timezone = input.timezone.trim();
     const [problem] = calendarProblems({ timezone, intervals: input.intervals, holidays: holidays.map((h) => h.date) });
     if (problem) throw badInput(`${problem.field}: ${problem.message}`, problem.field);
@@ -188,7 +205,8 @@ export class SlaService {
   /** Creates or replaces the policy of a priority (admins, audited); applies to tickets created or re-prioritised from now on. */
   async setPolicy(input: SlaPolicyInput): Promise<SlaPolicy> {
     const { workspaceId } = workspaceActor(this.scope.actor);
-    if (input.firstResponseMinutes == null && input.resolutionMinutes == null) throw badInput('Give a first response or a resolution target (or delete the policy)', 'firstResponseMinutes');
+    if (input.firstResponseMinutes == null && input.resolutionMinutes == null)
+      throw badInput('Give a first response or a resolution target (or delete the policy)', 'firstResponseMinutes');
     const values = {
       firstResponseMinutes: input.firstResponseMinutes ?? null,
       resolutionMinutes: input.resolutionMinutes ?? null,

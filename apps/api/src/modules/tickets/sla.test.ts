@@ -55,14 +55,20 @@ describe('business-hours arithmetic (by hand)', () => {
 
   it('follows the zone across a daylight-saving change', () => {
     // Fri 27 Mar 2026 16:00 CET (15:00Z) + 120: one hour on Friday; clocks go forward on Sunday; Mon 30 Mar 09:00 CEST is 07:00Z, + 60.
-    expect(addBusinessMinutes(new Date('2026-03-27T15:00:00Z'), 120, { timezone: 'Europe/Berlin', intervals: BERLIN.intervals, holidays: [] })!.toISOString()).toBe(
-      '2026-03-30T08:00:00.000Z',
-    );
+    expect(
+      addBusinessMinutes(new Date('2026-03-27T15:00:00Z'), 120, { timezone: 'Europe/Berlin', intervals: BERLIN.intervals, holidays: [] })!.toISOString(),
+    ).toBe('2026-03-30T08:00:00.000Z');
   });
 
   it('counts every minute without a calendar, and gives up on a calendar that is never open', () => {
     expect(addBusinessMinutes(new Date('2026-12-23T15:30:00Z'), 90, null)!.toISOString()).toBe('2026-12-23T17:00:00.000Z');
-    expect(addBusinessMinutes(new Date('2026-12-23T15:30:00Z'), 90, { timezone: 'UTC', intervals: [{ weekday: 1, opens: '09:00', closes: '10:00' }], holidays: [] })!.toISOString()).toBe(
+    expect(
+      addBusinessMinutes(new Date('2026-12-23T15:30:00Z'), 90, {
+        timezone: 'UTC',
+        intervals: [{ weekday: 1, opens: '09:00', closes: '10:00' }],
+        holidays: [],
+      })!.toISOString(),
+    ).toBe(
       '2027-01-04T09:30:00.000Z', // Mondays only: 28 Dec 09:00–10:00, then 4 Jan 09:00 + 30
     );
   });
@@ -83,7 +89,9 @@ describe('ticket detail and SLA policies', () => {
     t = await startTestServer({ RUN_WORKERS: 'true' });
     admin = await t.createWorkspace('SLA Co');
     const invite = await t.gql(`mutation { inviteAgent(input: {email: "sam@sla.test", name: "Sam", role: AGENT}) { inviteToken } }`, {}, admin.token);
-    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, { token: invite.data.inviteAgent.inviteToken });
+    const accepted = await t.gql(`mutation($token: String!) { acceptInvite(input: {token: $token, password: "agent-password"}) { accessToken user { id } } }`, {
+      token: invite.data.inviteAgent.inviteToken,
+    });
     agent = { id: accepted.data.acceptInvite.user.id, token: accepted.data.acceptInvite.accessToken };
     adminSocket = wsClient(t.wsUrl, admin.token);
     agentSocket = wsClient(t.wsUrl, agent.token);
@@ -92,11 +100,15 @@ describe('ticket detail and SLA policies', () => {
     inbox = collect(adminSocket, `subscription { inboxEvents { ... on TicketUpdated { change ticket { id } } } }`);
     // Live once the admin's inbox hears a ticket being created.
     const probes = new Set<string>();
-    await eventually(async () => {
-      const probe = await t.gql(CREATE, { input: { subject: 'Probe' } }, admin.token);
-      probes.add(probe.data.createTicket.id);
-      return inbox.events.some((e) => probes.has(e.ticket?.id));
-    }, 15_000, 'the inbox subscription');
+    await eventually(
+      async () => {
+        const probe = await t.gql(CREATE, { input: { subject: 'Probe' } }, admin.token);
+        probes.add(probe.data.createTicket.id);
+        return inbox.events.some((e) => probes.has(e.ticket?.id));
+      },
+      15_000,
+      'the inbox subscription',
+    );
   });
   afterAll(async () => {
     await adminSocket.dispose();
@@ -110,7 +122,16 @@ describe('ticket detail and SLA policies', () => {
       [{ ...BERLIN, intervals: [{ weekday: 8, opens: '09:00', closes: '17:00' }] }, 'weekday'],
       [{ ...BERLIN, intervals: [{ weekday: 1, opens: '17:00', closes: '09:00' }] }, 'closes must be after opens'],
       [{ ...BERLIN, intervals: [{ weekday: 1, opens: '9am', closes: '17:00' }] }, 'HH:mm'],
-      [{ ...BERLIN, intervals: [{ weekday: 1, opens: '09:00', closes: '13:00' }, { weekday: 1, opens: '12:00', closes: '17:00' }] }, 'overlaps'],
+      [
+        {
+          ...BERLIN,
+          intervals: [
+            { weekday: 1, opens: '09:00', closes: '13:00' },
+            { weekday: 1, opens: '12:00', closes: '17:00' },
+          ],
+        },
+        'overlaps',
+      ],
       [{ ...BERLIN, holidays: [{ date: '2026-02-30' }] }, 'not a date'],
     ];
     for (const [input, message] of bad) {
@@ -132,7 +153,11 @@ describe('ticket detail and SLA policies', () => {
     const high = await t.gql(SET_POLICY, { input: { priority: 'HIGH', firstResponseMinutes: 60, resolutionMinutes: 480 } }, admin.token);
     expect(high.data.setSlaPolicy).toMatchObject({ priority: 'HIGH', businessHoursOnly: true });
     await t.gql(SET_POLICY, { input: { priority: 'NORMAL', resolutionMinutes: 120, businessHoursOnly: false } }, admin.token);
-    const settings = await t.gql(`{ slaSettings { businessHours { timezone } policies { priority firstResponseMinutes resolutionMinutes } } }`, {}, agent.token);
+    const settings = await t.gql(
+      `{ slaSettings { businessHours { timezone } policies { priority firstResponseMinutes resolutionMinutes } } }`,
+      {},
+      agent.token,
+    );
     expect(settings.data.slaSettings).toEqual({
       businessHours: { timezone: 'Europe/Berlin' },
       policies: [
@@ -179,7 +204,11 @@ describe('ticket detail and SLA policies', () => {
     const start = await t.gql(START, { key: admin.widgetKey, name: 'Hana', message: 'My parcel never arrived' });
     const conversationId = start.data.startConversation.conversation.id;
     const customerSocket = wsClient(t.wsUrl, start.data.startConversation.customerToken);
-    const customerFeed = collect(customerSocket, `subscription($id: ID!) { conversationEvents(conversationId: $id, afterSeq: 0) { __typename ... on MessageAdded { message { body authorType } } } }`, { id: conversationId });
+    const customerFeed = collect(
+      customerSocket,
+      `subscription($id: ID!) { conversationEvents(conversationId: $id, afterSeq: 0) { __typename ... on MessageAdded { message { body authorType } } } }`,
+      { id: conversationId },
+    );
     try {
       const created = await t.gql(CREATE, { input: { conversationId, priority: 'HIGH', assigneeId: agent.id } }, admin.token);
       const id = created.data.createTicket.id;
@@ -193,13 +222,20 @@ describe('ticket detail and SLA policies', () => {
       const mention = await t.gql(COMMENT, { input: { ticketId: id, body: '@Sam please call the courier', isPublic: false } }, admin.token);
       expect(mention.errors).toBeUndefined();
       await agentNotes.until((events) => events.some((e) => e.kind === 'MENTIONED' && e.ticket?.id === id), 15_000);
-      expect(agentNotes.events.find((e) => e.kind === 'MENTIONED')).toMatchObject({ conversation: null, text: expect.stringContaining('mentioned you on ticket “My parcel never arrived”: @Sam please call the courier') });
+      expect(agentNotes.events.find((e) => e.kind === 'MENTIONED')).toMatchObject({
+        conversation: null,
+        text: expect.stringContaining('mentioned you on ticket “My parcel never arrived”: @Sam please call the courier'),
+      });
       expect(adminNotes.events.some((e) => e.kind === 'MENTIONED')).toBe(false);
       const reply = await t.gql(COMMENT, { input: { ticketId: id, body: 'We are sending a new parcel today.', isPublic: true } }, agent.token);
       expect(reply.errors).toBeUndefined();
       await customerFeed.until((events) => events.some((e) => e.message?.body === 'We are sending a new parcel today.'));
       expect(customerFeed.events.some((e) => e.message?.body?.includes('Courier'))).toBe(false);
-      const customerView = await t.gql(`query($id: ID!) { conversation(id: $id) { messages { edges { node { body authorType } } } } }`, { id: conversationId }, start.data.startConversation.customerToken);
+      const customerView = await t.gql(
+        `query($id: ID!) { conversation(id: $id) { messages { edges { node { body authorType } } } } }`,
+        { id: conversationId },
+        start.data.startConversation.customerToken,
+      );
       const bodies = customerView.data.conversation.messages.edges.map((e: any) => e.node.body);
       expect(bodies).toContain('We are sending a new parcel today.');
       expect(bodies.join(' ')).not.toContain('Courier');
@@ -225,9 +261,17 @@ describe('ticket detail and SLA policies', () => {
         ['STATUS', 'PENDING', 'RESOLVED', agent.id],
       ]);
       // Paginated oldest first.
-      const page = await t.gql(`query($id: ID!) { ticket(id: $id) { history(first: 2) { edges { cursor node { kind } } pageInfo { hasNextPage } } } }`, { id }, agent.token);
+      const page = await t.gql(
+        `query($id: ID!) { ticket(id: $id) { history(first: 2) { edges { cursor node { kind } } pageInfo { hasNextPage } } } }`,
+        { id },
+        agent.token,
+      );
       expect(page.data.ticket.history.pageInfo.hasNextPage).toBe(true);
-      const next = await t.gql(`query($id: ID!, $after: String) { ticket(id: $id) { history(first: 5, after: $after) { edges { node { kind fromValue } } } } }`, { id, after: page.data.ticket.history.edges[1].cursor }, agent.token);
+      const next = await t.gql(
+        `query($id: ID!, $after: String) { ticket(id: $id) { history(first: 5, after: $after) { edges { node { kind fromValue } } } } }`,
+        { id, after: page.data.ticket.history.edges[1].cursor },
+        agent.token,
+      );
       expect(next.data.ticket.history.edges.map((e: any) => [e.node.kind, e.node.fromValue])).toEqual([
         ['ASSIGNEE', agent.id],
         ['STATUS', 'PENDING'],
@@ -253,7 +297,11 @@ describe('ticket detail and SLA policies', () => {
     // Both targets of Sam's ticket and the resolution target of the other one passed a minute ago.
     await t.sql(`update ticket set first_response_due_at = now() - interval '1 minute', due_at = now() - interval '1 minute' where id = ?`, [ids[0]]);
     await t.sql(`update ticket set due_at = now() - interval '1 minute' where id = ?`, [ids[1]]);
-    const before = await t.gql(`query($id: ID!) { ticket(id: $id) { sla { state firstResponseBreached resolutionBreached secondsLeft } } }`, { id: ids[0] }, agent.token);
+    const before = await t.gql(
+      `query($id: ID!) { ticket(id: $id) { sla { state firstResponseBreached resolutionBreached secondsLeft } } }`,
+      { id: ids[0] },
+      agent.token,
+    );
     expect(before.data.ticket.sla).toMatchObject({ state: 'BREACHED', firstResponseBreached: true, resolutionBreached: true });
     expect(before.data.ticket.sla.secondsLeft).toBeLessThan(0);
 
@@ -285,7 +333,11 @@ describe('ticket detail and SLA policies', () => {
     expect(after.data.ticket.sla).toMatchObject({ state: 'BREACHED', firstResponseBreached: true });
 
     const range = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
-    const analytics = await t.gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { slaBreaches ticketSla { withTargets firstResponseBreached resolutionBreached attainmentRate } } }`, range, admin.token);
+    const analytics = await t.gql(
+      `query($from: DateTimeISO!, $to: DateTimeISO!) { analytics(range: {from: $from, to: $to}) { slaBreaches ticketSla { withTargets firstResponseBreached resolutionBreached attainmentRate } } }`,
+      range,
+      admin.token,
+    );
     expect(analytics.errors).toBeUndefined();
     const sla = analytics.data.analytics.ticketSla;
     // Every ticket this file created (all in the last hour) that has a target, counted from the database with the rule written out here.

@@ -7,7 +7,9 @@ import { Message } from '../messages/message.entity.js';
 import { Ticket } from './ticket.entity.js';
 import { TenantEntity } from '../workspaces/index.js';
 
-@ObjectType({ description: 'A comment on a ticket: a public reply (sent to the requester’s conversation when the ticket has one) or an internal note for colleagues.' })
+@ObjectType({
+  description: 'A comment on a ticket: a public reply (sent to the requester’s conversation when the ticket has one) or an internal note for colleagues.',
+})
 @Entity()
 @TenantScoped()
 @Index({ properties: ['ticket', 'createdAt', 'id'] })

@@ -20,7 +20,9 @@ registerEnumType(TicketStatus, { name: 'TicketStatus' });
 @TenantScoped()
 @Index({ properties: ['workspace', 'createdAt', 'id'] })
 @Index({ properties: ['workspace', 'status'] })
-export class Ticket extends MutableTenantEntity<'status' | 'priority' | 'firstResponseDueAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt'> {
+export class Ticket extends MutableTenantEntity<
+  'status' | 'priority' | 'firstResponseDueAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt'
+> {
   @Field()
   @Property({ length: 200 })
   subject!: string;
@@ -46,7 +48,10 @@ export class Ticket extends MutableTenantEntity<'status' | 'priority' | 'firstRe
   @ManyToOne(() => Conversation, { ref: true, nullable: true, deleteRule: 'set null' })
   conversation?: Ref<Conversation> | null;
 
-  @Field(() => Date, { nullable: true, description: 'When it must be resolved: from the SLA policy of its priority (business hours and holidays counted), or set by hand.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it must be resolved: from the SLA policy of its priority (business hours and holidays counted), or set by hand.',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   dueAt?: Date | null;
 

@@ -105,7 +105,9 @@ export class AddTicketCommentInput {
   @Matches(/\S/, { message: 'must not be blank' })
   body!: string;
 
-  @Field({ description: 'A public reply (sent to the requester’s conversation when the ticket has one; stops the first-response clock) or an internal comment.' })
+  @Field({
+    description: 'A public reply (sent to the requester’s conversation when the ticket has one; stops the first-response clock) or an internal comment.',
+  })
   @IsBoolean()
   isPublic!: boolean;
 }

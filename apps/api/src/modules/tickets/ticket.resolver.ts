@@ -51,7 +51,10 @@ export class TicketResolver {
   }
 
   @Authorized(STAFF)
-  @Mutation(() => TicketComment, { description: 'A public reply (also sent to the requester’s conversation when the ticket was raised from one; stops the first-response clock) or an internal comment (audited).' })
+  @Mutation(() => TicketComment, {
+    description:
+      'A public reply (also sent to the requester’s conversation when the ticket was raised from one; stops the first-response clock) or an internal comment (audited).',
+  })
   addTicketComment(@Arg('input', { validateFn: validateArgs }) input: AddTicketCommentInput, @Ctx() ctx: Context): Promise<TicketComment> {
     return new TicketService(ctx).addComment(staff(ctx.actor), input);
   }
@@ -63,7 +66,9 @@ export class TicketResolver {
   }
 
   @Authorized(ADMIN_ONLY)
-  @Mutation(() => BusinessCalendar, { description: 'Admins: replaces the opening hours and holidays (audited). Tickets keep the targets they have; new tickets and priority changes use these.' })
+  @Mutation(() => BusinessCalendar, {
+    description: 'Admins: replaces the opening hours and holidays (audited). Tickets keep the targets they have; new tickets and priority changes use these.',
+  })
   setBusinessHours(@Arg('input', { validateFn: validateArgs }) input: BusinessHoursInput, @Ctx() ctx: Context): Promise<BusinessCalendar> {
     return new SlaService(ctx).setBusinessHours(input);
   }

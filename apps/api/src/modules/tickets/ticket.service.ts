@@ -158,7 +158,8 @@ export class TicketService {
       const after = ticketData(ticket);
       const changes = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
       // Staged in the same transaction as the change; nothing changed, no event.
-      fanOut = changes.length > 0 && (await emitWebhookEvents(em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }]));
+      fanOut =
+        changes.length > 0 && (await emitWebhookEvents(em, actor.workspaceId, [{ type: WebhookEventType.TICKET_UPDATED, data: { ticket: after, changes } }]));
       return ticket;
     });
     pokeFanOut(this.scope.deps, fanOut);
@@ -178,7 +179,8 @@ export class TicketService {
     if (!body) throw badInput('body must not be blank', 'body');
     const existing = await this.get(input.ticketId);
     // Sent first: it checks the conversation (it may be erased) and is its own transaction with its own publish.
-    const message = input.isPublic && existing.conversation ? await new MessageService(this.scope).send({ conversationId: existing.conversation.id, body }) : null;
+    const message =
+      input.isPublic && existing.conversation ? await new MessageService(this.scope).send({ conversationId: existing.conversation.id, body }) : null;
     let breaches: TicketEventKind[] = [];
     // Internal comments notify the colleagues they @mention, as notes do.
     const team = input.isPublic ? [] : await this.em.find(User, { status: UserStatus.ACTIVE }, { fields: ['id', 'name', 'email'] });
@@ -197,7 +199,11 @@ export class TicketService {
       });
       if (input.isPublic && !ticket.firstRespondedAt) ticket.firstRespondedAt = now;
       breaches = recordBreaches(em, ticket, now);
-      audit({ ...this.scope, em }, actor.workspaceId, { action: input.isPublic ? 'ticket.reply' : 'ticket.comment', targetType: 'Ticket', targetId: ticket.id });
+      audit({ ...this.scope, em }, actor.workspaceId, {
+        action: input.isPublic ? 'ticket.reply' : 'ticket.comment',
+        targetType: 'Ticket',
+        targetId: ticket.id,
+      });
       return { ticket, comment };
     });
     publishTicketChange(this.scope.deps.pubSub, actor.workspaceId, ticket.id, 'commented');
@@ -208,7 +214,15 @@ export class TicketService {
   }
 
   private event(em: Em, ticket: Ticket, actor: StaffActor | null, kind: TicketEventKind, fromValue: string | null, toValue: string | null, at: Date) {
-    em.create(TicketEvent, { workspace: ticket.workspace, ticket, actor: actor ? (em.getReference(User, actor.userId) as never) : null, kind, fromValue, toValue, createdAt: at });
+    em.create(TicketEvent, {
+      workspace: ticket.workspace,
+      ticket,
+      actor: actor ? (em.getReference(User, actor.userId) as never) : null,
+      kind,
+      fromValue,
+      toValue,
+      createdAt: at,
+    });
   }
 
   private async activeUser(id: string) {
@@ -235,7 +249,9 @@ export async function notifyBreaches(em: Em, pubSub: PubSub, ticket: Ticket, bre
   const workspaceId = ticket.workspace.id;
   const recipients = ticket.assignee
     ? [ticket.assignee.id]
-    : (await em.execute<{ id: string }[]>(`select id from "user" where workspace_id = ? and status = 'ACTIVE' and role = 'ADMIN' order by id`, [workspaceId])).map((r) => r.id);
+    : (
+        await em.execute<{ id: string }[]>(`select id from "user" where workspace_id = ? and status = 'ACTIVE' and role = 'ADMIN' order by id`, [workspaceId])
+      ).map((r) => r.id);
   for (const kind of breaches) {
     const first = kind === TicketEventKind.FIRST_RESPONSE_BREACHED;
     countSlaBreach(first ? 'first_response' : 'resolution');

@@ -13,11 +13,21 @@ describe('tickets', () => {
   afterAll(() => t.close());
 
   it('creates a ticket from a conversation, resolves it and lists it', async () => {
-    const start = await t.gql(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Hana", message: "My invoice is wrong"}) { conversation { id } } }`, { k: ws.widgetKey });
+    const start = await t.gql(
+      `mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Hana", message: "My invoice is wrong"}) { conversation { id } } }`,
+      { k: ws.widgetKey },
+    );
     const conversationId = start.data.startConversation.conversation.id;
     const created = await t.gql(CREATE, { input: { conversationId, priority: 'HIGH', assigneeId: ws.userId } }, ws.token);
     expect(created.errors).toBeUndefined();
-    expect(created.data.createTicket).toMatchObject({ subject: 'My invoice is wrong', status: 'OPEN', priority: 'HIGH', requester: { name: 'Hana' }, conversation: { id: conversationId }, assignee: { id: ws.userId } });
+    expect(created.data.createTicket).toMatchObject({
+      subject: 'My invoice is wrong',
+      status: 'OPEN',
+      priority: 'HIGH',
+      requester: { name: 'Hana' },
+      conversation: { id: conversationId },
+      assignee: { id: ws.userId },
+    });
 
     const id = created.data.createTicket.id;
     const resolved = await t.gql(UPDATE, { input: { id, status: 'RESOLVED' } }, ws.token);

@@ -46,7 +46,14 @@ export function addressGuard(config: Config): AddressGuard {
 
 /** The body every delivery of `event` carries (the envelope documented on WebhookEventType). */
 export function webhookBody(event: WebhookEvent): string {
-  return JSON.stringify({ id: event.id, type: event.type, version: event.version, timestamp: event.occurredAt.toISOString(), workspaceId: event.workspace.id, data: event.data });
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    version: event.version,
+    timestamp: event.occurredAt.toISOString(),
+    workspaceId: event.workspace.id,
+    data: event.data,
+  });
 }
 
 /** Standard Webhooks headers; during a rotation's overlap the signature header carries both secrets' signatures. */
@@ -147,7 +154,11 @@ function record(delivery: WebhookDelivery, result: AttemptResult, at: Date) {
 async function disable(em: Em, ctx: JobContext, endpoint: WebhookEndpoint, reason: WebhookDisabledReason, why: string) {
   const workspaceId = endpoint.workspace.id;
   const now = new Date();
-  const flipped = await em.nativeUpdate(WebhookEndpoint, { id: endpoint.id, enabled: true }, { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now });
+  const flipped = await em.nativeUpdate(
+    WebhookEndpoint,
+    { id: endpoint.id, enabled: true },
+    { enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now },
+  );
   if (!flipped) return;
   countWebhookEndpointDisabled(reason);
   ctx.logger.warn({ workspaceId, endpointId: endpoint.id, reason }, `webhook endpoint disabled: ${why}`);
@@ -188,4 +199,3 @@ export function scheduleDelivery(em: Em, endpoint: WebhookEndpoint, event: Webho
   });
   return enqueueWith(em, deliverWebhookJob, { workspaceId: endpoint.workspace.id, deliveryId: delivery.id }, { jobId: delivery.id });
 }
-

@@ -33,11 +33,12 @@ export async function fanOutPending(deps: { orm: Orm; jobs: JobRunner; logger: L
   for (;;) {
     const em = forkFor(deps.orm, null);
     const { claimed, entries } = await em.transactional(async (tx) => {
-      const events = await tx.find(
-        WebhookEvent,
-        olderThan ? { fanOutPending: true, occurredAt: { $lt: olderThan } } : { fanOutPending: true },
-        { filters: false, orderBy: { occurredAt: 'asc' }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
-      );
+      const events = await tx.find(WebhookEvent, olderThan ? { fanOutPending: true, occurredAt: { $lt: olderThan } } : { fanOutPending: true }, {
+        filters: false,
+        orderBy: { occurredAt: 'asc' },
+        limit: BATCH,
+        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+      });
       if (!events.length) return { claimed: 0, entries: [] as OutboxEntry[] };
       const workspaces = [...new Set(events.map((e) => e.workspace.id))];
       const endpoints = await tx.find(WebhookEndpoint, { workspace: { $in: workspaces }, enabled: true }, { filters: false });

@@ -29,7 +29,8 @@ export enum WebhookEventType {
   WEBHOOK_TEST = 'webhook.test',
 }
 
-const CONVERSATION = '`conversation` = { id, status (OPEN | PENDING | RESOLVED), mode (AI | HUMAN), channel, priority, contactId, assigneeId (null when unassigned), handoffReason, createdAt, resolvedAt }';
+const CONVERSATION =
+  '`conversation` = { id, status (OPEN | PENDING | RESOLVED), mode (AI | HUMAN), channel, priority, contactId, assigneeId (null when unassigned), handoffReason, createdAt, resolvedAt }';
 const TICKET = '`ticket` = { id, subject, status, priority, assigneeId, conversationId, requesterId, dueAt, createdAt, resolvedAt }';
 
 registerEnumType(WebhookEventType, {
@@ -46,13 +47,16 @@ registerEnumType(WebhookEventType, {
     },
     CONVERSATION_RESOLVED: { description: `\`conversation.resolved\` (v1) — a conversation was resolved. data: { ${CONVERSATION} }.` },
     MESSAGE_CREATED: {
-      description: '`message.created` (v1) — a customer, agent or AI message was added (never internal notes or system notices). data: { `message` = { id, conversationId, seq, authorType (CUSTOMER | AGENT | AI), authorUserId, body, createdAt } }.',
+      description:
+        '`message.created` (v1) — a customer, agent or AI message was added (never internal notes or system notices). data: { `message` = { id, conversationId, seq, authorType (CUSTOMER | AGENT | AI), authorUserId, body, createdAt } }.',
     },
     TICKET_CREATED: { description: `\`ticket.created\` (v1) — a ticket was opened. data: { ${TICKET} }.` },
     TICKET_UPDATED: { description: `\`ticket.updated\` (v1) — a ticket changed. data: { ${TICKET}, changes: the names of the fields that changed }.` },
     CSAT_SUBMITTED: { description: '`csat.submitted` (v1) — a customer rated a conversation. data: { conversationId, score (1–5), comment }.' },
     FAQ_PUBLISHED: { description: '`faq.published` (v1) — an FAQ was published. data: { `faq` = { id, question, answer, tags, categoryId, publishedAt } }.' },
-    WEBHOOK_TEST: { description: '`webhook.test` (v1) — sent by sendTestWebhook to one endpoint only; cannot be subscribed to. data: { endpointId, message }.' },
+    WEBHOOK_TEST: {
+      description: '`webhook.test` (v1) — sent by sendTestWebhook to one endpoint only; cannot be subscribed to. data: { endpointId, message }.',
+    },
   },
 });
 

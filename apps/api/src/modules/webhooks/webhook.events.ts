@@ -47,7 +47,15 @@ export function conversationData(c: {
 
 /** A message as webhook payloads describe it (v1). */
 export function messageData(m: { id: string; conversation: IdRef; seq: number; authorType: string; authorUser?: IdRef; body: string; createdAt: Date }) {
-  return { id: m.id, conversationId: idOf(m.conversation), seq: m.seq, authorType: m.authorType, authorUserId: idOf(m.authorUser), body: m.body, createdAt: iso(m.createdAt) };
+  return {
+    id: m.id,
+    conversationId: idOf(m.conversation),
+    seq: m.seq,
+    authorType: m.authorType,
+    authorUserId: idOf(m.authorUser),
+    body: m.body,
+    createdAt: iso(m.createdAt),
+  };
 }
 
 /** A ticket as webhook payloads describe it (v1). */

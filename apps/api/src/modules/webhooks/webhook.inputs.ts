@@ -4,7 +4,9 @@ import { WebhookDelivery, WebhookDeliveryStatus, WebhookDeliveryTrigger, Webhook
 
 @InputType()
 export class CreateWebhookEndpointInput {
-  @Field({ description: 'https:// (http:// only where WEBHOOK_ALLOW_HTTP is set, for development). Must not resolve to a loopback, private or link-local address.' })
+  @Field({
+    description: 'https:// (http:// only where WEBHOOK_ALLOW_HTTP is set, for development). Must not resolve to a loopback, private or link-local address.',
+  })
   @Length(1, 2048)
   url!: string;
 

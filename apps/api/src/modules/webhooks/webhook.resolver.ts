@@ -3,7 +3,14 @@ import { ADMIN_ONLY, scope } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { ConnectionType, ForwardPageArgs, type Connection } from '../../platform/pagination.js';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from './webhook.entity.js';
-import { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotatedWebhookSecret, UpdateWebhookEndpointInput, WebhookDeliveryFilter, WebhookReplay } from './webhook.inputs.js';
+import {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  RotatedWebhookSecret,
+  UpdateWebhookEndpointInput,
+  WebhookDeliveryFilter,
+  WebhookReplay,
+} from './webhook.inputs.js';
 import { WebhookService } from './webhook.service.js';
 
 const WebhookDeliveryConnection = ConnectionType(WebhookDelivery);
@@ -42,7 +49,8 @@ export class WebhookResolver {
 
   @Authorized(WEBHOOKS)
   @Mutation(() => RotatedWebhookSecret, {
-    description: 'Replaces the signing secret. For `overlapMinutes` (default 1440 = 24 h, at most 7 days) deliveries carry signatures with both the new and the previous secret, so receivers can switch without losing a delivery (audited).',
+    description:
+      'Replaces the signing secret. For `overlapMinutes` (default 1440 = 24 h, at most 7 days) deliveries carry signatures with both the new and the previous secret, so receivers can switch without losing a delivery (audited).',
   })
   rotateWebhookSecret(
     @Arg('id', () => ID) id: string,
@@ -72,14 +80,10 @@ export class WebhookResolver {
 
   @Authorized(WEBHOOKS)
   @Mutation(() => WebhookReplay, {
-    description: 'Sends again every event that occurred in [from, to) and that the endpoint subscribes to, each with its original `webhook-id` (at most 5000; audited).',
+    description:
+      'Sends again every event that occurred in [from, to) and that the endpoint subscribes to, each with its original `webhook-id` (at most 5000; audited).',
   })
-  replayWebhooks(
-    @Arg('endpointId', () => ID) endpointId: string,
-    @Arg('from') from: Date,
-    @Arg('to') to: Date,
-    @Ctx() ctx: Context,
-  ): Promise<WebhookReplay> {
+  replayWebhooks(@Arg('endpointId', () => ID) endpointId: string, @Arg('from') from: Date, @Arg('to') to: Date, @Ctx() ctx: Context): Promise<WebhookReplay> {
     return new WebhookService(ctx).replay(endpointId, from, to);
   }
 }

@@ -39,7 +39,14 @@ export interface SendOptions {
 
 export async function postWebhook(target: string, body: string, headers: Record<string, string>, opts: SendOptions): Promise<AttemptResult> {
   const started = performance.now();
-  const failed = (error: string, refused = false): AttemptResult => ({ ok: false, status: null, latencyMs: Math.round(performance.now() - started), body: null, error, refused });
+  const failed = (error: string, refused = false): AttemptResult => ({
+    ok: false,
+    status: null,
+    latencyMs: Math.round(performance.now() - started),
+    body: null,
+    error,
+    refused,
+  });
   const url = new URL(target);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && opts.allowHttp)) return failed(`${url.protocol} URLs are not allowed`, true);
   let address: { address: string; family: 4 | 6 };

@@ -69,7 +69,12 @@ export class WebhookService {
       secret,
       createdBy: this.scope.actor.kind === 'user' ? this.scope.actor.userId : null,
     });
-    audit(this.scope, me.workspaceId, { action: 'webhook_endpoint.create', targetType: 'WebhookEndpoint', targetId: endpoint.id, metadata: { url, eventTypes: endpoint.eventTypes } });
+    audit(this.scope, me.workspaceId, {
+      action: 'webhook_endpoint.create',
+      targetType: 'WebhookEndpoint',
+      targetId: endpoint.id,
+      metadata: { url, eventTypes: endpoint.eventTypes },
+    });
     await this.em.flush();
     return { secret, endpoint };
   }
@@ -117,7 +122,12 @@ export class WebhookService {
     endpoint.previousSecretExpiresAt = overlapMinutes > 0 ? new Date(now + overlapMinutes * 60_000) : null;
     endpoint.secret = secret;
     endpoint.updatedAt = new Date(now);
-    audit(this.scope, me.workspaceId, { action: 'webhook_endpoint.rotate_secret', targetType: 'WebhookEndpoint', targetId: endpoint.id, metadata: { overlapMinutes } });
+    audit(this.scope, me.workspaceId, {
+      action: 'webhook_endpoint.rotate_secret',
+      targetType: 'WebhookEndpoint',
+      targetId: endpoint.id,
+      metadata: { overlapMinutes },
+    });
     await this.em.flush();
     return { secret, endpoint };
   }
@@ -125,7 +135,12 @@ export class WebhookService {
   async delete(id: string): Promise<string> {
     const me = this.me();
     const endpoint = await this.get(id);
-    audit(this.scope, me.workspaceId, { action: 'webhook_endpoint.delete', targetType: 'WebhookEndpoint', targetId: endpoint.id, metadata: { url: endpoint.url } });
+    audit(this.scope, me.workspaceId, {
+      action: 'webhook_endpoint.delete',
+      targetType: 'WebhookEndpoint',
+      targetId: endpoint.id,
+      metadata: { url: endpoint.url },
+    });
     // Its deliveries go with it (cascade); their queued jobs find nothing and end.
     this.em.remove(endpoint);
     await this.em.flush();
@@ -148,7 +163,12 @@ export class WebhookService {
     return this.deliveryOf(entry);
   }
 
-  async deliveries(endpointId: string, filter: WebhookDeliveryFilter | null | undefined, first = DEFAULT_PAGE_SIZE, after?: string): Promise<Connection<WebhookDelivery>> {
+  async deliveries(
+    endpointId: string,
+    filter: WebhookDeliveryFilter | null | undefined,
+    first = DEFAULT_PAGE_SIZE,
+    after?: string,
+  ): Promise<Connection<WebhookDelivery>> {
     const endpoint = await this.get(endpointId);
     const where: Record<string, unknown>[] = [{ endpoint: endpoint.id }];
     if (filter?.status) where.push({ status: filter.status });
@@ -161,7 +181,11 @@ export class WebhookService {
       const c = timeIdCursor.decode(after);
       where.push({ $or: [{ createdAt: { $lt: c.at } }, { createdAt: c.at, id: { $lt: c.id } }] });
     }
-    const rows = await this.em.find(WebhookDelivery, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1, populate: ['event'] });
+    const rows = await this.em.find(
+      WebhookDelivery,
+      { $and: where },
+      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1, populate: ['event'] },
+    );
     return toConnection(rows, first, (d) => timeIdCursor.encode(d.createdAt, d.id), Boolean(after));
   }
 
@@ -233,7 +257,8 @@ export class WebhookService {
       throw badInput('url is not a valid URL', 'url');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('url must be an https:// URL', 'url');
-    if (url.protocol === 'http:' && !config.webhooks.allowHttp) throw badInput('url must use https:// (http:// is allowed only in development, with WEBHOOK_ALLOW_HTTP=true)', 'url');
+    if (url.protocol === 'http:' && !config.webhooks.allowHttp)
+      throw badInput('url must use https:// (http:// is allowed only in development, with WEBHOOK_ALLOW_HTTP=true)', 'url');
     if (url.username || url.password) throw badInput('url must not contain credentials', 'url');
     url.hash = '';
     try {

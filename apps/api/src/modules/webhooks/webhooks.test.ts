@@ -83,7 +83,17 @@ const TEST = `mutation($id: ID!) { sendTestWebhook(id: $id) { ${DELIVERY} } }`;
 const DELETE = `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`;
 const CREATE_TICKET = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`;
 
-const ALL_TYPES = ['CONVERSATION_CREATED', 'CONVERSATION_ASSIGNED', 'CONVERSATION_HANDED_OFF', 'CONVERSATION_RESOLVED', 'MESSAGE_CREATED', 'TICKET_CREATED', 'TICKET_UPDATED', 'CSAT_SUBMITTED', 'FAQ_PUBLISHED'];
+const ALL_TYPES = [
+  'CONVERSATION_CREATED',
+  'CONVERSATION_ASSIGNED',
+  'CONVERSATION_HANDED_OFF',
+  'CONVERSATION_RESOLVED',
+  'MESSAGE_CREATED',
+  'TICKET_CREATED',
+  'TICKET_UPDATED',
+  'CSAT_SUBMITTED',
+  'FAQ_PUBLISHED',
+];
 
 describe('webhooks', () => {
   let t: TestServer;
@@ -97,7 +107,10 @@ describe('webhooks', () => {
     return res.data;
   };
   const create = async (path: string, eventTypes: string[], token = a.token) =>
-    (await ok(CREATE, { input: { url: `${receiver.url}${path}`, eventTypes, description: `receiver ${path}` } }, token)).createWebhookEndpoint as { secret: string; endpoint: any };
+    (await ok(CREATE, { input: { url: `${receiver.url}${path}`, eventTypes, description: `receiver ${path}` } }, token)).createWebhookEndpoint as {
+      secret: string;
+      endpoint: any;
+    };
   const deliveriesOf = async (endpointId: string, filter: Record<string, unknown> = {}, token = a.token) =>
     (await ok(DELIVERIES, { endpointId, filter, first: 100 }, token)).webhookDeliveries.edges.map((e: any) => e.node);
   const ticket = async (subject: string) => (await ok(CREATE_TICKET, { input: { subject } }, a.token)).createTicket.id as string;
@@ -128,30 +141,50 @@ describe('webhooks', () => {
     expect(JSON.stringify((await ok(LIST, {}, a.token)).webhookEndpoints)).not.toContain(secret.slice(12));
 
     // A customer starts a conversation; an agent (the admin) answers: handed off, assigned, message.
-    const started = await ok(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } customerToken } }`, {
-      input: { widgetKey: a.widgetKey, message: 'Where is my parcel?', name: 'Dana' },
-    }, '');
+    const started = await ok(
+      `mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } customerToken } }`,
+      {
+        input: { widgetKey: a.widgetKey, message: 'Where is my parcel?', name: 'Dana' },
+      },
+      '',
+    );
     const conversationId = started.startConversation.conversation.id;
     const customerToken = started.startConversation.customerToken;
     await ok(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { conversationId, body: 'Let me check.' } }, a.token);
     await ok(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: conversationId }, a.token);
     await ok(`mutation($id: ID!) { rateConversation(id: $id, score: 5, comment: "Quick!") { id } }`, { id: conversationId }, customerToken);
     // A second conversation handed off explicitly: the SYSTEM note it adds is not a message.created.
-    const second = await ok(`mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`, { input: { widgetKey: a.widgetKey } }, '');
+    const second = await ok(
+      `mutation($input: StartConversationInput!) { startConversation(input: $input) { conversation { id } } }`,
+      { input: { widgetKey: a.widgetKey } },
+      '',
+    );
     const secondId = second.startConversation.conversation.id;
     await ok(`mutation($id: ID!) { handOffToHuman(id: $id, reason: agent_request) { id } }`, { id: secondId }, a.token);
     await ok(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: secondId, u: a.userId }, a.token);
     const ticketId = await ticket('Parcel lost');
     await ok(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { id } }`, { input: { id: ticketId, status: 'RESOLVED' } }, a.token);
-    const faq = await ok(`mutation($input: CreateFaqInput!) { createFaq(input: $input) { id } }`, { input: { question: 'Where is my parcel?', answer: 'Track it on the tracking page.' } }, a.token);
+    const faq = await ok(
+      `mutation($input: CreateFaqInput!) { createFaq(input: $input) { id } }`,
+      { input: { question: 'Where is my parcel?', answer: 'Track it on the tracking page.' } },
+      a.token,
+    );
     await ok(`mutation($id: ID!) { publishFaq(id: $id) { id } }`, { id: faq.createFaq.id }, a.token);
 
     const expected = [
-      'conversation.created', 'message.created', // start with a first message
-      'conversation.handed_off', 'conversation.assigned', 'message.created', // the agent's reply takes over
-      'conversation.resolved', 'csat.submitted',
-      'conversation.created', 'conversation.handed_off', 'conversation.assigned',
-      'ticket.created', 'ticket.updated', 'faq.published',
+      'conversation.created',
+      'message.created', // start with a first message
+      'conversation.handed_off',
+      'conversation.assigned',
+      'message.created', // the agent's reply takes over
+      'conversation.resolved',
+      'csat.submitted',
+      'conversation.created',
+      'conversation.handed_off',
+      'conversation.assigned',
+      'ticket.created',
+      'ticket.updated',
+      'faq.published',
     ];
     const got = await eventually(async () => receiver.on('/all').length >= expected.length && receiver.on('/all'), 20_000, 'every event');
     // Ordering is not promised: compare as multisets.
@@ -163,11 +196,25 @@ describe('webhooks', () => {
     }
     expect(Receiver.verifies(`whsec_${Buffer.from('another secret of thirty-two bytes').toString('base64')}`, got[0]!)).toBe(false);
     const byType = (type: string) => got.filter((r) => r.json.type === type).map((r) => r.json.data);
-    expect(byType('message.created').map((d) => [d.message.authorType, d.message.body]).sort()).toEqual([['AGENT', 'Let me check.'], ['CUSTOMER', 'Where is my parcel?']]);
-    expect(byType('conversation.handed_off').map((d) => d.reason).sort()).toEqual(['agent_request', 'agent_took_over']);
+    expect(
+      byType('message.created')
+        .map((d) => [d.message.authorType, d.message.body])
+        .sort(),
+    ).toEqual([
+      ['AGENT', 'Let me check.'],
+      ['CUSTOMER', 'Where is my parcel?'],
+    ]);
+    expect(
+      byType('conversation.handed_off')
+        .map((d) => d.reason)
+        .sort(),
+    ).toEqual(['agent_request', 'agent_took_over']);
     expect(byType('csat.submitted')).toEqual([{ conversationId, score: 5, comment: 'Quick!' }]);
     expect(byType('conversation.resolved')[0].conversation).toMatchObject({ id: conversationId, status: 'RESOLVED' });
-    expect(byType('ticket.updated')[0]).toMatchObject({ ticket: { id: ticketId, status: 'RESOLVED' }, changes: expect.arrayContaining(['status', 'resolvedAt']) });
+    expect(byType('ticket.updated')[0]).toMatchObject({
+      ticket: { id: ticketId, status: 'RESOLVED' },
+      changes: expect.arrayContaining(['status', 'resolvedAt']),
+    });
     expect(byType('faq.published')[0].faq).toMatchObject({ id: faq.createFaq.id, question: 'Where is my parcel?' });
     // Event ids are unique and are the webhook-id.
     expect(new Set(got.map((r) => r.id)).size).toBe(got.length);
@@ -187,10 +234,14 @@ describe('webhooks', () => {
     receiver.behaviour.set('/flaky', (attempt) => (attempt <= 3 ? 503 : 200));
     const { secret, endpoint } = await create('/flaky', ['TICKET_CREATED']);
     const ticketId = await ticket('Flaky receiver');
-    const [delivered] = await eventually(async () => {
-      const log = await deliveriesOf(endpoint.id);
-      return log[0]?.status === 'DELIVERED' && log;
-    }, 20_000, 'the delivery to succeed');
+    const [delivered] = await eventually(
+      async () => {
+        const log = await deliveriesOf(endpoint.id);
+        return log[0]?.status === 'DELIVERED' && log;
+      },
+      20_000,
+      'the delivery to succeed',
+    );
     expect(delivered).toMatchObject({ attempts: 4, lastStatusCode: 200, status: 'DELIVERED', nextAttemptAt: null });
     const attempts = receiver.on('/flaky');
     expect(attempts).toHaveLength(4);
@@ -229,7 +280,11 @@ describe('webhooks', () => {
     const { endpoint } = await create('/gone', ['TICKET_CREATED']);
     const socket = wsClient(t.wsUrl, a.token);
     const notes = collect(socket, `subscription { notifications { id kind text conversation { id } } }`);
-    await eventually(async () => (await scrapeMetrics(t.url)).sum('switchboard_subscriptions_active', { topic: 'notifications' }) > 0, 10_000, 'the notifications subscription');
+    await eventually(
+      async () => (await scrapeMetrics(t.url)).sum('switchboard_subscriptions_active', { topic: 'notifications' }) > 0,
+      10_000,
+      'the notifications subscription',
+    );
     await ticket('To a gone receiver');
     const [note] = await notes.until((n) => n.some((x) => x.kind === 'WEBHOOK_DISABLED'), 15_000);
     expect(note).toMatchObject({ kind: 'WEBHOOK_DISABLED', conversation: null });
@@ -262,13 +317,21 @@ describe('webhooks', () => {
     await create('/witness', ['TICKET_CREATED']); // sees each event once it has been fanned out
     const socket = wsClient(t.wsUrl, a.token);
     const notes = collect(socket, `subscription { notifications { id kind text } }`);
-    await eventually(async () => (await scrapeMetrics(t.url)).sum('switchboard_subscriptions_active', { topic: 'notifications' }) > 0, 10_000, 'the notifications subscription');
+    await eventually(
+      async () => (await scrapeMetrics(t.url)).sum('switchboard_subscriptions_active', { topic: 'notifications' }) > 0,
+      10_000,
+      'the notifications subscription',
+    );
     await ticket('To a receiver that is down');
     // Failing, but not for long: retried, still enabled, failing since the first attempt.
-    const failing = await eventually(async () => {
-      const [e] = (await ok(LIST, {}, a.token)).webhookEndpoints.filter((x: any) => x.id === endpoint.id);
-      return e.failingSince && receiver.on('/down').length >= 2 && e;
-    }, 15_000, 'the endpoint to be failing');
+    const failing = await eventually(
+      async () => {
+        const [e] = (await ok(LIST, {}, a.token)).webhookEndpoints.filter((x: any) => x.id === endpoint.id);
+        return e.failingSince && receiver.on('/down').length >= 2 && e;
+      },
+      15_000,
+      'the endpoint to be failing',
+    );
     expect(failing).toMatchObject({ enabled: true, disabledReason: null });
     expect(notes.events.filter((n) => n.kind === 'WEBHOOK_DISABLED' && n.text.includes('/down'))).toEqual([]);
     // Days go by with every attempt failing (WEBHOOK_DISABLE_AFTER_DAYS is 5 by default): the next failed retry disables it.
@@ -283,10 +346,18 @@ describe('webhooks', () => {
     const attempts = receiver.on('/down').length;
     expect(delivery.attempts).toBe(attempts);
     // The alert an operator sees, with the endpoint's URL.
-    const alert = await eventually(async () => {
-      const res = await ok(`{ alerts(filter: {rule: "webhook_endpoint_disabled", status: FIRING}) { edges { node { rule severity summary value } } } }`, {}, a.token);
-      return res.alerts.edges[0]?.node;
-    }, 15_000, 'the webhook_endpoint_disabled alert');
+    const alert = await eventually(
+      async () => {
+        const res = await ok(
+          `{ alerts(filter: {rule: "webhook_endpoint_disabled", status: FIRING}) { edges { node { rule severity summary value } } } }`,
+          {},
+          a.token,
+        );
+        return res.alerts.edges[0]?.node;
+      },
+      15_000,
+      'the webhook_endpoint_disabled alert',
+    );
     expect(alert).toMatchObject({ rule: 'webhook_endpoint_disabled', severity: 'WARNING', value: 1 });
     expect(alert.summary).toContain('disabled after failing every delivery');
     // Nothing more is attempted: the next event reaches the witness, not the disabled endpoint.
@@ -356,10 +427,17 @@ describe('webhooks', () => {
     expect(await deliveriesOf(bEndpoint.id, {}, b.token)).toEqual([]);
 
     // API keys: without WEBHOOKS_WRITE refused, with it allowed (in its own workspace only).
-    const key = async (scopes: string[]) => (await ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, { input: { name: scopes.join(','), scopes } }, a.token)).createApiKey.secret as string;
+    const key = async (scopes: string[]) =>
+      (await ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, { input: { name: scopes.join(','), scopes } }, a.token))
+        .createApiKey.secret as string;
     const reader = await key(['TICKETS_READ', 'CONVERSATIONS_READ']);
     const writer = await key(['WEBHOOKS_WRITE']);
-    for (const [query, variables] of [[LIST, {}], [DELIVERIES, { endpointId: endpoint.id }], [CREATE, { input: { url: `${receiver.url}/key`, eventTypes: ['TICKET_CREATED'] } }], [REDELIVER, { id: delivery.id }]] as const) {
+    for (const [query, variables] of [
+      [LIST, {}],
+      [DELIVERIES, { endpointId: endpoint.id }],
+      [CREATE, { input: { url: `${receiver.url}/key`, eventTypes: ['TICKET_CREATED'] } }],
+      [REDELIVER, { id: delivery.id }],
+    ] as const) {
       const res = await t.gql(query, variables, reader);
       expectError(res, 'FORBIDDEN');
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -373,7 +451,13 @@ describe('webhooks', () => {
     expect(audit.auditLog.edges.map((e: any) => e.node)).toContainEqual({ targetId: created.endpoint.id, actorType: 'API_KEY' });
     // An agent is not an admin.
     const invite = await ok(`mutation { inviteAgent(input: {email: "agent-webhooks@example.com", name: "Agent"}) { inviteToken } }`, {}, a.token);
-    const agent = (await ok(`mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`, { t: invite.inviteAgent.inviteToken }, '')).acceptInvite.accessToken;
+    const agent = (
+      await ok(
+        `mutation($t: String!) { acceptInvite(input: {token: $t, password: "agent-password"}) { accessToken } }`,
+        { t: invite.inviteAgent.inviteToken },
+        '',
+      )
+    ).acceptInvite.accessToken;
     expectError(await t.gql(LIST, {}, agent), 'FORBIDDEN');
     expectError(await t.gql(CREATE, { input: { url: `${receiver.url}/agent`, eventTypes: ['TICKET_CREATED'] } }, agent), 'FORBIDDEN');
   });
@@ -385,10 +469,14 @@ describe('webhooks', () => {
     const port = new URL(receiver.url).port;
     await t.sql(`update webhook_endpoint set url = ? where id = ?`, [`http://127.0.0.2:${port}/recheck`, endpoint.id]);
     await ok(CREATE_TICKET, { input: { subject: 'Rebound' } }, c.token);
-    const [refused] = await eventually(async () => {
-      const log = await deliveriesOf(endpoint.id, {}, c.token);
-      return log[0]?.attempts >= 1 && log;
-    }, 15_000, 'the refused attempt');
+    const [refused] = await eventually(
+      async () => {
+        const log = await deliveriesOf(endpoint.id, {}, c.token);
+        return log[0]?.attempts >= 1 && log;
+      },
+      15_000,
+      'the refused attempt',
+    );
     expect(refused).toMatchObject({ status: 'PENDING', lastStatusCode: null });
     expect(refused.lastError).toMatch(/^refused: 127\.0\.0\.2 is a loopback, private, link-local/);
     expect(refused.nextAttemptAt).not.toBeNull();
@@ -411,9 +499,17 @@ describe('webhooks', () => {
   it('erasing a contact removes their words from stored events, so a redelivery or replay sends no trace of them', async () => {
     const e = await t.createWorkspace('Erasure');
     const { secret, endpoint } = await create('/erasure', ['MESSAGE_CREATED', 'CSAT_SUBMITTED'], e.token);
-    const started = await ok(`mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Greta Gray", message: "My card 4111 was charged twice"}) { customerToken conversation { id contact { id } } } }`, { k: e.widgetKey }, '');
+    const started = await ok(
+      `mutation($k: String!) { startConversation(input: {widgetKey: $k, name: "Greta Gray", message: "My card 4111 was charged twice"}) { customerToken conversation { id contact { id } } } }`,
+      { k: e.widgetKey },
+      '',
+    );
     const { conversation, customerToken } = started.startConversation;
-    await ok(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { conversationId: conversation.id, body: 'Refunded the second charge.' } }, e.token);
+    await ok(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { conversationId: conversation.id, body: 'Refunded the second charge.' } },
+      e.token,
+    );
     await ok(`mutation($id: ID!) { setConversationStatus(id: $id, status: RESOLVED) { id } }`, { id: conversation.id }, e.token);
     await ok(`mutation($id: ID!) { rateConversation(id: $id, score: 4, comment: "Call me on 555-0100") { id } }`, { id: conversation.id }, customerToken);
     await eventually(async () => receiver.on('/erasure').length === 3, 15_000, 'the three events');
@@ -431,7 +527,15 @@ describe('webhooks', () => {
     const replayed = await eventually(async () => receiver.on('/erasure').length === before + 3 && receiver.on('/erasure').slice(before), 15_000, 'the replay');
     expect(replayed.every((r) => Receiver.verifies(secret, r))).toBe(true);
     const data = replayed.map((r) => r.json.data);
-    expect(data.filter((d) => d.message).map((d) => [d.message.authorType, d.message.body]).sort()).toEqual([['AGENT', 'Refunded the second charge.'], ['CUSTOMER', '[erased]']]);
+    expect(
+      data
+        .filter((d) => d.message)
+        .map((d) => [d.message.authorType, d.message.body])
+        .sort(),
+    ).toEqual([
+      ['AGENT', 'Refunded the second charge.'],
+      ['CUSTOMER', '[erased]'],
+    ]);
     expect(data.filter((d) => d.score)).toEqual([{ conversationId: conversation.id, score: 4, comment: null }]);
   });
 
@@ -443,8 +547,7 @@ describe('webhooks', () => {
     await create('/retention', ['TICKET_CREATED'], short.token);
     await create('/retention-pending', ['TICKET_CREATED'], short.token);
     await create('/retention', ['TICKET_CREATED'], long.token);
-    const ticketIn = async (w: typeof short, subject: string) =>
-      (await ok(CREATE_TICKET, { input: { subject } }, w.token)).createTicket.id as string;
+    const ticketIn = async (w: typeof short, subject: string) => (await ok(CREATE_TICKET, { input: { subject } }, w.token)).createTicket.id as string;
     const ids = {
       shortOld: await ticketIn(short, 'eight days ago'),
       shortNew: await ticketIn(short, 'yesterday'),
@@ -460,7 +563,12 @@ describe('webhooks', () => {
     await age(ids.longOld, '8 days');
     await age(ids.longAncient, '31 days');
     const remaining = async () =>
-      (await t.sql<{ id: string }>(`select data #>> '{ticket,id}' as id from webhook_event where workspace_id in (?, ?) order by occurred_at`, [short.workspaceId, long.workspaceId])).map((r) => r.id);
+      (
+        await t.sql<{ id: string }>(`select data #>> '{ticket,id}' as id from webhook_event where workspace_id in (?, ?) order by occurred_at`, [
+          short.workspaceId,
+          long.workspaceId,
+        ])
+      ).map((r) => r.id);
     const { webhookRetentionJob } = await import('./retention.job.js');
 
     // While the eight-day-old event still has a pending delivery, it stays.
@@ -473,7 +581,12 @@ describe('webhooks', () => {
     await t.server.deps.jobs.enqueue(webhookRetentionJob, {}, { jobId: `retention-2-${Date.now()}` });
     await eventually(async () => !(await remaining()).includes(ids.shortOld), 15_000, 'the second retention run');
     expect(await remaining()).toEqual([ids.longOld, ids.shortNew]);
-    expect(await t.sql(`select count(*)::int as n from webhook_delivery d where d.workspace_id in (?, ?) and not exists (select 1 from webhook_event e where e.id = d.event_id)`, [short.workspaceId, long.workspaceId])).toEqual([{ n: 0 }]);
+    expect(
+      await t.sql(
+        `select count(*)::int as n from webhook_delivery d where d.workspace_id in (?, ?) and not exists (select 1 from webhook_event e where e.id = d.event_id)`,
+        [short.workspaceId, long.workspaceId],
+      ),
+    ).toEqual([{ n: 0 }]);
     expect(await t.sql(`select count(*)::int as n from webhook_delivery where workspace_id = ?`, [short.workspaceId])).toEqual([{ n: 2 }]);
   });
 
@@ -482,7 +595,12 @@ describe('webhooks', () => {
     const { endpoint } = await create('/lost-poke', ['TICKET_CREATED'], c.token);
     // Committed with the change, but no pokeFanOut: as if the process died right after commit.
     const pending = await forkFor(t.server.deps.orm, c.workspaceId).transactional((tx) =>
-      emitWebhookEvents(tx, c.workspaceId, Array.from({ length: 250 }, (_, i) => ({ type: WebhookEventType.TICKET_CREATED, data: { marker: `orphaned-${i}` } }))));
+      emitWebhookEvents(
+        tx,
+        c.workspaceId,
+        Array.from({ length: 250 }, (_, i) => ({ type: WebhookEventType.TICKET_CREATED, data: { marker: `orphaned-${i}` } })),
+      ),
+    );
     expect(pending).toBe(true);
     expect(await t.sql(`select count(*)::int as n from webhook_event where workspace_id = ? and fan_out_pending`, [c.workspaceId])).toEqual([{ n: 250 }]);
     // The sweep leaves events younger than FAN_OUT_LOST_MS to their poke; this one is made older.
@@ -506,14 +624,17 @@ describe('webhooks', () => {
     const c = await t.createWorkspace('Delta');
     const { endpoint } = await create('/rollback', ['TICKET_CREATED'], c.token);
     const em = forkFor(t.server.deps.orm, c.workspaceId);
-    await expect(em.transactional(async (tx) => {
-      const pending = await emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'rolled-back' } }]);
-      expect(pending).toBe(true);
-      await tx.flush();
-      throw new Error('the change failed');
-    })).rejects.toThrow('the change failed');
+    await expect(
+      em.transactional(async (tx) => {
+        const pending = await emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'rolled-back' } }]);
+        expect(pending).toBe(true);
+        await tx.flush();
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
     const committed = await forkFor(t.server.deps.orm, c.workspaceId).transactional((tx) =>
-      emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'committed' } }]));
+      emitWebhookEvents(tx, c.workspaceId, [{ type: WebhookEventType.TICKET_CREATED, data: { marker: 'committed' } }]),
+    );
     pokeFanOut(t.server.deps, committed);
     await eventually(async () => receiver.on('/rollback').length === 1, 15_000, 'the committed event');
     expect(receiver.on('/rollback').map((r) => r.json.data.marker)).toEqual(['committed']);
@@ -546,5 +667,4 @@ describe('webhooks: SSRF protection (no allow-list)', () => {
     const res = await t.gql(CREATE, { input: { url, eventTypes: ['TICKET_CREATED'] } }, a.token);
     expectError(res, 'BAD_USER_INPUT');
   });
-
 });

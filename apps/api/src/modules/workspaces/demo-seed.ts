@@ -20,8 +20,14 @@ const DEV_DEMO_PASSWORD = 'switchboard-demo';
 
 const FAQS: Record<string, [string, string][]> = {
   Billing: [
-    ['How do I get a refund?', 'You can request a refund within 30 days of purchase from Settings → Billing → Refunds. Refunds reach your card in 5 to 10 business days.'],
-    ['Which payment methods do you accept?', 'We accept Visa, Mastercard, American Express and SEPA direct debit. Invoices can be paid by bank transfer on annual plans.'],
+    [
+      'How do I get a refund?',
+      'You can request a refund within 30 days of purchase from Settings → Billing → Refunds. Refunds reach your card in 5 to 10 business days.',
+    ],
+    [
+      'Which payment methods do you accept?',
+      'We accept Visa, Mastercard, American Express and SEPA direct debit. Invoices can be paid by bank transfer on annual plans.',
+    ],
     ['How do I download an invoice?', 'Every invoice is available as a PDF under Settings → Billing → Invoices.'],
   ],
   Account: [
@@ -61,8 +67,18 @@ export async function seedDemo(orm: Orm, config: Config, jobs: JobRunner): Promi
       }
     }
     // Saved replies the console inserts with /refund and /thanks.
-    tx.create(CannedReply, { workspace, shortcut: 'refund', title: 'Refund timing', body: 'Hi {{contact.name|there}}, refunds go back to the original payment method within 5 business days of approval.' });
-    tx.create(CannedReply, { workspace, shortcut: 'thanks', title: 'Closing', body: 'Thanks for contacting {{workspace.name}}, {{contact.name|and have a nice day}}! — {{agent.name}}' });
+    tx.create(CannedReply, {
+      workspace,
+      shortcut: 'refund',
+      title: 'Refund timing',
+      body: 'Hi {{contact.name|there}}, refunds go back to the original payment method within 5 business days of approval.',
+    });
+    tx.create(CannedReply, {
+      workspace,
+      shortcut: 'thanks',
+      title: 'Closing',
+      body: 'Thanks for contacting {{workspace.name}}, {{contact.name|and have a nice day}}! — {{agent.name}}',
+    });
     const ana = tx.create(Contact, { workspace, name: 'Ana Customer', email: 'ana@example.com' });
     const c1 = tx.create(Conversation, { workspace, contact: ana });
     const asked = appendMessage(tx, c1, { authorType: AuthorType.CUSTOMER, body: 'Hi! How do I get a refund for last month?' });
@@ -80,5 +96,12 @@ export async function seedDemo(orm: Orm, config: Config, jobs: JobRunner): Promi
   });
   // Make the seeded FAQs searchable (and answerable by the assistant).
   for (const faqId of faqIds) await jobs.enqueue(embedFaqJob, { workspaceId: workspace.id, faqId }, { jobId: `${faqId}:seed` });
-  return { workspaceName: workspace.name, widgetKey: workspace.widgetKey, adminEmail: config.demoAdminEmail, adminPassword: password, agentEmail, created: true };
+  return {
+    workspaceName: workspace.name,
+    widgetKey: workspace.widgetKey,
+    adminEmail: config.demoAdminEmail,
+    adminPassword: password,
+    agentEmail,
+    created: true,
+  };
 }

@@ -46,7 +46,12 @@ export class WorkspaceResolver {
     }
     const workspace = await ctx.em.findOne(Workspace, { id: me.workspaceId });
     if (!workspace) throw notFound('Workspace');
-    const settings = (w: Workspace) => ({ name: w.name, retentionDays: w.retentionDays ?? null, moderationEnabled: w.moderationEnabled, supportedLanguages: [...w.supportedLanguages] });
+    const settings = (w: Workspace) => ({
+      name: w.name,
+      retentionDays: w.retentionDays ?? null,
+      moderationEnabled: w.moderationEnabled,
+      supportedLanguages: [...w.supportedLanguages],
+    });
     const before = settings(workspace);
     if (name) workspace.name = name;
     if (days !== undefined) workspace.retentionDays = days;

@@ -137,7 +137,8 @@ export function trustedDocumentsChecker() {
   return ({ document }: ResolvedOperation): void => {
     let trusted = verdicts.get(document);
     if (trusted === undefined) verdicts.set(document, (trusted = allowed.has(hashOf(document))));
-    if (!trusted) throw new AppError('FORBIDDEN', 'Only trusted operations are accepted by this server', { reason: 'UNTRUSTED_DOCUMENT', http: { status: 403 } });
+    if (!trusted)
+      throw new AppError('FORBIDDEN', 'Only trusted operations are accepted by this server', { reason: 'UNTRUSTED_DOCUMENT', http: { status: 403 } });
   };
 }
 

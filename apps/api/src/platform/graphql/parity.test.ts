@@ -61,10 +61,36 @@ const refused: Case[] = [
     status: 400,
   },
   { name: 'depth', query: deep, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400, message: /depth limit of 15 exceeded/ },
-  { name: 'aliases', query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400, message: /alias/i },
-  { name: 'directives', query: `{ me ${Array.from({ length: 20 }, () => '@include(if: true)').join(' ')} { id } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
-  { name: 'tokens', query: `{ me { ${Array.from({ length: 3100 }, () => 'id').join(' ')} } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED', status: 400, message: /token/i },
-  { name: 'document size (a comment the token limit does not count)', query: `{ me { id } } # ${'x'.repeat(150_000)}`, code: 'BAD_USER_INPUT', reason: 'DOCUMENT_TOO_LARGE', status: 400 },
+  {
+    name: 'aliases',
+    query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`,
+    code: 'BAD_USER_INPUT',
+    reason: 'GRAPHQL_VALIDATION_FAILED',
+    status: 400,
+    message: /alias/i,
+  },
+  {
+    name: 'directives',
+    query: `{ me ${Array.from({ length: 20 }, () => '@include(if: true)').join(' ')} { id } }`,
+    code: 'BAD_USER_INPUT',
+    reason: 'GRAPHQL_VALIDATION_FAILED',
+    status: 400,
+  },
+  {
+    name: 'tokens',
+    query: `{ me { ${Array.from({ length: 3100 }, () => 'id').join(' ')} } }`,
+    code: 'BAD_USER_INPUT',
+    reason: 'GRAPHQL_PARSE_FAILED',
+    status: 400,
+    message: /token/i,
+  },
+  {
+    name: 'document size (a comment the token limit does not count)',
+    query: `{ me { id } } # ${'x'.repeat(150_000)}`,
+    code: 'BAD_USER_INPUT',
+    reason: 'DOCUMENT_TOO_LARGE',
+    status: 400,
+  },
   { name: 'syntax', query: `{ me { id `, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED', status: 400 },
   { name: 'unknown field', query: `{ me { nope } }`, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
   {
@@ -118,7 +144,14 @@ const refused: Case[] = [
     reason: 'NUL_CHARACTER',
     status: 400,
   },
-  { name: 'NUL byte in a search', query: `query($q: String!) { searchKnowledge(query: $q) { score } }`, variables: { q: 'refund\u0000' }, code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER', status: 400 },
+  {
+    name: 'NUL byte in a search',
+    query: `query($q: String!) { searchKnowledge(query: $q) { score } }`,
+    variables: { q: 'refund\u0000' },
+    code: 'BAD_USER_INPUT',
+    reason: 'NUL_CHARACTER',
+    status: 400,
+  },
 ];
 
 describe.each<Transport>(['http', 'ws'])('the operation pipeline over %s', (transport) => {
@@ -211,7 +244,8 @@ describe.each<Transport>(['http', 'ws'])('production hardening over %s', (transp
   let t: TestServer;
   let token: string;
   let client: Client | undefined;
-  const run = (query: string, variables?: Record<string, unknown>) => (transport === 'http' ? overHttp(t, token, query, variables) : overSocket(client!, query, variables));
+  const run = (query: string, variables?: Record<string, unknown>) =>
+    transport === 'http' ? overHttp(t, token, query, variables) : overSocket(client!, query, variables);
 
   beforeAll(async () => {
     // Production refuses the suite's published test secret: a random one, as a deployment would have.

@@ -174,7 +174,8 @@ export function createOperationPipeline(opts: PipelineOptions) {
             for (const err of errors) {
               const original = err.originalError;
               if (!original || original instanceof GraphQLError) continue;
-              if (isDependencyUnavailable(original)) logger.warn({ requestId: contextValue.requestId, err: (original as Error).message }, 'refused: a dependency is unavailable');
+              if (isDependencyUnavailable(original))
+                logger.warn({ requestId: contextValue.requestId, err: (original as Error).message }, 'refused: a dependency is unavailable');
               else logger.error({ requestId: contextValue.requestId, err: original }, 'unhandled error');
             }
           },
@@ -193,7 +194,8 @@ export function createOperationPipeline(opts: PipelineOptions) {
       return query;
     }
     const hash = persisted.sha256Hash;
-    if (persisted.version !== 1 || typeof hash !== 'string') throw new AppError('BAD_USER_INPUT', 'Unsupported persisted query version', { reason: 'PERSISTED_QUERY_NOT_SUPPORTED' });
+    if (persisted.version !== 1 || typeof hash !== 'string')
+      throw new AppError('BAD_USER_INPUT', 'Unsupported persisted query version', { reason: 'PERSISTED_QUERY_NOT_SUPPORTED' });
     const store = opts.persistedQueries;
     if (!store) throw new AppError('BAD_USER_INPUT', 'PersistedQueryNotSupported', { reason: 'PERSISTED_QUERY_NOT_SUPPORTED' });
     if (typeof query === 'string') {
@@ -244,7 +246,9 @@ export function createOperationPipeline(opts: PipelineOptions) {
           if (err instanceof GraphQLError) return [err];
           if (isDependencyUnavailable(err)) {
             logger.warn({ requestId, err: (err as Error).message }, 'subscription refused: a dependency is unavailable');
-            return [new AppError('UNAVAILABLE', 'The service is briefly unavailable; retry shortly', { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, requestId })];
+            return [
+              new AppError('UNAVAILABLE', 'The service is briefly unavailable; retry shortly', { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, requestId }),
+            ];
           }
           logger.error({ requestId, err }, 'unhandled error');
           return [new AppError('INTERNAL', 'Internal server error', { requestId })];

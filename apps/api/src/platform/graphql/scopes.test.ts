@@ -26,7 +26,10 @@ import { createAppPubSub } from '../pubsub.js';
 import { startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 
 const SCOPES = {
-  CONVERSATIONS_READ: { roots: ['conversations', 'conversation'], entries: ['Conversation', 'ConversationConnection', 'Message', 'MessageConnection', 'Contact'] },
+  CONVERSATIONS_READ: {
+    roots: ['conversations', 'conversation'],
+    entries: ['Conversation', 'ConversationConnection', 'Message', 'MessageConnection', 'Contact'],
+  },
   TICKETS_READ: { roots: ['tickets', 'ticket'], entries: ['Ticket', 'TicketConnection'] },
   KNOWLEDGE_READ: { roots: ['faqs', 'faq', 'faqCategories', 'searchKnowledge'], entries: ['Faq', 'FaqConnection', 'FaqCategory', 'KnowledgeHit'] },
   ANALYTICS_READ: { roots: ['analytics'], entries: ['Analytics'] },

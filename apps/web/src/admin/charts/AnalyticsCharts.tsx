@@ -51,12 +51,15 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
           {timeAxes}
           <YAxis allowDecimals={false} width={40} />
           <Tooltip />
-          {lines([
-            ['conversationsCreated', 'Created', 0],
-            ['resolved', 'Resolved', 1],
-            ['handedOff', 'Handed off', 2],
-            ['aiAnswers', 'AI answers', 3],
-          ], { sparse: false })}
+          {lines(
+            [
+              ['conversationsCreated', 'Created', 0],
+              ['resolved', 'Resolved', 1],
+              ['handedOff', 'Handed off', 2],
+              ['aiAnswers', 'AI answers', 3],
+            ],
+            { sparse: false },
+          )}
         </LineChart>
       </ChartPanel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -173,7 +176,10 @@ export default function AnalyticsCharts({ data, granularity }: { data: Analytics
 }
 
 /** Grid and bucket axis of the charts over time. */
-const timeAxes = [<CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />, <XAxis key="x" dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />];
+const timeAxes = [
+  <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
+  <XAxis key="x" dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />,
+];
 
 /**
  * One line per [field, name, colour index, y axis] and their legend. Counts are

@@ -30,4 +30,3 @@ export function comparisonRows(runs: EvaluationRunFieldsFragment[], metrics: { k
     return row;
   });
 }
-
