@@ -85,7 +85,7 @@ export async function openDatabase(opts: DatabaseOptions, entities: EntityClass<
     // On disk, PGlite hosts a cluster at dataDir and dbName names a database in it.
     dbName: memory ? 'memory://' : 'switchboard',
     driverOptions: memory
-      ? { extensions: { vector }, ...(opts.loadDataDir ? { loadDataDir: readableOnce(opts.loadDataDir) } : {}) }
+      ? { extensions: { vector }, ...(opts.loadDataDir ? { loadDataDir: blobForPglite(opts.loadDataDir) } : {}) }
       : { dataDir, extensions: { vector } },
   } as never);
 }
@@ -95,7 +95,7 @@ export async function openDatabase(opts: DatabaseOptions, entities: EntityClass<
  * object: MikroORM copies its options deeply, and a copied Blob loses the
  * native handle its methods need ("Illegal invocation").
  */
-const readableOnce = (blob: Blob) => ({ type: blob.type, arrayBuffer: () => blob.arrayBuffer() });
+const blobForPglite = (blob: Blob) => ({ type: blob.type, arrayBuffer: () => blob.arrayBuffer() });
 
 /** Any fixed 64-bit number: the advisory lock every process takes around migrations. */
 const MIGRATION_LOCK = 7_346_221_905_113;

@@ -275,7 +275,7 @@ export function startWorkers(deps: JobDeps, runner: JobRunner, jobs: Map<string,
         // The lock is renewed every lockMs/2; a dead worker's lock expires
         // within lockMs. A stalled check marks the active jobs and the next
         // one (every 3/8 × lockMs) puts back those whose lock is gone, so a
-        // job resumes within lockMs + 2 checks = 1.75 × lockMs (14 s by
+        // job resumes within lockMs + 2 checks = 1.75 × lockMs (17.5 s by
         // default). Shorter locks recover faster but a process whose event
         // loop blocks longer than lockMs would see its job run twice
         // (handlers are idempotent; an answer is stored once).
