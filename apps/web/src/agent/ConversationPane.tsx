@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Badge, Button, Group, Menu, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
@@ -7,21 +7,17 @@ import {
   AgentConversationDocument,
   AssignConversationDocument,
   HandOffToHumanDocument,
-  SendMessageDocument,
   SetConversationStatusDocument,
   TeamMembersDocument,
-  SetTypingDocument,
   UnassignConversationDocument,
   type ConversationDetailFragment,
   type ConversationEvent,
-  type SendMessageMutation,
   type TicketDetailFragment,
 } from '@switchboard/schema/client';
 import { useStaff } from '../staff/StaffGate';
-import { useDisposable } from '../lib/hooks';
 import { useLiveChat } from '../lib/useLiveChat';
-import { Outbox, type OutgoingMessage } from '../lib/outbox';
-import { createTypingNotifier } from '../lib/typing';
+import type { OutgoingMessage } from '../lib/outbox';
+import { useComposer } from '../lib/useComposer';
 import { contactName, handoffReasonLabel, humanize, percent, timeOfDay } from '../lib/format';
 import type { AnswerStream, ChatMessage, LiveConversation } from '../lib/conversation';
 import { describeError } from '../lib/errors';
@@ -33,12 +29,10 @@ import { useCannedReplyPicker } from './CannedReplyPicker';
 import { useMentionPicker } from './MentionPicker';
 import { ConversationLabels } from './ConversationLabels';
 import { ConversationTeam } from './ConversationTeam';
-import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon } from '../components/Attachments';
 import { useTeamPresence } from './TeamPresence';
 
 const PAGE = 30;
-
-type SentMessage = SendMessageMutation['sendMessage'];
 
 export function ConversationPane({ conversationId }: { conversationId: string }) {
   const { api, me } = useStaff();
@@ -63,7 +57,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     if (event.__typename === 'ConversationUpdated' && ['rated', 'resolved', 'reopened', 'erased', 'labeled', 'unlabeled'].includes(event.change))
       void query.refetch();
     if (event.__typename !== 'MessageAdded') return;
-    outbox?.confirm(event.message.clientMessageId);
+    composer.confirm(event.message.clientMessageId);
     // Sources of AI replies and the analysis of customer messages are not in the feed: read them.
     if (event.message.authorType === 'AI') refreshRecent();
     if (event.message.authorType === 'CUSTOMER') setTimeout(refreshRecent, 1_500);
@@ -116,59 +110,30 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   }, [loadOlder, historyReady]);
 
   // --- sending -----------------------------------------------------------------
-  // Replies and private notes each go out through a queue of their own (retried, kept across reconnects).
-  const queueFor = (kind: 'reply' | 'note') =>
-    new Outbox<SentMessage>({
-      send: async ({ clientMessageId, body, attachmentIds }) => {
-        const input = { conversationId, body, clientMessageId, attachmentIds };
-        if (kind === 'note') {
-          const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input } });
-          if (!res.data) throw new Error('No data');
-          return res.data.addNote;
-        }
-        const res = await api.apollo.mutate({ mutation: SendMessageDocument, variables: { input } });
-        if (!res.data) throw new Error('No data');
-        return res.data.sendMessage;
-      },
-      onSent: (message) => dispatch({ type: 'history', messages: [message] }),
-    });
-  const outbox = useDisposable(() => queueFor('reply'), [api, conversationId]);
-  const noteOutbox = useDisposable(() => queueFor('note'), [api, conversationId]);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
-  const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
-  const pendingNotes = useSyncExternalStore(noteOutbox?.subscribe ?? noopSubscribe, noteOutbox?.get ?? emptyOutbox);
-  const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
-  const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
-  const outgoingNotes = pendingNotes.filter((p) => !delivered.has(p.clientMessageId));
-  const files = useDraftAttachments(api, conversationId);
-
-  const typingNotifier = useMemo(
-    () =>
-      createTypingNotifier((isTyping) => {
-        void api.apollo.mutate({ mutation: SetTypingDocument, variables: { conversationId, isTyping } }).catch(() => undefined);
-      }),
-    [api, conversationId],
-  );
-  useEffect(() => () => typingNotifier.stop(), [typingNotifier]);
-
-  const [draft, setDraft] = useState('');
-  const send = (e?: FormEvent) => {
-    e?.preventDefault();
-    const body = draft.trim();
-    const queue = mode === 'note' ? noteOutbox : outbox;
-    if ((!body && !files.ready.length) || files.uploading || !queue) return;
-    queue.enqueue(body, files.ready);
-    files.clear();
-    setDraft('');
-    // Notes are not typed to the customer.
-    if (mode === 'reply') typingNotifier.stop();
-    stickRef.current = true;
-  };
+  const composer = useComposer({
+    api,
+    conversationId,
+    messages: state.messages,
+    onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+    channel: mode,
+    sendNote: async (input) => {
+      const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input } });
+      if (!res.data) throw new Error('No data');
+      return res.data.addNote;
+    },
+    stopTypingOnLeave: true,
+    onQueued: () => {
+      stickRef.current = true;
+    },
+  });
+  const { draft, setDraft, files, outgoing } = composer;
   const canned = useCannedReplyPicker({ draft, conversationId, onInsert: (text) => setDraft(text) });
   const mentions = useMentionPicker({ draft, enabled: mode === 'note', onInsert: (text) => setDraft(text) });
+  // The pickers take the keys they need while their list is open.
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (canned.onKeyDown(e) || mentions.onKeyDown(e)) return;
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
+    composer.onKeyDown(e);
   };
 
   // --- scrolling -----------------------------------------------------------------
@@ -290,17 +255,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
               <PendingBubble
                 key={p.clientMessageId}
                 item={p}
-                onRetry={() => outbox?.retry(p.clientMessageId)}
-                onDiscard={() => outbox?.discard(p.clientMessageId)}
-              />
-            ))}
-            {outgoingNotes.map((p) => (
-              <PendingBubble
-                key={p.clientMessageId}
-                item={p}
-                note
-                onRetry={() => noteOutbox?.retry(p.clientMessageId)}
-                onDiscard={() => noteOutbox?.discard(p.clientMessageId)}
+                note={p.channel === 'note'}
+                onRetry={() => composer.retry(p)}
+                onDiscard={() => composer.discard(p)}
               />
             ))}
           </ol>
@@ -319,9 +276,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           {canned.list}
           {mentions.list}
           <DraftAttachmentList items={files.items} onRemove={files.remove} />
-          <form onSubmit={send} data-mode={mode}>
+          <form onSubmit={composer.send} data-mode={mode}>
             <Group align="flex-end" gap="xs" wrap="nowrap">
-              <AttachButton onFiles={files.add} disabled={!(mode === 'note' ? noteOutbox : outbox)} />
+              <AttachButton onFiles={files.add} disabled={!composer.ready} />
               <Textarea
                 style={{ flex: 1 }}
                 className={mode === 'note' ? 'sb-note-input' : undefined}
@@ -336,14 +293,11 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 maxRows={8}
                 value={draft}
                 maxLength={10_000}
-                onChange={(e) => {
-                  setDraft(e.currentTarget.value);
-                  if (mode === 'reply' && e.currentTarget.value.trim()) typingNotifier.input();
-                }}
+                onChange={(e) => composer.change(e.currentTarget.value)}
                 onKeyDown={onKeyDown}
                 {...canned.inputProps}
                 {...mentions.inputProps}
-                onBlur={() => typingNotifier.stop()}
+                onBlur={composer.onBlur}
               />
               {/* After the text box in the tab order: Tab from the reply reaches it, then the button. */}
               <Stack gap={4} align="stretch">
@@ -357,12 +311,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                     { value: 'note', label: 'Private note' },
                   ]}
                 />
-                <Button
-                  type="submit"
-                  disabled={(!draft.trim() && !files.ready.length) || files.uploading || !(mode === 'note' ? noteOutbox : outbox)}
-                  color={mode === 'note' ? 'yellow' : undefined}
-                  c={mode === 'note' ? 'dark.9' : undefined}
-                >
+                <Button type="submit" disabled={!composer.canSend} color={mode === 'note' ? 'yellow' : undefined} c={mode === 'note' ? 'dark.9' : undefined}>
                   {mode === 'note' ? 'Add note' : 'Send'}
                 </Button>
               </Stack>
@@ -389,10 +338,6 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     </>
   );
 }
-
-const noopSubscribe = () => () => undefined;
-const EMPTY: readonly OutgoingMessage[] = [];
-const emptyOutbox = () => EMPTY;
 
 type LiveDetail = ConversationDetailFragment;
 

@@ -1,19 +1,16 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { ApolloProvider, useMutation, useQuery } from '@apollo/client/react';
 import {
   EndConversationDocument,
   HandOffToHumanDocument,
   RateConversationDocument,
-  SendMessageDocument,
-  SetTypingDocument,
   WidgetConversationDocument,
   type ConversationEvent,
-  type SendMessageMutation,
 } from '@switchboard/schema/client';
 import { createApi, type Api } from '../lib/api';
 import { useDisposable } from '../lib/hooks';
-import { Outbox, type OutgoingMessage } from '../lib/outbox';
-import { createTypingNotifier } from '../lib/typing';
+import type { OutgoingMessage } from '../lib/outbox';
+import { useComposer } from '../lib/useComposer';
 import { waitingForAgent, type ChatMessage, type AnswerStream } from '../lib/conversation';
 import { useLiveChat } from '../lib/useLiveChat';
 import { timeOfDay } from '../lib/format';
@@ -23,7 +20,7 @@ import { WidgetHeader } from './WidgetPage';
 import type { WidgetSession } from './session';
 import { markOnce } from './marks';
 import { widgetStrings } from './i18n';
-import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon, useDraftAttachments } from '../components/Attachments';
+import { AttachButton, AttachmentList, DraftAttachmentList, PaperclipIcon } from '../components/Attachments';
 
 interface Props {
   session: WidgetSession;
@@ -47,8 +44,6 @@ export function ChatView(props: Props) {
     </ApolloProvider>
   );
 }
-
-type SentMessage = SendMessageMutation['sendMessage'];
 
 function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversation }: Props & { api: Api }) {
   const conversationId = session.conversationId;
@@ -77,7 +72,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     if (event.__typename === 'ConversationUpdated' && event.change === 'erased') void history.refetch();
     if (event.__typename === 'AiAnswerChunk' || (event.__typename === 'MessageAdded' && event.message.authorType === 'AI')) markOnce('switchboard:first-token');
     if (event.__typename !== 'MessageAdded') return;
-    outbox?.confirm(event.message.clientMessageId);
+    composer.confirm(event.message.clientMessageId);
     if (event.message.authorType === 'AI') refreshSources();
   };
 
@@ -98,23 +93,19 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     setHistoryReady(true);
   }, [history.data, dispatch]);
 
-  const outbox = useDisposable(
-    () =>
-      new Outbox<SentMessage>({
-        send: async ({ clientMessageId, body, attachmentIds }) => {
-          const res = await api.apollo.mutate({
-            mutation: SendMessageDocument,
-            variables: { input: { conversationId, body, clientMessageId, attachmentIds } },
-          });
-          if (!res.data) throw new Error('No data');
-          return res.data.sendMessage;
-        },
-        onSent: (message) => dispatch({ type: 'history', messages: [message] }),
-      }),
-    [api, conversationId],
-  );
-  const pending = useSyncExternalStore(outbox?.subscribe ?? noopSubscribe, outbox?.get ?? emptyOutbox);
-  const files = useDraftAttachments(api, conversationId);
+  // Keep the newest message in view unless the customer scrolled up to read.
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+  const composer = useComposer({
+    api,
+    conversationId,
+    messages: state.messages,
+    onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+    onQueued: () => {
+      stickRef.current = true;
+    },
+  });
+  const { outbox, files, outgoing } = composer;
 
   // The first message goes out once the live feed is up, so its AI answer streams in.
   useEffect(() => {
@@ -139,17 +130,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     };
   }, [outbox, firstMessage, historyReady, api, onFirstMessageQueued]);
 
-  const typingNotifier = useMemo(
-    () =>
-      createTypingNotifier((isTyping) => {
-        void api.apollo.mutate({ mutation: SetTypingDocument, variables: { conversationId, isTyping } }).catch(() => undefined);
-      }),
-    [api, conversationId],
-  );
-  useEffect(() => () => typingNotifier.dispose(), [typingNotifier]);
-
   const t = widgetStrings();
-  const [draft, setDraft] = useState('');
   const [endChat, ending] = useMutation(EndConversationDocument);
   const [askForPerson, asking] = useMutation(HandOffToHumanDocument);
   const [rated, setRated] = useState<number | null>(null);
@@ -162,12 +143,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
   const waiting = waitingForAgent(state.messages, mode, status);
   const agentTyping = state.typing.filter((t) => t.type === 'AGENT');
   const agentName = state.live.assigneeName ?? agentTyping[0]?.name ?? null;
-  const delivered = useMemo(() => new Set(state.messages.map((m) => m.clientMessageId).filter(Boolean)), [state.messages]);
-  const outgoing = pending.filter((p) => !delivered.has(p.clientMessageId));
 
-  // Keep the newest message in view unless the customer scrolled up to read.
-  const bodyRef = useRef<HTMLDivElement>(null);
-  const stickRef = useRef(true);
   useLayoutEffect(() => {
     const el = bodyRef.current;
     if (!el) return;
@@ -194,21 +170,6 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     } catch (error) {
       setOlder((o) => ({ ...o, loading: false, error }));
     }
-  }
-
-  function send(e?: FormEvent) {
-    e?.preventDefault();
-    const body = draft.trim();
-    if ((!body && !files.ready.length) || files.uploading || !outbox) return;
-    outbox.enqueue(body, files.ready);
-    files.clear();
-    setDraft('');
-    typingNotifier.stop();
-    stickRef.current = true;
-  }
-
-  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e);
   }
 
   const subtitle = status === 'RESOLVED' ? t.subtitleResolved : mode === 'HUMAN' ? (agentName ? t.subtitleAgent(agentName) : t.subtitleHuman) : t.subtitleAi;
@@ -265,12 +226,7 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
             <StreamItem key={s.replyToSeq} stream={s} />
           ))}
           {outgoing.map((p) => (
-            <PendingItem
-              key={p.clientMessageId}
-              item={p}
-              onRetry={() => outbox?.retry(p.clientMessageId)}
-              onDiscard={() => outbox?.discard(p.clientMessageId)}
-            />
+            <PendingItem key={p.clientMessageId} item={p} onRetry={() => composer.retry(p)} onDiscard={() => composer.discard(p)} />
           ))}
         </ol>
         {state.streams.length > 0 && (
@@ -289,8 +245,8 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
         {agentTyping.length > 0 && t.typing(agentTyping[0]!.name ?? null)}
       </div>
       <DraftAttachmentList items={files.items} onRemove={files.remove} />
-      <form className="sbw-composer" onSubmit={send}>
-        <AttachButton onFiles={files.add} disabled={!outbox} />
+      <form className="sbw-composer" onSubmit={composer.send}>
+        <AttachButton onFiles={files.add} disabled={!composer.ready} />
         <TextAreaField
           label={t.yourMessage}
           hideLabel
@@ -299,16 +255,13 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           autoFocus={firstMessage != null}
           rows={1}
           maxRows={5}
-          value={draft}
+          value={composer.draft}
           maxLength={10_000}
-          onChange={(e) => {
-            setDraft(e.currentTarget.value);
-            if (e.currentTarget.value.trim()) typingNotifier.input();
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => typingNotifier.stop()}
+          onChange={(e) => composer.change(e.currentTarget.value)}
+          onKeyDown={composer.onKeyDown}
+          onBlur={composer.onBlur}
         />
-        <WButton type="submit" disabled={(!draft.trim() && !files.ready.length) || files.uploading || !outbox}>
+        <WButton type="submit" disabled={!composer.canSend}>
           {t.send}
         </WButton>
       </form>
@@ -356,10 +309,6 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     </>
   );
 }
-
-const noopSubscribe = () => () => undefined;
-const EMPTY: readonly OutgoingMessage[] = [];
-const emptyOutbox = () => EMPTY;
 
 /** Each message keeps its own author's name, whoever is assigned now. */
 function authorLabel(m: ChatMessage): string | null {
