@@ -10,6 +10,8 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     css: false,
     restoreMocks: true,
+    // Vitest's 5 s default fails render-heavy tests (the analytics page) on a busy 2-core machine.
+    testTimeout: 30_000,
     reporters: ['default', './test-support/summary-reporter.ts'],
   },
 });
