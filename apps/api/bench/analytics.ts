@@ -88,12 +88,14 @@ export async function main() {
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
     const post = graphqlPoster(url);
-    const token = (
-      await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
-        e: LARGE_ADMIN_EMAIL,
-        p: LARGE_ADMIN_PASSWORD,
-      })
-    ).logIn.accessToken as string;
+    // A fresh access token per query: a long run outlives one.
+    const logIn = async () =>
+      (
+        await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
+          e: LARGE_ADMIN_EMAIL,
+          p: LARGE_ADMIN_PASSWORD,
+        })
+      ).logIn.accessToken as string;
     const now = Date.now();
     const days = (n: number) => ({ from: new Date(now - n * 86400_000).toISOString(), to: new Date(now).toISOString() });
     // The agent with the most conversations (each of the 25 has about 1/25 of the human ones).
@@ -142,6 +144,7 @@ export async function main() {
     );
     let pass = true;
     for (const c of cases) {
+      const token = await logIn();
       const times = Object.fromEntries(modes.map((m) => [m, [] as number[]])) as Record<Mode, number[]>;
       const results: Partial<Record<Mode, string>> = {};
       for (let i = 0; i < RUNS + 2; i++) {
