@@ -1,6 +1,6 @@
 // The analytics overview on the large dataset (100 000 conversations,
 // 1 000 000 messages; scripts/large-dataset.ts), on real PostgreSQL, with the
-// rollups (per-conversation reply facts kept by a trigger, hourly message
+// rollups (per-conversation reply facts and intent kept by triggers, hourly message
 // rollups kept by the analytics.rollup job, by author type and by the
 // conversation's mode, assignee and channel) and without them (everything
 // recomputed from conversations and messages on every query), alternated in
@@ -11,13 +11,23 @@
 //
 // Environment: BENCH_ANALYTICS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/sb_analytics_bench;
 // created and seeded on first use, kept for later runs), BENCH_RUNS (40 per mode and query),
-// BENCH_ANALYTICS_RESEED=1 (drop and seed again), BENCH_CASES (a substring: only the cases whose name has it).
+// BENCH_ANALYTICS_RESEED=1 (drop and seed again), BENCH_CASES (a substring: only the cases whose name has it),
+// BENCH_ANALYTICS_BASE (a git revision, e.g. main: its analytics.service.ts, loaded from git,
+// runs as a third mode "base" with its rollups, alternated with the other two: before/after in one run),
+// BENCH_ANALYTICS_MODES (e.g. base,rollups: the modes timed; the recomputed figures are still
+// fetched once per query to compare with).
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { print } from 'graphql';
 import { AnalyticsDocument } from '@switchboard/schema';
 import { graphqlPoster, openLargeDataset } from './bench-db.js';
 import { createAppServer } from '../src/app/server.js';
 import { rollupJob } from '../src/modules/analytics/rollup.job.js';
+import { AnalyticsService } from '../src/modules/analytics/analytics.service.js';
 import { LARGE_ADMIN_EMAIL, LARGE_ADMIN_PASSWORD } from '../scripts/large-dataset.js';
 
 const env = process.env;
@@ -31,7 +41,36 @@ const OVERVIEW = print(AnalyticsDocument);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+type Mode = 'rollups' | 'recomputed' | 'base';
+
+/**
+ * The overview as another revision computes it: its analytics.service.ts from
+ * git, written to a temporary file whose relative imports point back into
+ * this tree (the rest of the code is this revision's).
+ */
+async function baseOverview(rev: string): Promise<AnalyticsService['overview']> {
+  const original = new URL('../src/modules/analytics/analytics.service.ts', import.meta.url);
+  const text = execFileSync('git', ['show', `${rev}:apps/api/src/modules/analytics/analytics.service.ts`], {
+    cwd: fileURLToPath(new URL('.', original)),
+    encoding: 'utf8',
+  }).replace(/from '(\.\.?\/[^']+)'/g, (_, spec: string) => `from '${new URL(spec.replace(/\.js$/, '.ts'), original).href}'`); // as the TypeScript loader resolves it
+  const dir = mkdtempSync(join(tmpdir(), 'analytics-base-'));
+  const file = join(dir, 'analytics.service.ts');
+  writeFileSync(file, text);
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { AnalyticsService: typeof AnalyticsService };
+    return mod.AnalyticsService.prototype.overview;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function main() {
+  const base = env.BENCH_ANALYTICS_BASE ? await baseOverview(env.BENCH_ANALYTICS_BASE) : null;
+  const current = AnalyticsService.prototype.overview;
+  const modes = ((base ? ['base', 'rollups', 'recomputed'] : ['rollups', 'recomputed']) as Mode[]).filter(
+    (m) => !env.BENCH_ANALYTICS_MODES || m === 'rollups' || env.BENCH_ANALYTICS_MODES.split(',').includes(m),
+  );
   const { logger, config, orm, ws } = await openLargeDataset(DB_URL, env.BENCH_ANALYTICS_RESEED === '1');
   const [counts] = await orm.em
     .getConnection()
@@ -43,16 +82,20 @@ export async function main() {
   const t0 = Date.now();
   const rolled = await rollupJob.handle({}, { orm, logger, config } as never);
   console.log(`message rollups brought up to date (${(rolled as { hours: number }).hours} hours) in ${round((Date.now() - t0) / 1000)} s`);
+  // What autovacuum does to them soon after a large catch-up: statistics (and a visibility map) for the rows the job just wrote.
+  await orm.em.getConnection().execute('vacuum analyze message_rollup_hourly, message_dimension_rollup_hourly');
   const server = await createAppServer({ config, orm, logger });
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {
     const post = graphqlPoster(url);
-    const token = (
-      await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
-        e: LARGE_ADMIN_EMAIL,
-        p: LARGE_ADMIN_PASSWORD,
-      })
-    ).logIn.accessToken as string;
+    // A fresh access token per query: a long run outlives one.
+    const logIn = async () =>
+      (
+        await post(`mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { accessToken } }`, {
+          e: LARGE_ADMIN_EMAIL,
+          p: LARGE_ADMIN_PASSWORD,
+        })
+      ).logIn.accessToken as string;
     const now = Date.now();
     const days = (n: number) => ({ from: new Date(now - n * 86400_000).toISOString(), to: new Date(now).toISOString() });
     // The agent with the most conversations (each of the 25 has about 1/25 of the human ones).
@@ -91,16 +134,25 @@ export async function main() {
       `Rollup rows in the last 30 days: ${await rollupRows('message_rollup_hourly')} by author type and model, ${await rollupRows('message_dimension_rollup_hourly')} by author type, mode, assignee and channel; assignee: ${agent!.name}`,
     );
     const table: string[] = [
-      '| query | conversations | messages | rollups p50 | rollups p95 | recomputed p50 | recomputed p95 | same |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      `| query | conversations | messages | ${modes.map((m) => `${m} p50 | ${m} p95`).join(' | ')} | same |`,
+      `| --- | --- | --- | ${modes.map(() => '--- | ---').join(' | ')} | --- |`,
     ];
+    console.log(
+      `load average at start: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     let pass = true;
     for (const c of cases) {
-      const times: Record<'rollups' | 'recomputed', number[]> = { rollups: [], recomputed: [] };
-      const results: Record<string, string> = {};
+      const token = await logIn();
+      const times = Object.fromEntries(modes.map((m) => [m, [] as number[]])) as Record<Mode, number[]>;
+      const results: Partial<Record<Mode, string>> = {};
       for (let i = 0; i < RUNS + 2; i++) {
-        for (const mode of i % 2 ? (['recomputed', 'rollups'] as const) : (['rollups', 'recomputed'] as const)) {
-          config.analyticsRollups = mode === 'rollups';
+        // Each round in another order, so that no mode always follows the same one.
+        const order = modes.map((_, k) => modes[(k + i) % modes.length]!);
+        for (const mode of order) {
+          config.analyticsRollups = mode !== 'recomputed';
+          AnalyticsService.prototype.overview = mode === 'base' ? base! : current;
           const t0 = performance.now();
           const data = await post(OVERVIEW, c.vars, token);
           const ms = performance.now() - t0;
@@ -108,10 +160,15 @@ export async function main() {
           results[mode] = JSON.stringify(data);
         }
       }
+      AnalyticsService.prototype.overview = current;
+      if (!modes.includes('recomputed')) {
+        config.analyticsRollups = false;
+        results.recomputed = JSON.stringify(await post(OVERVIEW, c.vars, token));
+      }
       config.analyticsRollups = true;
       for (const list of Object.values(times)) list.sort((a, b) => a - b);
-      const same = results.rollups === results.recomputed;
-      const line = (mode: 'rollups' | 'recomputed') => {
+      const same = modes.every((m) => results[m] === results.recomputed);
+      const line = (mode: Mode) => {
         const s = times[mode];
         return `${mode} p50 ${round(pct(s, 50))} ms, p95 ${round(pct(s, 95))} ms`;
       };
@@ -124,12 +181,10 @@ export async function main() {
       const created = analytics.conversationsCreated;
       const messages = analytics.messagesByAuthorType.reduce((n: number, r: { count: number }) => n + r.count, 0);
       console.log(
-        `  ${c.name.padEnd(32)} (${created} conversations, ${messages} messages) ${line('rollups')} | ${line('recomputed')} | speed-up ${round(pct(times.recomputed, 50) / pct(times.rollups, 50), 1)}× | same numbers: ${same} ${ok ? 'PASS' : 'FAIL'}${targeted ? '' : ' (no latency target)'}`,
+        `  ${c.name.padEnd(32)} (${created} conversations, ${messages} messages) ${modes.map(line).join(' | ')} | ${times.recomputed ? `speed-up ${round(pct(times.recomputed, 50) / pct(times.rollups, 50), 1)}× | ` : ''}same numbers: ${same} ${ok ? 'PASS' : 'FAIL'}${targeted ? '' : ' (no latency target)'} | load ${loadavg()[0]!.toFixed(2)}`,
       );
-      const ms = (mode: 'rollups' | 'recomputed', p: number) => round(pct(times[mode], p));
-      table.push(
-        `| ${c.name} | ${created} | ${messages} | ${ms('rollups', 50)} | ${ms('rollups', 95)} | ${ms('recomputed', 50)} | ${ms('recomputed', 95)} | ${same} |`,
-      );
+      const ms = (mode: Mode, p: number) => round(pct(times[mode], p));
+      table.push(`| ${c.name} | ${created} | ${messages} | ${modes.map((m) => `${ms(m, 50)} | ${ms(m, 95)}`).join(' | ')} | ${same} |`);
     }
     console.log(table.join('\n'));
     console.log(`Every 30-day overview < ${TARGET_MS} ms p95 with rollups, and every figure identical to the recomputed ones: ${pass ? 'PASS' : 'FAIL'}`);

@@ -2,7 +2,8 @@
 // read from the dimension rollups equals the one recomputed from the
 // messages (ANALYTICS_ROLLUPS=false), before and after conversations change
 // mode, assignee and channel across hour and day boundaries, and while the
-// rollup job runs alongside such changes.
+// rollup job runs alongside such changes and alongside customer messages
+// being analysed (the per-conversation intent the overview reads).
 import { forkFor } from '../../platform/database.js';
 import { collect, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 import { User, UserRole } from '../auth/user.entity.js';
@@ -16,7 +17,7 @@ const at = (iso: string) => new Date(`2026-02-${iso}Z`);
 const QUERY = `query($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
   analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
     conversationsCreated resolutionRate automatedResolutionRate handoffRate
-    handoffReasons { label count } messagesByAuthorType { label count }
+    handoffReasons { label count } messagesByAuthorType { label count } conversationsByIntent { label count }
     firstResponseTime { count avgSeconds medianSeconds p90Seconds }
     csat { score responseRate ratings }
     agents { agent { name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
@@ -263,6 +264,44 @@ describe('analytics filtered by mode, assignee and channel', () => {
       [ws.workspaceId, ws.workspaceId],
     );
     expect(mismatched).toEqual([]);
+  });
+
+  it('keeps every intent exact while analyses land and go concurrently, with the rollup job and reassignments running', async () => {
+    const customer = await t.sql(`select id from message where workspace_id = ? and author_type = 'CUSTOMER' order by conversation_id, seq`, [ws.workspaceId]);
+    expect(customer.length).toBeGreaterThan(8);
+    const labels = ['refund', 'shipping', 'billing', null]; // null: analysed, no intent
+    /** Writer w analyses every customer message in its own order, erasing some analyses again. */
+    const analyse = (w: number) =>
+      Promise.all(
+        customer
+          .map((m: { id: string }, i: number) => ({ id: m.id, key: (i * (7 + 2 * w) + w) % customer.length, i }))
+          .sort((x, y) => x.key - y.key)
+          .map(({ id, i }) => {
+            const intent = labels[(i + w) % labels.length];
+            const analysis = (i + w) % 5 === 0 ? null : JSON.stringify({ ...(intent ? { intent } : {}), sentiment: 0, language: 'en' });
+            return t.sql(`update message set analysis = ?::jsonb where id = ?`, [analysis, id]);
+          }),
+      );
+    const assign = `mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`;
+    await t.sql(`update analytics_rollup_state set rolled_up_to = ?`, [at('01T00:00:00')]);
+    await Promise.all([
+      runRollups(),
+      analyse(0),
+      analyse(1),
+      analyse(2),
+      gqlOk(assign, { id: ids.k2, u: agents.ann }),
+      gqlOk(assign, { id: ids.k5, u: agents.ben }),
+    ]);
+    const [wrong] = await t.sql(
+      `select count(*)::int as n from conversation c left join lateral (select m.seq, m.analysis->>'intent' as intent from message m
+          where m.conversation_id = c.id and m.author_type = 'CUSTOMER' and m.analysis is not null order by m.seq limit 1) f on true
+        where c.workspace_id = ? and (c.intent_seq is distinct from f.seq or c.intent is distinct from f.intent)`,
+      [ws.workspaceId],
+    );
+    expect(wrong.n).toBe(0);
+    const intents = await overview({ from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY' }, true);
+    expect(intents.conversationsByIntent.map((r: { label: string }) => r.label)).not.toEqual(['unknown']); // some analyses stayed
+    await expectRollupsToMatchRecompute();
   });
 
   it("sees nothing when filtered by another workspace's agent", async () => {

@@ -17,13 +17,19 @@ const TRUNC: Record<Granularity, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'we
 /** Handoffs the AI or the customer caused; agent take-overs are not counted as handoffs. */
 const HANDOFF = "handoff_reason is not null and handoff_reason not in ('agent_took_over', 'agent_request')";
 
-/** Reply facts the `message_reply_facts` trigger keeps on each conversation row. */
-const REPLY_FACTS = `c.had_agent_reply as had_agent, c.had_ai_reply as had_ai, c.first_responder`;
+/**
+ * Per-conversation facts kept on each conversation row: the reply facts (the
+ * `message_reply_facts` trigger) and the intent, i.e. the first analysed
+ * customer message's (the `message_conversation_intent` trigger).
+ */
+const CONVERSATION_FACTS = `c.had_agent_reply as had_agent, c.had_ai_reply as had_ai, c.first_responder, c.intent`;
 /** The same facts recomputed from the messages (ANALYTICS_ROLLUPS=false). */
 // (Private notes are no reply, and no message in any count: kind = 'MESSAGE'.)
-const REPLY_FACTS_FROM_MESSAGES = `exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT' and m.kind = 'MESSAGE') as had_agent,
+const CONVERSATION_FACTS_FROM_MESSAGES = `exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AGENT' and m.kind = 'MESSAGE') as had_agent,
         exists (select 1 from message m where m.conversation_id = c.id and m.author_type = 'AI') as had_ai,
-        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') and m.kind = 'MESSAGE' order by m.seq limit 1) as first_responder`;
+        (select m.author_type from message m where m.conversation_id = c.id and m.author_type in ('AGENT', 'AI') and m.kind = 'MESSAGE' order by m.seq limit 1) as first_responder,
+        (select m.analysis->>'intent' from message m
+          where m.conversation_id = c.id and m.author_type = 'CUSTOMER' and m.analysis is not null order by m.seq limit 1) as intent`;
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
@@ -55,8 +61,8 @@ const csatOf = (r: Row, prefix: string): Csat => {
 function csatColumns(prefix: string, where: string) {
   return `count(csat_score) filter (where ${where})::int as ${prefix}_ratings,
     count(*) filter (where csat_score >= 4 and ${where})::int as ${prefix}_positive,
-    count(*) filter (where resolved_at is not null and ${where})::int as ${prefix}_resolved,
-    count(csat_score) filter (where resolved_at is not null and ${where})::int as ${prefix}_rated_resolved`;
+    count(*) filter (where resolved and ${where})::int as ${prefix}_resolved,
+    count(csat_score) filter (where resolved and ${where})::int as ${prefix}_rated_resolved`;
 }
 
 export class AnalyticsService {
@@ -93,13 +99,16 @@ export class AnalyticsService {
       where.push(`(select count(*) from conversation_label cl where cl.conversation_id = c.id and cl.label_id in (${ids.map(() => '?').join(', ')})) = ?`);
       params.push(...ids, ids.length);
     }
+    const durableBefore = new Date(Math.min(to.getTime(), Date.now()) - 7 * 86400_000);
+    // Only what the aggregates read, so that the materialised range stays small (in memory, not spilled to a temporary file).
     const conv = `with conv as (
-      select c.id, c.created_at, c.resolved_at, c.status, c.handoff_reason, c.csat_score, c.assignee_id,
+      select c.created_at, c.resolved_at is not null as resolved,
+        (c.resolved_at is not null and c.status = 'RESOLVED' and c.resolved_at <= ?) as durable,
+        c.handoff_reason, c.csat_score, c.assignee_id,
         extract(epoch from c.first_response_at - c.created_at)::float8 as frt,
         extract(epoch from c.resolved_at - c.created_at)::float8 as rt,
-        ${this.scope.deps.config.analyticsRollups ? REPLY_FACTS : REPLY_FACTS_FROM_MESSAGES}
+        ${this.scope.deps.config.analyticsRollups ? CONVERSATION_FACTS : CONVERSATION_FACTS_FROM_MESSAGES}
       from conversation c where ${where.join(' and ')})`;
-    const durableBefore = new Date(Math.min(to.getTime(), Date.now()) - 7 * 86400_000);
 
     // Everything per conversation comes from one statement: the range is
     // scanned once (materialised), and each part is aggregated from it.
@@ -107,11 +116,11 @@ export class AnalyticsService {
       `${conv.replace('with conv as (', 'with conv as materialized (')},
       totals as (select
         count(*)::int as created,
-        count(*) filter (where resolved_at is not null)::int as resolved,
+        count(*) filter (where resolved)::int as resolved,
         count(*) filter (where had_ai)::int as ai_handled,
-        count(*) filter (where had_ai and resolved_at is not null and not had_agent)::int as ai_resolved,
+        count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
         count(*) filter (where ${HANDOFF})::int as handed_off,
-        count(*) filter (where resolved_at is not null and status = 'RESOLVED' and resolved_at <= ?)::int as durable,
+        count(*) filter (where durable)::int as durable,
         ${durationColumns('frt', 'frt')},
         ${durationColumns('frt_ai', 'frt', "first_responder = 'AI'")},
         ${durationColumns('frt_human', 'frt', "first_responder = 'AGENT'")},
@@ -122,21 +131,19 @@ export class AnalyticsService {
       from conv),
       reasons as (select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1),
       -- A conversation's intent is its first analysed customer message's (the workspace's own labels once trained).
-      intents as (select coalesce((select m.analysis->>'intent' from message m
-           where m.conversation_id = conv.id and m.author_type = 'CUSTOMER' and m.analysis is not null order by m.seq limit 1), 'unknown') as label,
-         count(*)::int as count from conv group by 1),
+      intents as (select coalesce(intent, 'unknown') as label, count(*)::int as count from conv group by 1),
       agents as (select assignee_id, count(*)::int as handled,
            percentile_cont(0.5) within group (order by frt) as frt_med,
            percentile_cont(0.5) within group (order by rt) as rt_med,
            count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
          from conv where assignee_id is not null group by 1),
       buckets as (select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
-           count(*)::int as created, count(*) filter (where resolved_at is not null)::int as resolved,
+           count(*)::int as created, count(*) filter (where resolved)::int as resolved,
            count(*) filter (where ${HANDOFF})::int as handed_off,
            percentile_cont(0.5) within group (order by frt) as frt_med,
            percentile_cont(0.5) within group (order by rt) as rt_med,
            count(*) filter (where had_ai)::int as ai_handled,
-           count(*) filter (where had_ai and resolved_at is not null and not had_agent)::int as ai_resolved,
+           count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
            count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
          from conv group by 1)
       select (select row_to_json(totals) from totals) as totals,
@@ -144,7 +151,7 @@ export class AnalyticsService {
         (select coalesce(json_agg(intents order by count desc, label), '[]') from intents) as intents,
         (select coalesce(json_agg(agents order by handled desc, assignee_id), '[]') from agents) as agents,
         (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
-      [...params, durableBefore],
+      [durableBefore, ...params],
     );
     const messages = messageFigures(em, workspaceId, from, to, this.scope.deps.config.analyticsRollups);
     // The message and ticket figures are independent of it: all run at once.
