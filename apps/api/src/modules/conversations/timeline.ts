@@ -79,13 +79,12 @@ export class Timeline {
   constructor(private readonly deps: Pick<AppDeps, 'pubSub'> & Partial<Pick<AppDeps, 'outbox' | 'timelineSubscriber'>>) {}
 
   append(em: Em, conversation: Conversation, data: AppendData): Message {
+    const customer = data.authorType === AuthorType.CUSTOMER && !data.note;
+    const subscriber = this.deps.timelineSubscriber;
+    if (customer && (!subscriber || !this.deps.outbox)) throw new Error('A customer message needs the timeline subscriber and the outbox (app/ wires them)');
     const message = appendMessage(em, conversation, data);
+    if (customer) this.jobs.push(...subscriber!.customerMessageAppended({ em, conversation, message }));
     this.appended.push(message);
-    if (data.authorType === AuthorType.CUSTOMER && !data.note) {
-      const subscriber = this.deps.timelineSubscriber;
-      if (!subscriber || !this.deps.outbox) throw new Error('A customer message needs the timeline subscriber and the outbox (app/ wires them)');
-      this.jobs.push(...subscriber.customerMessageAppended({ em, conversation, message }));
-    }
     return message;
   }
 
