@@ -55,7 +55,7 @@ describe('the conversation timeline', () => {
     const timeline = new Timeline({ ...t.server.deps, outbox: { dispatch: async (entries: OutboxEntry[]) => void dispatched.push(entries) } as never });
     const message = await appendCustomerMessage(timeline, 'How do I get a refund?');
     expect(dispatched).toEqual([]);
-    const [stored] = await t.sql<{ job: string }>('select job from job_outbox where job_id = $1', [message.id]);
+    const [stored] = await t.sql<{ job: string }>('select job from job_outbox where job_id = ?', [message.id]);
     expect(stored?.job).toBe('ai.analyze');
     await timeline.publish();
     expect(dispatched.flat().map((e) => e.jobId)).toContain(message.id);
