@@ -4,7 +4,7 @@ import { createLogger } from './platform/logger.js';
 import { createAppServer } from './app/server.js';
 import { webDistDir } from './platform/static.js';
 import { startTracing, stopTracing } from './platform/tracing.js';
-import { seedDemo } from './modules/workspaces/demo-seed.js';
+import { seedDemo } from './app/demo-seed.js';
 
 const config = loadConfigOrExit();
 await startTracing(config, 'api');

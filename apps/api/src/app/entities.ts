@@ -11,7 +11,7 @@ import { Contact } from '../modules/contacts/contact.entity.js';
 import { Conversation } from '../modules/conversations/conversation.entity.js';
 import { Faq } from '../modules/knowledge/faq.entity.js';
 import { FaqCategory } from '../modules/knowledge/faq-category.entity.js';
-import { Message } from '../modules/messages/message.entity.js';
+import { Message } from '../modules/conversations/message.entity.js';
 import { Ticket } from '../modules/tickets/ticket.entity.js';
 import { TicketComment, TicketEvent } from '../modules/tickets/ticket-activity.entity.js';
 import { BusinessCalendar, SlaPolicy } from '../modules/tickets/sla.entity.js';

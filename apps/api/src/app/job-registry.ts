@@ -12,7 +12,7 @@ import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { fanOutWebhooksJob } from '../modules/webhooks/fan-out.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
-import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
+import { routeWaitingJob } from '../modules/conversations/route-waiting.job.js';
 import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import type { JobDefinition } from '../platform/queue.js';
 

@@ -10,7 +10,7 @@ import { Contact } from '../modules/contacts/contact.entity.js';
 import { Conversation } from '../modules/conversations/conversation.entity.js';
 import { Faq } from '../modules/knowledge/faq.entity.js';
 import { FaqCategory } from '../modules/knowledge/faq-category.entity.js';
-import { Message } from '../modules/messages/message.entity.js';
+import { Message } from '../modules/conversations/message.entity.js';
 import { Workspace } from '../modules/workspaces/workspace.entity.js';
 
 export function byIdLoader<T extends { id: string }>(em: Em, entity: EntityClass<T>, unscoped = false): DataLoader<string, T | null> {

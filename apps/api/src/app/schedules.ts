@@ -10,7 +10,7 @@ import { reconcileJob } from '../modules/ai/reconcile.job.js';
 import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';
-import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
+import { routeWaitingJob } from '../modules/conversations/route-waiting.job.js';
 import { sweepAttachmentsJob } from '../modules/attachments/sweep.job.js';
 import { QUEUES, type JobDefinition, type JobRunner } from '../platform/queue.js';
 

@@ -4,7 +4,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { TeamResolver } from '../modules/auth/team.resolver.js';
 import { ConversationResolver } from '../modules/conversations/conversation.resolver.js';
 import { KnowledgeResolver } from '../modules/knowledge/knowledge.resolver.js';
-import { MessageResolver } from '../modules/messages/message.resolver.js';
+import { MessageResolver } from '../modules/conversations/message.resolver.js';
 import { TicketCommentResolver, TicketEventResolver, TicketResolver } from '../modules/tickets/ticket.resolver.js';
 import { RealtimeResolver } from '../modules/realtime/realtime.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
@@ -18,7 +18,7 @@ import { AttachmentResolver, MessageAttachmentsResolver } from '../modules/attac
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
 import { CannedReplyResolver } from '../modules/canned-replies/index.js';
 import { ConversationLabelsResolver, LabelResolver } from '../modules/labels/index.js';
-import { ConversationTeamResolver, TeamsResolver } from '../modules/teams/index.js';
+import { ConversationTeamResolver, TeamsResolver } from '../modules/teams/team.resolver.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhooks/webhook.resolver.js';
 import { authChecker } from '../platform/auth-checker.js';
 import { createAppPubSub, type PubSub } from '../platform/pubsub.js';

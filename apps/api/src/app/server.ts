@@ -40,8 +40,9 @@ import { OutboxDispatcher } from '../platform/outbox.js';
 import { jobs } from './job-registry.js';
 import { createLoaders } from './loaders.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
-import { routeWaitingJob } from '../modules/teams/route-waiting.job.js';
+import { routeWaitingJob } from '../modules/conversations/route-waiting.job.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
+import { assistantTimelineSubscriber } from '../modules/ai/ai.triggers.js';
 import { configureMetrics, scrape, watchSockets } from '../platform/metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from '../modules/webhooks/index.js';
@@ -49,7 +50,7 @@ import { reportPool, reportQueues } from '../platform/metrics-sources.js';
 import { observeSocketOperations, operationObserverPlugin } from '../platform/observe-operations.js';
 import { httpTracing } from '../platform/tracing.js';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import { downloadAttachment, downloadRoute, MAX_ATTACHMENTS_PER_MESSAGE, type AttachmentScanner } from '../modules/attachments/index.js';
+import { downloadAttachment, downloadRoute, linkAttachments, MAX_ATTACHMENTS_PER_MESSAGE, type AttachmentScanner } from '../modules/attachments/index.js';
 import { startShutdown } from '../platform/shutdown.js';
 
 type WsExtra = {
@@ -138,7 +139,21 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
         : config.runWorkers
           ? await scheduleOnBull(redis, config.queuePrefix)
           : () => {};
-  const base = { ...jobDeps, subscribed: pubSubHandle.subscribed, tokens, redis, realtime, jobs: jobRunner, jobDefinitions: jobs, createLoaders, outbox };
+  // The assistant hears of customer messages through the conversations module's domain event (in the message's transaction).
+  const timelineSubscriber = assistantTimelineSubscriber({ ...jobDeps, jobs: jobRunner, outbox });
+  const base = {
+    ...jobDeps,
+    subscribed: pubSubHandle.subscribed,
+    tokens,
+    redis,
+    realtime,
+    jobs: jobRunner,
+    jobDefinitions: jobs,
+    createLoaders,
+    outbox,
+    timelineSubscriber,
+    messageAttachments: { link: linkAttachments },
+  };
   const deps: AppDeps = { ...base, system: new SystemMonitor(base), attachmentScanner: opts.attachmentScanner };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const principals = new PrincipalChecker(orm, config.authCacheSeconds * 1000);

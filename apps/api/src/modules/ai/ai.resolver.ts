@@ -20,7 +20,7 @@ import { ADMIN_ONLY, scope, STAFF } from '../../platform/auth-checker.js';
 import { staff } from '../../platform/actor.js';
 import type { Context } from '../../platform/context.js';
 import type { EvaluationProgressPayload } from '../../platform/topics.js';
-import { Message } from '../messages/message.entity.js';
+import { Message } from '../conversations/index.js';
 import { AiService } from './ai.service.js';
 import {
   Citation,

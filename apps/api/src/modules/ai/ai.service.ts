@@ -2,10 +2,8 @@
 import type { Scope } from '../../platform/context.js';
 import { staff, workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
-import { Faq } from '../knowledge/faq.entity.js';
-import { MEANINGFUL_SIMILARITY } from '../knowledge/retrieval.js';
-import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
-import { ConversationService } from '../conversations/conversation.service.js';
+import { Faq, MEANINGFUL_SIMILARITY } from '../knowledge/index.js';
+import { AuthorType, ConversationService, Message, MessageKind } from '../conversations/index.js';
 import { draftAnswer, retrieveFor, toHistory } from './answering.js';
 import type { KnowledgeHit, SuggestedReply } from './ai.types.js';
 import { ensureModelConfigs, pickModelConfig } from './model-config.service.js';

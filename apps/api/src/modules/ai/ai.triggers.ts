@@ -1,17 +1,38 @@
 // What a customer message sets off: analysis always, an AI answer while the
 // conversation is in AI mode. Written to the outbox in the message's own
 // transaction (dispatch the entries after commit); job ids make a retried
-// request enqueue nothing new.
+// request enqueue nothing new. The conversations module does not call these:
+// it emits customerMessageAppended to its TimelineSubscriber, which app/
+// builds here (`assistantTimelineSubscriber`).
 import type { Config } from '../../platform/config.js';
 import type { Em } from '../../platform/database.js';
 import type { Logger } from '../../platform/logger.js';
 import { enqueueWith, type OutboxDispatcher } from '../../platform/outbox.js';
 import { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { JobRunner } from '../../platform/queue.js';
-import { ConversationMode, type Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../messages/message.entity.js';
+import { type Conversation, ConversationMode, Message, type TimelineSubscriber } from '../conversations/index.js';
+import type { AiProviders } from '../../platform/ai.js';
 import { analyzeJob } from './analyze.job.js';
 import { answerJob } from './answer.job.js';
+import { assistantSettings, moderateCustomerMessage } from './moderation.service.js';
+
+/** The assistant's subscription to the conversation timeline (wired by app/ into AppDeps.timelineSubscriber). */
+export function assistantTimelineSubscriber(deps: {
+  jobs: JobRunner;
+  outbox: OutboxDispatcher;
+  config: Config;
+  logger: Logger;
+  ai: AiProviders;
+}): TimelineSubscriber {
+  return {
+    async screenCustomerMessage(em, workspaceId, body, moderationEnabled) {
+      const enabled = moderationEnabled ?? (await assistantSettings(em, workspaceId)).moderationEnabled;
+      return moderateCustomerMessage(deps.ai.embedder, enabled, body);
+    },
+    customerMessageAppended: ({ em, conversation, message }) => onCustomerMessage(em, deps.config, conversation, message),
+    customerMessageResent: ({ em, conversation, message }) => redriveCustomerMessage(deps, em, conversation, message),
+  };
+}
 
 export function onCustomerMessage(em: Em, config: Config, conversation: Conversation, message: Pick<Message, 'id' | 'seq'>): OutboxEntry[] {
   const workspaceId = conversation.workspace.id;

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Faq } from '../knowledge/faq.entity.js';
+import { Faq } from '../knowledge/index.js';
 
 @ObjectType({ description: 'A knowledge-base entry an AI answer is based on.' })
 export class Citation {

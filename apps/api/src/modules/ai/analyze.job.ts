@@ -5,8 +5,7 @@
 import { redactPii } from '@switchboard/ai';
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobDefinition } from '../../platform/queue.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../messages/message.entity.js';
+import { Conversation, Message } from '../conversations/index.js';
 import { workspaceIntentClassifier } from './intent.service.js';
 
 export interface AnalyzeData {

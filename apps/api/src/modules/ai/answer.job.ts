@@ -24,15 +24,22 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forkFor, type Em } from '../../platform/database.js';
 import { countAnswer, countHandoff } from '../../platform/metrics.js';
 import { DEFAULT_ATTEMPTS, QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
-import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
-import { applyHandOff } from '../conversations/handoff.js';
-import { publishRouting, routeHandoff } from '../teams/team.routing.js';
-import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
+import {
+  applyHandOff,
+  AuthorType,
+  Conversation,
+  conversationEvents,
+  ConversationMode,
+  Message,
+  MessageKind,
+  publishConversationChanged,
+  publishMessageAdded,
+  publishRouting,
+  routeHandoff,
+  Timeline,
+} from '../conversations/index.js';
 import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import { ModeratedStream } from './moderated-stream.js';
-import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
-import { appendMessage } from '../messages/timeline.js';
-import { publishMessageAdded } from '../messages/message.events.js';
 import { draftAnswer, toHistory } from './answering.js';
 import { ensureModelConfigs, pickModelConfig } from './model-config.service.js';
 import { assistantSettings } from './moderation.service.js';
@@ -56,7 +63,7 @@ export type HandoffReason =
 
 const HISTORY = 12;
 
-type AiReply = NonNullable<Parameters<typeof appendMessage>[2]['ai']>;
+type AiReply = NonNullable<Parameters<Timeline['append']>[2]['ai']>;
 
 async function handOff(
   em: Em,
@@ -65,18 +72,19 @@ async function handOff(
   reason: HandoffReason,
   language?: string,
 ) {
+  const timeline = new Timeline(ctx);
   const result = await em.transactional(async (tx) => {
     const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c || c.mode !== ConversationMode.AI) return null;
-    const note = applyHandOff(tx, c, reason, language);
+    applyHandOff(timeline, tx, c, reason, language);
     const routing = await routeHandoff(tx, c, ctx.presence, ctx.logger);
     const events = [...conversationEvents(c, 'handed_off'), ...(routing.assignedId ? conversationEvents(c, 'assigned') : [])];
-    return { conversation: c, note, routing, fanOut: await emitWebhookEvents(tx, c.workspace.id, events) };
+    return { conversation: c, routing, fanOut: await emitWebhookEvents(tx, c.workspace.id, events) };
   });
   if (!result) return { handedOff: false as const };
   pokeFanOut(ctx, result.fanOut);
   countHandoff(reason);
-  publishMessageAdded(ctx.pubSub, result.note);
+  await timeline.publish();
   publishConversationChanged(ctx.pubSub, result.conversation, 'handed_off');
   publishRouting(ctx.pubSub, result.conversation, result.routing);
   return { handedOff: reason };
@@ -200,13 +208,14 @@ async function answer({ workspaceId, conversationId, replyToSeq }: AnswerData, c
 /** Stores the AI reply once (unless an agent took over meanwhile) and announces it. */
 async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq: number, body: string, ai: AiReply) {
   let stored: { message: Message; conversation: Conversation; fanOut: boolean } | null;
+  const timeline = new Timeline(ctx);
   try {
     stored = await em.transactional(async (tx) => {
       const c = await tx.findOne(Conversation, { id: conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       // An agent may have taken over while the answer was being generated.
       if (!c || c.mode !== ConversationMode.AI) return null;
       if (await tx.count(Message, { conversation: conversationId, replyToSeq })) return null;
-      const message = appendMessage(tx, c, { authorType: AuthorType.AI, body, ai });
+      const message = timeline.append(tx, c, { authorType: AuthorType.AI, body, ai });
       const fanOut = await emitWebhookEvents(tx, c.workspace.id, [{ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } }]);
       return { message, conversation: c, fanOut };
     });
@@ -217,7 +226,7 @@ async function store(em: Em, ctx: JobContext, conversationId: string, replyToSeq
   }
   if (!stored) return (await reannounce(em.fork(), ctx, conversationId, replyToSeq)) ? { skipped: 'already answered' } : { skipped: 'taken over' };
   pokeFanOut(ctx, stored.fanOut);
-  publishMessageAdded(ctx.pubSub, stored.message);
+  await timeline.publish();
   publishConversationChanged(ctx.pubSub, stored.conversation, 'updated');
   return { answered: stored.message.seq, confidence: ai.confidence };
 }

@@ -6,8 +6,8 @@ import type { AiProviders } from '../../platform/ai.js';
 import type { Em, Orm } from '../../platform/database.js';
 import { observeModelCall } from '../../platform/metrics.js';
 import { traceModelCall } from '../../platform/tracing.js';
-import { AuthorType, type Message } from '../messages/message.entity.js';
-import { retrieve, type RetrievalHit, type RetrieveOptions } from '../knowledge/retrieval.js';
+import { AuthorType, type Message } from '../conversations/index.js';
+import { type RetrievalHit, retrieve, type RetrieveOptions } from '../knowledge/index.js';
 import type { ModelConfig } from './model-config.entity.js';
 
 export interface DraftResult {

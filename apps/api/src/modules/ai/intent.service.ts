@@ -8,7 +8,7 @@ import { staff } from '../../platform/actor.js';
 import type { Scope } from '../../platform/context.js';
 import type { Em, Orm } from '../../platform/database.js';
 import { badInput } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { IntentModel } from './intent-model.entity.js';
 
 export const MAX_INTENT_EXAMPLES = 50_000;

@@ -7,7 +7,7 @@ import type { Scope } from '../../platform/context.js';
 import type { Em } from '../../platform/database.js';
 import { badInput, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { AiProviderName, ModelConfig } from './model-config.entity.js';
 import type { CreateModelConfigInput, SetTrafficSplitInput } from './model-config.inputs.js';
 import type { Config } from '../../platform/config.js';

@@ -7,7 +7,7 @@
 import type { AiProvider } from '@switchboard/ai';
 import type { Em } from '../../platform/database.js';
 import { findLean } from '../../platform/lean.js';
-import type { StoredModeration } from '../messages/message.entity.js';
+import type { StoredModeration } from '../conversations/index.js';
 import { Workspace } from '../workspaces/index.js';
 
 export interface AssistantSettings {

@@ -4,8 +4,8 @@
 import { eventually, startTestServer, type TestServer } from '../../../test/testkit.js';
 import { forkFor } from '../../platform/database.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { AuthorType } from '../messages/message.entity.js';
-import { appendMessage } from '../messages/message.service.js';
+import { AuthorType } from '../conversations/message.entity.js';
+import { appendMessage } from '../conversations/timeline.js';
 import { reconcileJob } from './reconcile.job.js';
 
 describe('reconciler', () => {

@@ -8,7 +8,7 @@ import { badInput, conflict, forbidden, notFound } from '../../platform/errors.j
 import { assertId } from '../../platform/ids.js';
 import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
 import type { PubSub } from '../../platform/pubsub.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { Alert, AlertStatus } from './alert.entity.js';
 import type { AlertRule, Finding } from './alert.rules.js';
 

@@ -9,7 +9,7 @@ import { collect, startTestServer, wsClient, type TestServer } from '../../../te
 import { User, UserRole } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Channel, Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { AuthorType, Message, MessageKind } from '../messages/message.entity.js';
+import { AuthorType, Message, MessageKind } from '../conversations/message.entity.js';
 import { rollupJob } from './rollup.job.js';
 
 const at = (iso: string) => new Date(`2026-02-${iso}Z`);

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver
 import { HeadlineMetrics, metricsFeed } from './metrics-feed.js';
 import { workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { signExportLink } from './export.js';
 import { scope, STAFF } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';

@@ -5,7 +5,7 @@ import type { Scope } from '../../platform/context.js';
 import { workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
 import type { Em } from '../../platform/database.js';
-import { User } from '../auth/user.entity.js';
+import { User } from '../auth/index.js';
 import { ROLLUP_STATE } from './rollup.job.js';
 import type { Analytics, AnalyticsBucket, AnalyticsFilter, Csat, DateRangeInput, DurationStats } from './analytics.types.js';
 import { Granularity } from './analytics.types.js';

@@ -5,7 +5,7 @@ import { collect, expectError, startTestServer, wsClient, type TestServer } from
 import { User, UserRole } from '../auth/user.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation, ConversationMode, ConversationStatus, Priority } from '../conversations/conversation.entity.js';
-import { AuthorType, Message } from '../messages/message.entity.js';
+import { AuthorType, Message } from '../conversations/message.entity.js';
 import { Ticket, TicketStatus } from '../tickets/ticket.entity.js';
 import { rollupJob } from './rollup.job.js';
 

@@ -1,9 +1,9 @@
 // The analytics API's shapes. Each metric's definition is its description in the SDL.
-import { TicketSlaStats } from '../tickets/sla.service.js';
+import { TicketSlaStats } from '../tickets/index.js';
 import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsUUID, MaxDate, MinDate } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { User } from '../auth/user.entity.js';
-import { Channel, ConversationMode } from '../conversations/conversation.entity.js';
+import { User } from '../auth/index.js';
+import { Channel, ConversationMode } from '../conversations/index.js';
 
 export enum Granularity {
   HOUR = 'HOUR',

@@ -6,10 +6,9 @@ import type { Scope } from '../../platform/context.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import { notFound, unauthenticated } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
-import { randomToken, sha256 } from '../auth/tokens.js';
+import { audit } from '../audit/index.js';
+import { announceRevocation, randomToken, sha256 } from '../auth/index.js';
 import { ApiKey, type ApiScope } from './api-key.entity.js';
-import { announceRevocation } from '../auth/principals.js';
 
 export const API_KEY_PREFIX = 'sk_';
 const LAST_USED_PRECISION_MS = 60_000;

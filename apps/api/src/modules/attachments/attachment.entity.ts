@@ -2,10 +2,9 @@ import { type Ref } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../messages/message.entity.js';
+import { User } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { Conversation, Message } from '../conversations/index.js';
 import { TenantEntity } from '../workspaces/index.js';
 
 /**

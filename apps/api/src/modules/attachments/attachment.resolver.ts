@@ -3,7 +3,7 @@ import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
-import { Message, MessageKind } from '../messages/message.entity.js';
+import { Message, MessageKind } from '../conversations/index.js';
 import { Attachment } from './attachment.entity.js';
 import { AttachmentService, attachmentsLoader, MAX_ATTACHMENTS_PER_MESSAGE } from './attachment.service.js';
 import { signedDownloadPath } from './attachment.signing.js';

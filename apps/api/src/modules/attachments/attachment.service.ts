@@ -17,10 +17,9 @@ import type { Em } from '../../platform/database.js';
 import { AppError, badInput, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
-import { User } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, type Message } from '../messages/message.entity.js';
+import { User } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { Conversation, MAX_ATTACHMENTS_PER_MESSAGE, type Message } from '../conversations/index.js';
 
 export { MAX_ATTACHMENTS_PER_MESSAGE };
 import { Attachment } from './attachment.entity.js';

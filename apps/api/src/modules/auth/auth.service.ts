@@ -5,7 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import type { StaffActor } from '../../platform/actor.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { Workspace } from '../workspaces/index.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { randomToken, sha256 } from './tokens.js';

@@ -9,8 +9,8 @@ import type { Actor } from '../../platform/actor.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import type { PrincipalRevokedPayload } from '../../platform/topics.js';
 import type { AppDeps } from '../../platform/context.js';
-import { ApiKey } from '../api-keys/api-key.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
+import { ApiKey } from '../api-keys/index.js';
+import { Contact } from '../contacts/index.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { User, UserStatus } from './user.entity.js';
 

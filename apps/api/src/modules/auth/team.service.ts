@@ -7,7 +7,7 @@ import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, notFound } from '../../platform/errors.js';
 import type { StaffActor } from '../../platform/actor.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toConnection, type Connection } from '../../platform/pagination.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { hashPassword } from './auth.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { randomToken, sha256 } from './tokens.js';

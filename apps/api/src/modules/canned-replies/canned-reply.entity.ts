@@ -2,7 +2,7 @@ import { type Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
+import { User } from '../auth/index.js';
 import { MutableTenantEntity } from '../workspaces/index.js';
 
 /** One shortcut per owner (or per workspace, for shared replies), ignoring case. */

@@ -1,6 +1,6 @@
 import { IsBoolean, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
+import { MAX_MESSAGE_LENGTH } from '../conversations/index.js';
 
 /** Letters, digits, `-` and `_`, starting with a letter or digit; a leading slash is accepted and dropped. */
 export const SHORTCUT_PATTERN = /^\/?[\p{L}\p{N}][\p{L}\p{N}_-]{0,39}$/u;

@@ -5,14 +5,12 @@ import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { publishConversationChanged } from '../conversations/conversation.events.js';
-import { Message, MessageKind } from '../messages/message.entity.js';
-import { Ticket } from '../tickets/ticket.entity.js';
+import { audit } from '../audit/index.js';
+import { Conversation, Message, MessageKind, publishConversationChanged } from '../conversations/index.js';
+import { Ticket } from '../tickets/index.js';
 import { redactWebhookEvents } from '../webhooks/index.js';
 import { Contact } from './contact.entity.js';
-import { announceRevocation } from '../auth/principals.js';
+import { announceRevocation } from '../auth/index.js';
 import { Attachment, deleteFiles, removeConversationAttachments } from '../attachments/index.js';
 
 export const ERASED = '[erased]';

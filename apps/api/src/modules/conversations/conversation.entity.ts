@@ -2,9 +2,9 @@ import { type Ref } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Team } from '../teams/team.entity.js';
+import { User } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { Team } from '../teams/index.js';
 import { MutableTenantEntity } from '../workspaces/index.js';
 
 export enum ConversationStatus {

@@ -1,6 +1,6 @@
 import type { PubSub } from '../../platform/pubsub.js';
 import { publishNotification } from '../../platform/notify.js';
-import { conversationData, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
+import { conversationData, type PendingEvent, WebhookEventType } from '../webhooks/index.js';
 import type { Conversation } from './conversation.entity.js';
 
 export type ConversationChange =

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsEmail, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
+import { MAX_MESSAGE_LENGTH } from './message.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 
 @InputType()

@@ -4,11 +4,11 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { Roles, scope, STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { ConnectionType, DEFAULT_PAGE_SIZE, ForwardPageArgs, type Connection } from '../../platform/pagination.js';
-import { User } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Message } from '../messages/message.entity.js';
-import { MessagePageArgs } from '../messages/message.inputs.js';
-import { MessageService } from '../messages/message.service.js';
+import { User } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { Message } from './message.entity.js';
+import { MessagePageArgs } from './message.inputs.js';
+import { MessageService } from './message.service.js';
 import { Conversation, ConversationStatus, HandoffReason, toHandoffReason } from './conversation.entity.js';
 import { ConversationFilter, InboxCounts, StartConversationInput, StartConversationPayload, WidgetInfo } from './conversation.inputs.js';
 import { ConversationService } from './conversation.service.js';

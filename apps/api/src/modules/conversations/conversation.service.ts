@@ -10,24 +10,21 @@ import { assertId } from '../../platform/ids.js';
 import { findLean } from '../../platform/lean.js';
 import { escapeLike } from '../../platform/like.js';
 import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
-import { audit } from '../audit/audit.service.js';
-import { User, UserStatus } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { appendMessage } from '../messages/timeline.js';
+import { audit } from '../audit/index.js';
+import { User, UserStatus } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { Timeline } from './timeline.js';
 import { applyHandOff } from './handoff.js';
-import { AuthorType } from '../messages/message.entity.js';
+import { AuthorType } from './message.entity.js';
 import { Workspace } from '../workspaces/index.js';
 import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
 import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
 import { searchConversations } from './conversation-search.js';
 import type { ConversationFilter, InboxCounts, RateConversationInput, StartConversationInput, WidgetInfo } from './conversation.inputs.js';
-import { publishMessageAdded } from '../messages/message.events.js';
-import { onCustomerMessage } from '../ai/ai.triggers.js';
-import { moderateCustomerMessage } from '../ai/moderation.service.js';
 import { countHandoff } from '../../platform/metrics.js';
-import { publishRouting, routeHandoff, type Routing } from '../teams/team.routing.js';
-import { routeWaitingJob } from '../teams/route-waiting.job.js';
-import { conversationData, emitWebhookEvents, messageData, pokeFanOut, WebhookEventType, type PendingEvent } from '../webhooks/index.js';
+import { publishRouting, routeHandoff, type Routing } from './routing.js';
+import { routeWaitingJob } from './route-waiting.job.js';
+import { conversationData, emitWebhookEvents, messageData, type PendingEvent, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 
 const locateReads = new WeakMap<Orm, FreshReads<string, { id: string; workspaceId: string } | null>>();
 
@@ -68,18 +65,21 @@ export class ConversationService {
     // From here on this request acts as the new conversation's customer.
     this.em.setFilterParams('workspace', { id: workspace.id });
     const firstMessage = input.message?.trim();
-    const moderation = firstMessage ? await moderateCustomerMessage(this.scope.deps.ai.embedder, workspace.moderationEnabled, firstMessage) : null;
-    const { conversation, message, jobs, fanOut } = await this.em.transactional(async (em) => {
+    const moderation = firstMessage
+      ? await this.scope.deps.timelineSubscriber.screenCustomerMessage(this.em, workspace.id, firstMessage, workspace.moderationEnabled)
+      : null;
+    const timeline = new Timeline(this.scope.deps);
+    const { conversation, fanOut } = await this.em.transactional(async (em) => {
       const email = input.email?.trim().toLowerCase();
       let contact = email ? await em.findOne(Contact, { workspace, email }, { filters: false }) : null;
       contact ??= em.create(Contact, { workspace, email: email ?? null, name: input.name?.trim() ?? null });
       if (input.name && !contact.name) contact.name = input.name.trim();
       const conversation = em.create(Conversation, { workspace, contact });
-      const message = input.message ? appendMessage(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation }) : null;
+      // customerMessageAppended runs in this transaction: the assistant's jobs commit with the first message.
+      const message = input.message ? timeline.append(em, conversation, { authorType: AuthorType.CUSTOMER, body: input.message.trim(), moderation }) : null;
       const events: PendingEvent[] = [{ type: WebhookEventType.CONVERSATION_CREATED, data: { conversation: conversationData(conversation) } }];
       if (message) events.push({ type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } });
-      const jobs = message ? onCustomerMessage(em, this.scope.deps.config, conversation, message) : [];
-      return { conversation, message, jobs, fanOut: await emitWebhookEvents(em, workspace.id, events) };
+      return { conversation, fanOut: await emitWebhookEvents(em, workspace.id, events) };
     });
     const customerToken = await this.scope.deps.tokens.signCustomer({
       contactId: conversation.contact.id,
@@ -87,8 +87,7 @@ export class ConversationService {
       workspaceId: workspace.id,
     });
     publishConversationChanged(this.scope.deps.pubSub, conversation, 'created');
-    if (message) publishMessageAdded(this.scope.deps.pubSub, message);
-    await this.scope.deps.outbox.dispatch(jobs);
+    await timeline.publish();
     pokeFanOut(this.scope.deps, fanOut);
     return { conversation, customerToken };
   }
@@ -194,17 +193,17 @@ export class ConversationService {
 
   /** Hands the conversation to a human: the AI stops answering and a SYSTEM note is added. */
   async handOff(id: string, reason = 'customer_request') {
-    let note: ReturnType<typeof appendMessage> | undefined;
+    const timeline = new Timeline(this.scope.deps);
     let routing: Routing | undefined;
     let fanOut = false;
     const conversation = await this.change(id, async (conversation, em) => {
       if (conversation.mode === ConversationMode.HUMAN) throw conflict('Conversation is already handled by a human');
-      note = applyHandOff(em, conversation, reason);
+      applyHandOff(timeline, em, conversation, reason);
       routing = await routeHandoff(em, conversation, this.scope.deps.realtime.presence, this.scope.deps.logger);
       if (routing.assignedId) fanOut = await emitWebhookEvents(em, conversation.workspace.id, conversationEvents(conversation, 'assigned'));
       return 'handed_off';
     });
-    if (note) publishMessageAdded(this.scope.deps.pubSub, note);
+    await timeline.publish();
     if (routing) publishRouting(this.scope.deps.pubSub, conversation, routing);
     pokeFanOut(this.scope.deps, fanOut);
     countHandoff(reason);

@@ -2,8 +2,8 @@
 // note the customer reads. Shared by the conversation service and the
 // assistant's job (which must not import the service: it is set off by it).
 import type { Em } from '../../platform/database.js';
-import { AuthorType } from '../messages/message.entity.js';
-import { appendMessage } from '../messages/timeline.js';
+import { AuthorType } from './message.entity.js';
+import type { Timeline } from './timeline.js';
 import { ConversationMode, ConversationStatus, type Conversation } from './conversation.entity.js';
 
 /** The note a handed-off customer reads, in their language when we have it (else English). */
@@ -19,14 +19,14 @@ const HANDOFF_NOTE: Record<string, string> = {
  * reason is recorded and a SYSTEM note tells the customer, in `language`
  * (ISO 639-1; default the conversation's) when it is one we have.
  */
-export function applyHandOff(em: Em, conversation: Conversation, reason: string, language?: string | null) {
+export function applyHandOff(timeline: Timeline, em: Em, conversation: Conversation, reason: string, language?: string | null) {
   conversation.mode = ConversationMode.HUMAN;
   conversation.handoffReason = reason;
   if (conversation.status === ConversationStatus.RESOLVED) {
     conversation.status = ConversationStatus.OPEN;
     conversation.resolvedAt = null;
   }
-  return appendMessage(em, conversation, {
+  return timeline.append(em, conversation, {
     authorType: AuthorType.SYSTEM,
     body: HANDOFF_NOTE[language ?? conversation.language ?? 'en'] ?? HANDOFF_NOTE['en']!,
   });

@@ -5,7 +5,7 @@ import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { EmbeddingStatus, Faq, FaqStatus } from './faq.entity.js';
 import { embedFaqJob } from './embed.job.js';
 import { FaqCategory } from './faq-category.entity.js';

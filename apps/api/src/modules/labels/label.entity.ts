@@ -2,7 +2,7 @@ import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import { Conversation } from '../conversations/index.js';
 import { TenantEntity, Workspace } from '../workspaces/index.js';
 
 /** Label names are unique per workspace ignoring case. */

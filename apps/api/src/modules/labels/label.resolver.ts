@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { ADMIN_ONLY, scope, STAFF } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { validateArgs } from '../../platform/validation.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import { Conversation } from '../conversations/index.js';
 import { Label } from './label.entity.js';
 import { CreateLabelInput, UpdateLabelInput } from './label.inputs.js';
 import { conversationLabelsLoader, LabelService, openConversationCountLoader } from './label.service.js';

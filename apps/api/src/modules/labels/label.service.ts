@@ -8,10 +8,8 @@ import { workspaceActor } from '../../platform/actor.js';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
-import { Conversation, ConversationStatus } from '../conversations/conversation.entity.js';
-import { publishConversationChanged } from '../conversations/conversation.events.js';
-import { ConversationService } from '../conversations/conversation.service.js';
+import { audit } from '../audit/index.js';
+import { Conversation, ConversationService, ConversationStatus, publishConversationChanged } from '../conversations/index.js';
 import { ConversationLabel, Label } from './label.entity.js';
 import type { CreateLabelInput, UpdateLabelInput } from './label.inputs.js';
 

@@ -13,8 +13,7 @@ import { pushSource, type PushSource } from '../../platform/push-source.js';
 import { FreshReads } from '../../platform/fresh-reads.js';
 import { topicHub } from '../../platform/topic-hub.js';
 import type { ConversationStreamEvent } from '../../platform/topics.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { Message, MessageKind } from '../messages/message.entity.js';
+import { Conversation, Message, MessageKind } from '../conversations/index.js';
 
 const REPLAY_PAGE = 200;
 

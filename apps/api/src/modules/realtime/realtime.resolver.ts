@@ -10,8 +10,8 @@ import { useEventScope, type Context } from '../../platform/context.js';
 import { topicFeed } from '../../platform/topic-hub.js';
 import { badInput, notFound } from '../../platform/errors.js';
 import type { InboxEventPayload, NotificationPayload, PresencePayload } from '../../platform/topics.js';
-import { ConversationService } from '../conversations/conversation.service.js';
-import { Ticket } from '../tickets/ticket.entity.js';
+import { ConversationService } from '../conversations/index.js';
+import { Ticket } from '../tickets/index.js';
 import { conversationFeed, type FeedEvent } from './conversation-feed.js';
 import {
   AiAnswerChunk,

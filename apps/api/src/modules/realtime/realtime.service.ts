@@ -4,10 +4,10 @@ import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { rateLimited, unauthenticated } from '../../platform/errors.js';
 import type { Participant } from '../../platform/topics.js';
-import { User } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { ConversationService } from '../conversations/conversation.service.js';
-import type { PresenceStatus } from '../presence/presence.store.js';
+import { User } from '../auth/index.js';
+import { Contact } from '../contacts/index.js';
+import { ConversationService } from '../conversations/index.js';
+import type { PresenceStatus } from '../presence/index.js';
 
 export class RealtimeService {
   constructor(private readonly scope: Scope) {}

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { PubSub } from '../../platform/pubsub.js';
 import type { Logger } from '../../platform/logger.js';
-import { MemoryPresenceStore, RedisPresenceStore, type PresenceStatus, type PresenceStore } from '../presence/presence.store.js';
+import { MemoryPresenceStore, type PresenceStatus, type PresenceStore, RedisPresenceStore } from '../presence/index.js';
 
 export const PRESENCE_HEARTBEAT_MS = 15_000;
 export const PRESENCE_TIMEOUT_MS = 45_000;

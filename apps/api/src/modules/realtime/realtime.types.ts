@@ -1,9 +1,8 @@
 // The GraphQL shapes of live events.
 import { createUnionType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { User } from '../auth/user.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../messages/message.entity.js';
-import { Ticket } from '../tickets/ticket.entity.js';
+import { User } from '../auth/index.js';
+import { Conversation, Message } from '../conversations/index.js';
+import { Ticket } from '../tickets/index.js';
 
 export enum ParticipantType {
   CUSTOMER = 'CUSTOMER',

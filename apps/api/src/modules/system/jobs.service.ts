@@ -4,7 +4,7 @@ import type { Scope } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { JobFailure } from './job-failure.entity.js';
 
 export class JobsService {

@@ -2,7 +2,7 @@ import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
+import { User } from '../auth/index.js';
 import { TenantEntity, Workspace } from '../workspaces/index.js';
 
 export enum AssignmentPolicy {

@@ -4,8 +4,8 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { ADMIN_ONLY, STAFF } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { validateArgs } from '../../platform/validation.js';
-import { User } from '../auth/user.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import { User } from '../auth/index.js';
+import { Conversation } from '../conversations/index.js';
 import { Team } from './team.entity.js';
 import { CreateTeamInput, UpdateTeamInput } from './team.inputs.js';
 import { TeamService } from './team.service.js';

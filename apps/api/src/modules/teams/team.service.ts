@@ -6,13 +6,20 @@ import { workspaceActor } from '../../platform/actor.js';
 import type { Scope } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
-import { audit } from '../audit/audit.service.js';
-import { User, UserStatus } from '../auth/user.entity.js';
-import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { ConversationService, routeWaitingSoon } from '../conversations/conversation.service.js';
+import { audit } from '../audit/index.js';
+import { User, UserStatus } from '../auth/index.js';
+import {
+  Conversation,
+  ConversationMode,
+  ConversationService,
+  ConversationStatus,
+  publishRouting,
+  routeHandoff,
+  routeWaitingSoon,
+  type Routing,
+} from '../conversations/index.js';
 import { Team, TeamMember, TEAM_DEFAULT_UNIQUE } from './team.entity.js';
 import type { CreateTeamInput, UpdateTeamInput } from './team.inputs.js';
-import { publishRouting, routeHandoff, type Routing } from './team.routing.js';
 
 export class TeamService {
   constructor(private readonly scope: Scope) {}

@@ -3,7 +3,7 @@ import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { Priority } from '../conversations/conversation.entity.js';
+import { Priority } from '../conversations/index.js';
 import { TenantEntity, Workspace } from '../workspaces/index.js';
 import type { OpeningInterval } from './business-hours.js';
 

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsBoolean, IsEnum, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
-import { Priority } from '../conversations/conversation.entity.js';
+import { Priority } from '../conversations/index.js';
 
 /** A year of minutes: the longest target. */
 export const MAX_TARGET_MINUTES = 525_600;

@@ -2,8 +2,8 @@ import { type Ref } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
-import { Message } from '../messages/message.entity.js';
+import { User } from '../auth/index.js';
+import { Message } from '../conversations/index.js';
 import { Ticket } from './ticket.entity.js';
 import { TenantEntity } from '../workspaces/index.js';
 

@@ -1,8 +1,7 @@
 import { IsBoolean, IsDate, IsEnum, IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { Priority } from '../conversations/conversation.entity.js';
+import { MAX_MESSAGE_LENGTH, Priority } from '../conversations/index.js';
 import { TicketStatus } from './ticket.entity.js';
-import { MAX_MESSAGE_LENGTH } from '../messages/message.entity.js';
 
 @InputType()
 export class TicketFilter {

@@ -14,8 +14,8 @@ import { countWebhookEndpointDisabled, observeWebhookAttempt } from '../../platf
 import { QUEUES, RetryLater, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { enqueueWith } from '../../platform/outbox.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
-import { AuditLog } from '../audit/audit-log.entity.js';
-import { User, UserRole, UserStatus } from '../auth/user.entity.js';
+import { AuditLog } from '../audit/index.js';
+import { User, UserRole, UserStatus } from '../auth/index.js';
 import { AddressGuard } from './address-guard.js';
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookDeliveryTrigger, WebhookDisabledReason, WebhookEndpoint, type WebhookEvent } from './webhook.entity.js';
 import { postWebhook, RESPONSE_LIMIT, type AttemptResult } from './webhook.sender.js';

@@ -8,7 +8,7 @@ import { badInput, conflict, notFound } from '../../platform/errors.js';
 import { assertId } from '../../platform/ids.js';
 import type { OutboxEntry } from '../../platform/outbox.entity.js';
 import { DEFAULT_PAGE_SIZE, timeIdCursor, toConnection, type Connection } from '../../platform/pagination.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { UnresolvableHost, UnsafeAddress } from './address-guard.js';
 import { addressGuard } from './deliver.job.js';
 import {

@@ -3,7 +3,7 @@ import { ADMIN_ONLY } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
 import { staff } from '../../platform/actor.js';
 import { badInput, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { Workspace } from './workspace.entity.js';
 
 export const MAX_RETENTION_DAYS = 3650;

@@ -2,8 +2,8 @@ import { type Ref } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantScoped } from '../../platform/tenant.js';
-import { User } from '../auth/user.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import { User } from '../auth/index.js';
+import { Conversation } from './conversation.entity.js';
 import { TenantEntity } from '../workspaces/index.js';
 
 export enum AuthorType {

@@ -4,22 +4,33 @@ import type { Scope } from '../../platform/context.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { staff } from '../../platform/actor.js';
 import { decodeCursor, encodeCursor, type Connection } from '../../platform/pagination.js';
-import { User, UserStatus } from '../auth/user.entity.js';
+import { User, UserStatus } from '../auth/index.js';
 import { findMentions, publishMention, type MentionedUser } from './mentions.js';
-import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { conversationEvents, publishConversationChanged, type ConversationChange } from '../conversations/conversation.events.js';
+import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
+import { conversationEvents, publishConversationChanged, type ConversationChange } from './conversation.events.js';
 import { AuthorType, Message, MessageKind } from './message.entity.js';
-import { publishMessageAdded } from './message.events.js';
-import { appendMessage } from './timeline.js';
-
-export { appendMessage };
-import { onCustomerMessage, redriveCustomerMessage } from '../ai/ai.triggers.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
+import { Timeline } from './timeline.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
 import { findLean } from '../../platform/lean.js';
 import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
-import { assistantSettings, moderateCustomerMessage } from '../ai/moderation.service.js';
-import { linkAttachments } from '../attachments/index.js';
+import type { Actor } from '../../platform/actor.js';
+import type { Em } from '../../platform/database.js';
+
+/**
+ * Files sent with a message. The attachments module owns them (and depends
+ * on this one: an attachment belongs to a conversation and a message), so it
+ * is reached through this port, which app/ fills.
+ */
+export interface MessageAttachments {
+  /** In the message's transaction: refused attachments refuse the message, and the message never appears without its files. */
+  link(em: Em, actor: Actor, conversationId: string, ids: readonly string[] | null | undefined, message: Message): Promise<unknown>;
+}
+
+declare module '../../platform/context.js' {
+  interface AppDeps {
+    messageAttachments: MessageAttachments;
+  }
+}
 
 const DEFAULT_HISTORY = 50;
 
@@ -45,12 +56,9 @@ export class MessageService {
     }
     const body = input.body.trim();
     // Judged before the message is stored, so agents see it flagged from the start (outside the transaction: it may call the model server).
-    const moderation =
-      actor.kind === 'user'
-        ? null
-        : await moderateCustomerMessage(this.scope.deps.ai.embedder, (await assistantSettings(this.scope.em, actor.workspaceId)).moderationEnabled, body);
+    const moderation = actor.kind === 'user' ? null : await this.scope.deps.timelineSubscriber.screenCustomerMessage(this.scope.em, actor.workspaceId, body);
     const changes: ConversationChange[] = [];
-    let jobs: OutboxEntry[] = [];
+    const timeline = new Timeline(this.scope.deps);
     let fanOut = false;
     const result = await this.scope.em.transactional(async (em) => {
       // The row lock serialises senders of one conversation: seq stays gap-free.
@@ -81,7 +89,8 @@ export class MessageService {
         conversation.resolvedAt = null;
         changes.push('reopened');
       }
-      const message = appendMessage(em, conversation, {
+      // A customer's message sets off the assistant's jobs (customerMessageAppended), written in this transaction: the outbox commits with the message.
+      const message = timeline.append(em, conversation, {
         authorType,
         body,
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
@@ -89,9 +98,8 @@ export class MessageService {
         moderation: authorType === AuthorType.CUSTOMER ? moderation : null,
       });
       // In this transaction: refused attachments refuse the message, and the message never appears without its files.
-      await linkAttachments(em, actor, conversation.id, input.attachmentIds, message);
-      // The jobs and webhook events it sets off commit with it (transactional outbox).
-      if (authorType === AuthorType.CUSTOMER) jobs = onCustomerMessage(em, this.scope.deps.config, conversation, message);
+      await this.scope.deps.messageAttachments.link(em, actor, conversation.id, input.attachmentIds, message);
+      // The webhook events it sets off commit with it too.
       fanOut = await emitWebhookEvents(em, conversation.workspace.id, [
         ...changes.flatMap((change) => conversationEvents(conversation, change)),
         { type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } },
@@ -99,14 +107,13 @@ export class MessageService {
       return { message, created: true, conversation };
     });
     if (result.created) {
-      publishMessageAdded(this.scope.deps.pubSub, result.message);
       // Never throws: a queue that is down only delays the jobs.
-      await this.scope.deps.outbox.dispatch(jobs);
+      await timeline.publish();
       pokeFanOut(this.scope.deps, fanOut);
       for (const change of changes)
         publishConversationChanged(this.scope.deps.pubSub, result.conversation, change, actor.kind === 'user' ? actor.userId : undefined);
     } else if (result.message.authorType === AuthorType.CUSTOMER) {
-      await redriveCustomerMessage(this.scope.deps, this.scope.em, result.conversation, result.message);
+      await this.scope.deps.timelineSubscriber.customerMessageResent({ em: this.scope.em, conversation: result.conversation, message: result.message });
     }
     return result.message;
   }
@@ -119,6 +126,7 @@ export class MessageService {
   async addNote(input: SendMessageInput): Promise<Message> {
     const me = staff(this.scope.actor);
     const body = input.body.trim();
+    const timeline = new Timeline(this.scope.deps);
     const result = await this.scope.em.transactional(async (em) => {
       const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!conversation) throw notFound('Conversation');
@@ -131,18 +139,18 @@ export class MessageService {
       }
       const team = await em.find(User, { status: UserStatus.ACTIVE }, { fields: ['id', 'name', 'email'] });
       const mentioned = findMentions(body, team);
-      const message = appendMessage(em, conversation, {
+      const message = timeline.append(em, conversation, {
         authorType: AuthorType.AGENT,
         body,
         authorUserId: me.userId,
         clientMessageId: input.clientMessageId,
         note: { mentions: mentioned.map((u) => u.id) },
       });
-      await linkAttachments(em, me, conversation.id, input.attachmentIds, message);
+      await this.scope.deps.messageAttachments.link(em, me, conversation.id, input.attachmentIds, message);
       return { message, created: true, mentioned, author: team.find((u) => u.id === me.userId)?.name ?? 'A colleague' };
     });
     if (result.created) {
-      publishMessageAdded(this.scope.deps.pubSub, result.message);
+      await timeline.publish();
       for (const user of result.mentioned) {
         if (user.id !== me.userId)
           publishMention(this.scope.deps.pubSub, user.id, {

@@ -14,12 +14,12 @@ import { LockMode } from '@mikro-orm/core';
 import { forkFor } from '../../platform/database.js';
 import { QUEUES, type JobContext, type JobDefinition } from '../../platform/queue.js';
 import { observeAssignment } from '../../platform/metrics.js';
-import { User } from '../auth/user.entity.js';
-import { Conversation, ConversationMode, ConversationStatus } from '../conversations/conversation.entity.js';
-import { conversationEvents, publishConversationChanged } from '../conversations/conversation.events.js';
+import { User } from '../auth/index.js';
+import { Conversation, ConversationMode, ConversationStatus } from './conversation.entity.js';
+import { conversationEvents, publishConversationChanged } from './conversation.events.js';
 import { emitWebhookEvents, pokeFanOut } from '../webhooks/index.js';
-import { AssignmentPolicy, Team } from './team.entity.js';
-import { activeMembers, pickAgent } from './team.routing.js';
+import { AssignmentPolicy, Team } from '../teams/index.js';
+import { activeMembers, pickAgent } from './routing.js';
 
 /** Assignments per team per run; the next run (or trigger) takes the rest. */
 const MAX_PER_TEAM = 200;

@@ -1,20 +1,20 @@
 // Demo data for a fresh development instance: one workspace, an admin and an
 // agent, FAQs in two categories and a couple of conversations.
-import type { Config } from '../../platform/config.js';
-import type { JobRunner } from '../../platform/queue.js';
-import { embedFaqJob } from '../knowledge/embed.job.js';
-import type { Orm } from '../../platform/database.js';
-import { forkFor } from '../../platform/database.js';
-import { hashPassword } from '../auth/auth.service.js';
-import { User, UserRole } from '../auth/user.entity.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Conversation, ConversationMode } from '../conversations/conversation.entity.js';
-import { Faq, FaqStatus } from '../knowledge/faq.entity.js';
-import { FaqCategory } from '../knowledge/faq-category.entity.js';
-import { CannedReply } from '../canned-replies/canned-reply.entity.js';
-import { appendMessage } from '../messages/timeline.js';
-import { AuthorType } from '../messages/message.entity.js';
-import { Workspace } from './workspace.entity.js';
+import type { Config } from '../platform/config.js';
+import type { JobRunner } from '../platform/queue.js';
+import { embedFaqJob } from '../modules/knowledge/embed.job.js';
+import type { Orm } from '../platform/database.js';
+import { forkFor } from '../platform/database.js';
+import { hashPassword } from '../modules/auth/auth.service.js';
+import { User, UserRole } from '../modules/auth/user.entity.js';
+import { Contact } from '../modules/contacts/contact.entity.js';
+import { Conversation, ConversationMode } from '../modules/conversations/conversation.entity.js';
+import { Faq, FaqStatus } from '../modules/knowledge/faq.entity.js';
+import { FaqCategory } from '../modules/knowledge/faq-category.entity.js';
+import { CannedReply } from '../modules/canned-replies/canned-reply.entity.js';
+import { appendMessage } from '../modules/conversations/timeline.js';
+import { AuthorType } from '../modules/conversations/message.entity.js';
+import { Workspace } from '../modules/workspaces/workspace.entity.js';
 
 const DEV_DEMO_PASSWORD = 'switchboard-demo';
 

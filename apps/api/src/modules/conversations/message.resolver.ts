@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { STAFF, STAFF_OR_CUSTOMER } from '../../platform/auth-checker.js';
 import type { Context } from '../../platform/context.js';
-import { User } from '../auth/user.entity.js';
+import { User } from '../auth/index.js';
 import { Message } from './message.entity.js';
 import { SendMessageInput } from './message.inputs.js';
 import { MessageService } from './message.service.js';

@@ -8,10 +8,10 @@ import { observeAssignment } from '../../platform/metrics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import { publishNotification } from '../../platform/notify.js';
-import { User } from '../auth/user.entity.js';
-import type { Conversation } from '../conversations/conversation.entity.js';
+import { User } from '../auth/index.js';
+import type { Conversation } from './conversation.entity.js';
 import type { PresenceReader } from '../../platform/queue.js';
-import { AssignmentPolicy, Team } from './team.entity.js';
+import { AssignmentPolicy, Team } from '../teams/index.js';
 
 /** How long a decision waits for presence (Redis) before it leaves the conversation to the team inbox. */
 const PRESENCE_TIMEOUT_MS = 2_000;

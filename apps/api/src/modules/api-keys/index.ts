@@ -1,0 +1,2 @@
+// Partner API keys (hashed, scoped).
+export { ApiKey } from './api-key.entity.js';

@@ -1,0 +1,2 @@
+// End customers.
+export { Contact } from './contact.entity.js';
