@@ -167,7 +167,8 @@ class ServerProcess {
 
 function startServer(name: string, mode: 'app' | 'raw', databaseUrl: string): Promise<ServerProcess> {
   const proc = fork(fileURLToPath(new URL('./fanout.server.ts', import.meta.url)), [], {
-    execArgv: ['--import', '@swc-node/register/esm-register', '--expose-gc', '--enable-source-maps'],
+    // As `npm start` runs the API (AsyncLocalStorage without async hooks), plus what the control port needs.
+    execArgv: ['--experimental-async-context-frame', '--import', '@swc-node/register/esm-register', '--expose-gc', '--enable-source-maps'],
     env: {
       ...process.env,
       FANOUT_MODE: mode,
@@ -351,6 +352,8 @@ interface PhaseResult {
   serverCpuPct: number[];
   /** Server process CPU time (all servers, user+system) over the send+drain window per delivery. */
   serverCpuUsPerDelivery: number;
+  /** The part of it spent on the servers' main threads (the rest: GC and compiler threads, libuv's pool). */
+  serverMainCpuUsPerDelivery: number;
   serverElu: number[];
   hostCpuPct: number;
   loadAvg1: number;
@@ -394,6 +397,7 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
   const result: Partial<PhaseResult> = { kind, label: PHASE_LABEL[kind] + (profile ? ' (under profiler)' : ''), n, loadAvg1: round(os.loadavg()[0]!, 2) };
   let seqCounter = 0; // raw: our own seq numbers
   let serverCpuMs: number;
+  let serverMainCpuMs: number;
   result.clientErrors = 0;
   result.clientErrorSamples = [];
   result.serverCpuPct = [];
@@ -575,6 +579,7 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
     result.serverCpuPct = after.map((a) => round(a.cpuPct, 0));
     result.serverElu = after.map((a) => round(a.elu, 2));
     serverCpuMs = after.reduce((a, x) => a + x.cpuMs, 0);
+    serverMainCpuMs = after.reduce((a, x) => a + x.mainCpuMs, 0);
     result.hostCpuPct = round((100 * (cpu1.busy - cpu0.busy)) / Math.max(cpu1.total - cpu0.total, 1), 0);
 
     // -- collect
@@ -620,6 +625,7 @@ async function runPhase(kind: PhaseKind, n: number, conversationId: string, db: 
     result.sendErrors = sendErrors;
     result.frameBytes = summed.frameBytes;
     result.serverCpuUsPerDelivery = round((serverCpuMs * 1000) / Math.max(summed.measured, 1), 1);
+    result.serverMainCpuUsPerDelivery = round((serverMainCpuMs * 1000) / Math.max(summed.measured, 1), 1);
     result.clientErrors = summed.errors;
     result.clientErrorSamples = [...summed.errorSamples, ...sendErrorSamples.map((e) => `send: ${e}`)];
     if (kind !== 'raw') {
@@ -784,7 +790,7 @@ export async function main() {
         if (r.latencyMs) {
           log(
             `    delivered ${r.delivered}/${r.expected}, latency p50 ${r.latencyMs.p50} p95 ${r.latencyMs.p95} p99 ${r.latencyMs.p99} max ${r.latencyMs.max} ms, ` +
-              `${r.deliveriesPerS} deliveries/s, idle ${r.rssPerConnKB} KB RSS (${r.heapPerConnKB} KB heap)/conn, server ${r.serverCpuUsPerDelivery} µs CPU/delivery` +
+              `${r.deliveriesPerS} deliveries/s, idle ${r.rssPerConnKB} KB RSS (${r.heapPerConnKB} KB heap)/conn, server ${r.serverCpuUsPerDelivery} µs CPU/delivery (main thread ${r.serverMainCpuUsPerDelivery})` +
               (r.sqlPerEvent !== undefined ? `, ${r.sqlPerMessage} SQL per message` : '') +
               `; send HTTP p50 ${r.sendLatencyMs.p50} p99 ${r.sendLatencyMs.p99} ms${r.sendErrors ? `, ${r.sendErrors} sends failed/timed out (${SEND_TIMEOUT_MS / 1000} s)` : ''}`,
           );
