@@ -19,6 +19,8 @@ export interface SessionSocket {
 
 export interface LiveSocket {
   readonly actor: Actor;
+  /** The actor's verdict key (`keyOf`), null when it needs no re-check. */
+  readonly key: string | null;
   readonly socket: SessionSocket;
   /** graphql-ws operation ids running on this socket. */
   readonly operations: Set<string>;
@@ -62,7 +64,7 @@ export class SocketSessions {
   }
 
   add(actor: Actor, socket: SessionSocket): LiveSocket {
-    const s: LiveSocket = { actor, socket, operations: new Set(), ended: false };
+    const s: LiveSocket = { actor, key: this.opts.keyOf(actor), socket, operations: new Set(), ended: false };
     this.live.add(s);
     const expiresAt = 'expiresAt' in actor ? actor.expiresAt : undefined;
     if (expiresAt !== undefined) this.armExpiry(s, expiresAt);
@@ -93,18 +95,20 @@ export class SocketSessions {
   }
 
   private async checkAndEnd(sockets: LiveSocket[]) {
-    if (!sockets.length) return;
+    // One actor per verdict key: thousands of sockets often share a few principals.
+    const actors = new Map<string, Actor>();
+    for (const s of sockets) if (s.key !== null) actors.set(s.key, s.actor);
+    if (!actors.size) return;
     let verdicts: Map<string, Verdict>;
     try {
-      verdicts = await this.opts.check(sockets.map((s) => s.actor));
+      verdicts = await this.opts.check([...actors.values()]);
     } catch (err) {
       // The database is away: keep the sockets (their credentials were valid) and ask again next time.
       this.opts.logger.warn({ err }, 'socket credential re-check failed');
       return;
     }
     for (const s of sockets) {
-      const key = this.opts.keyOf(s.actor);
-      const verdict = key ? verdicts.get(key) : undefined;
+      const verdict = s.key === null ? undefined : verdicts.get(s.key);
       if (verdict && !verdict.ok) this.end(s, verdict);
     }
   }
