@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The API (apps/api) listens on :4000 unless `npm run dev` found that port
@@ -21,45 +18,11 @@ const proxy = {
   '/attachments': { target: apiTarget, changeOrigin: true },
 };
 
-/**
- * @switchboard/schema's generated documents live in one module, and a module
- * is the smallest unit Rollup puts in a chunk: every route would carry every
- * document. This serves each `export const XDocument = {…}` as its own virtual
- * module behind a re-exporting barrel, so each route bundles only the
- * documents it uses (the customer widget needs six of seventy).
- */
-export function splitGeneratedDocuments(): Plugin {
-  const prefix = '\0sb-doc:';
-  const schemaEntry = createRequire(import.meta.url).resolve('@switchboard/schema/client');
-  const generated = join(dirname(schemaEntry), 'generated', 'graphql.js');
-  const docs = new Map<string, string>();
-  const read = () => {
-    docs.clear();
-    for (const line of readFileSync(generated, 'utf8').split('\n')) {
-      const m = /^export const (\w+) = (.*);\s*$/.exec(line);
-      if (m) docs.set(m[1]!, m[2]!);
-    }
-  };
-  return {
-    name: 'switchboard-split-generated-documents',
-    enforce: 'pre',
-    apply: 'build',
-    resolveId: (id) => (id.startsWith(prefix) ? id : null),
-    load(id) {
-      if (id.startsWith(prefix)) return `export const ${id.slice(prefix.length)} = ${docs.get(id.slice(prefix.length))};`;
-      if (id.split('?')[0] !== generated) return null;
-      read();
-      this.addWatchFile(generated);
-      return [...docs.keys()].map((name) => `export { ${name} } from ${JSON.stringify(prefix + name)};`).join('\n');
-    },
-  };
-}
-
 // Apollo Client 4 picks its development-only checks and messages by the
 // `development`/`production` export conditions, which Vite sets per mode: no
 // `__DEV__` define is needed.
 export default defineConfig(() => ({
-  plugins: [react(), splitGeneratedDocuments()],
+  plugins: [react()],
   server: { port: webPort ?? 5173, strictPort: false, proxy },
   preview: { port: webPort, strictPort: false, proxy },
   build: {

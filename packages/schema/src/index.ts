@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
-export * from './generated/graphql.js';
+export type * from './generated/types.js';
+export * from './generated/documents.js';
 
 /** Absolute path of the SDL contract (schema.graphql) shipped with this package. */
 export const schemaPath: string = fileURLToPath(new URL('../schema.graphql', import.meta.url));

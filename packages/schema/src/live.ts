@@ -5,7 +5,8 @@
 // generation replaces the text of the one that failed instead of adding to it.
 import type { Client } from 'graphql-ws';
 import { print } from 'graphql';
-import { ConversationEventsDocument, type ConversationEventsSubscription, type ConversationEventsSubscriptionVariables } from './generated/graphql.js';
+import { ConversationEventsDocument } from './generated/documents/ConversationEventsDocument.js';
+import type { ConversationEventsSubscription, ConversationEventsSubscriptionVariables } from './generated/types.js';
 
 export type ConversationEvent = ConversationEventsSubscription['conversationEvents'];
 
