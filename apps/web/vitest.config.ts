@@ -10,6 +10,6 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     css: false,
     restoreMocks: true,
-    reporters: ['default', './test-support/summary-reporter.ts'],
+    reporters: ['default', '../../test-support/summary-reporter.ts'],
   },
 });

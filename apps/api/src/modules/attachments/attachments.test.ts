@@ -333,6 +333,8 @@ describe('message attachments', () => {
       'the retention job',
     );
     expect((await t.sql(`select id from attachment where conversation_id in (?, ?)`, [old.id, kept.id])).map((r: any) => r.id)).toEqual([keptFile.id]);
+    // The files go once the purge has committed, after the row the wait above saw.
+    await eventually(async () => !existsSync(oldPath), 20_000, 'the purged file deleted');
     expect([existsSync(oldPath), existsSync(keptPath)]).toEqual([false, true]);
 
     // Uploads never sent are swept after a day; recent ones and sent ones stay.
@@ -342,6 +344,7 @@ describe('message attachments', () => {
     await t.sql(`update attachment set created_at = now() - interval '25 hours' where id in (?, ?)`, [stale.id, keptFile.id]);
     await t.server.deps.jobs.enqueue(sweepAttachmentsJob, {}, { jobId: 'attachments-sweep' });
     await eventually(async () => (await t.sql(`select count(*)::int as n from attachment where id = ?`, [stale.id]))[0].n === 0, 20_000, 'the sweep');
+    await eventually(async () => !existsSync(stalePath), 20_000, 'the swept file deleted');
     expect(existsSync(stalePath)).toBe(false);
     expect((await t.sql(`select id from attachment where id in (?, ?, ?) order by filename`, [stale.id, fresh.id, keptFile.id])).map((r: any) => r.id)).toEqual(
       [fresh.id, keptFile.id],
