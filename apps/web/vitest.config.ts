@@ -12,6 +12,6 @@ export default defineConfig({
     restoreMocks: true,
     // Vitest's 5 s default fails render-heavy tests (the analytics page) on a busy 2-core machine.
     testTimeout: 30_000,
-    reporters: ['default', './test-support/summary-reporter.ts'],
+    reporters: ['default', '../../test-support/summary-reporter.ts'],
   },
 });

@@ -38,7 +38,7 @@ let cached: Promise<Blob> | undefined;
 export function migratedEmbeddedDump(): Promise<Blob> {
   cached ??= (async () => {
     const file = join(tmpdir(), `switchboard-test-pglite-${dumpKey()}.tar`);
-    // node:buffer's Blob, which PGlite can read inside jest's sandbox too.
+    // node:buffer's Blob, which PGlite can read inside a test runner's module sandbox too.
     if (existsSync(file)) return new Blob([readFileSync(file)]);
     const orm = await createOrm({ dataDir: 'memory://' });
     try {

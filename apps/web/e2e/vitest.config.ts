@@ -10,6 +10,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     expect: { poll: { timeout: 15_000, interval: 100 } },
-    reporters: ['verbose', './test-support/summary-reporter.ts'],
+    reporters: ['verbose', '../../test-support/summary-reporter.ts'],
   },
 });
