@@ -38,7 +38,7 @@ import { InProcessJobRunner } from '../src/platform/jobs.js';
 import { embedFaqJob } from '../src/modules/knowledge/embed.job.js';
 import { Faq, FaqStatus } from '../src/modules/knowledge/faq.entity.js';
 import { Workspace } from '../src/modules/workspaces/workspace.entity.js';
-import { retrieveFor } from '../src/modules/ai/answering.js';
+import { retrieveFor } from '../src/modules/assistant/answering.js';
 import { seedStackfaq } from './stackfaq.js';
 
 const log = (...args: unknown[]) => console.log(...args);

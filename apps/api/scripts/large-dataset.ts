@@ -10,7 +10,7 @@ import { forkFor } from '../src/platform/database.js';
 import { hashPassword } from '../src/modules/auth/auth.service.js';
 import { User, UserRole } from '../src/modules/auth/user.entity.js';
 import { Workspace } from '../src/modules/workspaces/workspace.entity.js';
-import { ensureModelConfigs } from '../src/modules/ai/model-config.service.js';
+import { ensureModelConfigs } from '../src/modules/assistant/model-config.service.js';
 import type { Config } from '../src/platform/config.js';
 
 export interface LargeDatasetOptions {

@@ -19,10 +19,10 @@ import { Workspace } from '../modules/workspaces/workspace.entity.js';
 import { ApiKey } from '../modules/api-keys/api-key.entity.js';
 import { KnowledgeChunk } from '../modules/knowledge/knowledge-chunk.entity.js';
 import { JobFailure } from '../modules/system/job-failure.entity.js';
-import { ModelConfig } from '../modules/ai/model-config.entity.js';
+import { ModelConfig } from '../modules/assistant/model-config.entity.js';
 import { OutboxEntry } from '../platform/outbox.entity.js';
-import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun } from '../modules/ai/evaluation.entity.js';
-import { IntentModel } from '../modules/ai/intent-model.entity.js';
+import { EvaluationCase, EvaluationDataset, EvaluationResult, EvaluationRun } from '../modules/assistant/evaluation.entity.js';
+import { IntentModel } from '../modules/assistant/intent-model.entity.js';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entity.js';
 
 export const entities = [

@@ -1,8 +1,8 @@
 // Every job the workers run, registered explicitly.
-import { analyzeJob } from '../modules/ai/analyze.job.js';
-import { answerJob } from '../modules/ai/answer.job.js';
-import { reconcileJob } from '../modules/ai/reconcile.job.js';
-import { evaluateJob } from '../modules/ai/evaluate.job.js';
+import { analyzeJob } from '../modules/assistant/analyze.job.js';
+import { answerJob } from '../modules/assistant/answer.job.js';
+import { reconcileJob } from '../modules/assistant/reconcile.job.js';
+import { evaluateJob } from '../modules/assistant/evaluate.job.js';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { embedFaqJob } from '../modules/knowledge/embed.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { purgeTokensJob } from '../modules/auth/purge-tokens.job.js';
 import { retentionJob } from '../modules/contacts/retention.job.js';
 import { rollupJob } from '../modules/analytics/rollup.job.js';
-import { reconcileJob } from '../modules/ai/reconcile.job.js';
+import { reconcileJob } from '../modules/assistant/reconcile.job.js';
 import { sweepWebhooksJob } from '../modules/webhooks/sweep.job.js';
 import { webhookRetentionJob } from '../modules/webhooks/retention.job.js';
 import { slaBreachJob } from '../modules/tickets/sla.job.js';

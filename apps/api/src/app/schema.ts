@@ -13,7 +13,7 @@ import { AnalyticsResolver } from '../modules/analytics/analytics.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ContactResolver } from '../modules/contacts/contact.resolver.js';
 import { WorkspaceResolver } from '../modules/workspaces/workspace.resolver.js';
-import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/ai/ai.resolver.js';
+import { AiResolver, EvaluationRunResolver, MessageAiResolver } from '../modules/assistant/ai.resolver.js';
 import { AttachmentResolver, MessageAttachmentsResolver } from '../modules/attachments/index.js';
 import { AlertResolver } from '../modules/alerts/alert.resolver.js';
 import { CannedReplyResolver } from '../modules/canned-replies/index.js';

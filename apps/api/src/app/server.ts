@@ -42,7 +42,7 @@ import { createLoaders } from './loaders.js';
 import { RealtimeState } from '../modules/realtime/realtime.state.js';
 import { routeWaitingJob } from '../modules/conversations/route-waiting.job.js';
 import { SystemMonitor } from '../modules/system/system-status.js';
-import { assistantTimelineSubscriber } from '../modules/ai/ai.triggers.js';
+import { assistantTimelineSubscriber } from '../modules/assistant/ai.triggers.js';
 import { configureMetrics, scrape, watchSockets } from '../platform/metrics.js';
 import { AlertMonitor } from '../modules/alerts/alert.monitor.js';
 import { closeFanOutTrigger } from '../modules/webhooks/index.js';
