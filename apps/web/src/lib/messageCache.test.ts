@@ -1,74 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConversationDocument, type AgentMessageFragment, type MessageFieldsFragment } from '@switchboard/schema/client';
-import { withTypenames } from '../test/typenames';
+import { AgentConversationDocument } from '@switchboard/schema/client';
+import { historyPage as page, liveMessage as live } from '../test/messages';
 import { createCache } from './api';
 import { appendMessage } from './messageCache';
-
-const conversation = {
-  id: 'c1',
-  status: 'OPEN',
-  mode: 'HUMAN',
-  priority: 'NORMAL',
-  lastMessageAt: '2026-12-07T12:00:00.000Z',
-  unreadCount: 0,
-  wantsHuman: false,
-  contact: { id: 'k1', name: 'Hana', email: null },
-  assignee: null,
-  team: null,
-  labels: [],
-  lastMessage: null,
-  sla: null,
-  channel: 'WEB',
-  language: null,
-  lastSeq: 9,
-  handoffReason: null,
-  csatScore: null,
-  csatComment: null,
-  firstResponseAt: null,
-  resolvedAt: null,
-  createdAt: '2026-12-07T12:00:00.000Z',
-  updatedAt: '2026-12-07T12:00:00.000Z',
-};
-
-/** A live message as the feed delivers it: MessageFields, no __typename. */
-const live = (seq: number, extra: Partial<MessageFieldsFragment> = {}): MessageFieldsFragment => ({
-  id: `m${seq}`,
-  conversationId: 'c1',
-  seq,
-  body: `message ${seq}`,
-  authorType: 'CUSTOMER',
-  kind: 'MESSAGE',
-  author: null,
-  authorName: null,
-  clientMessageId: null,
-  createdAt: new Date(Date.UTC(2026, 11, 7, 12, 0, seq)).toISOString(),
-  attachments: [],
-  ...extra,
-});
-
-const stored = (seq: number, extra: Partial<AgentMessageFragment> = {}): AgentMessageFragment => ({
-  ...live(seq),
-  replyToSeq: null,
-  confidence: null,
-  citations: [],
-  latencyMs: null,
-  modelConfigId: null,
-  analysis: null,
-  moderation: null,
-  ...extra,
-});
-
-/** A `last/before` page of seqs `from..to`, cursors named after the seq. */
-function page(from: number, to: number, hasPreviousPage: boolean, extra: (seq: number) => Partial<AgentMessageFragment> = () => ({})) {
-  const edges = [];
-  for (let seq = from; seq <= to; seq++) edges.push({ cursor: `s${seq}`, node: stored(seq, extra(seq)) });
-  return withTypenames('Query', {
-    conversation: {
-      ...conversation,
-      messages: { edges, pageInfo: { hasPreviousPage, hasNextPage: false, startCursor: `s${from}`, endCursor: `s${to}` } },
-    },
-  });
-}
 
 function setup() {
   const cache = createCache();
@@ -110,7 +44,10 @@ describe('Conversation.messages in the cache', () => {
     write(page(7, 9, true), { last: 3 });
     appendMessage(cache, live(10, { authorType: 'AI' }));
     expect(read().edges.at(-1)!.node).toMatchObject({ seq: 10, authorType: 'AI', citations: [], confidence: null });
-    write(page(8, 10, true, (seq) => (seq === 10 ? { confidence: 0.8, citations: [{ score: 0.9, faq: { id: 'f1', question: 'Refunds?' } }] } : {})), { last: 3 });
+    write(
+      page(8, 10, true, (seq) => (seq === 10 ? { confidence: 0.8, citations: [{ score: 0.9, faq: { id: 'f1', question: 'Refunds?' } }] } : {})),
+      { last: 3 },
+    );
     expect(read().edges.at(-1)!.node).toMatchObject({ seq: 10, confidence: 0.8, citations: [{ score: 0.9, faq: { id: 'f1', question: 'Refunds?' } }] });
   });
 
@@ -121,9 +58,21 @@ describe('Conversation.messages in the cache', () => {
     appendMessage(cache, live(10));
     appendMessage(cache, live(11));
     // The newest few read again while seq 11 arrived: the page ends at 10.
-    write(page(8, 10, true, (seq) => ({ body: `edited ${seq}` })), { last: 3 });
+    write(
+      page(8, 10, true, (seq) => ({ body: `edited ${seq}` })),
+      { last: 3 },
+    );
     expect(seqs()).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(read().edges.map((e) => e.node.body)).toEqual(['message 4', 'message 5', 'message 6', 'message 7', 'edited 8', 'edited 9', 'edited 10', 'message 11']);
+    expect(read().edges.map((e) => e.node.body)).toEqual([
+      'message 4',
+      'message 5',
+      'message 6',
+      'message 7',
+      'edited 8',
+      'edited 9',
+      'edited 10',
+      'message 11',
+    ]);
     expect(read().pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: 's4' });
   });
 
