@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { useRef } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { useLayoutEffect, useRef } from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import type { Client, Sink } from 'graphql-ws';
@@ -39,6 +39,10 @@ function Thread({ feed, onSent }: { feed: Client; onSent(send: (m: MessageFields
     self: { type: 'AGENT', id: 'u1' },
   });
   onSent((m) => appendMessage(apollo.cache, m));
+  const { keepAnchor } = history;
+  useLayoutEffect(() => {
+    keepAnchor();
+  }, [keepAnchor, messages]);
   return (
     <>
       {history.hasEarlier && (
@@ -77,6 +81,25 @@ describe('conversation history', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show earlier messages' }));
     await waitFor(() => expect(seqs()).toEqual([4, 5, 6, 7, 8, 9]));
     expect(screen.queryByRole('button', { name: 'Show earlier messages' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the message that was first where the reader saw it while earlier ones go in above', async () => {
+    // jsdom has no layout: rows 20 px high, placed by their index and the log's scrollTop.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const log = this.closest('ol');
+      const top = log && this !== log ? [...log.children].indexOf(this) * 20 - log.scrollTop : 0;
+      return { top } as DOMRect;
+    });
+    const { seqs } = setup();
+    await waitFor(() => expect(seqs()).toEqual([7, 8, 9]));
+    const log = screen.getByRole('list', { name: 'Messages' });
+    const row = (seq: number) => log.querySelector(`[data-seq="${seq}"]`)!;
+    log.scrollTop = 0;
+    expect(row(7).getBoundingClientRect().top).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Show earlier messages' }));
+    await waitFor(() => expect(seqs()).toEqual([4, 5, 6, 7, 8, 9]));
+    expect(log.scrollTop).toBe(60);
+    expect(row(7).getBoundingClientRect().top).toBe(0);
   });
 
   it('appends live messages once each, the sent message and its echo on the feed alike, and keeps them below earlier pages', async () => {
