@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Badge, Button, Group, Menu, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
@@ -16,6 +16,8 @@ import {
 } from '@switchboard/schema/client';
 import { useStaff } from '../staff/StaffGate';
 import { useLiveChat } from '../lib/useLiveChat';
+import { useMessageHistory } from '../lib/useMessageHistory';
+import { appendMessage } from '../lib/messageCache';
 import type { OutgoingMessage } from '../lib/outbox';
 import { useComposer } from '../lib/useComposer';
 import { contactName, handoffReasonLabel, humanize, percent, timeOfDay } from '../lib/format';
@@ -37,19 +39,15 @@ const PAGE = 30;
 export function ConversationPane({ conversationId }: { conversationId: string }) {
   const { api, me } = useStaff();
   const query = useQuery(AgentConversationDocument, { variables: { id: conversationId, last: PAGE }, fetchPolicy: 'network-only' });
-  const [historyReady, setHistoryReady] = useState(false);
-  const [older, setOlder] = useState<{ cursor: string | null; hasMore: boolean; loading: boolean; error: unknown }>({
-    cursor: null,
-    hasMore: false,
-    loading: false,
-    error: null,
-  });
+  const historyReady = query.data != null;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+  const history = useMessageHistory({ connection: query.data?.conversation.messages, fetchMore: query.fetchMore, scrollRef });
+  const { loadEarlier, keepAnchor } = history;
 
+  // Sources of AI replies and the analysis of customer messages are not in the feed: read the newest few again (into the cached history).
   const refreshRecent = () => {
-    api.apollo
-      .query({ query: AgentConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' })
-      .then(({ data }) => dispatch({ type: 'history', messages: data.conversation.messages.edges.map((e) => e.node) }))
-      .catch(() => undefined);
+    api.apollo.query({ query: AgentConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' }).catch(() => undefined);
   };
 
   const onEvent = (event: ConversationEvent) => {
@@ -58,64 +56,38 @@ export function ConversationPane({ conversationId }: { conversationId: string })
       void query.refetch();
     if (event.__typename !== 'MessageAdded') return;
     composer.confirm(event.message.clientMessageId);
-    // Sources of AI replies and the analysis of customer messages are not in the feed: read them.
     if (event.message.authorType === 'AI') refreshRecent();
     if (event.message.authorType === 'CUSTOMER') setTimeout(refreshRecent, 1_500);
   };
 
-  const { state, dispatch, feedError, resubscribe } = useLiveChat({
+  const { messages, streams, state, dispatch, feedError, resubscribe } = useLiveChat({
     client: api.ws,
+    cache: api.apollo.cache,
     conversationId,
+    messages: history.messages,
     start: historyReady,
     self: { type: 'AGENT', id: me.id },
     onEvent,
   });
 
-  useEffect(() => {
-    const c = query.data?.conversation;
-    if (!c) return;
-    dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
-    setOlder((o) => (o.cursor ? o : { ...o, cursor: c.messages.pageInfo.startCursor ?? null, hasMore: c.messages.pageInfo.hasPreviousPage }));
-    setHistoryReady(true);
-  }, [query.data, dispatch]);
-
-  // --- older history (infinite scroll up) -----------------------------------
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const restoreRef = useRef<{ height: number; top: number } | null>(null);
-  const stickRef = useRef(true);
-
-  const loadOlder = useCallback(() => {
-    if (!older.hasMore || older.loading || !older.cursor) return;
-    setOlder((o) => ({ ...o, loading: true, error: null }));
-    api.apollo
-      .query({ query: AgentConversationDocument, variables: { id: conversationId, last: PAGE, before: older.cursor }, fetchPolicy: 'network-only' })
-      .then(({ data }) => {
-        const el = scrollRef.current;
-        if (el) restoreRef.current = { height: el.scrollHeight, top: el.scrollTop };
-        const page = data.conversation.messages;
-        dispatch({ type: 'history', messages: page.edges.map((e) => e.node) });
-        setOlder({ cursor: page.pageInfo.startCursor ?? null, hasMore: page.pageInfo.hasPreviousPage, loading: false, error: null });
-      })
-      .catch((error: unknown) => setOlder((o) => ({ ...o, loading: false, error })));
-  }, [api, conversationId, older, dispatch]);
-
+  // --- earlier history (infinite scroll up) -----------------------------------
   const sentinelRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = sentinelRef.current;
     const root = scrollRef.current;
     if (!el || !root || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadOlder(), { root, rootMargin: '120px 0px 0px 0px' });
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadEarlier(), { root, rootMargin: '120px 0px 0px 0px' });
     io.observe(el);
     return () => io.disconnect();
-  }, [loadOlder, historyReady]);
+  }, [loadEarlier, historyReady]);
 
   // --- sending -----------------------------------------------------------------
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const composer = useComposer({
     api,
     conversationId,
-    messages: state.messages,
-    onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+    messages,
+    onSent: (message) => appendMessage(api.apollo.cache, message),
     channel: mode,
     sendNote: async (input) => {
       const res = await api.apollo.mutate({ mutation: AddNoteDocument, variables: { input } });
@@ -139,15 +111,10 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   // --- scrolling -----------------------------------------------------------------
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (!el) return;
-    const restore = restoreRef.current;
-    if (restore) {
-      el.scrollTop = el.scrollHeight - restore.height + restore.top;
-      restoreRef.current = null;
-    } else if (stickRef.current) {
-      el.scrollTop = el.scrollHeight;
-    }
-  }, [state.messages, state.streams, outgoing.length, historyReady]);
+    // Earlier messages going in above keep the ones being read where they were.
+    if (!el || keepAnchor()) return;
+    if (stickRef.current) el.scrollTop = el.scrollHeight;
+  }, [keepAnchor, messages, streams, outgoing.length, historyReady]);
 
   const [ticketOpen, setTicketOpen] = useState(false);
   const [ticket, setTicket] = useState<TicketDetailFragment | null>(null);
@@ -231,24 +198,24 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           }}
         >
           <div ref={sentinelRef} />
-          {older.hasMore && (
+          {history.hasEarlier && (
             <Group justify="center" pt="xs">
-              <Button variant="subtle" size="xs" onClick={loadOlder} loading={older.loading}>
+              <Button variant="subtle" size="xs" onClick={loadEarlier} loading={history.loadingEarlier}>
                 Load older messages
               </Button>
             </Group>
           )}
-          {older.error != null && <ErrorNotice error={older.error} title="Could not load older messages" onRetry={loadOlder} compact />}
-          {!older.hasMore && historyReady && (
+          {history.earlierError != null && <ErrorNotice error={history.earlierError} title="Could not load older messages" onRetry={loadEarlier} compact />}
+          {!history.hasEarlier && historyReady && (
             <Text size="xs" c="dimmed" ta="center" pt="xs">
               Start of the conversation
             </Text>
           )}
           <ol className="sb-thread" data-testid="thread">
-            {state.messages.map((m) => (
+            {messages.map((m) => (
               <AgentBubble key={m.seq} message={m} meId={me.id} />
             ))}
-            {state.streams.map((s) => (
+            {streams.map((s) => (
               <StreamBubble key={s.replyToSeq} stream={s} />
             ))}
             {outgoing.map((p) => (

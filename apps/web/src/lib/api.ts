@@ -13,6 +13,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { OperationTypeNode } from 'graphql';
 import { Observable } from 'rxjs';
 import { uploadAttachment, type UploadedAttachment } from './upload';
+import { messageFieldDefaults, messagesPagination } from './messageCache';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -156,6 +157,9 @@ export function createCache(): InMemoryCache {
           webhookDeliveries: relayStylePagination(['endpointId', 'filter']),
         },
       },
+      // A conversation's history: earlier pages with `fetchMore({ variables: { before } })`, live messages appended (messageCache.ts).
+      Conversation: { fields: { messages: messagesPagination } },
+      Message: { fields: messageFieldDefaults },
       SystemStatus: replace,
       AiStatus: replace,
       ComponentHealth: replace,

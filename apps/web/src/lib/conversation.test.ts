@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@switchboard/schema/client';
-import {
-  chatReducer,
-  initialChatState,
-  lastSeqOf,
-  mergeMessages,
-  TYPING_TTL_MS,
-  waitingForAgent,
-  type ChatMessage,
-  type ChatState,
-  type Self,
-} from './conversation';
+import { chatReducer, initialChatState, lastSeqOf, present, TYPING_TTL_MS, waitingForAgent, type ChatMessage, type ChatState, type Self } from './conversation';
 
 const msg = (seq: number, authorType: ChatMessage['authorType'] = 'CUSTOMER', extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: `m${seq}`,
@@ -39,42 +29,39 @@ const chunk = (replyToSeq: number, delta: string, attempt = 'a1'): ConversationE
   attempt,
 });
 
-describe('mergeMessages', () => {
-  it('orders by seq and never keeps a seq twice', () => {
-    const merged = mergeMessages([msg(1), msg(3)], [msg(2), msg(3), msg(1)]);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
-  });
-
-  it('fills in fields a later copy has (e.g. citations from a history page)', () => {
-    const feed = msg(2, 'AI');
-    const page = msg(2, 'AI', { citations: [{ score: 0.9, faq: { id: 'f1', question: 'How do I get a refund?' } }], confidence: 0.8 });
-    const [merged] = mergeMessages([feed], [page]);
-    expect(merged!.citations).toHaveLength(1);
-    expect(merged!.confidence).toBe(0.8);
-  });
-});
-
 describe('chatReducer', () => {
   it('builds a streamed AI answer from chunks and replaces it with the stored reply', () => {
     let s = apply(initialChatState, added(msg(1)), chunk(1, 'You can '), chunk(1, 'request '), chunk(1, 'a refund.'));
     expect(s.streams).toEqual([{ replyToSeq: 1, attempt: 'a1', text: 'You can request a refund.', chunks: 3 }]);
-    s = apply(s, added(msg(2, 'AI', { body: 'You can request a refund.' })));
+    const reply = msg(2, 'AI', { body: 'You can request a refund.' });
+    s = apply(s, added(reply));
     expect(s.streams).toEqual([]);
-    expect(s.messages.at(-1)).toMatchObject({ seq: 2, authorType: 'AI', streamedChunks: 3 });
+    expect(present([msg(1), reply], s).messages.at(-1)).toMatchObject({ seq: 2, authorType: 'AI', streamedChunks: 3 });
   });
 
   it('starts the text over when a failed generation is retried under a new attempt', () => {
     let s = apply(initialChatState, added(msg(1)), chunk(1, 'You can '), chunk(1, 'req'));
     s = apply(s, chunk(1, 'You can ', 'a2'), chunk(1, 'request a refund.', 'a2'));
     expect(s.streams).toEqual([{ replyToSeq: 1, attempt: 'a2', text: 'You can request a refund.', chunks: 2 }]);
-    s = apply(s, added(msg(2, 'AI', { body: 'You can request a refund.', replyToSeq: 1 })));
+    const reply = msg(2, 'AI', { body: 'You can request a refund.', replyToSeq: 1 });
+    s = apply(s, added(reply));
     expect(s.streams).toEqual([]);
-    expect(s.messages.filter((m) => m.authorType === 'AI').map((m) => m.body)).toEqual(['You can request a refund.']);
+    const shown = present([msg(1), reply], s);
+    expect(shown.messages.filter((m) => m.authorType === 'AI').map((m) => [m.body, m.streamedChunks])).toEqual([['You can request a refund.', 2]]);
+    expect(shown.streams).toEqual([]);
   });
 
   it('ignores chunks of an answer it already has', () => {
     const s = apply(initialChatState, added(msg(1)), added(msg(2, 'AI', { replyToSeq: 1 })), chunk(1, 'late'));
     expect(s.streams).toEqual([]);
+  });
+
+  it('does not show a stream the history already answers (a late chunk after the reply was read)', () => {
+    const s = apply(initialChatState, chunk(1, 'late'), chunk(3, 'Still writing'));
+    expect(s.streams.map((x) => x.replyToSeq)).toEqual([1, 3]);
+    const shown = present([msg(1), msg(2, 'AI', { replyToSeq: 1 }), msg(3)], s);
+    expect(shown.streams.map((x) => x.replyToSeq)).toEqual([3]);
+    expect(shown.messages.map((m) => m.streamedChunks)).toEqual([undefined, undefined, undefined]);
   });
 
   it('drops a half-streamed answer on handoff (system note or mode change)', () => {
@@ -108,7 +95,7 @@ describe('chatReducer', () => {
 
   it('reports the last seq to resume after', () => {
     expect(lastSeqOf([])).toBe(0);
-    expect(lastSeqOf(mergeMessages([], [msg(4), msg(7)]))).toBe(7);
+    expect(lastSeqOf([msg(4), msg(7)])).toBe(7);
   });
 });
 

@@ -1,7 +1,8 @@
-// The state of one live conversation, shared by the widget and the agent
-// console: history pages and feed events merge into one list ordered by seq
-// with no duplicates; streamed AI answers (AiAnswerChunk) build up until the
-// final MessageAdded replaces them; typing indicators expire on their own.
+// The live state of one conversation, shared by the widget and the agent
+// console. The messages themselves are the cached history (messageCache.ts);
+// this is what the feed adds around them: streamed AI answers (AiAnswerChunk)
+// build up until the stored reply ends them, typing indicators expire on their
+// own, and the conversation's status and mode follow its updates.
 import type {
   AgentMessageFragment,
   ConversationEvent,
@@ -46,14 +47,23 @@ export interface LiveConversation {
   change?: string;
 }
 
+/** An AI reply the feed delivered. */
+export interface FeedAnswer {
+  seq: number;
+  /** The customer message it answers, when the feed says. */
+  replyToSeq: number | null;
+  /** How many chunks it streamed in as (0: it came whole). */
+  chunks: number;
+}
+
 export interface ChatState {
-  /** Ascending by seq, one entry per seq. */
-  messages: ChatMessage[];
   /** AI replies being streamed, by the customer message they answer. */
   streams: AnswerStream[];
   typing: TypingEntry[];
   /** What the feed said about the conversation since it was loaded. */
   live: LiveConversation;
+  /** The AI replies the feed delivered, oldest first. */
+  answers: FeedAnswer[];
 }
 
 export interface Self {
@@ -63,7 +73,6 @@ export interface Self {
 }
 
 export type ChatAction =
-  | { type: 'history'; messages: readonly ChatMessage[] }
   | { type: 'event'; event: ConversationEvent; at: number; self: Self }
   | { type: 'live'; live: LiveConversation }
   | { type: 'expireTyping'; now: number }
@@ -71,29 +80,7 @@ export type ChatAction =
 
 export const TYPING_TTL_MS = 8_000;
 
-export const initialChatState: ChatState = { messages: [], streams: [], typing: [], live: {} };
-
-/** Merges messages into an ascending, duplicate-free list; later data fills in fields earlier data lacked. */
-export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
-  if (!incoming.length) return current as ChatMessage[];
-  const bySeq = new Map<number, ChatMessage>();
-  for (const m of current) bySeq.set(m.seq, m);
-  for (const m of incoming) {
-    const old = bySeq.get(m.seq);
-    if (!old) {
-      bySeq.set(m.seq, m);
-      continue;
-    }
-    const merged: ChatMessage = { ...old };
-    for (const [k, v] of Object.entries(m)) {
-      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-    }
-    // A history page must not wipe what the stream told us.
-    if (old.streamedChunks && !m.streamedChunks) merged.streamedChunks = old.streamedChunks;
-    bySeq.set(m.seq, merged);
-  }
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
+export const initialChatState: ChatState = { streams: [], typing: [], live: {}, answers: [] };
 
 function isSelf(who: { type: ParticipantType; id: string }, self: Self): boolean {
   return who.type === self.type && (self.id == null || who.id === self.id);
@@ -103,8 +90,6 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'reset':
       return initialChatState;
-    case 'history':
-      return { ...state, messages: mergeMessages(state.messages, action.messages) };
     case 'live':
       return { ...state, live: { ...state.live, ...action.live } };
     case 'expireTyping': {
@@ -119,14 +104,16 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 function applyEvent(state: ChatState, event: ConversationEvent, at: number, self: Self): ChatState {
   switch (event.__typename) {
     case 'MessageAdded': {
-      const message: ChatMessage = { ...event.message };
+      const message: ChatMessage = event.message;
       let streams = state.streams;
-      if (message.authorType === 'AI' && streams.length) {
+      let answers = state.answers;
+      if (message.authorType === 'AI') {
         // The stored reply ends the stream it answers (the oldest one when the feed does not say which).
         const idx = message.replyToSeq != null ? streams.findIndex((s) => s.replyToSeq === message.replyToSeq) : 0;
-        const stream = streams[idx === -1 ? 0 : idx]!;
-        message.streamedChunks = stream.chunks;
+        const stream = streams[idx === -1 ? 0 : idx];
         streams = streams.filter((s) => s !== stream);
+        if (!answers.some((a) => a.seq === message.seq))
+          answers = [...answers, { seq: message.seq, replyToSeq: message.replyToSeq ?? stream?.replyToSeq ?? null, chunks: stream?.chunks ?? 0 }];
       } else if (message.authorType === 'SYSTEM') {
         // A handoff note: whatever was being drafted will not be sent.
         streams = [];
@@ -135,12 +122,12 @@ function applyEvent(state: ChatState, event: ConversationEvent, at: number, self
         message.authorType === 'AGENT' || message.authorType === 'CUSTOMER'
           ? state.typing.filter((t) => t.type !== message.authorType || (message.author && t.id !== message.author.id))
           : state.typing;
-      return { ...state, messages: mergeMessages(state.messages, [message]), streams, typing };
+      return { ...state, streams, typing, answers };
     }
     case 'AiAnswerChunk': {
       if (state.live.mode === 'HUMAN') return state;
-      // Already answered (the stored reply arrived first, e.g. after a replay).
-      if (state.messages.some((m) => m.authorType === 'AI' && m.replyToSeq === event.replyToSeq)) return state;
+      // Already answered (the stored reply arrived first, e.g. after a replay; `present` hides those the history answers).
+      if (state.answers.some((a) => a.replyToSeq === event.replyToSeq)) return state;
       const existing = state.streams.find((s) => s.replyToSeq === event.replyToSeq);
       const streams = existing
         ? state.streams.map((s) =>
@@ -178,6 +165,19 @@ function applyEvent(state: ChatState, event: ConversationEvent, at: number, self
       return { ...state, typing };
     }
   }
+}
+
+/**
+ * The conversation as shown: the history with the chunk count of each reply
+ * that streamed in, and the streams no stored reply in it answers yet.
+ */
+export function present(messages: readonly ChatMessage[], state: ChatState): { messages: ChatMessage[]; streams: AnswerStream[] } {
+  const chunks = new Map(state.answers.filter((a) => a.chunks > 0).map((a) => [a.seq, a.chunks]));
+  const answered = new Set(messages.filter((m) => m.authorType === 'AI' && m.replyToSeq != null).map((m) => m.replyToSeq));
+  return {
+    messages: chunks.size ? messages.map((m) => (chunks.has(m.seq) ? { ...m, streamedChunks: chunks.get(m.seq) } : m)) : [...messages],
+    streams: state.streams.filter((s) => !answered.has(s.replyToSeq)),
+  };
 }
 
 /** Seq of the newest message we have, for resuming the feed after it. */

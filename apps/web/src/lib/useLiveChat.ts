@@ -1,14 +1,31 @@
-// One live conversation in React: the history the caller loads plus the
+// One live conversation in React: the cached history the caller reads plus the
 // resumable feed from `subscribeToConversation`, which resubscribes after every
-// reconnect with the last seq it delivered (no gap, no duplicate).
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+// reconnect with the last seq it delivered (no gap, no duplicate). The feed's
+// messages go into the cached history; its other events into `state`.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { ApolloCache } from '@apollo/client';
 import type { Client } from 'graphql-ws';
 import { subscribeToConversation, type ConversationEvent } from '@switchboard/schema/client';
-import { chatReducer, initialChatState, lastSeqOf, type ChatState, type ChatAction, type Self } from './conversation';
+import {
+  chatReducer,
+  initialChatState,
+  lastSeqOf,
+  present,
+  type AnswerStream,
+  type ChatAction,
+  type ChatMessage,
+  type ChatState,
+  type Self,
+} from './conversation';
+import { appendMessage } from './messageCache';
 
 export interface LiveChatOptions {
   client: Client | null;
+  /** The cache whose history of the conversation the feed's messages join. */
+  cache: ApolloCache;
   conversationId: string;
+  /** The history read so far, ascending by seq (the cached connection's nodes). */
+  messages: readonly ChatMessage[];
   /** Start the feed once the history is in, so it resumes right after it. */
   start: boolean;
   self: Self;
@@ -17,16 +34,20 @@ export interface LiveChatOptions {
 
 export interface LiveChat {
   state: ChatState;
+  /** The history as shown: each reply that streamed in says how many chunks it came in. */
+  messages: ChatMessage[];
+  /** AI answers being written that no message in the history answers yet. */
+  streams: AnswerStream[];
   dispatch: (action: ChatAction) => void;
   /** The feed failed (e.g. the token stopped working); `resubscribe` tries again. */
   feedError: unknown;
   resubscribe(): void;
 }
 
-export function useLiveChat({ client, conversationId, start, self, onEvent }: LiveChatOptions): LiveChat {
+export function useLiveChat({ client, cache, conversationId, messages, start, self, onEvent }: LiveChatOptions): LiveChat {
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
   const selfRef = useRef(self);
@@ -44,16 +65,17 @@ export function useLiveChat({ client, conversationId, start, self, onEvent }: Li
     const feed = subscribeToConversation({
       client,
       conversationId,
-      afterSeq: lastSeqOf(stateRef.current.messages),
+      afterSeq: lastSeqOf(messagesRef.current),
       onEvent(event) {
         setFeedError(null);
+        if (event.__typename === 'MessageAdded') appendMessage(cache, event.message);
         dispatch({ type: 'event', event, at: Date.now(), self: selfRef.current });
         onEventRef.current?.(event);
       },
       onError: (error) => setFeedError(error),
     });
     return () => feed.dispose();
-  }, [client, conversationId, start, epoch]);
+  }, [client, cache, conversationId, start, epoch]);
 
   const typing = state.typing.length > 0;
   useEffect(() => {
@@ -63,5 +85,6 @@ export function useLiveChat({ client, conversationId, start, self, onEvent }: Li
   }, [typing]);
 
   const resubscribe = useCallback(() => setEpoch((e) => e + 1), []);
-  return { state, dispatch, feedError, resubscribe };
+  const shown = useMemo(() => present(messages, state), [messages, state]);
+  return { state, messages: shown.messages, streams: shown.streams, dispatch, feedError, resubscribe };
 }

@@ -13,6 +13,8 @@ import type { OutgoingMessage } from '../lib/outbox';
 import { useComposer } from '../lib/useComposer';
 import { waitingForAgent, type ChatMessage, type AnswerStream } from '../lib/conversation';
 import { useLiveChat } from '../lib/useLiveChat';
+import { useMessageHistory } from '../lib/useMessageHistory';
+import { appendMessage } from '../lib/messageCache';
 import { timeOfDay } from '../lib/format';
 import { describeError } from '../lib/errors';
 import { ConnectionDot, Notice, StarRating, TextAreaField, WAlert, WButton, WLoading } from './ui';
@@ -47,60 +49,50 @@ export function ChatView(props: Props) {
 
 function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversation }: Props & { api: Api }) {
   const conversationId = session.conversationId;
-  const history = useQuery(WidgetConversationDocument, {
+  const query = useQuery(WidgetConversationDocument, {
     variables: { id: conversationId, last: HISTORY },
     fetchPolicy: 'network-only',
   });
-  const [historyReady, setHistoryReady] = useState(false);
-  // Earlier pages, loaded on request above the first message shown.
-  const [older, setOlder] = useState<{ before: string | null; hasMore: boolean; loading: boolean; error?: unknown }>({
-    before: null,
-    hasMore: false,
-    loading: false,
-  });
-  const keepOffsetRef = useRef<number | null>(null);
+  const historyReady = query.data != null;
+  // Keep the newest message in view unless the customer scrolled up to read.
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+  const history = useMessageHistory({ connection: query.data?.conversation.messages, fetchMore: query.fetchMore, scrollRef: bodyRef });
+  const { keepAnchor } = history;
 
+  // The feed's messages carry no citations: read the latest few again (into the cached history) for the AI reply's sources.
   const refreshSources = () => {
-    // The feed's messages carry no citations: read the latest few again for the AI reply's sources.
-    api.apollo
-      .query({ query: WidgetConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' })
-      .then(({ data }) => dispatch({ type: 'history', messages: data.conversation.messages.edges.map((e) => e.node) }))
-      .catch(() => undefined);
+    api.apollo.query({ query: WidgetConversationDocument, variables: { id: conversationId, last: 5 }, fetchPolicy: 'network-only' }).catch(() => undefined);
   };
 
   const onEvent = (event: ConversationEvent) => {
-    if (event.__typename === 'ConversationUpdated' && event.change === 'erased') void history.refetch();
+    if (event.__typename === 'ConversationUpdated' && event.change === 'erased') void query.refetch();
     if (event.__typename === 'AiAnswerChunk' || (event.__typename === 'MessageAdded' && event.message.authorType === 'AI')) markOnce('switchboard:first-token');
     if (event.__typename !== 'MessageAdded') return;
     composer.confirm(event.message.clientMessageId);
     if (event.message.authorType === 'AI') refreshSources();
   };
 
-  const { state, dispatch, feedError, resubscribe } = useLiveChat({
+  const { messages, streams, state, dispatch, feedError, resubscribe } = useLiveChat({
     client: api.ws,
+    cache: api.apollo.cache,
     conversationId,
+    messages: history.messages,
     start: historyReady,
     self: { type: 'CUSTOMER' },
     onEvent,
   });
 
   useEffect(() => {
-    const c = history.data?.conversation;
-    if (!c) return;
-    dispatch({ type: 'history', messages: c.messages.edges.map((e) => e.node) });
-    dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assigneeName: c.assigneeName } });
-    setOlder({ before: c.messages.pageInfo.startCursor ?? null, hasMore: c.messages.pageInfo.hasPreviousPage, loading: false });
-    setHistoryReady(true);
-  }, [history.data, dispatch]);
+    const c = query.data?.conversation;
+    if (c) dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assigneeName: c.assigneeName } });
+  }, [query.data, dispatch]);
 
-  // Keep the newest message in view unless the customer scrolled up to read.
-  const bodyRef = useRef<HTMLDivElement>(null);
-  const stickRef = useRef(true);
   const composer = useComposer({
     api,
     conversationId,
-    messages: state.messages,
-    onSent: (message) => dispatch({ type: 'history', messages: [message] }),
+    messages,
+    onSent: (message) => appendMessage(api.apollo.cache, message),
     onQueued: () => {
       stickRef.current = true;
     },
@@ -137,55 +129,34 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
 
   const status = state.live.status;
   const mode = state.live.mode;
-  const csatScore = rated ?? history.data?.conversation.csatScore ?? null;
+  const csatScore = rated ?? query.data?.conversation.csatScore ?? null;
   // Once the chat is resolved (by the customer's "End chat" or by an agent) it asks for a rating.
   const showRating = csatScore == null && status === 'RESOLVED';
-  const waiting = waitingForAgent(state.messages, mode, status);
+  const waiting = waitingForAgent(messages, mode, status);
   const agentTyping = state.typing.filter((t) => t.type === 'AGENT');
   const agentName = state.live.assigneeName ?? agentTyping[0]?.name ?? null;
 
   useLayoutEffect(() => {
     const el = bodyRef.current;
-    if (!el) return;
-    if (keepOffsetRef.current != null) {
-      // Earlier messages went in above: keep the ones being read where they were.
-      el.scrollTop += el.scrollHeight - keepOffsetRef.current;
-      keepOffsetRef.current = null;
-    } else if (stickRef.current) el.scrollTop = el.scrollHeight;
-  }, [state.messages, state.streams, outgoing.length, waiting, showRating, agentTyping.length]);
-
-  async function loadOlder() {
-    if (!older.before || older.loading) return;
-    setOlder((o) => ({ ...o, loading: true, error: undefined }));
-    try {
-      const { data } = await api.apollo.query({
-        query: WidgetConversationDocument,
-        variables: { id: conversationId, last: HISTORY, before: older.before },
-        fetchPolicy: 'network-only',
-      });
-      const page = data.conversation.messages;
-      keepOffsetRef.current = bodyRef.current?.scrollHeight ?? null;
-      dispatch({ type: 'history', messages: page.edges.map((e) => e.node) });
-      setOlder({ before: page.pageInfo.startCursor ?? null, hasMore: page.pageInfo.hasPreviousPage, loading: false });
-    } catch (error) {
-      setOlder((o) => ({ ...o, loading: false, error }));
-    }
-  }
+    // Earlier messages going in above keep the ones being read where they were.
+    if (!el || keepAnchor()) return;
+    if (stickRef.current) el.scrollTop = el.scrollHeight;
+  }, [keepAnchor, messages, streams, outgoing.length, waiting, showRating, agentTyping.length]);
 
   const subtitle = status === 'RESOLVED' ? t.subtitleResolved : mode === 'HUMAN' ? (agentName ? t.subtitleAgent(agentName) : t.subtitleHuman) : t.subtitleAi;
 
-  if (history.error) {
-    const { code } = describeError(history.error);
+  if (query.error) {
+    const { code } = describeError(query.error);
     const gone = code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'FORBIDDEN';
     return (
       <>
         <WidgetHeader subtitle={t.supportChat} />
         <div className="sbw-body">
           <WAlert
-            error={history.error}
+            error={query.error}
             title={gone ? 'This conversation is no longer available' : 'Could not load the conversation'}
             message={gone ? 'It has ended or expired on this device. Start a new one and we will pick it up from there.' : undefined}
-            onRetry={gone ? onNewConversation : () => void history.refetch()}
+            onRetry={gone ? onNewConversation : () => void query.refetch()}
             retryLabel={gone ? 'Start a new conversation' : 'Try again'}
           />
         </div>
@@ -209,27 +180,27 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
           stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
         }}
       >
-        {history.loading && !historyReady && <WLoading label="Loading your conversation…" />}
-        {older.hasMore && (
+        {query.loading && !historyReady && <WLoading label="Loading your conversation…" />}
+        {history.hasEarlier && (
           <p className="sbw-older">
-            <WButton size="sm" variant="subtle" loading={older.loading} onClick={() => void loadOlder()}>
+            <WButton size="sm" variant="subtle" loading={history.loadingEarlier} onClick={history.loadEarlier}>
               Show earlier messages
             </WButton>
           </p>
         )}
-        {older.error != null && <WAlert error={older.error} title="Could not load earlier messages" onRetry={() => void loadOlder()} />}
+        {history.earlierError != null && <WAlert error={history.earlierError} title="Could not load earlier messages" onRetry={history.loadEarlier} />}
         <ol className="sbw-log">
-          {state.messages.map((m) => (
+          {messages.map((m) => (
             <MessageItem key={m.seq} message={m} />
           ))}
-          {state.streams.map((s) => (
+          {streams.map((s) => (
             <StreamItem key={s.replyToSeq} stream={s} />
           ))}
           {outgoing.map((p) => (
             <PendingItem key={p.clientMessageId} item={p} onRetry={() => composer.retry(p)} onDiscard={() => composer.discard(p)} />
           ))}
         </ol>
-        {state.streams.length > 0 && (
+        {streams.length > 0 && (
           <p className="sb-visually-hidden" role="status">
             The AI assistant is writing an answer…
           </p>
