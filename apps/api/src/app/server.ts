@@ -7,6 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express, { type Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -378,15 +379,17 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
       res.setHeader('x-request-id', requestId);
       res.locals.requestId = requestId;
-      res.setHeader('access-control-allow-origin', '*');
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-api-key, x-request-id, apollo-require-preflight');
-      res.setHeader('access-control-expose-headers', 'x-request-id');
-      if (req.method === 'OPTIONS') {
-        res.sendStatus(204);
-        return;
-      }
       next();
     },
+    // Any origin, without cookies (credentials are bearer tokens and API
+    // keys); preflights are answered 204 here and go no further.
+    cors({
+      origin: '*',
+      // The CORS-safelisted methods, which were all a preflight allowed before the header was sent.
+      methods: 'GET, HEAD, POST',
+      allowedHeaders: 'authorization, content-type, x-api-key, x-request-id, apollo-require-preflight',
+      exposedHeaders: 'x-request-id',
+    }),
     // GraphQL multipart requests (file uploads). A form on any site can post
     // multipart/form-data without a CORS preflight, so such a request must
     // carry a header a form cannot set (the same rule as Apollo's CSRF

@@ -237,6 +237,31 @@ describe('document cache', () => {
     expect(() => cachedParse('{ ok')).toThrow(/Syntax Error/);
   });
 
+  it('keeps the 500 most recently used texts, within 500,000 characters, and parses larger texts each time', () => {
+    const { parse: cachedParse } = createDocumentCache();
+    const text = (i: number) => `{ a${i}: ok }`;
+    const first = cachedParse(text(0));
+    const second = cachedParse(text(1));
+    for (let i = 2; i < 500; i++) cachedParse(text(i));
+    expect(cachedParse(text(0))).toBe(first); // now the most recently used
+    cachedParse(text(500)); // one over the entry bound: the least recently used goes
+    expect(cachedParse(text(0))).toBe(first);
+    expect(cachedParse(text(1))).not.toBe(second);
+
+    // 20,000 characters at most are cached per text, 500,000 in all.
+    const padded = (i: number) => `{ b${i}: ok }`.padEnd(20_000, ' ');
+    const oldest = cachedParse(padded(0));
+    const next = cachedParse(padded(1));
+    for (let i = 2; i < 25; i++) cachedParse(padded(i));
+    expect(cachedParse(padded(1))).toBe(next);
+    cachedParse(padded(25)); // 26 × 20,000 characters: the least recently used large ones make room
+    expect(cachedParse(padded(1))).toBe(next);
+    expect(cachedParse(padded(0))).not.toBe(oldest);
+
+    const large = `{ ok }`.padEnd(20_001, ' ');
+    expect(cachedParse(large)).not.toBe(cachedParse(large));
+  });
+
   it('applies the same limits as HTTP requests: tokens, extra rules and a cap on errors', () => {
     const { parse: limitedParse, validate: limitedValidate } = createDocumentCache({ parseOptions: { maxTokens: 20 }, rules: [], maxErrors: 3 });
     expect(() => limitedParse(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ok`).join(' ')} }`)).toThrow(/tokens/);

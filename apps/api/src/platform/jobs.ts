@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
+import pRetry, { AbortError } from 'p-retry';
 import type { Redis } from 'ioredis';
 import { forkFor } from './database.js';
 import { observeJob } from './metrics.js';
@@ -28,6 +29,17 @@ type AnyJob = JobDefinition<never>;
 
 const RECORD_RETRY_MAX_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * What a failed attempt throws to p-retry: the handler's error as the cause of
+ * a plain Error, which p-retry retries (it would give up at once on a
+ * TypeError or a thrown non-error, which BullMQ retries like any other), or,
+ * when `last`, wrapped in an AbortError, which ends the retries.
+ */
+function forRetry(err: unknown, last: boolean): Error {
+  const wrapped = new Error(err instanceof Error ? err.message : String(err), { cause: err });
+  return last ? new AbortError(wrapped) : wrapped;
+}
 
 /** Waits for `work` until the deadline; true when the deadline came first. */
 async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
@@ -89,18 +101,25 @@ export class FailureRecorder {
   }
 
   private async retrying(what: string, job: string, step: () => Promise<unknown>) {
-    for (let delay = 250; ; delay = Math.min(delay * 2, RECORD_RETRY_MAX_MS)) {
-      try {
-        await step();
-        return;
-      } catch (err) {
-        if (this.stopped) {
-          this.deps.logger.error({ job, err: (err as Error).message }, `${what} abandoned at shutdown`);
-          return;
-        }
-        this.deps.logger.warn({ job, err: (err as Error).message, retryInMs: delay }, `${what} failed, retrying`);
-        await sleep(delay);
-      }
+    try {
+      await pRetry(
+        async () => {
+          try {
+            await step();
+          } catch (err) {
+            throw forRetry(err, this.stopped);
+          }
+        },
+        {
+          retries: Infinity,
+          minTimeout: 250,
+          factor: 2,
+          maxTimeout: RECORD_RETRY_MAX_MS,
+          onFailedAttempt: ({ error, retryDelay }) => this.deps.logger.warn({ job, err: error.message, retryInMs: retryDelay }, `${what} failed, retrying`),
+        },
+      );
+    } catch (err) {
+      this.deps.logger.error({ job, err: (err as Error).message }, `${what} abandoned at shutdown`);
     }
   }
 
@@ -139,30 +158,40 @@ export class InProcessJobRunner implements JobRunner {
 
   private async run(job: AnyJob, traced: never, opts: EnqueueOptions, key?: string) {
     const { data, parent } = takeTraceContext(traced);
+    const attempts = job.attempts ?? DEFAULT_ATTEMPTS;
+    let attempt = 0;
     try {
       // Start on a later turn of the event loop, never inside the enqueuing request.
       await sleep(opts.delayMs ?? 0);
-      const attempts = job.attempts ?? DEFAULT_ATTEMPTS;
-      for (let attempt = 0; attempt < attempts; attempt++) {
-        const observed = observeJob(job.name);
-        try {
-          await runJobSpan(job.name, parent, attempt, () => {
-            this.deps.logger.debug({ job: job.name, attempt }, 'job started');
-            return job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
-          });
-          observed('completed');
-          return;
-        } catch (err) {
-          const last = attempt === attempts - 1 || this.closed;
-          observed(last ? 'failed' : 'retried');
-          if (last) {
-            await this.failures.record(this, job, opts.jobId, data, err, attempt + 1);
-            return;
+      await pRetry(
+        async (attemptNumber) => {
+          attempt = attemptNumber - 1;
+          const observed = observeJob(job.name);
+          try {
+            await runJobSpan(job.name, parent, attempt, () => {
+              this.deps.logger.debug({ job: job.name, attempt }, 'job started');
+              return job.handle(data, { ...this.deps, jobs: this, attempt, lastAttempt: attempt === attempts - 1 });
+            });
+          } catch (err) {
+            // Shutting down: no further attempt, the failure is recorded now.
+            const last = attempt === attempts - 1 || this.closed;
+            observed(last ? 'failed' : 'retried');
+            throw forRetry(err, last);
           }
-          this.deps.logger.warn({ job: job.name, attempt, err: (err as Error).message }, 'job failed, retrying');
-          await sleep(retryDelay(err, attempt + 1, this.deps.config.jobs.retryBaseMs));
-        }
-      }
+          observed('completed');
+        },
+        {
+          retries: attempts - 1,
+          // Each delay is the shared policy's (BullMQ's backoffStrategy uses it too), waited out here.
+          minTimeout: 0,
+          onFailedAttempt: async ({ error, attemptNumber }) => {
+            this.deps.logger.warn({ job: job.name, attempt: attemptNumber - 1, err: error.message }, 'job failed, retrying');
+            await sleep(retryDelay(error.cause, attemptNumber, this.deps.config.jobs.retryBaseMs));
+          },
+        },
+      );
+    } catch (err) {
+      await this.failures.record(this, job, opts.jobId, data, (err as Error).cause, attempt + 1);
     } finally {
       if (key) this.pending.delete(key);
     }

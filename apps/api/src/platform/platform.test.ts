@@ -50,6 +50,31 @@ describe('server', () => {
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('answers CORS preflights for /graphql with 204 and lets any origin read the request id', async () => {
+    const preflight = await fetch(`${t.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(await preflight.text()).toBe('');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-api-key, x-request-id, apollo-require-preflight');
+    expect(preflight.headers.get('access-control-expose-headers')).toBe('x-request-id');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(preflight.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json', 'x-request-id': 'client-chosen-id' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toBe('x-request-id');
+    expect(res.headers.get('x-request-id')).toBe('client-chosen-id');
+  });
+
   it('keeps idle connections longer than the proxies in front, and still stops at once', async () => {
     const other = await startTestServer({ HTTP_KEEP_ALIVE_SECONDS: '90' });
     const agent = new Agent({ keepAlive: true });

@@ -17,6 +17,7 @@
 //  - anything else: an async iterator per subscriber, as graphql-ws expects,
 //    still sharing one execution per event and key.
 import { Repeater } from '@repeaterjs/repeater';
+import { LRUCache } from 'lru-cache';
 import {
   createSourceEventStream,
   execute,
@@ -402,27 +403,18 @@ export interface DocumentChecks {
  * validation per cached document.
  */
 export function createDocumentCache({ parseOptions, rules = [], maxErrors }: DocumentChecks = {}) {
-  const documents = new Map<string, DocumentNode>();
-  let documentChars = 0;
+  const documents = new LRUCache<string, DocumentNode>({
+    max: DOCUMENT_CACHE_ENTRIES,
+    maxSize: DOCUMENT_CACHE_CHARS,
+    sizeCalculation: (_document, text) => text.length,
+  });
   const validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
   const allRules = [...specifiedRules, ...rules];
   return {
     parse(source: string | Source): DocumentNode {
       if (typeof source !== 'string' || source.length > DOCUMENT_CACHE_MAX_CHARS) return parse(source, parseOptions);
       let document = documents.get(source);
-      if (document) {
-        documents.delete(source);
-        documents.set(source, document);
-        return document;
-      }
-      document = parse(source, parseOptions);
-      documents.set(source, document);
-      documentChars += source.length;
-      while (documents.size > DOCUMENT_CACHE_ENTRIES || documentChars > DOCUMENT_CACHE_CHARS) {
-        const oldest = documents.keys().next().value!;
-        documents.delete(oldest);
-        documentChars -= oldest.length;
-      }
+      if (!document) documents.set(source, (document = parse(source, parseOptions)));
       return document;
     },
     validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
