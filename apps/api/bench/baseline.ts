@@ -94,7 +94,9 @@ const LIST_SQL = 'select "c0".* from "conversation" as "c0" where "c0"."workspac
 const byIdsSql = (table: string, alias: string, n: number) =>
   `select "${alias}".* from "${table}" as "${alias}" where "${alias}"."id" in (${Array(n).fill('?').join(', ')}) and "${alias}"."workspace_id" = ?`;
 
-const LOCK_CONVERSATION_SQL = 'select "c0".* from "conversation" as "c0" where "c0"."workspace_id" = ? and "c0"."id" = ? limit ? for update';
+// Ours locks with findLean, which puts the tenant filter after the query's own
+// condition (as for the client-message lookup below): same conjuncts, same plan.
+const LOCK_CONVERSATION_SQL = 'select "c0".* from "conversation" as "c0" where "c0"."id" = ? and "c0"."workspace_id" = ? limit ? for update';
 
 const FIND_CLIENT_MESSAGE_SQL =
   'select "m0".* from "message" as "m0" where "m0"."conversation_id" = ? and "m0"."client_message_id" = ? and "m0"."workspace_id" = ? limit ?';
@@ -243,7 +245,7 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
         await q('begin', [], client);
         const [conv] = leanSend
           ? await q(LEAN_LOCK_CONVERSATION_SQL, [ws, input.conversationId], client)
-          : await q(LOCK_CONVERSATION_SQL, [ws, input.conversationId, 1], client);
+          : await q(LOCK_CONVERSATION_SQL, [input.conversationId, ws, 1], client);
         if (!conv) throw new GraphQLError('Conversation not found', { extensions: { code: 'NOT_FOUND' } });
         if (cmid) {
           const [existing] = leanSend

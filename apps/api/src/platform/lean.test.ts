@@ -1,11 +1,15 @@
 // Lean reads: tenant scoping on every call, including when a query shape's
-// rendering is reused, and the same rows as the ORM's own find.
+// rendering is reused, and the same rows as the ORM's own find. Lean writes:
+// locks, inserts and updates of changed columns only, in the caller's transaction.
+import { LockMode } from '@mikro-orm/core';
 import { startTestServer, type TestServer } from '../../test/testkit.js';
 import { Contact } from '../modules/contacts/contact.entity.js';
-import { Conversation, ConversationStatus } from '../modules/conversations/conversation.entity.js';
+import { Conversation, ConversationMode, ConversationStatus } from '../modules/conversations/conversation.entity.js';
+import { AuthorType, Message, MessageKind } from '../modules/conversations/message.entity.js';
 import { Workspace } from '../modules/workspaces/workspace.entity.js';
 import { forkFor, type Em } from './database.js';
-import { findLean, findLeanByIds } from './lean.js';
+import { findLean, findLeanByIds, insertLean, updateLean } from './lean.js';
+import { randomUUID } from 'node:crypto';
 
 const newestFirst = [{ lastMessageAt: 'desc' }, { id: 'desc' }] as const;
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
@@ -96,5 +100,82 @@ describe('lean reads', () => {
     await expect(findLean(em, Conversation, {})).rejects.toThrow(/filter 'workspace'/);
     await expect(findLeanByIds(em, Contact, [tenants[0]!.contacts[0]!])).rejects.toThrow(/filter 'workspace'/);
     expect(await findLeanByIds(em, Workspace, [tenants[0]!.id], { unscoped: true })).toHaveLength(1);
+  });
+
+  it('locks the rows it reads (select … for update), only within the fork’s workspace, and only in a transaction', async () => {
+    const [a, b] = tenants as [(typeof tenants)[0], (typeof tenants)[0]];
+    const id = a.conversations[0]!;
+    await expect(findLean(a.em(), Conversation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE })).rejects.toThrow(/transaction/);
+    // Twice: the second call reuses the rendered shape.
+    for (let round = 0; round < 2; round++) {
+      const from = t.queries.log.length;
+      const [row] = await a.em().transactional((tx) => findLean(tx, Conversation, { id }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE }));
+      expect(row?.id).toBe(id);
+      expect(t.queries.log.slice(from).filter((sql) => sql.startsWith('select'))).toEqual([
+        expect.stringMatching(/^select "c0"\.\* from "conversation" as "c0" where "c0"\."id" = .+ and "c0"\."workspace_id" = .+ limit .+ for update$/),
+      ]);
+      expect(await b.em().transactional((tx) => findLean(tx, Conversation, { id }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE }))).toEqual([]);
+    }
+  });
+
+  it('inserts plain rows with the ORM’s conversions, committed or rolled back with the transaction', async () => {
+    const [a] = tenants as [(typeof tenants)[0]];
+    const conversation = a.conversations[1]!;
+    const row = (seq: number) => ({
+      id: randomUUID(),
+      workspace: { id: a.id },
+      conversation: { id: conversation },
+      seq,
+      authorType: AuthorType.CUSTOMER,
+      kind: MessageKind.MESSAGE,
+      authorUser: null,
+      body: `lean insert ${seq}`,
+      clientMessageId: null,
+      moderation: { flagged: false, categories: ['x'], pii: [], source: 'local' as const },
+      createdAt: new Date(Date.now() - 1000 + seq),
+    });
+    const rows = [row(1), row(2)];
+    await a.em().transactional((tx) => insertLean(tx, Message, rows));
+    const stored = await a.em().find(Message, { conversation }, { orderBy: { seq: 'asc' } });
+    expect(stored.map((m) => [m.id, m.seq, m.body, m.conversation.id, m.workspace.id, m.kind, m.moderation, m.createdAt.getTime()])).toEqual(
+      rows.map((r) => [r.id, r.seq, r.body, conversation, a.id, MessageKind.MESSAGE, r.moderation, r.createdAt.getTime()]),
+    );
+    const lost = row(3);
+    await expect(
+      a.em().transactional(async (tx) => {
+        await insertLean(tx, Message, [lost]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await a.em().count(Message, { id: lost.id })).toBe(0);
+    // A database constraint still holds: the same seq again is refused.
+    await expect(a.em().transactional((tx) => insertLean(tx, Message, [{ ...row(2), id: randomUUID() }]))).rejects.toThrow(/unique|duplicate/i);
+  });
+
+  it('updates only the columns that changed, by key, call after call', async () => {
+    const [a] = tenants as [(typeof tenants)[0]];
+    const id = a.conversations[2]!;
+    for (let round = 0; round < 3; round++) {
+      const language = `l${round}`;
+      const wrote = await a.em().transactional(async (tx) => {
+        const [row] = await findLean(tx, Conversation, { id }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE });
+        const before = { ...row! };
+        // Written by someone else after the read: an update of changed columns only leaves it alone.
+        await tx.execute('update conversation set language = ? where id = ?', [language, id]);
+        expect(await updateLean(tx, Conversation, row!, before)).toBe(false);
+        row!.mode = round % 2 ? ConversationMode.AI : ConversationMode.HUMAN;
+        row!.lastSeq += 1;
+        row!.resolvedAt = new Date(Date.UTC(2026, 0, round + 1));
+        return updateLean(tx, Conversation, row!, before);
+      });
+      expect(wrote).toBe(true);
+      const stored = await a.em().findOneOrFail(Conversation, { id });
+      expect([stored.mode, stored.lastSeq, stored.resolvedAt, stored.language]).toEqual([
+        round % 2 ? ConversationMode.AI : ConversationMode.HUMAN,
+        round + 1,
+        new Date(Date.UTC(2026, 0, round + 1)),
+        language,
+      ]);
+    }
   });
 });

@@ -12,7 +12,16 @@
 // plain column, and only after checking, when it was rendered, that its
 // parameters were exactly those values in order; anything else (operators,
 // nesting, nulls, dates, custom types) goes through the QueryBuilder as usual.
-import type { EntityClass, EntityMetadata, EntityProperty, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+//
+// Writes for hot paths (sendMessage): `findLean` with `lockMode` locks the
+// rows it reads (`select ... for update`, inside the caller's transaction),
+// `insertLean` INSERTs plain rows and `updateLean` UPDATEs the columns of a
+// plain row that changed. A managed entity costs the unit of work a snapshot
+// at load, a change-set diff at flush and a QueryBuilder per statement; these
+// write the same statements from the same entity metadata, type conversions,
+// connection and transaction, without the identity map. The rows written are
+// not managed: nothing in the unit of work knows of them.
+import { LockMode, type EntityClass, type EntityMetadata, type EntityProperty, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { Em } from './database.js';
 
 export interface LeanOptions<T> {
@@ -20,24 +29,29 @@ export interface LeanOptions<T> {
   limit?: number;
   /** Skip the default filters (the caller guarantees scoping). */
   unscoped?: boolean;
+  /** Lock the rows read (`for update` and the like); only inside a transaction, which holds the locks until it ends. */
+  lockMode?: LockMode;
 }
 
 type Row = Record<string, unknown>;
 /** What `run` needs of a QueryBuilder. */
 interface Rendered {
   toQuery(): { sql: string; params: readonly unknown[] };
-  execute(method: 'all', mapResults: false): Promise<unknown>;
+  execute(method: 'all' | 'run', mapResults: false): Promise<unknown>;
 }
 
 export async function findLean<T extends object>(em: Em, entity: EntityClass<T>, where: FilterQuery<T>, opts: LeanOptions<T> = {}): Promise<T[]> {
   const meta = em.getMetadata().get(entity);
+  const lock = opts.lockMode ?? LockMode.NONE;
+  // The QueryBuilder refuses a lock outside a transaction; a reused rendering must too.
+  if (lock !== LockMode.NONE && !em.isInTransaction()) throw new Error(`findLean(${meta.className}) with a lock needs a transaction`);
   const cond = await filterCondition(em, entity, opts.unscoped);
   const whereValues = flatScalars(meta, where);
   const condValues = flatScalars(meta, cond);
   const order = orderKey(opts.orderBy);
   const key =
     whereValues && condValues && order !== null
-      ? `${meta.className}\0find\0${Object.keys(where as Row).join(',')}\0${Object.keys(cond).join(',')}\0${order}\0${opts.limit ? 'limit' : ''}`
+      ? `${meta.className}\0find\0${Object.keys(where as Row).join(',')}\0${Object.keys(cond).join(',')}\0${order}\0${opts.limit ? 'limit' : ''}\0${lock}`
       : null;
   const params = key === null ? [] : [...whereValues!, ...condValues!, ...(opts.limit ? [opts.limit] : [])];
   const rows = await run(em, key, params, () => {
@@ -47,6 +61,7 @@ export async function findLean<T extends object>(em: Em, entity: EntityClass<T>,
     if (Object.keys(cond).length) qb.andWhere(cond as never);
     if (opts.orderBy) qb.orderBy(opts.orderBy as never);
     if (opts.limit) qb.limit(opts.limit);
+    if (lock !== LockMode.NONE) qb.setLockMode(lock);
     return qb;
   });
   return toLeanRows(em, meta, rows);
@@ -86,9 +101,11 @@ const MAX_SHAPES = 1000;
 const rendered = new Map<string, string>();
 
 /** Runs a memoised shape with `params`, or builds, checks and remembers it. */
-async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered): Promise<Row[]> {
+async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered): Promise<Row[]>;
+async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered, method: 'run'): Promise<unknown>;
+async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered, method: 'all' | 'run' = 'all'): Promise<unknown> {
   const sql = key === null ? undefined : rendered.get(key);
-  if (sql !== undefined) return em.execute(sql, params, 'all');
+  if (sql !== undefined) return em.execute(sql, params, method);
   const qb = build();
   if (key !== null) {
     const query = qb.toQuery();
@@ -97,7 +114,7 @@ async function run(em: Em, key: string | null, params: unknown[], build: () => R
       rendered.set(key, query.sql);
     }
   }
-  return (await qb.execute('all', false)) as Row[];
+  return qb.execute(method, false);
 }
 
 function sameValues(a: readonly unknown[], b: readonly unknown[]) {
@@ -160,4 +177,105 @@ function toLeanRows<T>(em: Em, meta: EntityMetadata, rows: Row[]): T[] {
     out[i] = row as T;
   }
   return out;
+}
+
+/** The columns a plain row writes: scalars and many-to-ones of one column each, in the entity's property order (the ORM's column order). */
+const columnsByMeta = new WeakMap<EntityMetadata, EntityProperty[]>();
+
+function writableProps(meta: EntityMetadata): EntityProperty[] {
+  let props = columnsByMeta.get(meta);
+  if (!props) {
+    props = meta.props.filter(
+      (p) => p.persist !== false && !p.formula && !p.embedded && p.fieldNames?.length === 1 && (p.kind === 'scalar' || p.kind === 'm:1'),
+    );
+    columnsByMeta.set(meta, props);
+  }
+  return props;
+}
+
+/** A many-to-one's key: an id, or what has one (a plain `{ id }`, an entity, a reference). */
+function keyOf(prop: EntityProperty, value: unknown): unknown {
+  if (value == null || typeof value !== 'object') return value ?? null;
+  return (value as Row)[prop.targetMeta?.primaryKeys[0] ?? 'id'];
+}
+
+/** The row's defined properties by property name, relations by key: what the driver's insert takes. */
+function insertData(meta: EntityMetadata, row: Row): Row {
+  const out: Row = {};
+  for (const prop of writableProps(meta)) {
+    const value = row[prop.name];
+    if (value === undefined) continue;
+    out[prop.name] = prop.kind === 'm:1' ? keyOf(prop, value) : value;
+  }
+  return out;
+}
+
+/**
+ * INSERTs plain rows (property names; relations as ids or `{ id }`) in the
+ * caller's transaction, with the driver's own multi-row insert: the columns
+ * are the row's defined properties in the entity's order and values go
+ * through the same type conversions as a flush, so the statement is the one
+ * the unit of work sends for a new entity (`em.create` + flush) with those
+ * properties set. Nothing is filled in: give every column that has no
+ * database default (ids, timestamps, the workspace). All rows need the same
+ * properties.
+ */
+export async function insertLean<T extends object>(em: Em, entity: EntityClass<T>, rows: readonly { [K in keyof T]?: unknown }[]): Promise<void> {
+  if (!rows.length) return;
+  const meta = em.getMetadata().get(entity);
+  const data = rows.map((row) => insertData(meta, row as Row));
+  await em.getDriver().nativeInsertMany(meta.class, data as never[], {
+    ctx: em.getTransactionContext(),
+    convertCustomTypes: true,
+    processCollections: false,
+  });
+}
+
+function sameColumnValue(prop: EntityProperty, a: unknown, b: unknown): boolean {
+  if (prop.kind === 'm:1') return keyOf(prop, a) === keyOf(prop, b);
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || (a == null && b == null);
+}
+
+/**
+ * UPDATEs the columns of `row` whose values differ from `before` (a copy of
+ * the row as read), by primary key: `update "t" set "a" = ?, ... where "id" = ?`,
+ * the statement a flush sends for a managed entity with those changes. Like
+ * that flush it adds no tenant condition: pass a row read through the tenant
+ * filters (and, to write over what was read, locked) in this transaction.
+ * Nothing automatic happens (no `onUpdate`): set such columns on the row.
+ * Returns whether anything was written.
+ */
+export async function updateLean<T extends object>(em: Em, entity: EntityClass<T>, row: T, before: Readonly<T>): Promise<boolean> {
+  const meta = em.getMetadata().get(entity);
+  const current = row as Row;
+  const previous = before as Row;
+  const changed = writableProps(meta).filter((p) => !p.primary && !sameColumnValue(p, current[p.name], previous[p.name]));
+  if (!changed.length) return false;
+  const pk = meta.primaryKeys[0]!;
+  const id = current[pk];
+  if (id == null || id !== previous[pk]) throw new Error(`updateLean(${meta.className}) needs the row's ${pk}, unchanged`);
+  const platform = em.getPlatform();
+  const data: Row = {};
+  const params: unknown[] = [];
+  for (const prop of changed) {
+    const value = prop.kind === 'm:1' ? keyOf(prop, current[prop.name]) : (current[prop.name] ?? null);
+    data[prop.name] = value;
+    params.push(value != null && prop.customType ? prop.customType.convertToDatabaseValue(value, platform, { key: prop.name, mode: 'query-data' }) : value);
+  }
+  params.push(id);
+  const key = `${meta.className}\0update\0${changed.map((p) => p.name).join(',')}`;
+  await run(
+    em,
+    key,
+    params,
+    () =>
+      em
+        .createQueryBuilder(entity)
+        .update(data as never)
+        .where({ [pk]: id } as never),
+    'run',
+  );
+  return true;
 }

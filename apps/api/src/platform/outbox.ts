@@ -24,13 +24,27 @@ export const IDLE_POLL_MS = 30_000;
  * (the queue took it but the delete did not commit) still runs once.
  */
 export function enqueueWith<D>(em: Em, job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): OutboxEntry {
+  const entry = outboxEntry(em, job, data, opts);
+  em.persist(entry);
+  return entry;
+}
+
+/**
+ * The same entry, not yet written: for a caller that writes it itself in its
+ * transaction (the timeline's plain-row path inserts it with `insertLean`).
+ */
+export function outboxEntry<D>(em: Em, job: JobDefinition<D>, data: D, opts: EnqueueOptions = {}): OutboxEntry {
   // The trace context of the writing request travels with the entry, so the job's span joins its trace.
-  return em.create(OutboxEntry, {
-    job: job.name,
-    data: withTraceContext(data, job.name) as Record<string, unknown>,
-    jobId: opts.jobId ?? null,
-    delayMs: opts.delayMs ?? null,
-  });
+  return em.create(
+    OutboxEntry,
+    {
+      job: job.name,
+      data: withTraceContext(data, job.name) as Record<string, unknown>,
+      jobId: opts.jobId ?? null,
+      delayMs: opts.delayMs ?? null,
+    },
+    { persist: false },
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,13 +1,13 @@
 // What a customer message sets off: analysis always, an AI answer while the
-// conversation is in AI mode. Written to the outbox in the message's own
-// transaction (dispatch the entries after commit); job ids make a retried
+// conversation is in AI mode. Outbox entries the timeline writes in the
+// message's own transaction (and dispatches after commit); job ids make a retried
 // request enqueue nothing new. The conversations module does not call these:
 // it emits customerMessageAppended to its TimelineSubscriber, which app/
 // builds here (`assistantTimelineSubscriber`).
 import type { Config } from '../../platform/config.js';
 import type { Em } from '../../platform/database.js';
 import type { Logger } from '../../platform/logger.js';
-import { enqueueWith, type OutboxDispatcher } from '../../platform/outbox.js';
+import { outboxEntry, type OutboxDispatcher } from '../../platform/outbox.js';
 import { OutboxEntry } from '../../platform/outbox.entity.js';
 import type { JobRunner } from '../../platform/queue.js';
 import { type Conversation, ConversationMode, Message, type TimelineSubscriber } from '../conversations/index.js';
@@ -36,7 +36,7 @@ export function assistantTimelineSubscriber(deps: {
 
 export function onCustomerMessage(em: Em, config: Config, conversation: Conversation, message: Pick<Message, 'id' | 'seq'>): OutboxEntry[] {
   const workspaceId = conversation.workspace.id;
-  const entries = [enqueueWith(em, analyzeJob, { workspaceId, messageId: message.id }, { jobId: message.id })];
+  const entries = [outboxEntry(em, analyzeJob, { workspaceId, messageId: message.id }, { jobId: message.id })];
   if (config.ai.autoReply && conversation.mode === ConversationMode.AI) entries.push(answerFor(em, conversation, message.seq));
   return entries;
 }
@@ -44,7 +44,7 @@ export function onCustomerMessage(em: Em, config: Config, conversation: Conversa
 export const answerJobId = (conversationId: string, seq: number) => `${conversationId}:${seq}`;
 
 function answerFor(em: Em, conversation: Conversation, seq: number) {
-  return enqueueWith(
+  return outboxEntry(
     em,
     answerJob,
     { workspaceId: conversation.workspace.id, conversationId: conversation.id, replyToSeq: seq },

@@ -19,7 +19,7 @@ import { assertId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { User } from '../auth/index.js';
 import { Contact } from '../contacts/index.js';
-import { Conversation, MAX_ATTACHMENTS_PER_MESSAGE, type Message } from '../conversations/index.js';
+import { Conversation, MAX_ATTACHMENTS_PER_MESSAGE, Message } from '../conversations/index.js';
 
 export { MAX_ATTACHMENTS_PER_MESSAGE };
 import { Attachment } from './attachment.entity.js';
@@ -156,7 +156,7 @@ export async function linkAttachments(
   actor: Actor,
   conversationId: string,
   ids: readonly string[] | null | undefined,
-  message: Message,
+  message: Pick<Message, 'id'>,
 ): Promise<Attachment[]> {
   const wanted = [...new Set(ids ?? [])];
   if (!wanted.length) return [];
@@ -172,7 +172,9 @@ export async function linkAttachments(
   if (found.length !== wanted.length) {
     throw badInput('attachmentIds must be your own uploads to this conversation that are not sent yet', 'attachmentIds');
   }
-  for (const a of found) a.message = message as never;
+  // By id: the message may be a plain row already INSERTed in this transaction (sendMessage), which the flush must not write again.
+  const linked = em.getReference(Message, message.id);
+  for (const a of found) a.message = linked as never;
   return found;
 }
 

@@ -11,8 +11,8 @@ import { conversationEvents, publishConversationChanged, type ConversationChange
 import { AuthorType, Message, MessageKind } from './message.entity.js';
 import { Timeline } from './timeline.js';
 import type { MessagePageArgs, SendMessageInput } from './message.inputs.js';
-import { findLean } from '../../platform/lean.js';
-import { emitWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
+import { findLean, updateLean } from '../../platform/lean.js';
+import { insertWebhookEvents, messageData, pokeFanOut, WebhookEventType } from '../webhooks/index.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Em } from '../../platform/database.js';
 
@@ -22,8 +22,11 @@ import type { Em } from '../../platform/database.js';
  * is reached through this port, which app/ fills.
  */
 export interface MessageAttachments {
-  /** In the message's transaction: refused attachments refuse the message, and the message never appears without its files. */
-  link(em: Em, actor: Actor, conversationId: string, ids: readonly string[] | null | undefined, message: Message): Promise<unknown>;
+  /**
+   * In the message's transaction: refused attachments refuse the message, and the message never appears without its files.
+   * The message is already written (a plain row): link by its id.
+   */
+  link(em: Em, actor: Actor, conversationId: string, ids: readonly string[] | null | undefined, message: Pick<Message, 'id'>): Promise<unknown>;
 }
 
 declare module '../../platform/context.js' {
@@ -61,15 +64,22 @@ export class MessageService {
     const timeline = new Timeline(this.scope.deps);
     let fanOut = false;
     const result = await this.scope.em.transactional(async (em) => {
+      // The hot path works on plain rows, not managed entities: the conversation
+      // is read and locked with findLean, the message, its webhook events and
+      // outbox entries are INSERTed as rows and the conversation's changed
+      // columns UPDATEd (platform/lean.ts). Still the ORM's metadata, type
+      // conversions, connection, transaction and tenant filters, and the same
+      // statements a flush would send, without the unit of work's snapshots,
+      // change-set diffs and hydration, which cost more CPU than the SQL.
       // The row lock serialises senders of one conversation: seq stays gap-free.
-      const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const [conversation] = await findLean(em, Conversation, { id: input.conversationId }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!conversation) throw notFound('Conversation');
       if (input.clientMessageId) {
-        // Only returned to the caller, never changed: a plain row is enough.
         const [existing] = await findLean(em, Message, { conversation: conversation.id, clientMessageId: input.clientMessageId }, { limit: 1 });
         if (existing?.kind === MessageKind.NOTE) throw conflict('clientMessageId is already used in this conversation');
         if (existing) return { message: existing, created: false, conversation };
       }
+      const before = { ...conversation };
       let authorType = AuthorType.CUSTOMER;
       if (actor.kind === 'user') {
         authorType = AuthorType.AGENT;
@@ -80,7 +90,7 @@ export class MessageService {
           changes.push('handed_off');
         }
         if (!conversation.assignee) {
-          conversation.assignee = em.getReference(User, actor.userId) as never;
+          conversation.assignee = { id: actor.userId } as never;
           changes.push('assigned');
         }
       }
@@ -90,7 +100,7 @@ export class MessageService {
         changes.push('reopened');
       }
       // A customer's message sets off the assistant's jobs (customerMessageAppended), written in this transaction: the outbox commits with the message.
-      const message = timeline.append(em, conversation, {
+      const message = await timeline.appendRow(em, conversation, {
         authorType,
         body,
         authorUserId: actor.kind === 'user' ? actor.userId : undefined,
@@ -100,10 +110,11 @@ export class MessageService {
       // In this transaction: refused attachments refuse the message, and the message never appears without its files.
       await this.scope.deps.messageAttachments.link(em, actor, conversation.id, input.attachmentIds, message);
       // The webhook events it sets off commit with it too.
-      fanOut = await emitWebhookEvents(em, conversation.workspace.id, [
+      fanOut = await insertWebhookEvents(em, conversation.workspace.id, [
         ...changes.flatMap((change) => conversationEvents(conversation, change)),
         { type: WebhookEventType.MESSAGE_CREATED, data: { message: messageData(message) } },
       ]);
+      await updateLean(em, Conversation, conversation, before);
       return { message, created: true, conversation };
     });
     if (result.created) {
@@ -128,7 +139,8 @@ export class MessageService {
     const body = input.body.trim();
     const timeline = new Timeline(this.scope.deps);
     const result = await this.scope.em.transactional(async (em) => {
-      const conversation = await em.findOne(Conversation, { id: input.conversationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Plain rows, as in send().
+      const [conversation] = await findLean(em, Conversation, { id: input.conversationId }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!conversation) throw notFound('Conversation');
       if (input.clientMessageId) {
         const [existing] = await findLean(em, Message, { conversation: conversation.id, clientMessageId: input.clientMessageId }, { limit: 1 });
@@ -139,7 +151,8 @@ export class MessageService {
       }
       const team = await em.find(User, { status: UserStatus.ACTIVE }, { fields: ['id', 'name', 'email'] });
       const mentioned = findMentions(body, team);
-      const message = timeline.append(em, conversation, {
+      const before = { ...conversation };
+      const message = await timeline.appendRow(em, conversation, {
         authorType: AuthorType.AGENT,
         body,
         authorUserId: me.userId,
@@ -147,6 +160,7 @@ export class MessageService {
         note: { mentions: mentioned.map((u) => u.id) },
       });
       await this.scope.deps.messageAttachments.link(em, me, conversation.id, input.attachmentIds, message);
+      await updateLean(em, Conversation, conversation, before);
       return { message, created: true, mentioned, author: team.find((u) => u.id === me.userId)?.name ?? 'A colleague' };
     });
     if (result.created) {

@@ -8,11 +8,14 @@
 // typed domain event `customerMessageAppended` to the `TimelineSubscriber`
 // that the composition root (app/) puts in AppDeps. The event is delivered
 // synchronously inside the message's transaction, and what the subscriber
-// returns (transactional-outbox entries) commits with the message or not at
-// all: a customer message is never stored without the jobs it calls for.
+// returns (transactional-outbox entries, not yet written) the timeline writes
+// in that transaction: they commit with the message or not at all, and a
+// customer message is never stored without the jobs it calls for.
+import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../platform/context.js';
 import type { Em } from '../../platform/database.js';
-import type { OutboxEntry } from '../../platform/outbox.entity.js';
+import { insertLean } from '../../platform/lean.js';
+import { OutboxEntry } from '../../platform/outbox.entity.js';
 import { User } from '../auth/index.js';
 import type { Conversation } from './conversation.entity.js';
 import { publishMessageAdded } from './message.events.js';
@@ -20,7 +23,7 @@ import { AuthorType, Message, MessageKind, type StoredModeration } from './messa
 
 /** A customer's message, just appended: delivered inside its (uncommitted) transaction. */
 export interface CustomerMessageAppended {
-  /** The message's transaction: entities created with it commit with the message. */
+  /** The message's transaction. */
   em: Em;
   conversation: Conversation;
   message: Pick<Message, 'id' | 'seq'>;
@@ -48,8 +51,9 @@ export interface TimelineSubscriber {
   screenCustomerMessage(em: Em, workspaceId: string, body: string, moderationEnabled?: boolean): Promise<StoredModeration | null>;
   /**
    * The domain event, synchronous and inside the message's transaction: the
-   * outbox entries it returns are written with the message (dispatched after
-   * commit by `Timeline.publish`).
+   * outbox entries it returns (built, not persisted: `outboxEntry`) are
+   * written by the timeline with the message and dispatched after commit by
+   * `Timeline.publish`.
    */
   customerMessageAppended(event: CustomerMessageAppended): OutboxEntry[];
   /** After a retried send of a message we already have: drive again whatever the first send set off and is not done. */
@@ -63,14 +67,27 @@ declare module '../../platform/context.js' {
   }
 }
 
-type AppendData = Parameters<typeof appendMessage>[2];
+/** What an append writes besides the seq, the time and the relations. */
+export interface AppendData {
+  authorType: AuthorType;
+  body: string;
+  authorUserId?: string;
+  clientMessageId?: string | null;
+  /** Customer messages: the content-policy verdict, when the workspace moderates. */
+  moderation?: Message['moderation'];
+  /** AI replies: what they answer and how. */
+  ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
+  /** Private notes: staff only; they take a seq but are no part of the exchange with the customer. */
+  note?: { mentions: string[] };
+}
 
 /**
- * One batch of appends: `append` inside the transaction (it writes the message
- * and, for a customer's, delivers `customerMessageAppended` in that same
- * transaction), `publish` after commit (feeds and inboxes hear of every
- * message; the outbox entries go to the queue). Jobs, which never append a
- * customer's message, need no subscriber.
+ * One batch of appends: `append` (or `appendRow`) inside the transaction (it
+ * writes the message and, for a customer's, delivers `customerMessageAppended`
+ * and writes the outbox entries it returns, in that same transaction),
+ * `publish` after commit (feeds and inboxes hear of every message; the outbox
+ * entries go to the queue). Jobs, which never append a customer's message,
+ * need no subscriber.
  */
 export class Timeline {
   private readonly appended: Message[] = [];
@@ -78,12 +95,48 @@ export class Timeline {
 
   constructor(private readonly deps: Pick<AppDeps, 'pubSub'> & Partial<Pick<AppDeps, 'outbox' | 'timelineSubscriber'>>) {}
 
+  /** Appends to a managed, locked conversation: the message and the outbox entries are written by the unit of work's flush. */
   append(em: Em, conversation: Conversation, data: AppendData): Message {
-    const customer = data.authorType === AuthorType.CUSTOMER && !data.note;
-    const subscriber = this.deps.timelineSubscriber;
-    if (customer && (!subscriber || !this.deps.outbox)) throw new Error('A customer message needs the timeline subscriber and the outbox (app/ wires them)');
+    const customer = this.checkSubscriber(data);
     const message = appendMessage(em, conversation, data);
-    if (customer) this.jobs.push(...subscriber!.customerMessageAppended({ em, conversation, message }));
+    if (customer) {
+      const entries = this.deps.timelineSubscriber!.customerMessageAppended({ em, conversation, message });
+      em.persist(entries);
+      this.jobs.push(...entries);
+    }
+    this.appended.push(message);
+    return message;
+  }
+
+  /**
+   * The same append with plain rows, for the hot paths (sendMessage,
+   * addNote): `conversation` is a row the caller read and locked with
+   * `findLean(..., { lockMode })`, whose columns this advances in place (the
+   * caller writes them with `updateLean` before commit). The message is
+   * INSERTed now, so rows that refer to it may follow in the transaction,
+   * and returned as a plain row (relations as `{ id }`, like `findLean`'s),
+   * which is not managed: never persist it.
+   */
+  async appendRow(em: Em, conversation: Conversation, data: AppendData): Promise<Message> {
+    const customer = this.checkSubscriber(data);
+    const id = randomUUID();
+    const now = new Date();
+    advance(conversation, data, id, now);
+    const message = {
+      id,
+      workspace: { id: conversation.workspace.id },
+      conversation: { id: conversation.id },
+      seq: conversation.lastSeq,
+      authorUser: data.authorUserId ? { id: data.authorUserId } : null,
+      createdAt: now,
+      ...messageFields(data),
+    } as unknown as Message;
+    await insertLean(em, Message, [message]);
+    if (customer) {
+      const entries = this.deps.timelineSubscriber!.customerMessageAppended({ em, conversation, message });
+      await insertLean(em, OutboxEntry, entries);
+      this.jobs.push(...entries);
+    }
     this.appended.push(message);
     return message;
   }
@@ -93,6 +146,39 @@ export class Timeline {
     for (const message of this.appended) publishMessageAdded(this.deps.pubSub, message);
     if (this.jobs.length) await this.deps.outbox!.dispatch(this.jobs);
   }
+
+  /** Whether this is a customer's message (which needs the subscriber and the outbox). */
+  private checkSubscriber(data: AppendData): boolean {
+    const customer = data.authorType === AuthorType.CUSTOMER && !data.note;
+    if (customer && (!this.deps.timelineSubscriber || !this.deps.outbox)) {
+      throw new Error('A customer message needs the timeline subscriber and the outbox (app/ wires them)');
+    }
+    return customer;
+  }
+}
+
+/**
+ * The conversation's side of an append (the caller holds its row lock): the
+ * next seq, and, except for private notes (the conversation's last message,
+ * its activity time and its first response stay those of the exchange with
+ * the customer), the last message and the first response time.
+ */
+function advance(conversation: Conversation, data: AppendData, messageId: string, now: Date): void {
+  conversation.lastSeq += 1;
+  conversation.updatedAt = now;
+  if (data.note) return;
+  conversation.lastMessageAt = now;
+  conversation.lastMessageId = messageId;
+  if ((data.authorType === AuthorType.AGENT || data.authorType === AuthorType.AI) && !conversation.firstResponseAt) {
+    conversation.firstResponseAt = now;
+  }
+}
+
+/** The message's own columns. */
+function messageFields(data: AppendData) {
+  const common = { authorType: data.authorType, body: data.body, clientMessageId: data.clientMessageId ?? null };
+  if (data.note) return { ...common, kind: MessageKind.NOTE, mentions: data.note.mentions };
+  return { ...common, kind: MessageKind.MESSAGE, moderation: data.moderation ?? null, ...data.ai };
 }
 
 /**
@@ -101,57 +187,17 @@ export class Timeline {
  * Writes only (no event, no announcement): services use `Timeline`; seeds and
  * tests that build history use this.
  */
-export function appendMessage(
-  em: Em,
-  conversation: Conversation,
-  data: {
-    authorType: AuthorType;
-    body: string;
-    authorUserId?: string;
-    clientMessageId?: string | null;
-    /** Customer messages: the content-policy verdict, when the workspace moderates. */
-    moderation?: Message['moderation'];
-    /** AI replies: what they answer and how. */
-    ai?: Pick<Message, 'replyToSeq' | 'citations' | 'confidence' | 'modelConfigId' | 'promptTokens' | 'completionTokens' | 'latencyMs'>;
-    /** Private notes: staff only; they take a seq but are no part of the exchange with the customer. */
-    note?: { mentions: string[] };
-  },
-): Message {
-  conversation.lastSeq += 1;
+export function appendMessage(em: Em, conversation: Conversation, data: AppendData): Message {
+  const id = randomUUID();
   const now = new Date();
-  conversation.updatedAt = now;
-  if (data.note) {
-    // The conversation's last message, its activity time and its first
-    // response stay those of the exchange with the customer.
-    return em.create(Message, {
-      workspace: conversation.workspace,
-      conversation,
-      seq: conversation.lastSeq,
-      kind: MessageKind.NOTE,
-      authorType: data.authorType,
-      authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
-      body: data.body,
-      clientMessageId: data.clientMessageId ?? null,
-      mentions: data.note.mentions,
-      createdAt: now,
-    });
-  }
-  conversation.lastMessageAt = now;
-  const message = em.create(Message, {
+  advance(conversation, data, id, now);
+  return em.create(Message, {
+    id,
     workspace: conversation.workspace,
     conversation,
     seq: conversation.lastSeq,
-    authorType: data.authorType,
     authorUser: data.authorUserId ? em.getReference(User, data.authorUserId) : null,
-    body: data.body,
-    clientMessageId: data.clientMessageId ?? null,
-    moderation: data.moderation ?? null,
     createdAt: now,
-    ...data.ai,
+    ...messageFields(data),
   });
-  conversation.lastMessageId = message.id;
-  if ((data.authorType === AuthorType.AGENT || data.authorType === AuthorType.AI) && !conversation.firstResponseAt) {
-    conversation.firstResponseAt = now;
-  }
-  return message;
 }

@@ -4,7 +4,9 @@
 // when the change committed (a rollback takes them away), and one subscribed
 // to is marked for fan-out. After commit the caller pokes the fan-out
 // (pokeFanOut), which writes one delivery per subscribed endpoint.
+import { randomUUID } from 'node:crypto';
 import type { Em } from '../../platform/database.js';
+import { findLean, insertLean } from '../../platform/lean.js';
 import { countWebhookEvent } from '../../platform/metrics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { JobRunner } from '../../platform/queue.js';
@@ -95,18 +97,36 @@ export interface PendingEvent {
   data: Record<string, unknown>;
 }
 
-/** Endpoints per (transaction) EntityManager: a change emitting several events reads them once. */
-const endpointsOf = new WeakMap<Em, Map<string, Promise<WebhookEndpoint[]>>>();
+/** What deciding fan-out needs of an endpoint. */
+type EnabledEndpoint = Pick<WebhookEndpoint, 'eventTypes'>;
 
-function enabledEndpoints(em: Em, workspaceId: string): Promise<WebhookEndpoint[]> {
+/** Endpoints per (transaction) EntityManager: a change emitting several events reads them once. */
+const endpointsOf = new WeakMap<Em, Map<string, Promise<EnabledEndpoint[]>>>();
+
+function enabledEndpoints(em: Em, workspaceId: string): Promise<EnabledEndpoint[]> {
   let byWorkspace = endpointsOf.get(em);
   if (!byWorkspace) endpointsOf.set(em, (byWorkspace = new Map()));
   let found = byWorkspace.get(workspaceId);
   if (!found) {
-    found = em.find(WebhookEndpoint, { workspace: workspaceId, enabled: true }, { filters: false });
+    // Only read (their event types): plain rows, the same SQL as em.find.
+    found = findLean(em, WebhookEndpoint, { workspace: workspaceId, enabled: true }, { unscoped: true });
     byWorkspace.set(workspaceId, found);
   }
   return found;
+}
+
+/** The event rows for `events`, each marked fan-out pending when an enabled endpoint subscribes to its type. */
+async function eventRows(em: Em, workspaceId: string, events: PendingEvent[]) {
+  const endpoints = await enabledEndpoints(em, workspaceId);
+  const occurredAt = new Date();
+  let pending = false;
+  const rows = events.map((e) => {
+    const fanOutPending = endpoints.some((endpoint) => endpoint.eventTypes.includes(e.type));
+    countWebhookEvent(e.type);
+    pending ||= fanOutPending;
+    return { id: randomUUID(), workspace: { id: workspaceId }, type: e.type, version: 1, data: e.data, occurredAt, fanOutPending };
+  });
+  return { rows, pending };
 }
 
 /**
@@ -118,15 +138,20 @@ function enabledEndpoints(em: Em, workspaceId: string): Promise<WebhookEndpoint[
  */
 export async function emitWebhookEvents(em: Em, workspaceId: string, events: PendingEvent[]): Promise<boolean> {
   if (!events.length) return false;
-  const endpoints = await enabledEndpoints(em, workspaceId);
-  const now = new Date();
-  let pending = false;
-  for (const e of events) {
-    const fanOutPending = endpoints.some((endpoint) => endpoint.eventTypes.includes(e.type));
-    em.create(WebhookEvent, { workspace: workspaceId, type: e.type, data: e.data, occurredAt: now, fanOutPending });
-    countWebhookEvent(e.type);
-    pending ||= fanOutPending;
-  }
+  const { rows, pending } = await eventRows(em, workspaceId, events);
+  for (const row of rows) em.create(WebhookEvent, { ...row, workspace: workspaceId });
+  return pending;
+}
+
+/**
+ * The same events INSERTed now in `em`'s transaction, as plain rows
+ * (`insertLean`) rather than through the unit of work: for hot paths that
+ * write their other rows the same way (sendMessage). Same rows, same result.
+ */
+export async function insertWebhookEvents(em: Em, workspaceId: string, events: PendingEvent[]): Promise<boolean> {
+  if (!events.length) return false;
+  const { rows, pending } = await eventRows(em, workspaceId, events);
+  await insertLean(em, WebhookEvent, rows);
   return pending;
 }
 
