@@ -520,8 +520,8 @@ function rolledUpCohort(
         count(*) filter (where had_ai)::int as ai_handled, count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
         count(*) filter (where ${HANDOFF})::int as handed_off, count(*) filter (where durable)::int as durable,
         count(frt)::int as frt_n, ${sum('frt_x')} as frt_sum,
-        count(frt) filter (where first_responder = 'AI')::int as frt_ai_n, ${sum("frt_x) filter (where first_responder = 'AI'")} as frt_ai_sum,
-        count(frt) filter (where first_responder = 'AGENT')::int as frt_human_n, ${sum("frt_x) filter (where first_responder = 'AGENT'")} as frt_human_sum,
+        count(frt) filter (where first_responder = 'AI')::int as frt_ai_n, coalesce(sum(frt_x) filter (where first_responder = 'AI'), 0) as frt_ai_sum,
+        count(frt) filter (where first_responder = 'AGENT')::int as frt_human_n, coalesce(sum(frt_x) filter (where first_responder = 'AGENT'), 0) as frt_human_sum,
         count(rt)::int as rt_n, ${sum('rt_x')} as rt_sum,
         ${csatColumns('csat_all', 'true')}, ${csatColumns('csat_ai', 'not had_agent')}, ${csatColumns('csat_human', 'had_agent')}
       from conv),

@@ -4,6 +4,11 @@
 // author type and the conversation's mode, assignee and channel, for the
 // filtered overview; a conversation changing those moves its counts itself,
 // see the conversation_dimension_rollups trigger).
+// Also the daily conversation rollups (conversation_rollup_daily, see
+// rollUpConversations below and the conversation_rollups migration): the
+// conversation figures of each UTC day, under every combination of those
+// filters, recomputed for the days that have ended and for every day a
+// conversation change has marked dirty since.
 // Each run recomputes every hour from the watermark up to the last hour that
 // ended more than GRACE ago (late commits of that hour have landed by then),
 // in one transaction, and moves the watermark. Idempotent; concurrent runs
