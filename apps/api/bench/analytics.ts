@@ -2,7 +2,8 @@
 // 1 000 000 messages; scripts/large-dataset.ts), on real PostgreSQL, with the
 // rollups (per-conversation reply facts and intent kept by triggers, hourly message
 // rollups kept by the analytics.rollup job, by author type and by the
-// conversation's mode, assignee and channel) and without them (everything
+// conversation's mode, assignee and channel, and daily conversation rollups
+// by every combination of those) and without them (everything
 // recomputed from conversations and messages on every query), alternated in
 // one run, unfiltered and filtered by each dimension and by combinations.
 // Target: < 300 ms p95 for every 30-day overview with the rollups.
@@ -78,12 +79,12 @@ export async function main() {
       `select (select count(*)::int from conversation where workspace_id = ?) as conversations, (select count(*)::int from message where workspace_id = ?) as messages`,
       [ws.id, ws.id],
     );
-  // The hourly message rollups, as the scheduled analytics.rollup job keeps them.
+  // The hourly message rollups and the daily conversation rollups, as the scheduled analytics.rollup job keeps them.
   const t0 = Date.now();
   const rolled = await rollupJob.handle({}, { orm, logger, config } as never);
   console.log(`message rollups brought up to date (${(rolled as { hours: number }).hours} hours) in ${round((Date.now() - t0) / 1000)} s`);
   // What autovacuum does to them soon after a large catch-up: statistics (and a visibility map) for the rows the job just wrote.
-  await orm.em.getConnection().execute('vacuum analyze message_rollup_hourly, message_dimension_rollup_hourly');
+  await orm.em.getConnection().execute('vacuum analyze message_rollup_hourly, message_dimension_rollup_hourly, conversation_rollup_daily');
   const server = await createAppServer({ config, orm, logger });
   const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
   try {

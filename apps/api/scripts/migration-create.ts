@@ -17,6 +17,8 @@ const HAND_WRITTEN = [
   'message_reply_facts',
   'analytics_rollup_state',
   'message_rollup_hourly',
+  'message_dimension_rollup',
+  'conversation_rollup',
   'conversation_retention_index',
   'message_ai_usage_index',
   'message_created_at_index',

@@ -26,6 +26,7 @@ import { Migration20261208200000_ticket_detail_sla } from './Migration2026120820
 import { Migration20261209100000_attachments } from './Migration20261209100000_attachments.js';
 import { Migration20261210100000_message_dimension_rollups } from './Migration20261210100000_message_dimension_rollups.js';
 import { Migration20261211100000_conversation_intent } from './Migration20261211100000_conversation_intent.js';
+import { Migration20261212100000_conversation_rollups } from './Migration20261212100000_conversation_rollups.js';
 
 export const migrations = [
   { name: 'Migration20261121033512_initial', class: Migration20261121033512_initial },
@@ -55,4 +56,5 @@ export const migrations = [
   { name: 'Migration20261209100000_attachments', class: Migration20261209100000_attachments },
   { name: 'Migration20261210100000_message_dimension_rollups', class: Migration20261210100000_message_dimension_rollups },
   { name: 'Migration20261211100000_conversation_intent', class: Migration20261211100000_conversation_intent },
+  { name: 'Migration20261212100000_conversation_rollups', class: Migration20261212100000_conversation_rollups },
 ];

@@ -1,9 +1,11 @@
 // The filtered overview (mode, assignee, channel, and their combinations)
-// read from the dimension rollups equals the one recomputed from the
-// messages (ANALYTICS_ROLLUPS=false), before and after conversations change
-// mode, assignee and channel across hour and day boundaries, and while the
-// rollup job runs alongside such changes and alongside customer messages
-// being analysed (the per-conversation intent the overview reads).
+// read from the dimension rollups and the daily conversation rollups equals
+// the one recomputed from the messages (ANALYTICS_ROLLUPS=false), before and
+// after conversations change mode, assignee, channel or any other figure
+// across hour and day boundaries (days marked dirty, then rolled up again),
+// on days still open, and while the rollup job runs alongside such changes
+// and alongside customer messages being analysed (the per-conversation intent
+// the overview reads).
 import { forkFor } from '../../platform/database.js';
 import { collect, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 import { User, UserRole } from '../auth/user.entity.js';
@@ -16,13 +18,16 @@ const at = (iso: string) => new Date(`2026-02-${iso}Z`);
 
 const QUERY = `query($from: DateTimeISO!, $to: DateTimeISO!, $g: Granularity, $f: AnalyticsFilter) {
   analytics(range: {from: $from, to: $to}, granularity: $g, filter: $f) {
-    conversationsCreated resolutionRate automatedResolutionRate handoffRate
+    conversationsCreated resolutionRate automatedResolutionRate handoffRate durableResolutionRate
     handoffReasons { label count } messagesByAuthorType { label count } conversationsByIntent { label count }
     firstResponseTime { count avgSeconds medianSeconds p90Seconds }
-    csat { score responseRate ratings }
+    firstResponseTimeAi { count avgSeconds medianSeconds p90Seconds }
+    firstResponseTimeHuman { count avgSeconds medianSeconds p90Seconds }
+    resolutionTime { count avgSeconds medianSeconds p90Seconds }
+    csat { score responseRate ratings } csatAi { score responseRate ratings } csatHuman { score responseRate ratings }
     agents { agent { name } handled firstResponseMedianSeconds resolutionMedianSeconds csatScore }
     aiUsage { answers promptTokens completionTokens avgLatencyMs }
-    timeseries { start conversationsCreated resolved handedOff aiHandled resolvedByAi aiAnswers }
+    timeseries { start conversationsCreated resolved handedOff firstResponseMedianSeconds resolutionMedianSeconds aiHandled resolvedByAi csatScore aiAnswers }
   }
 }`;
 
@@ -48,6 +53,7 @@ describe('analytics filtered by mode, assignee and channel', () => {
   ];
   const ranges = () => [
     { from: at('10T10:30:00'), to: at('11T00:45:00'), g: 'HOUR' }, // partial hours at both ends
+    { from: at('09T18:00:00'), to: at('15T06:00:00'), g: 'HOUR' }, // whole days in the middle (the conversation rollups' hours), partial ones at the ends
     { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY' },
     { from: at('01T00:00:00'), to: new Date(Date.now() + 3600_000).toISOString(), g: 'WEEK' }, // up to now: hours not rolled up yet
   ];
@@ -88,7 +94,8 @@ describe('analytics filtered by mode, assignee and channel', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer();
+    // Hundreds of overviews a minute: the per-user rate limit is not this suite's subject.
+    t = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
     ws = await t.createWorkspace('Filters');
     other = await t.createWorkspace('Elsewhere');
     const em = forkFor(t.server.deps.orm, null);
@@ -320,5 +327,122 @@ describe('analytics filtered by mode, assignee and channel', () => {
         { label: 'CUSTOMER', count: 1 },
       ],
     });
+  });
+
+  it('reads whole days from the conversation rollups, and a day changed since from the conversations until the job rolls it up again', async () => {
+    await runRollups();
+    const month = { from: at('01T00:00:00'), to: '2026-03-01T00:00:00Z', g: 'DAY' };
+    const dayRows = (day: string) =>
+      t.sql(`select created, csat_ai_ratings + csat_human_ratings as ratings from conversation_rollup_daily where workspace_id = ? and dims = 0 and day = ?`, [
+        ws.workspaceId,
+        at(day),
+      ]);
+    const marks = async () =>
+      (
+        await t.sql(`select count(distinct day)::int as n from conversation_rollup_dirty where workspace_id = ? and day < ?`, [
+          ws.workspaceId,
+          at('15T00:00:00'),
+        ])
+      )[0].n;
+    // Every day with conversations has its unfiltered row, and rows for every combination of the filters (dims, a bitmask).
+    expect(await dayRows('14T00:00:00')).toEqual([{ created: 1, ratings: 0 }]);
+    const perDims = await t.sql(
+      `select dims, sum(created)::int as created from conversation_rollup_daily where workspace_id = ? and day = ? group by 1 order by 1`,
+      [ws.workspaceId, at('10T00:00:00')],
+    );
+    expect(perDims).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((dims) => ({ dims, created: 3 }))); // K1, K2 and K3, under each filter combination
+    expect(await marks()).toBe(0);
+
+    // The overview reads those rows: a row changed behind its back shows.
+    await t.sql(`update conversation_rollup_daily set created = created + 100 where workspace_id = ? and dims = 0 and day = ?`, [
+      ws.workspaceId,
+      at('14T00:00:00'),
+    ]);
+    expect((await overview(month, true)).conversationsCreated).toBe((await overview(month, false)).conversationsCreated + 100);
+
+    // K6 (the 14th) rated and resolved: its day is marked, and read from the conversations (the tampered row no longer counts).
+    await t.sql(`update conversation set csat_score = 5, status = 'RESOLVED', resolved_at = ? where id = ?`, [at('14T15:30:00'), ids.k6]);
+    expect(await marks()).toBe(1);
+    expect(await dayRows('14T00:00:00')).toEqual([{ created: 101, ratings: 0 }]);
+    await expectRollupsToMatchRecompute();
+
+    // The next run rolls that day up again and deletes its mark.
+    await runRollups();
+    expect(await marks()).toBe(0);
+    expect(await dayRows('14T00:00:00')).toEqual([{ created: 1, ratings: 1 }]);
+    await expectRollupsToMatchRecompute();
+  });
+
+  it('counts a day still open from the conversations, and files it once the job rolls it up', async () => {
+    const em = forkFor(t.server.deps.orm, null);
+    const contact = em.create(Contact, { workspace: ws.workspaceId, name: 'Now' });
+    const now = new Date();
+    const today = new Date(Math.floor(now.getTime() / 86400_000) * 86400_000);
+    const live = em.create(Conversation, {
+      workspace: ws.workspaceId,
+      contact,
+      createdAt: now,
+      lastMessageAt: now,
+      mode: ConversationMode.HUMAN,
+      channel: Channel.EMAIL,
+      assignee: agents.ann,
+      firstResponseAt: new Date(now.getTime() + 1000),
+      csatScore: 3,
+    } as never) as Conversation;
+    await em.flush();
+    await runRollups();
+    // The watermark stops before today: today's conversations are read from the conversation rows.
+    const [state] = await t.sql(`select rolled_up_to from analytics_rollup_state where name = 'conversation_daily'`);
+    expect(new Date(state.rolled_up_to).getTime()).toBeLessThanOrEqual(today.getTime());
+    expect((await t.sql(`select count(*)::int as n from conversation_rollup_daily where day >= ?`, [today]))[0].n).toBe(0);
+    const upToNow = (days: number) => ({
+      from: new Date(today.getTime() - days * 86400_000).toISOString(),
+      to: new Date(now.getTime() + 3600_000).toISOString(),
+    });
+    for (const [g, days] of [
+      ['HOUR', 2],
+      ['DAY', 20],
+      ['WEEK', 20],
+    ] as const)
+      for (const f of filters()) {
+        const vars = { ...upToNow(days), g, f };
+        expect({ vars, figures: await overview(vars, true) }).toEqual({ vars, figures: await overview(vars, false) });
+      }
+    const [ann] = (await overview({ ...upToNow(20), g: 'DAY', f: { assigneeId: agents.ann, channel: 'EMAIL' } }, true)).agents;
+    expect(ann).toMatchObject({ agent: { name: 'Ann' }, handled: 1, firstResponseMedianSeconds: 1 });
+    // Moved back a day (today is never rolled up), it is filed under yesterday, and those rows give the same figures.
+    await t.sql(`update conversation set created_at = created_at - interval '1 day', first_response_at = first_response_at - interval '1 day' where id = ?`, [
+      live.id,
+    ]);
+    await runRollups();
+    expect(
+      (
+        await t.sql(`select sum(created)::int as n from conversation_rollup_daily where workspace_id = ? and dims = 7 and day = ?`, [
+          ws.workspaceId,
+          new Date(today.getTime() - 86400_000),
+        ])
+      )[0].n,
+    ).toBe(1);
+    await expectRollupsToMatchRecompute();
+  });
+
+  it('stays exact when the rollup job runs while conversations are answered, resolved and rated', async () => {
+    await t.sql(`update analytics_rollup_state set rolled_up_to = ?`, [at('01T00:00:00')]);
+    const changes = async (w: number) => {
+      for (let i = 0; i < 6; i++) {
+        const k = ['k1', 'k3', 'k5', 'k6'][(i + w) % 4]!;
+        await t.sql(`update conversation set csat_score = ?, status = ?, resolved_at = case when ? then created_at + interval '2 hours' end where id = ?`, [
+          1 + ((i + w) % 5),
+          i % 2 ? 'RESOLVED' : 'OPEN',
+          i % 2 === 1,
+          ids[k],
+        ]);
+        await t.sql(`update conversation set first_response_at = created_at + (? * interval '1 second') where id = ?`, [7 + i + w, ids[k]]);
+      }
+    };
+    await Promise.all([runRollups(), changes(0), changes(1)]);
+    await expectRollupsToMatchRecompute();
+    await runRollups();
+    await expectRollupsToMatchRecompute();
   });
 });

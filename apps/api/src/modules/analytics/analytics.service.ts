@@ -6,7 +6,7 @@ import { workspaceActor } from '../../platform/actor.js';
 import { badInput } from '../../platform/errors.js';
 import type { Em } from '../../platform/database.js';
 import { User } from '../auth/index.js';
-import { ROLLUP_STATE } from './rollup.job.js';
+import { CONVERSATION_ROLLUP_STATE, ROLLUP_STATE } from './rollup.job.js';
 import type { Analytics, AnalyticsBucket, AnalyticsFilter, Csat, DateRangeInput, DurationStats } from './analytics.types.js';
 import { Granularity } from './analytics.types.js';
 
@@ -35,9 +35,14 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
+/**
+ * Count, average, median and p90 of a duration. The average is taken over the
+ * exact durations (numeric seconds, `${expr}_x`), so that it does not depend
+ * on the order the values are added in: the rollups' sums give the same figure.
+ */
 function durationColumns(prefix: string, expr: string, where = 'true') {
   return `count(*) filter (where ${expr} is not null and ${where})::int as ${prefix}_n,
-    avg(${expr}) filter (where ${where}) as ${prefix}_avg,
+    (avg(${expr}_x) filter (where ${where}))::float8 as ${prefix}_avg,
     percentile_cont(0.5) within group (order by ${expr}) filter (where ${where}) as ${prefix}_med,
     percentile_cont(0.9) within group (order by ${expr}) filter (where ${where}) as ${prefix}_p90`;
 }
@@ -107,13 +112,19 @@ export class AnalyticsService {
         c.handoff_reason, c.csat_score, c.assignee_id,
         extract(epoch from c.first_response_at - c.created_at)::float8 as frt,
         extract(epoch from c.resolved_at - c.created_at)::float8 as rt,
+        extract(epoch from c.first_response_at - c.created_at) as frt_x,
+        extract(epoch from c.resolved_at - c.created_at) as rt_x,
         ${this.scope.deps.config.analyticsRollups ? CONVERSATION_FACTS : CONVERSATION_FACTS_FROM_MESSAGES}
       from conversation c where ${where.join(' and ')})`;
 
+    // With the conversation rollups: the whole UTC days they cover from them, the rest from the conversations.
+    const days = this.scope.deps.config.analyticsRollups && !filter.labelIds?.length ? await rolledUpDays(em, from, to) : null;
     // Everything per conversation comes from one statement: the range is
     // scanned once (materialised), and each part is aggregated from it.
-    const cohortQuery = em.execute<Row[]>(
-      `${conv.replace('with conv as (', 'with conv as materialized (')},
+    const cohortQuery = days
+      ? em.execute<Row[]>(...rolledUpCohort(workspaceId, where, params, dimensionsOf(filter), days, durableBefore, granularity))
+      : em.execute<Row[]>(
+          `${conv.replace('with conv as (', 'with conv as materialized (')},
       totals as (select
         count(*)::int as created,
         count(*) filter (where resolved)::int as resolved,
@@ -125,9 +136,9 @@ export class AnalyticsService {
         ${durationColumns('frt_ai', 'frt', "first_responder = 'AI'")},
         ${durationColumns('frt_human', 'frt', "first_responder = 'AGENT'")},
         ${durationColumns('rt', 'rt')},
-        ${csatColumns('all', 'true')},
-        ${csatColumns('ai', 'not had_agent')},
-        ${csatColumns('human', 'had_agent')}
+        ${csatColumns('csat_all', 'true')},
+        ${csatColumns('csat_ai', 'not had_agent')},
+        ${csatColumns('csat_human', 'had_agent')}
       from conv),
       reasons as (select handoff_reason as label, count(*)::int as count from conv where ${HANDOFF} group by 1),
       -- A conversation's intent is its first analysed customer message's (the workspace's own labels once trained).
@@ -151,8 +162,8 @@ export class AnalyticsService {
         (select coalesce(json_agg(intents order by count desc, label), '[]') from intents) as intents,
         (select coalesce(json_agg(agents order by handled desc, assignee_id), '[]') from agents) as agents,
         (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`,
-      [durableBefore, ...params],
-    );
+          [durableBefore, ...params],
+        );
     const messages = messageFigures(em, workspaceId, from, to, this.scope.deps.config.analyticsRollups);
     // The message and ticket figures are independent of it: all run at once.
     const [[cohort], byAuthor, tickets, backlog, breaches, [sla], ai, aiBuckets] = await Promise.all([
@@ -225,9 +236,9 @@ export class AnalyticsService {
       handoffReasons: reasons.map((r) => ({ label: String(r.label), count: Number(r.count) })),
       conversationsByIntent: intents.map((r) => ({ label: String(r.label), count: Number(r.count) })),
       durableResolutionRate: ratio(Number(t.durable), resolved),
-      csat: csatOf(t, 'all'),
-      csatAi: csatOf(t, 'ai'),
-      csatHuman: csatOf(t, 'human'),
+      csat: csatOf(t, 'csat_all'),
+      csatAi: csatOf(t, 'csat_ai'),
+      csatHuman: csatOf(t, 'csat_human'),
       ticketBacklog: backlog.map((r) => ({ status: String(r.status), priority: String(r.priority), count: Number(r.count) })),
       slaBreaches: Number(breaches[0]?.n ?? 0),
       ticketSla: {
@@ -384,4 +395,177 @@ async function messageFigures(em: Em, workspaceId: string, from: Date, to: Date,
         [...rolledParams, ...rawParams],
       ),
   };
+}
+
+const DAY_MS = 86400_000;
+/** The bit of each filter in conversation_rollup_daily.dims. */
+const DIM_BITS: Record<Dimensions[number][0], number> = { mode: 1, assignee_id: 2, channel: 4 };
+
+/**
+ * The whole UTC days of [from, to) that the conversation rollups cover
+ * ([first, last)), or null when there are none. Read before the overview's
+ * statement: a run of the job that commits in between only makes more days
+ * available than these (it replaces a day's rows and deletes its marks at once).
+ */
+async function rolledUpDays(em: Em, from: Date, to: Date) {
+  const [state] = await em.execute<{ rolled_up_to: Date | string }[]>(`select rolled_up_to from analytics_rollup_state where name = ?`, [
+    CONVERSATION_ROLLUP_STATE,
+  ]);
+  if (!state) return null;
+  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+  const last = Math.min(Math.floor(to.getTime() / DAY_MS) * DAY_MS, new Date(state.rolled_up_to).getTime());
+  return last > first ? { first: new Date(first), last: new Date(last) } : null;
+}
+
+/**
+ * The overview's conversation figures from the daily conversation rollups for
+ * the days they cover and have not been marked dirty since (see the
+ * conversation_rollups migration), and from the conversations themselves for
+ * the rest: the partial days at either end, the days after the watermark and
+ * the dirty days. One statement, so that the marks, the rollups and the
+ * conversations are read at one moment. The filters are the conversation's
+ * current mode, assignee and channel, as in the recompute: a conversation
+ * that changes them marks its day dirty, and the job files it under its new
+ * values. Sums and counts add up; medians and p90s are taken over the union of
+ * the durations the rows keep and those of the conversations read; a DAY or
+ * HOUR bucket is a single day's (a day is read from one side only), so its
+ * medians are the row's own; a WEEK bucket's are taken over its days' values.
+ */
+function rolledUpCohort(
+  workspaceId: string,
+  where: string[],
+  params: unknown[],
+  dims: Dimensions,
+  days: { first: Date; last: Date },
+  durableBefore: Date,
+  granularity: Granularity,
+): [string, unknown[]] {
+  const args: unknown[] = [];
+  const p = (...values: unknown[]) => {
+    args.push(...values);
+    return values.map(() => '?').join(', ');
+  };
+  const columns = () => `c.created_at, c.resolved_at is not null as resolved,
+        (c.resolved_at is not null and c.status = 'RESOLVED' and c.resolved_at <= ${p(durableBefore)}) as durable,
+        c.handoff_reason, c.csat_score, c.assignee_id,
+        extract(epoch from c.first_response_at - c.created_at)::float8 as frt,
+        extract(epoch from c.resolved_at - c.created_at)::float8 as rt,
+        extract(epoch from c.first_response_at - c.created_at) as frt_x,
+        extract(epoch from c.resolved_at - c.created_at) as rt_x,
+        ${CONVERSATION_FACTS}`;
+  // The filter's conditions, with their parameters added in place.
+  const filtered = () => {
+    let i = 0;
+    return where.map((w) => w.replace(/\?/g, () => p(params[i++]))).join(' and ');
+  };
+  const mask = dims.reduce((m, [c]) => m | DIM_BITS[c], 0);
+  const rows = (m: number, extra = '') =>
+    `select * from conversation_rollup_daily r where r.workspace_id = ${p(workspaceId)} and r.dims = ${p(m)}
+       ${dims.map(([c, v]) => `and r.${c} = ${p(v)}`).join(' ')} ${extra}
+       and r.day >= ${p(days.first)} and r.day < ${p(days.last)} and r.day not in (select day from dirty)`;
+  const cte = `with dirty as materialized (
+      select distinct day from conversation_rollup_dirty where workspace_id = ${p(workspaceId)} and day >= ${p(days.first)} and day < ${p(days.last)}),
+    conv as materialized (
+      select ${columns()} from conversation c where ${filtered()} and c.created_at < ${p(days.first)}
+      union all
+      select ${columns()} from conversation c where ${filtered()} and c.created_at >= ${p(days.last)}
+      union all
+      select ${columns()} from dirty d join conversation c on c.created_at >= d.day and c.created_at < d.day + interval '1 day' where ${filtered()}),
+    ru as materialized (${rows(mask)}),
+    ra as materialized (${mask & DIM_BITS.assignee_id ? 'select * from ru where assignee_id is not null' : rows(mask | DIM_BITS.assignee_id, 'and r.assignee_id is not null')})`;
+  const sum = (expr: string) => `coalesce(sum(${expr}), 0)`;
+  const FRT_N = 'cardinality(frt_ai) + cardinality(frt_human) + cardinality(frt_other)';
+  const duration = (name: string, n: string, total: string) =>
+    `a.${n} + b.${n} as ${name}_n, ((a.${total} + b.${total}) / nullif(a.${n} + b.${n}, 0))::float8 as ${name}_avg, v.${name}_med, v.${name}_p90`;
+  const csat = (name: string) => ['ratings', 'positive', 'resolved', 'rated_resolved'].map((f) => `a.${name}_${f} + b.${name}_${f} as ${name}_${f}`).join(', ');
+  const ruCsat = (name: string, of: (f: string) => string) =>
+    ['ratings', 'positive', 'resolved', 'rated_resolved'].map((f) => `${sum(of(f))}::int as ${name}_${f}`).join(', ');
+  const pct = (name: string, expr: string, where = 'true') =>
+    `percentile_cont(0.5) within group (order by ${expr}) filter (where ${where}) as ${name}_med,
+     percentile_cont(0.9) within group (order by ${expr}) filter (where ${where}) as ${name}_p90`;
+  const week = granularity === Granularity.WEEK;
+  const ruBuckets =
+    granularity === Granularity.HOUR
+      ? `select (ru.day at time zone 'UTC') + x.h * interval '1 hour', x.created, x.resolved, x.handed_off, x.frt_med, x.rt_med, x.ai_handled, x.ai_resolved, x.ratings, x.positive
+           from ru, unnest(ru.hours, ru.h_created, ru.h_resolved, ru.h_handed_off, ru.h_frt_med, ru.h_rt_med, ru.h_ai_handled, ru.h_ai_resolved, ru.h_ratings, ru.h_positive)
+             x (h, created, resolved, handed_off, frt_med, rt_med, ai_handled, ai_resolved, ratings, positive)`
+      : `select date_trunc('${TRUNC[granularity]}', ru.day at time zone 'UTC'), created, resolved, handed_off, frt_med, rt_med, ai_handled, ai_resolved,
+                csat_ai_ratings + csat_human_ratings, csat_ai_positive + csat_human_positive from ru`;
+  const rawBuckets = `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
+           count(*)::int as created, count(*) filter (where resolved)::int as resolved,
+           count(*) filter (where ${HANDOFF})::int as handed_off,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           percentile_cont(0.5) within group (order by rt) as rt_med,
+           count(*) filter (where had_ai)::int as ai_handled,
+           count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv group by 1`;
+  // A week mixes rolled-up days and days read from the conversations: its counts add up, its medians come from the values.
+  const buckets = week
+    ? `bucket_counts as (select bucket, sum(created)::int as created, sum(resolved)::int as resolved, sum(handed_off)::int as handed_off,
+           sum(ai_handled)::int as ai_handled, sum(ai_resolved)::int as ai_resolved, sum(ratings)::int as ratings, sum(positive)::int as positive
+         from (select bucket, created, resolved, handed_off, ai_handled, ai_resolved, ratings, positive from (${rawBuckets}) r
+               union all
+               select date_trunc('week', day at time zone 'UTC'), created, resolved, handed_off, ai_handled, ai_resolved,
+                      csat_ai_ratings + csat_human_ratings, csat_ai_positive + csat_human_positive from ru) x group by 1),
+       bucket_values as (select date_trunc('week', created_at at time zone 'UTC') as bucket, frt, rt from conv
+         union all select date_trunc('week', day at time zone 'UTC'), v, null::float8 from ru, unnest(ru.frt_ai || ru.frt_human || ru.frt_other) v
+         union all select date_trunc('week', day at time zone 'UTC'), null::float8, v from ru, unnest(ru.rt) v),
+       buckets as (select c.bucket, c.created, c.resolved, c.handed_off, m.frt_med, m.rt_med, c.ai_handled, c.ai_resolved, c.ratings, c.positive
+         from bucket_counts c left join (select bucket, percentile_cont(0.5) within group (order by frt) as frt_med, percentile_cont(0.5) within group (order by rt) as rt_med
+                                      from bucket_values group by 1) m using (bucket))`
+    : `buckets as (${rawBuckets} union all ${ruBuckets})`;
+  const sql = `${cte},
+    raw_totals as (select count(*)::int as created, count(*) filter (where resolved)::int as resolved,
+        count(*) filter (where had_ai)::int as ai_handled, count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
+        count(*) filter (where ${HANDOFF})::int as handed_off, count(*) filter (where durable)::int as durable,
+        count(frt)::int as frt_n, ${sum('frt_x')} as frt_sum,
+        count(frt) filter (where first_responder = 'AI')::int as frt_ai_n, coalesce(sum(frt_x) filter (where first_responder = 'AI'), 0) as frt_ai_sum,
+        count(frt) filter (where first_responder = 'AGENT')::int as frt_human_n, coalesce(sum(frt_x) filter (where first_responder = 'AGENT'), 0) as frt_human_sum,
+        count(rt)::int as rt_n, ${sum('rt_x')} as rt_sum,
+        ${csatColumns('csat_all', 'true')}, ${csatColumns('csat_ai', 'not had_agent')}, ${csatColumns('csat_human', 'had_agent')}
+      from conv),
+    ru_totals as (select ${sum('created')}::int as created, ${sum('resolved')}::int as resolved, ${sum('ai_handled')}::int as ai_handled,
+        ${sum('ai_resolved')}::int as ai_resolved, ${sum('handed_off')}::int as handed_off,
+        ${sum(`(select count(*) from unnest(durable_at) t where t <= ${p(durableBefore)})`)}::int as durable,
+        ${sum(FRT_N)}::int as frt_n, ${sum('frt_ai_sum + frt_human_sum + frt_other_sum')} as frt_sum,
+        ${sum('cardinality(frt_ai)')}::int as frt_ai_n, ${sum('frt_ai_sum')} as frt_ai_sum,
+        ${sum('cardinality(frt_human)')}::int as frt_human_n, ${sum('frt_human_sum')} as frt_human_sum,
+        ${sum('cardinality(rt)')}::int as rt_n, ${sum('rt_sum')} as rt_sum,
+        ${ruCsat('csat_all', (f) => `csat_ai_${f} + csat_human_${f}`)}, ${ruCsat('csat_ai', (f) => `csat_ai_${f}`)}, ${ruCsat('csat_human', (f) => `csat_human_${f}`)}
+      from ru),
+    vals as (select frt, first_responder, rt from conv
+      union all select v, 'AI', null::float8 from ru, unnest(ru.frt_ai) v
+      union all select v, 'AGENT', null::float8 from ru, unnest(ru.frt_human) v
+      union all select v, null::text, null::float8 from ru, unnest(ru.frt_other) v
+      union all select null::float8, null::text, v from ru, unnest(ru.rt) v),
+    pcts as (select ${pct('frt', 'frt')}, ${pct('frt_ai', 'frt', "first_responder = 'AI'")}, ${pct('frt_human', 'frt', "first_responder = 'AGENT'")}, ${pct('rt', 'rt')}
+      from vals),
+    totals as (select a.created + b.created as created, a.resolved + b.resolved as resolved, a.ai_handled + b.ai_handled as ai_handled,
+        a.ai_resolved + b.ai_resolved as ai_resolved, a.handed_off + b.handed_off as handed_off, a.durable + b.durable as durable,
+        ${duration('frt', 'frt_n', 'frt_sum')}, ${duration('frt_ai', 'frt_ai_n', 'frt_ai_sum')}, ${duration('frt_human', 'frt_human_n', 'frt_human_sum')},
+        ${duration('rt', 'rt_n', 'rt_sum')}, ${csat('csat_all')}, ${csat('csat_ai')}, ${csat('csat_human')}
+      from raw_totals a, ru_totals b, pcts v),
+    reasons as (select label, sum(n)::int as count from (
+        select handoff_reason as label, count(*) as n from conv where ${HANDOFF} group by 1
+        union all select key, value::int from ru, jsonb_each_text(ru.reasons)) x group by 1),
+    intents as (select label, sum(n)::int as count from (
+        select coalesce(intent, 'unknown') as label, count(*) as n from conv group by 1
+        union all select key, value::int from ru, jsonb_each_text(ru.intents)) x group by 1),
+    agent_counts as (select assignee_id, sum(handled)::int as handled, sum(ratings)::int as ratings, sum(positive)::int as positive from (
+        select assignee_id, count(*) as handled, count(csat_score) as ratings, count(*) filter (where csat_score >= 4) as positive from conv where assignee_id is not null group by 1
+        union all select assignee_id, created, csat_ai_ratings + csat_human_ratings, csat_ai_positive + csat_human_positive from ra) x group by 1),
+    agent_values as (select assignee_id, frt, rt from conv where assignee_id is not null
+        union all select assignee_id, v, null::float8 from ra, unnest(ra.frt_ai || ra.frt_human || ra.frt_other) v
+        union all select assignee_id, null::float8, v from ra, unnest(ra.rt) v),
+    agents as (select c.assignee_id, c.handled, m.frt_med, m.rt_med, c.ratings, c.positive
+        from agent_counts c left join (select assignee_id, percentile_cont(0.5) within group (order by frt) as frt_med, percentile_cont(0.5) within group (order by rt) as rt_med
+                                    from agent_values group by 1) m using (assignee_id)),
+    ${buckets}
+    select (select row_to_json(totals) from totals) as totals,
+      (select coalesce(json_agg(reasons order by count desc, label), '[]') from reasons) as reasons,
+      (select coalesce(json_agg(intents order by count desc, label), '[]') from intents) as intents,
+      (select coalesce(json_agg(agents order by handled desc, assignee_id), '[]') from agents) as agents,
+      (select coalesce(json_agg(buckets), '[]') from buckets) as buckets`;
+  return [sql, args];
 }

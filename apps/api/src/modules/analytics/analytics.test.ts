@@ -243,7 +243,7 @@ describe('analytics', () => {
 
     // The hourly message rollups, as the scheduled job leaves them.
     expect(await rollupJob.handle({}, { ...t.server.deps, attempt: 0, lastAttempt: true })).toMatchObject({ hours: expect.any(Number) });
-    const [state] = await t.sql(`select rolled_up_to from analytics_rollup_state`);
+    const [state] = await t.sql(`select rolled_up_to from analytics_rollup_state where name = 'message_hourly'`);
     expect(new Date(state.rolled_up_to).getTime()).toBeGreaterThan(Date.now() - 2 * 3600_000);
     const rolled = await t.sql(`select sum(messages)::int as n from message_rollup_hourly where workspace_id = ? and hour < '2026-01-15'`, [ws.workspaceId]);
     expect(rolled[0].n).toBe(8); // C1–C4's messages (2 + 3 + 2 + 1)
