@@ -15,6 +15,7 @@ import {
   type ChatAction,
   type ChatMessage,
   type ChatState,
+  type LiveConversation,
   type Self,
 } from './conversation';
 import { appendMessage } from './messageCache';
@@ -29,6 +30,14 @@ export interface LiveChatOptions {
   /** Start the feed once the history is in, so it resumes right after it. */
   start: boolean;
   self: Self;
+  /**
+   * The conversation's state as last read (the first read, refetches, mutation
+   * answers): applied when one of its fields changes. Not on every new read
+   * result: that changes with each message the feed adds to the cached
+   * history, while these cached fields can be older than the feed's
+   * ConversationUpdated events, which they must not undo.
+   */
+  read?: Pick<LiveConversation, 'status' | 'mode' | 'handoffReason' | 'assigneeName'> | null;
   onEvent?(event: ConversationEvent): void;
 }
 
@@ -44,7 +53,7 @@ export interface LiveChat {
   resubscribe(): void;
 }
 
-export function useLiveChat({ client, cache, conversationId, messages, start, self, onEvent }: LiveChatOptions): LiveChat {
+export function useLiveChat({ client, cache, conversationId, messages, start, self, read, onEvent }: LiveChatOptions): LiveChat {
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
@@ -58,6 +67,12 @@ export function useLiveChat({ client, cache, conversationId, messages, start, se
   useEffect(() => {
     dispatch({ type: 'reset' });
   }, [conversationId]);
+
+  // After the reset above: a new conversation's read state is applied to its fresh state.
+  const [readStatus, readMode, readReason, readAssignee] = [read?.status, read?.mode, read?.handoffReason, read?.assigneeName];
+  useEffect(() => {
+    if (readStatus) dispatch({ type: 'live', live: { status: readStatus, mode: readMode, handoffReason: readReason, assigneeName: readAssignee } });
+  }, [conversationId, readStatus, readMode, readReason, readAssignee]);
 
   useEffect(() => {
     if (!client || !start) return;

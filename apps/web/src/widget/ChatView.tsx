@@ -80,13 +80,9 @@ function Chat({ api, session, firstMessage, onFirstMessageQueued, onNewConversat
     messages: history.messages,
     start: historyReady,
     self: { type: 'CUSTOMER' },
+    read: query.data?.conversation,
     onEvent,
   });
-
-  useEffect(() => {
-    const c = query.data?.conversation;
-    if (c) dispatch({ type: 'live', live: { status: c.status, mode: c.mode, handoffReason: c.handoffReason, assigneeName: c.assigneeName } });
-  }, [query.data, dispatch]);
 
   const composer = useComposer({
     api,
