@@ -63,6 +63,19 @@ const csatOf = (r: Row, prefix: string): Csat => {
   return { ratings, score: ratings ? (positive / ratings) * 100 : null, responseRate: ratio(ratedResolved, resolved) };
 };
 
+/** The overview's buckets computed from the `conv` set (one row per conversation): the recomputed overview's, and the rolled-up one's for days it reads from the conversations. */
+function bucketsFromConversations(granularity: Granularity) {
+  return `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
+           count(*)::int as created, count(*) filter (where resolved)::int as resolved,
+           count(*) filter (where ${HANDOFF})::int as handed_off,
+           percentile_cont(0.5) within group (order by frt) as frt_med,
+           percentile_cont(0.5) within group (order by rt) as rt_med,
+           count(*) filter (where had_ai)::int as ai_handled,
+           count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
+           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
+         from conv group by 1`;
+}
+
 function csatColumns(prefix: string, where: string) {
   return `count(csat_score) filter (where ${where})::int as ${prefix}_ratings,
     count(*) filter (where csat_score >= 4 and ${where})::int as ${prefix}_positive,
@@ -148,15 +161,7 @@ export class AnalyticsService {
            percentile_cont(0.5) within group (order by rt) as rt_med,
            count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
          from conv where assignee_id is not null group by 1),
-      buckets as (select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
-           count(*)::int as created, count(*) filter (where resolved)::int as resolved,
-           count(*) filter (where ${HANDOFF})::int as handed_off,
-           percentile_cont(0.5) within group (order by frt) as frt_med,
-           percentile_cont(0.5) within group (order by rt) as rt_med,
-           count(*) filter (where had_ai)::int as ai_handled,
-           count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
-           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
-         from conv group by 1)
+      buckets as (${bucketsFromConversations(granularity)})
       select (select row_to_json(totals) from totals) as totals,
         (select coalesce(json_agg(reasons order by count desc, label), '[]') from reasons) as reasons,
         (select coalesce(json_agg(intents order by count desc, label), '[]') from intents) as intents,
@@ -491,15 +496,7 @@ function rolledUpCohort(
              x (h, created, resolved, handed_off, frt_med, rt_med, ai_handled, ai_resolved, ratings, positive)`
       : `select date_trunc('${TRUNC[granularity]}', ru.day at time zone 'UTC'), created, resolved, handed_off, frt_med, rt_med, ai_handled, ai_resolved,
                 csat_ai_ratings + csat_human_ratings, csat_ai_positive + csat_human_positive from ru`;
-  const rawBuckets = `select date_trunc('${TRUNC[granularity]}', created_at at time zone 'UTC') as bucket,
-           count(*)::int as created, count(*) filter (where resolved)::int as resolved,
-           count(*) filter (where ${HANDOFF})::int as handed_off,
-           percentile_cont(0.5) within group (order by frt) as frt_med,
-           percentile_cont(0.5) within group (order by rt) as rt_med,
-           count(*) filter (where had_ai)::int as ai_handled,
-           count(*) filter (where had_ai and resolved and not had_agent)::int as ai_resolved,
-           count(csat_score)::int as ratings, count(*) filter (where csat_score >= 4)::int as positive
-         from conv group by 1`;
+  const rawBuckets = bucketsFromConversations(granularity);
   // A week mixes rolled-up days and days read from the conversations: its counts add up, its medians come from the values.
   const buckets = week
     ? `bucket_counts as (select bucket, sum(created)::int as created, sum(resolved)::int as resolved, sum(handed_off)::int as handed_off,
