@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useRef } from 'react';
-import { act, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import type { Client, Sink } from 'graphql-ws';
-import { AgentConversationDocument, type ConversationEventsSubscription } from '@switchboard/schema/client';
+import type { Client } from 'graphql-ws';
+import { AgentConversationDocument } from '@switchboard/schema/client';
 import { renderWithProviders } from '../test/render';
 import { historyPage, liveMessage } from '../test/messages';
+import { fakeFeed, type FeedEvent } from '../test/feed';
 import { useLiveChat } from './useLiveChat';
 import { useMessageHistory } from './useMessageHistory';
-
-type FeedEvent = ConversationEventsSubscription['conversationEvents'];
-
-/** A graphql-ws client whose conversation feed the test drives. */
-function fakeFeed() {
-  const sinks: Sink<{ data: ConversationEventsSubscription }>[] = [];
-  const client = {
-    subscribe(_payload: unknown, sink: Sink<{ data: ConversationEventsSubscription }>) {
-      sinks.push(sink);
-      return () => undefined;
-    },
-  } as unknown as Client;
-  const deliver = (event: FeedEvent) => act(() => sinks.at(-1)!.next({ data: { conversationEvents: event } }));
-  return { client, sinks, deliver };
-}
 
 /** The widget's view of a conversation, reduced to what the live state says and the history's seqs. */
 function Live({ feed }: { feed: Client }) {
@@ -64,16 +50,19 @@ describe('live conversation state', () => {
     const seqs = () => screen.queryAllByRole('listitem').map((li) => Number(li.getAttribute('data-seq')));
     await waitFor(() => expect(seqs()).toEqual([7, 8, 9]));
     expect(screen.getByTestId('mode').textContent).toBe('AI');
-    await waitFor(() => expect(feed.sinks).toHaveLength(1));
+    await waitFor(() => expect(feed.subscriptions).toHaveLength(1));
 
     // The handoff's ConversationUpdated arrives before its note (the feed does not order the two).
-    feed.deliver({
+    feed.deliverEvent({
       __typename: 'ConversationUpdated',
       change: 'handed_off',
       conversation: { id: 'c1', status: 'OPEN', mode: 'HUMAN', handoffReason: 'customer_request', lastSeq: 10, assignee: null, assigneeName: null },
     } as FeedEvent);
     await waitFor(() => expect(screen.getByTestId('mode').textContent).toBe('HUMAN'));
-    feed.deliver({ __typename: 'MessageAdded', message: liveMessage(10, { authorType: 'SYSTEM', body: 'An agent will be with you shortly.' }) } as FeedEvent);
+    feed.deliverEvent({
+      __typename: 'MessageAdded',
+      message: liveMessage(10, { authorType: 'SYSTEM', body: 'An agent will be with you shortly.' }),
+    } as FeedEvent);
     await waitFor(() => expect(seqs()).toEqual([7, 8, 9, 10]));
     expect(screen.getByTestId('mode').textContent).toBe('HUMAN');
   });

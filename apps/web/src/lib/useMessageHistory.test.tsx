@@ -2,27 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { useLayoutEffect, useRef } from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import type { Client, Sink } from 'graphql-ws';
-import { AgentConversationDocument, type ConversationEventsSubscription, type MessageFieldsFragment } from '@switchboard/schema/client';
+import type { Client } from 'graphql-ws';
+import { AgentConversationDocument, type MessageFieldsFragment } from '@switchboard/schema/client';
 import { renderWithProviders } from '../test/render';
 import { historyPage, liveMessage } from '../test/messages';
+import { fakeFeed } from '../test/feed';
 import { appendMessage } from './messageCache';
 import { useLiveChat } from './useLiveChat';
 import { useMessageHistory } from './useMessageHistory';
-
-/** A graphql-ws client whose conversation feed the test drives. */
-function fakeFeed() {
-  const subscriptions: { variables: Record<string, unknown>; sink: Sink<{ data: ConversationEventsSubscription }> }[] = [];
-  const client = {
-    subscribe(payload: { variables: Record<string, unknown> }, sink: Sink<{ data: ConversationEventsSubscription }>) {
-      subscriptions.push({ variables: { ...payload.variables }, sink });
-      return () => undefined;
-    },
-  } as unknown as Client;
-  const deliver = (message: MessageFieldsFragment) =>
-    act(() => subscriptions.at(-1)!.sink.next({ data: { conversationEvents: { __typename: 'MessageAdded', message } } }));
-  return { client, subscriptions, deliver };
-}
 
 /** The console's conversation log, reduced to its history: the cached pages, the feed, and what a send answers with. */
 function Thread({ feed, onSent }: { feed: Client; onSent(send: (m: MessageFieldsFragment) => void): void }) {
