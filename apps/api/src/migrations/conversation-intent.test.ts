@@ -4,28 +4,15 @@
 // appearing, changing and going, and messages being deleted. Embedded PGlite
 // by default, a scratch PostgreSQL database when DATABASE_URL is set.
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
-import { createOrm } from '../app/database.js';
-import type { Orm } from '../platform/database.js';
+import { migratedTo } from '../../test/migration-kit.js';
 
 const BEFORE = 'Migration20261210100000_message_dimension_rollups';
 const THIS = 'Migration20261211100000_conversation_intent';
 
 describe(THIS, () => {
-  let db: ScratchDatabase | null = null;
-  let orm: Orm;
-  const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => orm.em.getConnection().execute(query, params as never[]);
+  const db = migratedTo(BEFORE);
+  const { sql } = db;
   const analysis = (intent?: string) => JSON.stringify({ ...(intent ? { intent } : {}), sentiment: 0, language: 'en' });
-
-  beforeAll(async () => {
-    db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'sb_test') : null;
-    orm = await createOrm({ databaseUrl: db?.url, dataDir: 'memory://', onQuery: () => {} });
-    await orm.migrator.up({ to: BEFORE });
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
-  });
 
   it('backfills the intent of every conversation, then keeps it as messages are analysed, re-analysed, erased and deleted', async () => {
     const [w, contact] = [randomUUID(), randomUUID()];
@@ -65,7 +52,7 @@ describe(THIS, () => {
     const c = await conversation('c', [['CUSTOMER', analysis()]]);
     const d = await conversation('d', [['CUSTOMER', null]]);
 
-    await orm.migrator.up({ to: THIS });
+    await db.orm.migrator.up({ to: THIS });
 
     const intents = async () =>
       Object.fromEntries(
@@ -115,7 +102,7 @@ describe(THIS, () => {
     await sql(`delete from conversation where id = ?`, [d]);
     expect(await intents()).toEqual(await recomputed());
 
-    await orm.migrator.down({ to: BEFORE });
+    await db.orm.migrator.down({ to: BEFORE });
     const columns = await sql(`select column_name from information_schema.columns where table_name = 'conversation' and column_name like 'intent%'`);
     expect(columns).toEqual([]);
   });

@@ -6,27 +6,15 @@
 // last_message_at) mark nothing. Embedded PGlite by default, a scratch
 // PostgreSQL database when DATABASE_URL is set.
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
-import { createOrm } from '../app/database.js';
-import { forkFor, type Orm } from '../platform/database.js';
+import { migratedTo } from '../../test/migration-kit.js';
+import { forkFor } from '../platform/database.js';
 
 const BEFORE = 'Migration20261211100000_conversation_intent';
 const THIS = 'Migration20261212100000_conversation_rollups';
 
 describe(THIS, () => {
-  let db: ScratchDatabase | null = null;
-  let orm: Orm;
-  const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => orm.em.getConnection().execute(query, params as never[]);
-
-  beforeAll(async () => {
-    db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'sb_test') : null;
-    orm = await createOrm({ databaseUrl: db?.url, dataDir: 'memory://', onQuery: () => {} });
-    await orm.migrator.up({ to: BEFORE });
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
-  });
+  const db = migratedTo(BEFORE);
+  const { sql } = db;
 
   it('marks the day of every conversation changed in what the overview reads, and nothing else', async () => {
     const [w, contact] = [randomUUID(), randomUUID()];
@@ -43,7 +31,7 @@ describe(THIS, () => {
     };
     const c1 = await conversation('2026-03-01T23:30:00Z');
 
-    await orm.migrator.up({ to: THIS });
+    await db.orm.migrator.up({ to: THIS });
     const marks = () =>
       sql(
         `select to_char(day at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as day, count(*)::int as n from conversation_rollup_dirty where workspace_id = ? group by 1 order by 1`,
@@ -71,7 +59,7 @@ describe(THIS, () => {
     // A change rolled back leaves no mark (inside its transaction, it had one).
     const inside: number[] = [];
     await expect(
-      forkFor(orm, null).transactional(async (tx) => {
+      forkFor(db.orm, null).transactional(async (tx) => {
         await tx.execute(`update conversation set csat_score = 5 where id = ?`, [c2]);
         inside.push(((await tx.execute(`select count(*)::int as n from conversation_rollup_dirty where workspace_id = ?`, [w])) as { n: number }[])[0]!.n);
         throw new Error('rolled back');
@@ -80,7 +68,7 @@ describe(THIS, () => {
     expect(inside).toEqual([10]); // its old and new values' day
     expect((await marks()).reduce((n, m: { n: number }) => n + m.n, 0)).toBe(8);
 
-    await orm.migrator.down({ to: BEFORE });
+    await db.orm.migrator.down({ to: BEFORE });
     expect(await sql(`select to_regclass('conversation_rollup_daily') as a, to_regclass('conversation_rollup_dirty') as b`)).toEqual([{ a: null, b: null }]);
     await sql(`update conversation set csat_score = 4 where id = ?`, [c2]); // no trigger left behind
   });

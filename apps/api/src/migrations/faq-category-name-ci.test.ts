@@ -3,27 +3,13 @@
 // before it): the migration merges them instead of failing. Embedded PGlite by
 // default, a scratch PostgreSQL database when DATABASE_URL is set.
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
-import { createOrm } from '../app/database.js';
-import type { Orm } from '../platform/database.js';
+import { migratedTo } from '../../test/migration-kit.js';
 
 const BEFORE = 'Migration20261121100000_message_rollups';
 
 describe('Migration20261122090000_faq_category_name_ci', () => {
-  let db: ScratchDatabase | null = null;
-  let orm: Orm;
-  const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => orm.em.getConnection().execute(query, params as never[]);
-
-  beforeAll(async () => {
-    db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'sb_test') : null;
-    // onQuery routes the ORM's log through a quiet logger (no migrator lines in the test output).
-    orm = await createOrm({ databaseUrl: db?.url, dataDir: 'memory://', onQuery: () => {} });
-    await orm.migrator.up({ to: BEFORE });
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
-  });
+  const db = migratedTo(BEFORE);
+  const { sql } = db;
 
   it('trims names, merges case-insensitive duplicates into the oldest and then enforces uniqueness ignoring case', async () => {
     const [w1, w2] = [randomUUID(), randomUUID()];
@@ -67,7 +53,7 @@ describe('Migration20261122090000_faq_category_name_ci', () => {
     };
 
     // Only this migration: `down` below then reverts exactly it, whatever comes after.
-    await orm.migrator.up({ to: 'Migration20261122090000_faq_category_name_ci' });
+    await db.orm.migrator.up({ to: 'Migration20261122090000_faq_category_name_ci' });
 
     const cats = await sql<{ id: string; workspace_id: string; name: string }>(
       `select id, workspace_id, name from faq_category order by workspace_id = ? desc, lower(name)`,
@@ -93,7 +79,7 @@ describe('Migration20261122090000_faq_category_name_ci', () => {
     await expect(cat(w2, 'Shipping', 0)).resolves.toBeTruthy();
 
     // Down restores the exact-match constraint (the merged rows stay merged).
-    await orm.migrator.down();
+    await db.orm.migrator.down();
     await expect(cat(w1, 'ACCOUNT', 0)).resolves.toBeTruthy();
     await expect(cat(w1, 'account', 0)).rejects.toThrow(/faq_category_workspace_id_name_unique/);
   });

@@ -5,27 +5,14 @@
 // assignee. Embedded PGlite by default, a scratch PostgreSQL database when
 // DATABASE_URL is set.
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/scratch-database.js';
-import { createOrm } from '../app/database.js';
-import type { Orm } from '../platform/database.js';
+import { migratedTo } from '../../test/migration-kit.js';
 
 const BEFORE = 'Migration20261209100000_attachments';
 const THIS = 'Migration20261210100000_message_dimension_rollups';
 
 describe(THIS, () => {
-  let db: ScratchDatabase | null = null;
-  let orm: Orm;
-  const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => orm.em.getConnection().execute(query, params as never[]);
-
-  beforeAll(async () => {
-    db = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'sb_test') : null;
-    orm = await createOrm({ databaseUrl: db?.url, dataDir: 'memory://', onQuery: () => {} });
-    await orm.migrator.up({ to: BEFORE });
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
-  });
+  const db = migratedTo(BEFORE);
+  const { sql } = db;
 
   it('backfills the hours already rolled up, and moves counts when a conversation is reassigned', async () => {
     const [w, contact, ann, ben] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
@@ -72,7 +59,7 @@ describe(THIS, () => {
     ]);
     await sql(`insert into analytics_rollup_state (name, rolled_up_to) values ('message_hourly', '2026-03-01T11:00:00Z')`);
 
-    await orm.migrator.up({ to: THIS });
+    await db.orm.migrator.up({ to: THIS });
 
     const rows = () =>
       sql(
@@ -94,7 +81,7 @@ describe(THIS, () => {
       { hour: '10', assignee_id: ben, channel: 'WEB_WIDGET', author_type: 'CUSTOMER', messages: 1 },
     ]);
 
-    await orm.migrator.down({ to: BEFORE });
+    await db.orm.migrator.down({ to: BEFORE });
     expect(await sql(`select to_regclass('message_dimension_rollup_hourly') as t`)).toEqual([{ t: null }]);
   });
 });
