@@ -17,6 +17,7 @@
 //   BENCH_PROFILE         auto: CPU-profile our list path when below 0.7x; 1 always; 0 never (auto)
 //   BENCH_PROFILE_S       seconds to profile (6)
 //   BENCH_PROFILE_OP      list or send: the operation profiled (list)
+//   BENCH_PROFILE_STACK   ours or baseline: the server profiled (ours), to compare the two profiles
 //   BENCH_PROFILE_OUT     also write the raw profile there (open in Chrome DevTools / speedscope)
 //
 // Layout: both servers live on the main thread (only one is loaded at a time);
@@ -61,6 +62,7 @@ const SEND_LEAN = (env.BENCH_SEND_LEAN ?? '1') === '1';
 const PROFILE = env.BENCH_PROFILE ?? 'auto';
 const PROFILE_MS = num('BENCH_PROFILE_S', 6) * 1000;
 const PROFILE_OP = env.BENCH_PROFILE_OP === 'send' ? 'send' : 'list';
+const PROFILE_STACK = env.BENCH_PROFILE_STACK === 'baseline' ? 'baseline' : 'ours';
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 const PASSWORD = 'bench-password-123';
 // Throughput ours/baseline (both caching parsed documents): issue targets.
@@ -426,13 +428,18 @@ export async function main() {
     // -- optional profile of our list path
     let profile: ReturnType<typeof summarizeProfile> | undefined;
     if (PROFILE === '1' || (PROFILE === 'auto' && listRatio < LIST_TARGET)) {
-      log(`\nprofiling our ${PROFILE_OP} path for ${PROFILE_MS / 1000}s (main thread: Apollo/express/type-graphql/MikroORM)…`);
+      log(`\nprofiling the ${PROFILE_STACK} ${PROFILE_OP} path for ${PROFILE_MS / 1000}s (main thread)…`);
+      const profiledUrl = PROFILE_STACK === 'baseline' ? baseline!.url : oursUrl;
       const session = new Session();
       session.connect();
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
-      const profiled = await runLoad({ ...(PROFILE_OP === 'send' ? sendSpec(oursUrl, 'profile') : listSpec(oursUrl)), warmupMs: 0, durationMs: PROFILE_MS });
+      const profiled = await runLoad({
+        ...(PROFILE_OP === 'send' ? sendSpec(profiledUrl, 'profile') : listSpec(profiledUrl)),
+        warmupMs: 0,
+        durationMs: PROFILE_MS,
+      });
       const { profile: raw } = (await session.post('Profiler.stop')) as unknown as { profile: Parameters<typeof summarizeProfile>[0] };
       session.disconnect();
       if (env.BENCH_PROFILE_OUT) (await import('node:fs')).writeFileSync(env.BENCH_PROFILE_OUT, JSON.stringify(raw));
