@@ -21,6 +21,7 @@
 // write the same statements from the same entity metadata, type conversions,
 // connection and transaction, without the identity map. The rows written are
 // not managed: nothing in the unit of work knows of them.
+import { LRUCache } from 'lru-cache';
 import { LockMode, type EntityClass, type EntityMetadata, type EntityProperty, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { Em } from './database.js';
 
@@ -97,8 +98,8 @@ async function filterCondition(em: Em, entity: EntityClass<object>, unscoped?: b
   return ((await em.applyFilters(entity, {}, {}, 'read')) ?? {}) as Row;
 }
 
-const MAX_SHAPES = 1000;
-const rendered = new Map<string, string>();
+/** The SQL text of each memoised shape, least recently used dropped first. */
+const rendered = new LRUCache<string, string>({ max: 1000 });
 
 /** Runs a memoised shape with `params`, or builds, checks and remembers it. */
 async function run(em: Em, key: string | null, params: unknown[], build: () => Rendered): Promise<Row[]>;
@@ -110,7 +111,6 @@ async function run(em: Em, key: string | null, params: unknown[], build: () => R
   if (key !== null) {
     const query = qb.toQuery();
     if (sameValues(query.params, params)) {
-      if (rendered.size >= MAX_SHAPES) rendered.clear();
       rendered.set(key, query.sql);
     }
   }

@@ -5,6 +5,7 @@
 // change within that second, without a message bus, and rebuilds once per
 // change. The index is a cache: losing it costs one rebuild (≈15 ms per 1k
 // chunks).
+import { LRUCache } from 'lru-cache';
 import { FAQ_CHUNK_SEPARATOR, LexicalIndex, type LexicalDocument } from '@switchboard/ai';
 import type { Em, Orm } from '../../platform/database.js';
 
@@ -67,7 +68,8 @@ interface Entry {
   index: Promise<WorkspaceIndex>;
 }
 
-const caches = new WeakMap<Orm, Map<string, Entry>>();
+/** Per ORM, the most recently searched workspaces' indexes. */
+const caches = new WeakMap<Orm, LRUCache<string, Entry>>();
 
 const PUBLISHED = `from knowledge_chunk c join faq f on f.id = c.faq_id where c.workspace_id = ? and f.status = 'PUBLISHED'`;
 
@@ -83,12 +85,12 @@ async function stampOf(em: Em, workspaceId: string): Promise<string> {
 /** The current BM25 index of a workspace's published chunks. */
 export async function lexicalIndexFor(orm: Orm, em: Em, workspaceId: string): Promise<WorkspaceIndex> {
   let cache = caches.get(orm);
-  if (!cache) caches.set(orm, (cache = new Map()));
+  if (!cache) caches.set(orm, (cache = new LRUCache({ max: MAX_WORKSPACES })));
   let entry = cache.get(workspaceId);
   const now = Date.now();
   if (!entry || now - entry.checkedAt >= STAMP_TTL_MS) {
     const stamp = await stampOf(em, workspaceId);
-    entry = cache.get(workspaceId); // another search may have rebuilt it meanwhile
+    entry = cache.peek(workspaceId); // another search may have rebuilt it meanwhile
     if (entry?.stamp === stamp) entry.checkedAt = now;
     else {
       const index = em
@@ -99,12 +101,9 @@ export async function lexicalIndexFor(orm: Orm, em: Em, workspaceId: string): Pr
       const fresh: Entry = { stamp, checkedAt: now, index };
       entry = fresh;
       // A failed build is not cached.
-      index.catch(() => cache.get(workspaceId) === fresh && cache.delete(workspaceId));
+      index.catch(() => cache.peek(workspaceId) === fresh && cache.delete(workspaceId));
     }
   }
-  // Re-inserted: Map order is the recency order the eviction reads.
-  cache.delete(workspaceId);
   cache.set(workspaceId, entry);
-  while (cache.size > MAX_WORKSPACES) cache.delete(cache.keys().next().value!);
   return entry.index;
 }

@@ -3,6 +3,7 @@
 // anything executes: variable coercion, NUL characters, cost, trusted
 // documents, and what the actor's resource kinds allow on every selected path.
 // Each throws an AppError with the HTTP status it deserves.
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import {
   getNamedType,
@@ -102,17 +103,15 @@ function costVariables(document: DocumentNode): string[] {
  * costed once, whatever its input; a list once per page size.
  */
 export function costChecker(limit = LIMITS.cost) {
-  const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const MAX_VARIANTS = 200;
+  const costs = new WeakMap<DocumentNode, LRUCache<string, number>>();
   return ({ schema, document, operationName, variables }: ResolvedOperation): void => {
     const relevant = costVariables(document);
     const key = relevant.length ? `${operationName ?? ''}\n${JSON.stringify(relevant.map((name) => variables?.[name] ?? null))}` : (operationName ?? '');
     let byVariables = costs.get(document);
-    if (!byVariables) costs.set(document, (byVariables = new Map()));
+    if (!byVariables) costs.set(document, (byVariables = new LRUCache({ max: 200 })));
     let cost = byVariables.get(key);
     if (cost === undefined) {
       cost = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators });
-      if (byVariables.size >= MAX_VARIANTS) byVariables.clear();
       byVariables.set(key, cost);
     }
     if (cost > limit) throw clientError(`Query cost ${cost} exceeds the limit of ${limit}`, 'COST_LIMIT', { cost });
@@ -149,21 +148,22 @@ export function trustedDocumentsChecker() {
  * computed once per (document, scopes).
  */
 export function resourceChecker() {
-  const verdicts = new WeakMap<DocumentNode, Map<string, string | null>>();
+  // Per document, the refusal (false: none) for each set of scopes seen, the 50 most recent kept.
+  const verdicts = new WeakMap<DocumentNode, LRUCache<string, string | false>>();
   return ({ schema, document, actor }: ResolvedOperation): void => {
     if (!restrictedByKind(actor)) return;
     const who = actor.kind === 'apiKey' ? `key:${[...actor.scopes].sort().join(',')}` : actor.kind;
     let byActor = verdicts.get(document);
-    if (!byActor) verdicts.set(document, (byActor = new Map()));
+    if (!byActor) verdicts.set(document, (byActor = new LRUCache({ max: 50 })));
     let refusal = byActor.get(who);
     if (refusal === undefined) {
-      refusal = null;
+      refusal = false;
       const typeInfo = new TypeInfo(schema);
       visit(
         document,
         visitWithTypeInfo(typeInfo, {
           Field(node) {
-            if (refusal !== null) return false;
+            if (refusal !== false) return false;
             const name = node.name.value;
             const parent = typeInfo.getParentType();
             // `__typename` and ids name things without revealing them.
@@ -177,9 +177,8 @@ export function resourceChecker() {
           },
         }),
       );
-      if (byActor.size >= 50) byActor.clear();
       byActor.set(who, refusal);
     }
-    if (refusal !== null) throw new AppError('FORBIDDEN', refusal, { reason: 'SCOPE', http: { status: 403 } });
+    if (refusal !== false) throw new AppError('FORBIDDEN', refusal, { reason: 'SCOPE', http: { status: 403 } });
   };
 }
