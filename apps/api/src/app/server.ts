@@ -30,6 +30,7 @@ import { bindTransport, sharedSubscribe } from '../platform/shared-execution.js'
 import { createOperationPipeline } from '../platform/graphql/pipeline.js';
 import { SocketSessions, type LiveSocket } from '../platform/graphql/sockets.js';
 import { concerns, PrincipalChecker, principalKey } from '../modules/auth/principals.js';
+import type { PrincipalRevokedPayload } from '../platform/topics.js';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { streamExport } from '../modules/analytics/export.js';
 import { RateLimits } from '../platform/rate-limit.js';
@@ -158,7 +159,6 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   const deps: AppDeps = { ...base, system: new SystemMonitor(base), attachmentScanner: opts.attachmentScanner };
   const rateLimits = new RateLimits(config, redis, (err) => logger.warn({ err }, 'rate limit store failed; request let through'));
   const principals = new PrincipalChecker(orm, config.authCacheSeconds * 1000);
-  deps.forgetPrincipal = (event) => principals.forget(event);
   /** A bearer token is a JWT (staff or customer) or a partner API key (`sk_…`). */
   const resolveActor = (token: string): Promise<Actor> => (looksLikeApiKey(token) ? authenticateApiKey(orm, token) : tokens.verify(token));
   // An agent coming online may take conversations waiting in their team inboxes.
@@ -188,13 +188,22 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
     logger,
   });
   sessions.start();
-  // A revocation on any node: forget cached verdicts and re-check the sockets it concerns, now.
+  // A revocation: forget cached verdicts and re-check the sockets it concerns, now.
+  const revoke = async (event: PrincipalRevokedPayload) => {
+    try {
+      principals.forget(event);
+      await sessions.recheck((actor) => concerns(actor, event));
+    } catch (err) {
+      logger.warn({ err }, 'socket re-check failed');
+    }
+  };
+  // Announced on this node: acted on at once, not only when the event comes back
+  // through Redis (slow, or away: then other nodes' periodic re-check ends theirs).
+  deps.onRevocation = (event) => void revoke(event);
+  // Announced on any node, this one included (a second re-check finds nothing left to end).
   const revocations = deps.pubSub.subscribe('principalRevoked');
   void (async () => {
-    for await (const event of revocations) {
-      principals.forget(event);
-      await sessions.recheck((actor) => concerns(actor, event)).catch((err) => logger.warn({ err }, 'socket re-check failed'));
-    }
+    for await (const event of revocations) await revoke(event);
   })();
 
   let stopping: Promise<void> | undefined;

@@ -37,9 +37,10 @@ export interface AppDeps {
   ai: AiProviders;
   /**
    * Set by API nodes: drops this node's cached verdicts about a revoked
-   * principal at once (other nodes hear of it through `principalRevoked`).
+   * principal and re-checks its sockets at once (other nodes hear of it
+   * through `principalRevoked`).
    */
-  forgetPrincipal?: (event: PrincipalRevokedPayload) => void;
+  onRevocation?: (event: PrincipalRevokedPayload) => void;
 }
 
 /** Per-request DataLoaders (`ctx.loaders.user.load(id)`…): declared in app/loaders.ts, which merges its class into this interface. */

@@ -117,13 +117,13 @@ export class PrincipalChecker {
 
 /**
  * Announces that a principal lost access: this node forgets its cached
- * verdicts at once, so the next request on it is refused (the event crosses
- * Redis asynchronously, and a request sent right after the change could
- * otherwise beat it), and every node, this one included, forgets them and
- * re-checks its sockets when the event arrives.
+ * verdicts and re-checks its sockets at once, so the next request on it is
+ * refused and its sockets close (the event crosses Redis asynchronously, and
+ * a request sent right after the change could otherwise beat it), and every
+ * node forgets them and re-checks its sockets when the event arrives.
  */
-export function announceRevocation(deps: Pick<AppDeps, 'pubSub' | 'forgetPrincipal'>, event: PrincipalRevokedPayload): void {
-  deps.forgetPrincipal?.(event);
+export function announceRevocation(deps: Pick<AppDeps, 'pubSub' | 'onRevocation'>, event: PrincipalRevokedPayload): void {
+  deps.onRevocation?.(event);
   deps.pubSub.publish('principalRevoked', event);
 }
 

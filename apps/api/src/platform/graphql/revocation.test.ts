@@ -77,6 +77,31 @@ describe('revocation reaches open sockets', () => {
     await w.client.dispose();
   });
 
+  it('the node that revokes closes its own sockets at once, without waiting for the event to come back through pub/sub', async () => {
+    const created = await t.gql(`mutation { createApiKey(input: { name: "Held back", scopes: [ANALYTICS_READ] }) { secret apiKey { id } } }`, {}, ws.token);
+    const { secret, apiKey } = created.data.createApiKey;
+    const w = watch(t, secret, METRICS);
+    await within(w.live, 10_000, 'the first metrics frame');
+    // Hold the event back, as a slow or absent Redis would.
+    const pubSub = t.server.deps.pubSub;
+    const publish = pubSub.publish.bind(pubSub);
+    const held: (() => void)[] = [];
+    pubSub.publish = ((topic: string, ...args: unknown[]) => {
+      if (topic === 'principalRevoked') held.push(() => (publish as (...a: unknown[]) => void)(topic, ...args));
+      else (publish as (...a: unknown[]) => void)(topic, ...args);
+    }) as typeof pubSub.publish;
+    try {
+      await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: apiKey.id }, ws.token);
+      expect(held.length).toBe(1);
+      expect((await within(w.failed, 5000, 'the subscription error'))[0].extensions.code).toBe('FORBIDDEN');
+      expect(await within(w.closed, 5000, 'the socket close')).toBe(4403);
+    } finally {
+      pubSub.publish = publish;
+      for (const release of held) release();
+    }
+    await w.client.dispose();
+  });
+
   it('log-out ends the session: its sockets close 4403 and its access token is refused over HTTP', async () => {
     const login = await t.gql(print(LogInDocument), { input: { email: ws.email, password: 'password123' } });
     const { accessToken, refreshToken } = login.data.logIn;
