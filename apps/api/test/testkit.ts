@@ -8,6 +8,7 @@ import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 import { createScratchDatabase } from './scratch-database.js';
+import { scrapeMetrics, type Scrape } from './prometheus.js';
 import { migratedEmbeddedDump } from './embedded-dump.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createAppServer, type AppServer, type ServerOptions } from '../src/app/server.js';
@@ -224,6 +225,51 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Resolves once `feed`, a conversationEvents subscription, is live: a typing
+ * indicator set by `token` through the API reaches it. The indicator goes
+ * through the same channel as every other event of the conversation, after
+ * the feed's start-up reads, so an event published from then on is delivered
+ * (no sleep that a loaded machine can outlast). Its TypingChanged events
+ * stay in `feed.events`.
+ */
+export async function untilFeedLive(t: Pick<TestServer, 'gql'>, feed: Collector<any>, conversationId: string, token: string): Promise<void> {
+  const typed = (events: any[]) => events.some((e) => e?.__typename === 'TypingChanged');
+  await eventually(
+    async () => {
+      const res = await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: conversationId }, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return feed.until(typed, 1_000).then(
+        () => true,
+        () => false,
+      );
+    },
+    30_000,
+    'a live conversation feed',
+  );
+}
+
+/**
+ * Subscriptions this process's servers report as started
+ * (`switchboard_subscriptions_active`, by root field), counted from now:
+ * `until({ inboxEvents: 1 })` resolves once one more has started.
+ */
+export async function subscriptionCounter(baseUrl: string) {
+  const before = await scrapeMetrics(baseUrl);
+  const active = (m: Scrape, topic: string) => m.sum('switchboard_subscriptions_active', { topic });
+  return {
+    until: (more: Record<string, number>) =>
+      eventually(
+        async () => {
+          const now = await scrapeMetrics(baseUrl);
+          return Object.entries(more).every(([topic, n]) => active(now, topic) - active(before, topic) >= n);
+        },
+        30_000,
+        `started subscriptions ${JSON.stringify(more)}`,
+      ),
+  };
+}
 
 /** Polls `probe` until it returns a truthy value (which it then returns), or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {

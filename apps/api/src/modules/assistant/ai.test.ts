@@ -3,7 +3,7 @@
 // with citations or handed off, and the openai provider is exercised through
 // the real LangChain client against a local OpenAI-compatible server.
 import { OpenAiCompatibleServer } from '@switchboard/ai/testing';
-import { collect, eventually, expectError, sleep, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { collect, eventually, expectError, startTestServer, untilFeedLive, wsClient, type TestServer } from '../../../test/testkit.js';
 import { forkFor } from '../../platform/database.js';
 import { hasVectorSearch, MEANINGFUL_SIMILARITY } from '../knowledge/retrieval.js';
 import { answerJob } from './answer.job.js';
@@ -92,7 +92,7 @@ describe('AI assistant with the local provider', () => {
       __typename ... on AiAnswerChunk { delta replyToSeq } ... on MessageAdded { message { body authorType seq } } } }`,
       { id: c.id },
     );
-    await sleep(200);
+    await untilFeedLive(t, sub, c.id, ws.token);
     await t.gql(
       `mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "And which payment methods do you accept?"}) { seq } }`,
       { id: c.id },
@@ -433,10 +433,10 @@ describe('AI assistant with the local provider', () => {
 
   it('chunks huge FAQs and rejects empty ones', async () => {
     expectError(await t.gql(`mutation { createFaq(input: {question: "Empty?", answer: ""}) { id } }`, {}, ws.token), 'BAD_USER_INPUT');
-    const huge = Array.from({ length: 2000 }, (_, i) => `Paragraph ${i} explains shipping zone ${i} and its delivery time.`).join('\n\n');
+    const huge = Array.from({ length: 800 }, (_, i) => `Paragraph ${i} explains shipping zone ${i} and its delivery time.`).join('\n\n');
     const created = await t.gql(`mutation($a: String!) { createFaq(input: {question: "Where do you ship?", answer: $a}) { id } }`, { a: huge }, ws.token);
     const id = created.data.createFaq.id;
-    // ~150 chunks through the sentence embedding: seconds of CPU, during which the API keeps answering.
+    // ~60 chunks through the sentence embedding: seconds of CPU, during which the API keeps answering.
     await eventually(
       async () => (await t.gql(`query($id: ID!) { faq(id: $id) { embeddingStatus } }`, { id }, ws.token)).data.faq.embeddingStatus === 'READY',
       110_000,
@@ -479,7 +479,7 @@ describe('AI assistant with the openai provider (local OpenAI-compatible server)
       `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { body authorType promptTokens completionTokens citations { faq { question } } } } } }`,
       { id },
     );
-    await sleep(200);
+    await untilFeedLive(t, sub, id, ws.token);
     await t.gql(`mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "How do I get a refund?"}) { seq } }`, { id }, token);
     const events = await sub.until((ev) => ev.some((e) => e.message?.authorType === 'AI'), 20_000);
     const deltas = events.filter((e) => e.__typename === 'AiAnswerChunk').map((e) => e.delta);

@@ -4,7 +4,7 @@
 // passes; a flagged one is withheld from its first flagged sentence on, and the
 // conversation is handed off with policy_restriction), per workspace.
 import { OpenAiCompatibleServer } from '@switchboard/ai/testing';
-import { collect, eventually, expectError, sleep, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { collect, eventually, expectError, startTestServer, untilFeedLive, wsClient, type TestServer } from '../../../test/testkit.js';
 
 type Ws = Awaited<ReturnType<TestServer['createWorkspace']>>;
 
@@ -101,7 +101,7 @@ describe('moderation with the local provider', () => {
       `subscription($id: ID!) { conversationEvents(conversationId: $id) { __typename ... on AiAnswerChunk { delta } ... on MessageAdded { message { authorType } } } }`,
       { id },
     );
-    await sleep(200);
+    await untilFeedLive(t, sub, id, ws.token);
     await t.gql(`mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: "Why is my package late?"}) { seq } }`, { c: id }, token);
     const events = await sub.until((ev) => ev.some((e) => e.message?.authorType === 'SYSTEM'), 20_000);
     sub.dispose();

@@ -1,5 +1,15 @@
 import { subscribeToConversation } from '@switchboard/schema';
-import { collect, eventually, expectError, sleep, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import {
+  collect,
+  eventually,
+  expectError,
+  sleep,
+  startTestServer,
+  subscriptionCounter,
+  untilFeedLive,
+  wsClient,
+  type TestServer,
+} from '../../../test/testkit.js';
 
 const EVENTS = `subscription($id: ID!, $after: Int) {
   conversationEvents(conversationId: $id, afterSeq: $after) {
@@ -148,7 +158,8 @@ describe('live feeds over graphql-ws', () => {
     for (let i = 1; i <= 3; i++) await send(c.id, c.token, `r${i}`);
     const subscribers = 30;
     const clients = Array.from({ length: subscribers }, () => track(wsClient(t.wsUrl, ws.token)));
-    await sleep(300); // let them connect first
+    // Connected (authenticated and acknowledged) before the count starts.
+    await Promise.all(clients.map((client) => new Promise((resolve) => client.on('connected', resolve))));
     const before = t.queries.count;
     const feeds = clients.map((client) => collect(client, EVENTS, { id: c.id, after: 0 }));
     await Promise.all(feeds.map((f) => f.until(upTo(3))));
@@ -166,10 +177,12 @@ describe('live feeds over graphql-ws', () => {
     const peer = await t.startPeer();
     try {
       const c = await start();
+      const started = await subscriptionCounter(peer.url);
       const client = track(wsClient(peer.wsUrl, ws.token));
-      const feed = collect(client, EVENTS, { id: c.id });
+      // From seq 0: the message arrives whether it lands before or after the feed goes live.
+      const feed = collect(client, EVENTS, { id: c.id, after: 0 });
       const inbox = collect(track(wsClient(peer.wsUrl, ws.token)), INBOX);
-      await sleep(200);
+      await started.until({ conversationEvents: 1, inboxEvents: 1 });
       await send(c.id, c.token, 'hello from node A');
       await feed.until(upTo(1));
       expect(feed.events[0].message.body).toBe('hello from node A');
@@ -187,11 +200,14 @@ describe('live feeds over graphql-ws', () => {
 
   it('streams typing, conversation updates and inbox events to the right people only', async () => {
     const c = await start();
+    const started = await subscriptionCounter(t.url);
     const agentFeed = collect(track(wsClient(t.wsUrl, ws.token)), EVENTS, { id: c.id });
     const customerFeed = collect(track(wsClient(t.wsUrl, c.token)), EVENTS, { id: c.id });
     const inbox = collect(track(wsClient(t.wsUrl, ws.token)), INBOX);
     const foreignInbox = collect(track(wsClient(t.wsUrl, other.token)), INBOX);
-    await sleep(200);
+    await started.until({ conversationEvents: 2, inboxEvents: 2 });
+    // The customer's own typing proves the agent's feed live; the check below reads that first indicator.
+    await untilFeedLive(t, agentFeed, c.id, c.token);
 
     expect((await t.gql(`mutation($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`, { id: c.id }, c.token)).data.setTyping).toBe(true);
     await agentFeed.until((ev) => ev.some((e) => e.__typename === 'TypingChanged'));
@@ -268,8 +284,7 @@ describe('live feeds over graphql-ws', () => {
     expect(err.extensions!.retryAfter).toBeGreaterThan(0);
 
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-    const stillLive = collect(agent, EVENTS, { id: mine.id });
-    await sleep(100);
+    const stillLive = collect(agent, EVENTS, { id: mine.id, after: 0 });
     await send(mine.id, mine.token, 'still here');
     await stillLive.until(upTo(1));
   });
@@ -283,8 +298,9 @@ describe('live feeds over graphql-ws', () => {
       })
     ).data.acceptInvite.accessToken;
 
+    const started = await subscriptionCounter(t.url);
     const presence = collect(track(wsClient(t.wsUrl, ws.token)), `subscription { presenceChanged { status user { id } } }`);
-    await sleep(200);
+    await started.until({ presenceChanged: 1 });
     const agentClient = wsClient(t.wsUrl, agentToken);
     const notes = collect(agentClient, `subscription { notifications { kind conversation { id } } }`);
     await presence.until((ev) => ev.some((e) => e.user.id === agentId && e.status === 'ONLINE'));
@@ -295,6 +311,7 @@ describe('live feeds over graphql-ws', () => {
     await presence.until((ev) => ev.some((e) => e.user.id === agentId && e.status === 'AWAY'));
 
     const c = await start();
+    await started.until({ presenceChanged: 1, notifications: 1 });
     await t.gql(`mutation($id: ID!, $u: ID!) { assignConversation(id: $id, userId: $u) { id } }`, { id: c.id, u: agentId }, ws.token);
     await notes.until((ev) => ev.some((e) => e.kind === 'ASSIGNED' && e.conversation.id === c.id));
 
