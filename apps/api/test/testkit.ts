@@ -110,6 +110,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     await em.flush();
     // The contract's own LogIn operation, so this also works in trusted-documents mode.
     const res = await gql(print(LogInDocument), { input: { email, password: 'password123' } });
+    if (!res.data?.logIn) throw new Error(`the new workspace's admin could not log in: ${JSON.stringify(res.errors)}`);
     return { workspaceId: workspace.id, widgetKey: workspace.widgetKey, token: res.data.logIn.accessToken, userId: user.id, email };
   };
 

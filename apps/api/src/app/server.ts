@@ -201,9 +201,10 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
   // through Redis (slow, or away: then other nodes' periodic re-check ends theirs).
   deps.onRevocation = (event) => void revoke(event);
   // Announced on any node, this one included (a second re-check finds nothing left to end).
+  // Not one after another: a slow re-check must not hold back the next revocation.
   const revocations = deps.pubSub.subscribe('principalRevoked');
   void (async () => {
-    for await (const event of revocations) await revoke(event);
+    for await (const event of revocations) void revoke(event);
   })();
 
   let stopping: Promise<void> | undefined;
