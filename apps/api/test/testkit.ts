@@ -228,6 +228,27 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Holds back what the server publishes on `topic` (as a slow or absent Redis
+ * would) until `release()`, which publishes it all and lets later events through.
+ */
+export function holdBack(t: Pick<TestServer, 'server'>, topic: string) {
+  const pubSub = t.server.deps.pubSub;
+  const publish = pubSub.publish.bind(pubSub) as (...args: unknown[]) => void;
+  const held: (() => void)[] = [];
+  pubSub.publish = ((name: string, ...args: unknown[]) => {
+    if (name === topic) held.push(() => publish(name, ...args));
+    else publish(name, ...args);
+  }) as typeof pubSub.publish;
+  return {
+    held,
+    release() {
+      pubSub.publish = publish as typeof pubSub.publish;
+      for (const send of held.splice(0)) send();
+    },
+  };
+}
+
+/**
  * Resolves once `feed`, a conversationEvents subscription, is live: a typing
  * indicator set by `token` through the API reaches it. The indicator goes
  * through the same channel as every other event of the conversation, after

@@ -1,4 +1,4 @@
-import { collect, eventually, expectError, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { collect, eventually, expectError, holdBack, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 
 const LOG_IN = `mutation($email: String!, $password: String!) { logIn(input: {email: $email, password: $password}) { accessToken refreshToken user { id } } }`;
 const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken } }`;
@@ -75,13 +75,7 @@ describe('team administration', () => {
 
   it('refuses a demoted or deactivated member on this node at once, even when the revocation event is slow to arrive', async () => {
     // The event crosses Redis (or the in-process hub) asynchronously: hold it back for a while, as a busy Redis would.
-    const pubSub = t.server.deps.pubSub;
-    const publish = pubSub.publish.bind(pubSub);
-    const held: (() => void)[] = [];
-    pubSub.publish = ((topic: string, ...args: unknown[]) => {
-      if (topic === 'principalRevoked') held.push(() => (publish as (...a: unknown[]) => void)(topic, ...args));
-      else (publish as (...a: unknown[]) => void)(topic, ...args);
-    }) as typeof pubSub.publish;
+    const events = holdBack(t, 'principalRevoked');
     try {
       const erin = await member('Erin', 'ADMIN');
       const fay = await member('Fay');
@@ -89,12 +83,11 @@ describe('team administration', () => {
       expect((await t.gql(`{ me { id } }`, {}, fay.token)).data.me.id).toBe(fay.id);
       await t.gql(CHANGE_ROLE, { id: erin.id, role: 'AGENT' }, admin.token);
       await t.gql(DEACTIVATE, { id: fay.id }, admin.token);
-      expect(held.length).toBe(2);
+      expect(events.held.length).toBe(2);
       expectError(await t.gql(ROSTER, { first: 1 }, erin.token), 'UNAUTHENTICATED');
       expectError(await t.gql(`{ me { id } }`, {}, fay.token), 'UNAUTHENTICATED');
     } finally {
-      pubSub.publish = publish;
-      for (const release of held) release();
+      events.release();
     }
   });
 

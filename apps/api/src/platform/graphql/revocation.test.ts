@@ -5,7 +5,7 @@
 import { print } from 'graphql';
 import { LogInDocument } from '@switchboard/schema';
 import type { Client } from 'graphql-ws';
-import { expectError, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { expectError, holdBack, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 
 interface Watched {
   client: Client;
@@ -82,22 +82,14 @@ describe('revocation reaches open sockets', () => {
     const { secret, apiKey } = created.data.createApiKey;
     const w = watch(t, secret, METRICS);
     await within(w.live, 10_000, 'the first metrics frame');
-    // Hold the event back, as a slow or absent Redis would.
-    const pubSub = t.server.deps.pubSub;
-    const publish = pubSub.publish.bind(pubSub);
-    const held: (() => void)[] = [];
-    pubSub.publish = ((topic: string, ...args: unknown[]) => {
-      if (topic === 'principalRevoked') held.push(() => (publish as (...a: unknown[]) => void)(topic, ...args));
-      else (publish as (...a: unknown[]) => void)(topic, ...args);
-    }) as typeof pubSub.publish;
+    const events = holdBack(t, 'principalRevoked');
     try {
       await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: apiKey.id }, ws.token);
-      expect(held.length).toBe(1);
+      expect(events.held.length).toBe(1);
       expect((await within(w.failed, 5000, 'the subscription error'))[0].extensions.code).toBe('FORBIDDEN');
       expect(await within(w.closed, 5000, 'the socket close')).toBe(4403);
     } finally {
-      pubSub.publish = publish;
-      for (const release of held) release();
+      events.release();
     }
     await w.client.dispose();
   });
