@@ -1,4 +1,4 @@
-import { collect, expectError, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { collect, expectError, startTestServer, subscriptionCounter, wsClient, type TestServer } from '../../../test/testkit.js';
 
 describe('data rights and audit log', () => {
   let t: TestServer;
@@ -45,9 +45,10 @@ describe('data rights and audit log', () => {
     expect(data.tickets).toHaveLength(1);
 
     const before = await totals();
+    const started = await subscriptionCounter(t.url);
     const client = wsClient(t.wsUrl, ws.token);
     const inbox = collect(client, `subscription { inboxEvents { ... on ConversationUpdated { change conversation { id contact { name email } } } } }`);
-    await new Promise((r) => setTimeout(r, 200));
+    await started.until({ inboxEvents: 1 });
     expect((await t.gql(`mutation($c: ID!) { eraseContact(contactId: $c) }`, { c: contact.id }, ws.token)).data.eraseContact).toBe(true);
     // Consoles that show the conversation hear about it and re-read an anonymous contact.
     const [event] = await inbox.until((ev) => ev.some((e) => e.conversation?.id === id));
