@@ -153,6 +153,8 @@ interface Stats {
   hostCpu: number;
   /** The server thread's CPU time per measured request (ms): comparable on a busy host. */
   cpuMsPerReq: number;
+  /** The kernel's share of cpuMsPerReq (socket writes and reads, epoll). */
+  cpuSysMsPerReq: number;
 }
 
 function cpuTimes() {
@@ -200,6 +202,7 @@ export function runLoad(spec: Omit<LoadSpec, 'concurrency' | 'warmupMs' | 'durat
         requests: r.measured,
         serverElu: round(serverElu, 2),
         cpuMsPerReq: round((thread.user + thread.system) / 1000 / Math.max(r.measured, 1), 3),
+        cpuSysMsPerReq: round(thread.system / 1000 / Math.max(r.measured, 1), 3),
         loadgenElu: round(r.elu, 2),
         hostCpu: round((100 * (cpu1.busy - cpu0.busy)) / Math.max(cpu1.total - cpu0.total, 1), 0),
         ...(r.errorSamples.length ? { errorSamples: r.errorSamples } : {}),
