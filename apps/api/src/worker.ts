@@ -36,8 +36,8 @@ const orm = await createOrm({ databaseUrl: config.databaseUrl, dataDir: config.d
 await migrate(orm);
 const connection = createRedis(config.redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
-const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
-const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config), presence: new RedisPresenceStore(connection) };
+const pubSub = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'), config.queuePrefix);
+const deps = { orm, logger, pubSub: pubSub.pubSub, config, ai: new AiProviders(config), presence: new RedisPresenceStore(connection, config.queuePrefix) };
 const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.retryBaseMs);
 await alignEmbeddingSpace({ ...deps, jobs: runner });
 const workers = startWorkers(deps, runner, jobs, connection);

@@ -121,10 +121,10 @@ export async function createAppServer(opts: ServerOptions): Promise<AppServer> {
       redis.once('ready', done);
     });
   }
-  const pubSubHandle = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'));
+  const pubSubHandle = createAppPubSub(config.redisUrl, (err) => logger.warn({ err }, 'redis pub/sub command failed'), config.queuePrefix);
   topicHub(pubSubHandle.pubSub, (err) => logger.error({ err }, 'live event listener failed'));
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.customerTokenTtlDays * 86400);
-  const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis);
+  const realtime = new RealtimeState(pubSubHandle.pubSub, logger, redis, config.queuePrefix);
   const ai = new AiProviders(config);
   const jobDeps = { orm, logger, pubSub: pubSubHandle.pubSub, config, ai, presence: realtime.presence };
   const jobRunner = redis ? new BullJobRunner(redis, config.queuePrefix, config.jobs.retryBaseMs) : new InProcessJobRunner(jobDeps, jobs);

@@ -202,7 +202,7 @@ export interface Config {
   rateLimitWindowSeconds: number;
   /** Only operations from packages/schema may run (production hardening). */
   trustedDocuments: boolean;
-  /** BullMQ key prefix: deployments (and test runs) sharing a Redis stay apart. */
+  /** The prefix of every Redis key and pub/sub channel this deployment uses (BullMQ, pub/sub, presence, node counts, rate limits, alert turns): deployments (and test runs) sharing a Redis stay apart. */
   queuePrefix: string;
   logLevel: string;
   seedDemo: boolean;

@@ -1,5 +1,7 @@
 // One typed PubSub for subscriptions: in-memory without REDIS_URL, Redis
-// pub/sub with it so every API node sees every event.
+// pub/sub with it so every API node sees every event. On Redis every
+// channel is `<prefix>:<topic>` (the deployment's QUEUE_PREFIX), so
+// deployments sharing a Redis never hear each other's events.
 import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createRedis } from './redis.js';
@@ -23,7 +25,7 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}): PubSubHandle {
+export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}, prefix = 'sb'): PubSubHandle {
   if (!redisUrl) {
     return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, onRecovered: () => {}, close: async () => {} };
   }
@@ -52,25 +54,35 @@ export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => vo
     promise.catch(onError);
     return promise;
   };
+  // The event target speaks in topics; Redis sees them under the prefix.
+  const ns = `${prefix}:`;
   const trackedSubscriber = new Proxy(subscribeClient, {
     get(target, prop, receiver) {
       if (prop === 'subscribe') {
         return (channel: string) => {
-          const ack = target.subscribe(channel).finally(() => {
+          const ack = target.subscribe(ns + channel).finally(() => {
             if (pending.get(channel) === ack) pending.delete(channel);
           });
           pending.set(channel, ack);
           return reported(ack);
         };
       }
-      if (prop === 'unsubscribe') return (channel: string) => reported(target.unsubscribe(channel));
+      if (prop === 'unsubscribe') return (channel: string) => reported(target.unsubscribe(ns + channel));
+      if (prop === 'on') {
+        return (event: string, listener: (...args: unknown[]) => void) =>
+          event === 'message'
+            ? target.on('message', (channel: string, message: string) => {
+                if (channel.startsWith(ns)) listener(channel.slice(ns.length), message);
+              })
+            : target.on(event, listener);
+      }
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
   const guardedPublisher = new Proxy(publishClient, {
     get(target, prop, receiver) {
-      if (prop === 'publish') return (channel: string, message: string) => reported(target.publish(channel, message));
+      if (prop === 'publish') return (channel: string, message: string) => reported(target.publish(ns + channel, message));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

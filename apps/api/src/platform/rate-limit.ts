@@ -25,7 +25,7 @@ export class RateLimits {
       if (!redis) return memory;
       return new RateLimiterRedis({
         storeClient: redis,
-        keyPrefix: `sb:rl:${config.queuePrefix}:${keyPrefix}`,
+        keyPrefix: `${config.queuePrefix}:rl:${keyPrefix}`,
         points,
         duration: config.rateLimitWindowSeconds,
         insuranceLimiter: memory,

@@ -75,25 +75,36 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 }
 
-const K = {
-  conns: (userId: string) => `sb:presence:conns:${userId}`,
-  users: 'sb:presence:users',
-  statuses: 'sb:presence:status',
-};
+/** The store's keys, under the deployment's Redis prefix (`QUEUE_PREFIX`). */
+function presenceKeys(prefix: string) {
+  return {
+    conns: (userId: string) => `${prefix}:presence:conns:${userId}`,
+    users: `${prefix}:presence:users`,
+    statuses: `${prefix}:presence:status`,
+  };
+}
 
 /** Sockets per ZADD in touchMany. */
 const TOUCH_CHUNK = 500;
 
 export class RedisPresenceStore implements PresenceStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly K: ReturnType<typeof presenceKeys>;
+
+  /** `prefix`: the deployment's Redis prefix (`QUEUE_PREFIX`), so deployments sharing a Redis keep their own presence. */
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.K = presenceKeys(prefix);
+  }
 
   async connect(userId: string, workspaceId: string, connId: string, expiresAt: number) {
-    await this.redis.zadd(K.conns(userId), expiresAt, connId);
-    return (await this.redis.hsetnx(K.users, userId, workspaceId)) === 1;
+    await this.redis.zadd(this.K.conns(userId), expiresAt, connId);
+    return (await this.redis.hsetnx(this.K.users, userId, workspaceId)) === 1;
   }
 
   async touch(userId: string, connId: string, expiresAt: number) {
-    await this.redis.zadd(K.conns(userId), 'XX', expiresAt, connId);
+    await this.redis.zadd(this.K.conns(userId), 'XX', expiresAt, connId);
   }
 
   async touchMany(sockets: Iterable<{ userId: string; connId: string }>, expiresAt: number) {
@@ -109,7 +120,7 @@ export class RedisPresenceStore implements PresenceStore {
       for (let i = 0; i < conns.length; i += TOUCH_CHUNK) {
         const args: (string | number)[] = [];
         for (const connId of conns.slice(i, i + TOUCH_CHUNK)) args.push(expiresAt, connId);
-        pipeline.zadd(K.conns(userId), 'XX', ...args);
+        pipeline.zadd(this.K.conns(userId), 'XX', ...args);
       }
     }
     const results = await pipeline.exec();
@@ -118,12 +129,12 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async disconnect(userId: string, connId: string) {
-    await this.redis.zrem(K.conns(userId), connId);
+    await this.redis.zrem(this.K.conns(userId), connId);
     return this.dropIfIdle(userId, Date.now());
   }
 
   async sweep(now: number) {
-    const users = await this.redis.hgetall(K.users);
+    const users = await this.redis.hgetall(this.K.users);
     const gone: { userId: string; workspaceId: string }[] = [];
     for (const [userId, workspaceId] of Object.entries(users)) {
       if (await this.dropIfIdle(userId, now)) gone.push({ userId, workspaceId });
@@ -133,18 +144,18 @@ export class RedisPresenceStore implements PresenceStore {
 
   /** HDEL decides which node reports the change when several notice it at once. */
   private async dropIfIdle(userId: string, now: number) {
-    await this.redis.zremrangebyscore(K.conns(userId), '-inf', now);
-    if ((await this.redis.zcard(K.conns(userId))) > 0) return false;
-    return (await this.redis.hdel(K.users, userId)) === 1;
+    await this.redis.zremrangebyscore(this.K.conns(userId), '-inf', now);
+    if ((await this.redis.zcard(this.K.conns(userId))) > 0) return false;
+    return (await this.redis.hdel(this.K.users, userId)) === 1;
   }
 
   async setStatus(userId: string, status: PresenceStatus) {
-    if (status === 'ONLINE') await this.redis.hdel(K.statuses, userId);
-    else await this.redis.hset(K.statuses, userId, status);
+    if (status === 'ONLINE') await this.redis.hdel(this.K.statuses, userId);
+    else await this.redis.hset(this.K.statuses, userId, status);
   }
 
   async list(workspaceId: string) {
-    const [users, statuses] = await Promise.all([this.redis.hgetall(K.users), this.redis.hgetall(K.statuses)]);
+    const [users, statuses] = await Promise.all([this.redis.hgetall(this.K.users), this.redis.hgetall(this.K.statuses)]);
     const out = new Map<string, PresenceStatus>();
     for (const [userId, ws] of Object.entries(users)) if (ws === workspaceId) out.set(userId, (statuses[userId] as PresenceStatus) ?? 'ONLINE');
     return out;

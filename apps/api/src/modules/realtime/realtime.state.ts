@@ -34,10 +34,12 @@ export class RealtimeState {
     private readonly pubSub: PubSub,
     private readonly logger: Logger,
     private readonly redis?: Redis,
+    /** The deployment's Redis prefix (`QUEUE_PREFIX`): presence, node counts and limits of deployments sharing a Redis stay apart. */
+    private readonly redisPrefix = 'sb',
   ) {
-    this.presence = redis ? new RedisPresenceStore(redis) : new MemoryPresenceStore();
+    this.presence = redis ? new RedisPresenceStore(redis, redisPrefix) : new MemoryPresenceStore();
     this.typingLimiter = redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'sb:rl:typing', points: 20, duration: 10 })
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${redisPrefix}:rl:typing`, points: 20, duration: 10 })
       : new RateLimiterMemory({ keyPrefix: 'typing', points: 20, duration: 10 });
   }
 
@@ -82,7 +84,7 @@ export class RealtimeState {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', 'sb:node:*', 'COUNT', 100);
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.redisPrefix}:node:*`, 'COUNT', 100);
       cursor = next;
       keys.push(...batch);
     } while (cursor !== '0');
@@ -98,7 +100,7 @@ export class RealtimeState {
 
   private async reportNodeStats() {
     if (!this.redis) return;
-    const key = `sb:node:${this.nodeId}`;
+    const key = `${this.redisPrefix}:node:${this.nodeId}`;
     await this.redis.multi().hset(key, { sockets: this.sockets, subscriptions: this.subscriptions }).expire(key, NODE_STATS_TTL_S).exec();
   }
 
