@@ -5,6 +5,7 @@
 // HTTP request and every operation on a socket (through a short cache that
 // revocation events clear on every node), and for open sockets on an
 // interval and on those events (see platform/graphql/sockets.ts).
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '../../platform/actor.js';
 import { forkFor, type Orm } from '../../platform/database.js';
 import type { PrincipalRevokedPayload } from '../../platform/topics.js';
@@ -37,20 +38,23 @@ export function principalKey(actor: Actor): string | null {
 }
 
 export class PrincipalChecker {
-  private readonly cache = new Map<string, { verdict: PrincipalVerdict; at: number }>();
+  /** Verdicts by principal, each trusted for `ttlMs`; the least recently used go first when it is full. */
+  private readonly cache: LRUCache<string, PrincipalVerdict>;
 
   constructor(
     private readonly orm: Orm,
     /** How long a verdict is trusted without asking the database again (revocation events clear it at once). */
-    private readonly ttlMs = 2000,
-  ) {}
+    ttlMs = 2000,
+  ) {
+    this.cache = new LRUCache({ max: 50_000, ttl: Math.max(1, Math.round(ttlMs)) });
+  }
 
   /** One actor, through the cache. */
   async check(actor: Actor): Promise<PrincipalVerdict> {
     const key = principalKey(actor);
     if (!key) return OK;
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.verdict;
+    if (hit) return hit;
     return (await this.checkMany([actor])).get(key) ?? OK;
   }
 
@@ -100,18 +104,15 @@ export class PrincipalChecker {
       const contact = contactById.get(id);
       verdicts.set(`contact:${id}`, !contact || contact.erasedAt ? { ok: false, why: 'revoked', message: 'This chat is no longer available' } : OK);
     }
-    const now = Date.now();
-    if (this.cache.size > 50_000) this.cache.clear();
-    for (const [key, verdict] of verdicts) this.cache.set(key, { verdict, at: now });
+    for (const [key, verdict] of verdicts) this.cache.set(key, verdict);
     return verdicts;
   }
 
   /** Forgets cached verdicts about a revoked principal (any role or session of a user). */
   forget(event: PrincipalRevokedPayload): void {
     const prefix = event.kind === 'session' ? null : `${event.kind === 'contact' ? 'contact' : event.kind}:${event.id}`;
-    for (const key of this.cache.keys()) {
-      if (prefix ? key === prefix || key.startsWith(`${prefix}:`) : key.endsWith(`:${event.id}`)) this.cache.delete(key);
-    }
+    const about = [...this.cache.keys()].filter((key) => (prefix ? key === prefix || key.startsWith(`${prefix}:`) : key.endsWith(`:${event.id}`)));
+    for (const key of about) this.cache.delete(key);
   }
 }
 

@@ -5,7 +5,7 @@
 import { print } from 'graphql';
 import { LogInDocument } from '@switchboard/schema';
 import type { Client } from 'graphql-ws';
-import { expectError, holdBack, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { eventually, expectError, holdBack, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
 
 interface Watched {
   client: Client;
@@ -70,7 +70,10 @@ describe('revocation reaches open sockets', () => {
     expect(err[0].extensions.code).toBe('FORBIDDEN');
     expect(await within(w.closed, 5000, 'the socket close')).toBe(4403);
     expect(Date.now() - started).toBeLessThan(5000);
-    expectError(await t.gql(`{ analytics(range: { from: "2026-01-01", to: "2026-01-02" }) { conversations { total } } }`, {}, secret), 'UNAUTHENTICATED');
+    expectError(
+      await t.gql(`{ analytics(range: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { automatedResolutionRate } }`, {}, secret),
+      'UNAUTHENTICATED',
+    );
     const again = watch(t, secret, METRICS);
     expect(await within(again.closed, 5000, 'refusal of a new socket')).toBe(4401);
     await again.client.dispose();
@@ -150,5 +153,44 @@ describe('without an event', () => {
     await t.sql(`update "user" set status = 'DISABLED' where id = ?`, [ws.userId]);
     expect(await within(w.closed, 5000, 'the socket close')).toBe(4403);
     await w.client.dispose();
+  });
+});
+
+describe('a revocation event that never arrives', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ AUTH_CACHE_SECONDS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('a node that never hears of a revocation refuses the credential once its cached verdict is AUTH_CACHE_SECONDS old', async () => {
+    const ws = await t.createWorkspace();
+    const login = await t.gql(print(LogInDocument), { input: { email: ws.email, password: 'password123' } });
+    const { accessToken, refreshToken } = login.data.logIn;
+    const ME = `{ me { id } }`;
+    const peer = await t.startPeer();
+    try {
+      // The peer checks the session and keeps its verdict (an access token alone names no revocation).
+      expect((await peer.gql(ME, {}, accessToken)).data.me.id).toBe(ws.userId);
+      // The log-out's event is lost on the way (a Redis blink): the peer never hears it.
+      const events = holdBack(t, 'principalRevoked');
+      try {
+        expect((await t.gql(`mutation($r: String!) { logOut(refreshToken: $r) }`, { r: refreshToken }, accessToken)).data.logOut).toBe(true);
+        expect(events.held).toHaveLength(1);
+        expectError(await t.gql(ME, {}, accessToken), 'UNAUTHENTICATED');
+        await eventually(
+          async () => {
+            const refused = (await peer.gql(ME, {}, accessToken)).errors?.[0];
+            return refused?.extensions?.code === 'UNAUTHENTICATED' && /session has ended/.test(refused.message);
+          },
+          15_000,
+          'the peer refusing the ended session',
+        );
+      } finally {
+        events.release();
+      }
+    } finally {
+      await peer.close();
+    }
   });
 });
