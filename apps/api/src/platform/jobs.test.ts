@@ -1,9 +1,12 @@
 // The in-process job runner (the embedded mode's, without Redis): attempts,
 // the shared retry delays, failures recorded once with their onFailed hook
 // (retried until it succeeds), and what shutting down does to a failing job.
+// With Redis, the BullMQ runner's `idle` (what tests wait on before checking
+// that a job changed nothing).
 import { randomUUID } from 'node:crypto';
-import { startTestServer, type TestServer } from '../../test/testkit.js';
-import { InProcessJobRunner, type JobDeps } from './jobs.js';
+import { Redis } from 'ioredis';
+import { eventually, startTestServer, type TestServer } from '../../test/testkit.js';
+import { BullJobRunner, bullJobId, InProcessJobRunner, startWorkers, type JobDeps } from './jobs.js';
 import { QUEUES, RetryLater, type JobContext, type JobDefinition } from './queue.js';
 
 interface Call {
@@ -172,5 +175,50 @@ describe('in-process job runner', () => {
     expect(await failures(jobId)).toMatchObject([{ error: 'interrupted', attempts: 1 }]);
     expect(hookCalls).toBeGreaterThanOrEqual(1);
     await expect(runner.enqueue(definition, { n: 7 })).rejects.toThrow('job runner is shutting down');
+  });
+});
+
+const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+
+withRedis('BullMQ job runner', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.close());
+
+  it('is idle only once no job waits or runs in its queues', async () => {
+    const { orm, logger, pubSub, config, ai } = t.server.deps;
+    const deps: JobDeps = { orm, logger, pubSub, config, ai };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const blocking: JobDefinition<{ n: number }> = {
+      name: 'test.blocking',
+      queue: QUEUES.maintenance,
+      async handle() {
+        started += 1;
+        await gate;
+      },
+    };
+    const connection = new Redis(config.redisUrl!, { maxRetriesPerRequest: null });
+    const runner = new BullJobRunner(connection, config.queuePrefix, config.jobs.retryBaseMs);
+    const workers = startWorkers(deps, runner, new Map([[blocking.name, blocking as unknown as JobDefinition<never>]]), connection);
+    try {
+      await runner.enqueue(blocking, { n: 1 }, { jobId: 'held' });
+      let idle = false;
+      const idled = runner.idle().then(() => (idle = true));
+      // Waiting, then active (the handler holds it): never idle meanwhile.
+      await eventually(async () => started === 1, 15_000, 'the job started');
+      expect(idle).toBe(false);
+      release();
+      await idled;
+      expect(await (await runner.queue(QUEUES.maintenance).getJob(bullJobId(blocking.name, 'held')))!.getState()).toBe('completed');
+    } finally {
+      release();
+      await workers.close();
+      await runner.close();
+      await connection.quit();
+    }
   });
 });

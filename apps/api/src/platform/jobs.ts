@@ -250,7 +250,19 @@ export class BullJobRunner implements JobRunner {
     });
   }
 
-  async idle() {}
+  /**
+   * Resolves when no job waits or runs in this deployment's queues, whichever
+   * node enqueued it or works on it (delayed ones, retries and schedules, are
+   * not counted). For tests that check what a job did, or that it changed nothing.
+   */
+  async idle(pollMs = 20) {
+    const queues = Object.values(QUEUES).map((name) => this.queue(name));
+    for (;;) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('wait', 'active', 'prioritized')));
+      if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+      await sleep(pollMs);
+    }
+  }
 
   async close() {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

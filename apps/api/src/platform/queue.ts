@@ -67,7 +67,7 @@ export interface EnqueueOptions {
 export interface JobRunner {
   readonly mode: 'bullmq' | 'in-process';
   enqueue<D>(job: JobDefinition<D>, data: D, opts?: EnqueueOptions): Promise<void>;
-  /** Resolves when no in-process job is pending or running (tests and shutdown). */
+  /** Resolves when no job is pending or running: in process, none in flight; on BullMQ, none waiting or active in the deployment's queues (tests and shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;
 }

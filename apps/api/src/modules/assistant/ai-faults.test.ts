@@ -132,7 +132,7 @@ describe('model server faults (openai provider, short timeout)', () => {
 
     // A model that answers again does not resurrect the handed-off conversation.
     llm.chat = (req) => (req.tools || req.response_format ? analysis : { deltas: ['Three to five days.'] });
-    await new Promise((r) => setTimeout(r, 1_000));
+    await t.server.deps.jobs.idle();
     const after = (await t.gql(MESSAGES, { id }, token)).data.conversation;
     expect(after.messages.edges.map((e: any) => e.node.authorType)).toEqual(['CUSTOMER', 'SYSTEM']);
   });
