@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen } from '@testing-library/react';
-import { AnalyticsDocument, ModelConfigsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
+import { AnalyticsDocument, LabelsDocument, ModelConfigsDocument, type AnalyticsQuery } from '@switchboard/schema/client';
 import { renderWithProviders, withTypenames } from '../test/render';
 import { duration } from '../lib/format';
 import AnalyticsPage, { customRange, rangeFor } from './AnalyticsPage';
@@ -43,6 +43,7 @@ describe('AnalyticsPage', () => {
           result: { data: withTypenames('Query', { analytics }) },
         },
         { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
+        { request: { query: LabelsDocument }, result: { data: withTypenames('Query', { labels: [] }) } },
       ],
     });
     expect(await screen.findByText('42')).toBeInTheDocument();
@@ -90,6 +91,7 @@ describe('AnalyticsPage', () => {
         // The preset, the custom range's default (the last 7 days), the applied range.
         ...[1, 2, 3].map(() => ({ request: { query: AnalyticsDocument, variables: matcher }, result })),
         { request: { query: ModelConfigsDocument }, result: { data: withTypenames('Query', { modelConfigs: [] }) } },
+        { request: { query: LabelsDocument }, result: { data: withTypenames('Query', { labels: [] }) } },
       ],
     });
     expect(await screen.findByText('42')).toBeInTheDocument();

@@ -69,7 +69,10 @@ describe('TicketPage', () => {
         route: '/agent/tickets/t1',
         mocks: [
           pageMock([internal]),
-          { request: { query: TeamMembersDocument }, result: { data: withTypenames('Query', { teamMembers: [sam] }) } },
+          {
+            request: { query: TeamMembersDocument },
+            result: { data: withTypenames('Query', { teamMembers: [{ ...sam, email: 'sam@example.com', role: 'AGENT', status: 'ACTIVE' }] }) },
+          },
           {
             request: { query: AddTicketCommentDocument, variables: { input: { ticketId: 't1', body: reply.body, isPublic: true } } },
             result: { data: withTypenames('Mutation', { addTicketComment: { ...reply, createdAt: '2026-12-23T16:05:00.000Z', author: sam } }) },

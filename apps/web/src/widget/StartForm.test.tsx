@@ -24,7 +24,15 @@ const conversation = {
   resolvedAt: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  labels: [],
+  team: null,
 };
+
+/** The greeting's query, which every form sends on mount. */
+const widget = (widgetKey: string) => ({
+  request: { query: WidgetDocument, variables: { widgetKey } },
+  result: { data: withTypenames('Query', { widget: { workspaceName: 'Acme' } }) },
+});
 
 describe('StartFormFields', () => {
   it('starts a conversation and hands over the token and the first message', async () => {
@@ -32,6 +40,7 @@ describe('StartFormFields', () => {
     const onStarted = vi.fn();
     renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={onStarted} />, {
       mocks: [
+        widget('wk_1'),
         {
           request: { query: StartConversationDocument, variables: { input: { widgetKey: 'wk_1', name: 'Ana', email: null } } },
           result: { data: withTypenames('Mutation', { startConversation: { customerToken: 'ct_1', conversation } }) },
@@ -50,6 +59,7 @@ describe('StartFormFields', () => {
     const user = userEvent.setup();
     renderWithProviders(<StartFormFields widgetKey="wk_bad" onStarted={vi.fn()} />, {
       mocks: [
+        widget('wk_bad'),
         {
           request: { query: StartConversationDocument, variables: { input: { widgetKey: 'wk_bad', name: null, email: null } } },
           result: { errors: [gqlError('NOT_FOUND', 'Workspace not found')] as never },
@@ -86,7 +96,7 @@ describe('StartFormFields', () => {
   it('speaks the language the page asks for', async () => {
     window.history.replaceState(null, '', '/chat?widgetKey=wk_1&lang=fr');
     try {
-      renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={vi.fn()} />, { mocks: [] });
+      renderWithProviders(<StartFormFields widgetKey="wk_1" onStarted={vi.fn()} />, { mocks: [widget('wk_1')] });
       expect(await screen.findByRole('button', { name: 'Démarrer la discussion' })).toBeDefined();
       expect(screen.getByLabelText(/Comment pouvons-nous vous aider/)).toBeDefined();
     } finally {
