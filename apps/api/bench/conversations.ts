@@ -19,6 +19,8 @@
 //   BENCH_PROFILE_OP      list or send: the operation profiled (list)
 //   BENCH_PROFILE_STACK   ours or baseline: the server profiled (ours), to compare the two profiles
 //   BENCH_PROFILE_OUT     also write the raw profile there (open in Chrome DevTools / speedscope)
+//   BENCH_HEAP_PROFILE_OUT  also sample allocations during the profile, collected ones included,
+//                         and write the .heapprofile there (what feeds the garbage collector)
 //
 // Layout: both servers live on the main thread (only one is loaded at a time);
 // the load generator runs in a worker thread (bench/loadgen.worker.ts). Per
@@ -438,12 +440,24 @@ export async function main() {
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
+      if (env.BENCH_HEAP_PROFILE_OUT) {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        } as never);
+      }
       const profiled = await runLoad({
         ...(PROFILE_OP === 'send' ? sendSpec(profiledUrl, 'profile') : listSpec(profiledUrl)),
         warmupMs: 0,
         durationMs: PROFILE_MS,
       });
       const { profile: raw } = (await session.post('Profiler.stop')) as unknown as { profile: Parameters<typeof summarizeProfile>[0] };
+      if (env.BENCH_HEAP_PROFILE_OUT) {
+        const { profile: heap } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: unknown };
+        (await import('node:fs')).writeFileSync(env.BENCH_HEAP_PROFILE_OUT, JSON.stringify(heap));
+      }
       session.disconnect();
       if (env.BENCH_PROFILE_OUT) (await import('node:fs')).writeFileSync(env.BENCH_PROFILE_OUT, JSON.stringify(raw));
       profile = summarizeProfile(raw);
