@@ -109,7 +109,7 @@ describe('npm run dev', () => {
       const out = dev.output();
       expect(out).toContain('Port 18020 is in use; the web app uses 18021.');
       expect(out).toContain('Switchboard API    http://localhost:18030/graphql');
-      expect(out).toMatch(/Widget demo {8}http:\/\/localhost:18021\/embed-demo\.html\?widgetKey=wk_\w+/);
+      expect(out).toMatch(/Widget demo {8}http:\/\/localhost:18021\/embed-demo\.html\?widgetKey=wk_[\w-]{22}(?:&open=1)?\s/);
       expect(out).toContain('Agent console      http://localhost:18021/agent');
       expect(out).toContain('Admin              http://localhost:18021/admin');
       expect(out).toContain('Admin log-in       boss@launcher.test');
