@@ -10,6 +10,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -576,7 +577,18 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
       target = 1;
       const termAt = Date.now();
       apis[0]!.child.kill('SIGTERM');
-      await sleep(1_000);
+      // Released only once the node is draining: it has begun its shutdown and refuses new connections.
+      await eventually(async () => apis[0]!.output.some((l) => l.includes('"msg":"shutting down"')), 10_000, 'the node to begin its shutdown');
+      await eventually(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const probe = connect(API_PORTS[0]!, '127.0.0.1');
+            probe.once('connect', () => (probe.destroy(), resolve(false)));
+            probe.once('error', () => resolve(true));
+          }),
+        10_000,
+        'the node to stop accepting connections',
+      );
       await held.query('commit');
       held.release();
       await apis[0]!.waitExit();
