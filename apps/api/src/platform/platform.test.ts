@@ -3,7 +3,7 @@ import { Agent, get, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { printContract } from '../app/schema.js';
-import { startTestServer, type TestServer } from '../../test/testkit.js';
+import { eventually, startTestServer, type TestServer } from '../../test/testkit.js';
 
 describe('schema contract', () => {
   it('matches the committed packages/schema/schema.graphql (run `npm run schema:emit` after API changes)', async () => {
@@ -96,7 +96,8 @@ describe('server', () => {
   it('finishes in-flight requests when stopped', async () => {
     const other = await startTestServer();
     const inflight = other.gql(`mutation { signUp(input: {workspaceName: "W", name: "N", email: "n@example.com", password: "password123"}) { accessToken } }`);
-    await new Promise((r) => setTimeout(r, 20));
+    // Stopped once the request is inside its transaction (sign-up takes the first-workspace lock there).
+    await eventually(async () => other.queries.log.some((q) => q.includes('pg_advisory_xact_lock(4242001)')), 15_000, 'the sign-up to reach the database');
     const closing = other.close();
     const res = await inflight;
     await closing;
