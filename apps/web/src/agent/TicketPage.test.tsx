@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import { AddTicketCommentDocument, TeamMembersDocument, TicketPageDocument } from '@switchboard/schema/client';
+import { AddTicketCommentDocument, InboxEventsDocument, TeamMembersDocument, TicketPageDocument } from '@switchboard/schema/client';
 import { renderWithProviders, withTypenames } from '../test/render';
 import { TicketPage } from './TicketPage';
 import { slaText } from './SlaBadge';
@@ -78,6 +78,8 @@ describe('TicketPage', () => {
             result: { data: withTypenames('Mutation', { addTicketComment: { ...reply, createdAt: '2026-12-23T16:05:00.000Z', author: sam } }) },
           },
           pageMock([internal, reply]),
+          // The page listens for updates to this ticket; here the feed stays quiet.
+          { request: { query: InboxEventsDocument }, delay: Infinity },
         ],
       },
     );
