@@ -410,8 +410,9 @@ describe('analytics filtered by mode, assignee and channel', () => {
       }
     const [ann] = (await overview({ ...upToNow(20), g: 'DAY', f: { assigneeId: agents.ann, channel: 'EMAIL' } }, true)).agents;
     expect(ann).toMatchObject({ agent: { name: 'Ann' }, handled: 1, firstResponseMedianSeconds: 1 });
-    // Moved back a day (today is never rolled up), it is filed under yesterday, and those rows give the same figures.
-    await t.sql(`update conversation set created_at = created_at - interval '1 day', first_response_at = first_response_at - interval '1 day' where id = ?`, [
+    // Moved back two days (today is never rolled up, nor yesterday in the first minutes after midnight), it is filed
+    // under that day, and those rows give the same figures.
+    await t.sql(`update conversation set created_at = created_at - interval '2 days', first_response_at = first_response_at - interval '2 days' where id = ?`, [
       live.id,
     ]);
     await runRollups();
@@ -419,7 +420,7 @@ describe('analytics filtered by mode, assignee and channel', () => {
       (
         await t.sql(`select sum(created)::int as n from conversation_rollup_daily where workspace_id = ? and dims = 7 and day = ?`, [
           ws.workspaceId,
-          new Date(today.getTime() - 86400_000),
+          new Date(today.getTime() - 2 * 86400_000),
         ])
       )[0].n,
     ).toBe(1);
