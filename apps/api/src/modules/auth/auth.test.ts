@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { expectError, startTestServer, TEST_JWT_SECRET, type TestServer } from '../../../test/testkit.js';
+import { eventually, expectError, startTestServer, TEST_JWT_SECRET, wsClient, type TestServer } from '../../../test/testkit.js';
+import { TokenService } from './tokens.js';
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken user { id email role workspace { id name widgetKey } } } }`;
 const LOG_IN = `mutation($email: String!, $password: String!) { logIn(input: {email: $email, password: $password}) { accessToken refreshToken user { id } } }`;
@@ -102,6 +103,59 @@ describe('auth', () => {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
     expectError(await t.gql(ME, {}, forged), 'UNAUTHENTICATED');
+  });
+
+  it('refuses a token once it expires, though it was accepted before, over HTTP and graphql-ws', async () => {
+    // Verified tokens are remembered by their text; the expiry must still end them.
+    const ws = await t.createWorkspace();
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = await new SignJWT({ typ: 'access', wid: ws.workspaceId, role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(ws.userId)
+      .setIssuer('switchboard')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 2)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const ok = await t.gql(ME, {}, shortLived);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.me.id).toBe(ws.userId);
+    const refused = await eventually(
+      async () => {
+        const res = await t.gql(ME, {}, shortLived);
+        return res.errors ? res : null;
+      },
+      10_000,
+      'the token to expire',
+    );
+    expect(expectError(refused, 'UNAUTHENTICATED').message).toMatch(/expired/i);
+    const socket = wsClient(t.wsUrl, shortLived);
+    expect(await new Promise<number>((resolve) => socket.on('closed', (e: any) => resolve(e.code)))).toBe(4401);
+    await socket.dispose();
+  });
+
+  it('remembers verified tokens by their text only: the expiry is checked on every use, forgeries are never remembered', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-06-01T12:00:00Z') });
+    try {
+      const tokens = new TokenService(TEST_JWT_SECRET, 60, 60);
+      const token = await tokens.signAccess({ id: 'u1', workspaceId: 'w1', role: 'AGENT' as never });
+      const first = await tokens.verify(token);
+      expect(first).toMatchObject({ kind: 'user', userId: 'u1', workspaceId: 'w1', role: 'AGENT' });
+      expect(await tokens.verify(token)).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      // A changed signature is checked, and refused, however similar the text.
+      const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+      await expect(tokens.verify(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      await expect(tokens.verify(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      vi.setSystemTime(new Date('2026-06-01T12:00:59Z'));
+      expect(await tokens.verify(token)).toBe(first);
+      vi.setSystemTime(new Date('2026-06-01T12:01:00Z'));
+      await expect(tokens.verify(token)).rejects.toThrow(/expired/i);
+      await expect(tokens.verify(token)).rejects.toThrow(/expired/i);
+      // Another service (another secret) does not take it.
+      await expect(new TokenService('another-secret-another-secret-another-secret', 60, 60).verify(token)).rejects.toThrow(/invalid/i);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('validates sign-up input before writing anything', async () => {
