@@ -114,7 +114,7 @@ describe('auth', () => {
       .setSubject(ws.userId)
       .setIssuer('switchboard')
       .setIssuedAt(now)
-      .setExpirationTime(now + 2)
+      .setExpirationTime(now + 4)
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const ok = await t.gql(ME, {}, shortLived);
     expect(ok.errors).toBeUndefined();
@@ -124,7 +124,7 @@ describe('auth', () => {
         const res = await t.gql(ME, {}, shortLived);
         return res.errors ? res : null;
       },
-      10_000,
+      15_000,
       'the token to expire',
     );
     expect(expectError(refused, 'UNAUTHENTICATED').message).toMatch(/expired/i);
