@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { redisUrlProblem } from './redis.js';
 
+/** Redis keys, channels and queues of a deployment start with this, unless QUEUE_PREFIX says otherwise. */
+export const DEFAULT_QUEUE_PREFIX = 'sb';
+
 const DEV_JWT_SECRET = 'switchboard-development-only-secret-change-me';
 
 /** Secrets published in this repository or its docs: anyone could forge tokens with them. */
@@ -65,7 +68,7 @@ const variables = z.object({
   QUEUE_PREFIX: z
     .string()
     .regex(/^[\w-]+$/, 'letters, digits, - and _ only')
-    .default('sb'),
+    .default(DEFAULT_QUEUE_PREFIX),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@demo.switchboard.dev'),

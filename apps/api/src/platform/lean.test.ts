@@ -2,7 +2,7 @@
 // rendering is reused, and the same rows as the ORM's own find. Lean writes:
 // locks, inserts and updates of changed columns only, in the caller's transaction.
 import { LockMode } from '@mikro-orm/core';
-import { startTestServer, type TestServer } from '../../test/testkit.js';
+import { eventually, startTestServer, type TestServer } from '../../test/testkit.js';
 import { Contact } from '../modules/contacts/contact.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../modules/conversations/conversation.entity.js';
 import { AuthorType, Message, MessageKind } from '../modules/conversations/message.entity.js';
@@ -11,6 +11,8 @@ import { forkFor, type Em } from './database.js';
 import { findLean, findLeanByIds, insertLean, updateLean } from './lean.js';
 import { randomUUID } from 'node:crypto';
 
+/** Two transactions at once need two connections: PostgreSQL (the embedded database has one). */
+const withPostgres = process.env.DATABASE_URL ? it : it.skip;
 const newestFirst = [{ lastMessageAt: 'desc' }, { id: 'desc' }] as const;
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
@@ -115,6 +117,43 @@ describe('lean reads', () => {
         expect.stringMatching(/^select "c0"\.\* from "conversation" as "c0" where "c0"\."id" = .+ and "c0"\."workspace_id" = .+ limit .+ for update$/),
       ]);
       expect(await b.em().transactional((tx) => findLean(tx, Conversation, { id }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE }))).toEqual([]);
+    }
+  });
+
+  withPostgres('holds the lock until the transaction ends: another transaction locking the row waits for it', async () => {
+    const [a] = tenants as [(typeof tenants)[0]];
+    const id = a.conversations[1]!;
+    const lock = (tx: Em) => findLean(tx, Conversation, { id }, { limit: 1, lockMode: LockMode.PESSIMISTIC_WRITE });
+    // Twice: the second round reuses the rendered shape.
+    for (let round = 0; round < 2; round++) {
+      const order: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const first = a.em().transactional(async (tx) => {
+        expect((await lock(tx))[0]?.id).toBe(id);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const second = a.em().transactional(async (tx) => {
+        const [row] = await lock(tx);
+        order.push('second has the row');
+        return row;
+      });
+      // The second transaction is seen waiting for the row lock by PostgreSQL itself.
+      await eventually(
+        async () => (await t.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0].n === 1,
+        15_000,
+        'the second transaction to wait for the lock',
+      );
+      expect(order).toEqual([]);
+      order.push('first ends');
+      release();
+      await first;
+      expect((await second)?.id).toBe(id);
+      expect(order).toEqual(['first ends', 'second has the row']);
     }
   });
 

@@ -4,6 +4,7 @@
 // deployments sharing a Redis never hear each other's events.
 import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { DEFAULT_QUEUE_PREFIX } from './config.js';
 import { createRedis } from './redis.js';
 import type { Topics } from './topics.js';
 
@@ -25,7 +26,7 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}, prefix = 'sb'): PubSubHandle {
+export function createAppPubSub(redisUrl?: string, onError: (err: unknown) => void = () => {}, prefix = DEFAULT_QUEUE_PREFIX): PubSubHandle {
   if (!redisUrl) {
     return { pubSub: createPubSub<Topics>(), subscribed: async () => {}, onRecovered: () => {}, close: async () => {} };
   }

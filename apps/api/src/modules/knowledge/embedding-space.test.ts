@@ -64,7 +64,11 @@ describe('embedding space follows the configured embedder across restarts', () =
       );
 
     await settled(t, 'local-hashed', 256);
+    // A pgvector column wherever the database offers the extension (embedded PGlite does, Debian's
+    // PostgreSQL does not); without it the vector leg re-scores BM25's candidates.
     const pgvector = (await vectorColumnDimensions(t.server.deps.orm)) !== null;
+    const offered = await t.sql(`select 1 from pg_available_extensions where name = 'vector'`);
+    expect(pgvector).toBe(offered.length === 1);
     if (pgvector) expect(await vectorColumnDimensions(t.server.deps.orm)).toBe(256);
     expect((await search(t, 'forgot my password'))[0]).toBe(ids[0]);
     await t.close();
@@ -78,8 +82,7 @@ describe('embedding space follows the configured embedder across restarts', () =
       expect((await t.sql('select count(*)::int as n from knowledge_chunk where embedding_v is null'))[0].n).toBe(0);
     }
     expect((await search(t, 'forgot my password'))[0]).toBe(ids[0]);
-    // Meaning without a shared word reaches the vector leg's nearest-neighbour search (pgvector only;
-    // without it the vector leg re-scores BM25's candidates).
+    // Meaning without a shared word reaches the vector leg's nearest-neighbour search (pgvector only).
     if (pgvector) expect((await search(t, 'pay by credit card'))[0]).toBe(ids[1]);
     await t.close();
 

@@ -33,9 +33,9 @@ export class RealtimeState {
   constructor(
     private readonly pubSub: PubSub,
     private readonly logger: Logger,
-    private readonly redis?: Redis,
+    private readonly redis: Redis | undefined,
     /** The deployment's Redis prefix (`QUEUE_PREFIX`): presence, node counts and limits of deployments sharing a Redis stay apart. */
-    private readonly redisPrefix = 'sb',
+    private readonly redisPrefix: string,
   ) {
     this.presence = redis ? new RedisPresenceStore(redis, redisPrefix) : new MemoryPresenceStore();
     this.typingLimiter = redis
