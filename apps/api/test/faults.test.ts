@@ -549,13 +549,16 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
       await eventually(async () => perSub.every((m) => m.size >= 1), 30_000, 'subscribers to connect');
       let sending = true;
       let sentCount = 0;
+      const sends: Promise<unknown>[] = [];
       const sender = (async () => {
         let k = 0;
         while (sending) {
           const c = convs[k++ % convs.length]!;
-          void gql(API_PORTS[1]!, SEND, { input: { conversationId: c.id, body: `load ${k}` } }, c.token).then(
-            () => (sentCount += 1),
-            () => undefined,
+          sends.push(
+            gql(API_PORTS[1]!, SEND, { input: { conversationId: c.id, body: `load ${k}` } }, c.token).then(
+              () => (sentCount += 1),
+              () => undefined,
+            ),
           );
           await sleep(40);
         }
@@ -597,6 +600,8 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
       await sleep(3_000);
       sending = false;
       await sender;
+      // Every send answered: no message is written after the catch-up below has been judged.
+      await Promise.all(sends);
       await eventually(
         async () => {
           for (let i = 0; i < perSub.length; i++) {
@@ -609,16 +614,19 @@ suite('fault injection (own PostgreSQL, Redis, API and worker processes)', () =>
         60_000,
         'every subscriber to catch up on the other node',
       );
+      // What each subscriber received against what the database holds for its conversation.
+      const expected = await Promise.all(
+        convs.map(async (c) => (await db.query(`select seq from message where conversation_id = $1 order by seq`, [c.id])).rows.map((r) => r.seq as number)),
+      );
+      const received = perSub.map((m) => [...m.keys()].sort((a, b) => a - b));
+      const lost = received.reduce((n, got, i) => n + expected[i % convs.length]!.filter((seq) => !got.includes(seq)).length, 0);
       console.log(
-        `fault: SIGTERM with 500 subscribers, ~25 msg/s (${sentCount} sent) → exit ${apis[0]!.exit!.code} after ${(exitMs / 1000).toFixed(1)} s; ${inflightResults.filter((r) => r.status === 200 && r.data?.sendMessage).length}/5 in-flight sends finished; 0 lost`,
+        `fault: SIGTERM with 500 subscribers, ~25 msg/s (${sentCount} sent) → exit ${apis[0]!.exit!.code} after ${(exitMs / 1000).toFixed(1)} s; ${inflightResults.filter((r) => r.status === 200 && r.data?.sendMessage).length}/5 in-flight sends finished; ${lost} lost`,
       );
       expect(apis[0]!.exit!.code).toBe(0);
       expect(exitMs).toBeLessThan(10_000);
       expect(inflightResults.map((r) => r.status === 200 && Boolean(r.data?.sendMessage))).toEqual([true, true, true, true, true]);
-      for (let i = 0; i < perSub.length; i++) {
-        const { rows } = await db.query(`select seq from message where conversation_id = $1 order by seq`, [convs[i % convs.length]!.id]);
-        expect([...perSub[i]!.keys()].sort((a, b) => a - b)).toEqual(rows.map((r) => r.seq));
-      }
+      for (let i = 0; i < perSub.length; i++) expect(received[i]).toEqual(expected[i % convs.length]);
       expect(apis[0]!.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
       expect(apis[0]!.output.filter((l) => l.includes('did not finish cleanly'))).toEqual([]);
       await Promise.all(clients.map((c) => c.dispose()));
