@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import { eventually, wsClient } from './testkit.js';
+import { withPostgres, withRedis } from './needs.js';
 import { spawnEntry, waitUp, type Proc } from './processes.js';
 import { scrapeMetrics } from './prometheus.js';
 
@@ -21,8 +22,6 @@ interface ReceivedSpan {
 
 const API_PORT = 19411;
 const WORKER_METRICS_PORT = 19412;
-const withRedis = process.env.REDIS_URL ? it : it.skip;
-const withPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 function attributesOf(list: { key: string; value: Record<string, unknown> }[] = []) {
   return Object.fromEntries(list.map((a) => [a.key, Object.values(a.value)[0] as string | number | boolean]));

@@ -3,6 +3,7 @@
 // locks, inserts and updates of changed columns only, in the caller's transaction.
 import { LockMode } from '@mikro-orm/core';
 import { eventually, startTestServer, type TestServer } from '../../test/testkit.js';
+import { withPostgres } from '../../test/needs.js';
 import { Contact } from '../modules/contacts/contact.entity.js';
 import { Conversation, ConversationMode, ConversationStatus } from '../modules/conversations/conversation.entity.js';
 import { AuthorType, Message, MessageKind } from '../modules/conversations/message.entity.js';
@@ -11,8 +12,6 @@ import { forkFor, type Em } from './database.js';
 import { findLean, findLeanByIds, insertLean, updateLean } from './lean.js';
 import { randomUUID } from 'node:crypto';
 
-/** Two transactions at once need two connections: PostgreSQL (the embedded database has one). */
-const withPostgres = process.env.DATABASE_URL ? it : it.skip;
 const newestFirst = [{ lastMessageAt: 'desc' }, { id: 'desc' }] as const;
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 

@@ -1,6 +1,7 @@
 // /metrics over HTTP after real operations: counters and gauges move with
 // what was done, over both transports, and labels stay bounded.
 import { collect, eventually, expectError, startTestServer, wsClient, type TestServer } from '../../test/testkit.js';
+import { withPostgres, withRedis } from '../../test/needs.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { scrapeMetrics } from '../../test/prometheus.js';
@@ -8,8 +9,6 @@ import { alertRules } from '../modules/alerts/index.js';
 
 const OPS = 'switchboard_graphql_operations_total';
 const START = `mutation StartConversation($input: StartConversationInput!) { startConversation(input: $input) { customerToken conversation { id } } }`;
-const withRedis = process.env.REDIS_URL ? it : it.skip;
-const withPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 describe('Prometheus metrics', () => {
   let t: TestServer;

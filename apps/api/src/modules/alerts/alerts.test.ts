@@ -3,6 +3,7 @@
 // list, acknowledge and resolve them over HTTP (audited), each workspace sees
 // only its own plus installation-wide ones, and non-admins are refused.
 import { collect, eventually, expectError, startTestServer, wsClient, type TestServer } from '../../../test/testkit.js';
+import { withRedis } from '../../../test/needs.js';
 import { scrapeMetrics } from '../../../test/prometheus.js';
 
 const ALERT = `id rule severity status summary value threshold installationWide acknowledgedAt acknowledgedById acknowledgeNote resolvedAt resolvedById`;
@@ -10,7 +11,6 @@ const ALERTS = `query($filter: AlertFilter, $first: Int, $after: String) { alert
 const ACK = `mutation($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { ${ALERT} } }`;
 const RESOLVE = `mutation($id: ID!) { resolveAlert(id: $id) { ${ALERT} } }`;
 const RAISED = `subscription AlertRaised { alertRaised { ${ALERT} } }`;
-const withRedis = process.env.REDIS_URL ? it : it.skip;
 
 describe('alerts', () => {
   let t: TestServer;

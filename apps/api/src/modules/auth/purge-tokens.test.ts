@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../../../test/testkit.js';
+import { withRedis } from '../../../test/needs.js';
 import { purgeTokensJob } from './purge-tokens.job.js';
 
 describe('auth.purge-tokens job', () => {
@@ -36,7 +37,6 @@ describe('auth.purge-tokens job', () => {
     expect(await count(ws)).toBe(1);
   });
 
-  const withRedis = process.env.REDIS_URL ? it : it.skip;
   withRedis('runs through a real BullMQ queue and worker', async () => {
     const ws = await seed();
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });

@@ -10,6 +10,7 @@ import {
   wsClient,
   type TestServer,
 } from '../../../test/testkit.js';
+import { withRedis } from '../../../test/needs.js';
 
 const EVENTS = `subscription($id: ID!, $after: Int) {
   conversationEvents(conversationId: $id, afterSeq: $after) {
@@ -25,7 +26,6 @@ const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) {
 const seqs = (events: any[]) => events.filter((e) => e.__typename === 'MessageAdded').map((e) => e.message.seq);
 const upTo = (n: number) => (events: any[]) => seqs(events).includes(n);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const withRedis = process.env.REDIS_URL ? it : it.skip;
 
 describe('live feeds over graphql-ws', () => {
   let t: TestServer;
